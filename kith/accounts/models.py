@@ -1,0 +1,223 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kith.places.models import Locality
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    SUPPORTER = "supporter", _("Supporter")
+    HELPER = "helper", _("Neighbourhood Helper")
+    COORDINATOR = "coordinator", _("Coordinator")
+    COUNCIL_OFFICER = "council_officer", _("Council officer")
+    ORGANISATION_EDITOR = "organisation_editor", _("Organisation editor")
+    ADMIN = "admin", _("Administrator")
+
+
+#: Roles whose holders see other people's records: they confirm every sign-in
+#: with an authenticator app and their sessions end after 30 minutes idle.
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email=None, password=None, **fields):  # type: ignore[no-untyped-def]
+        user = self.model(email=self.normalize_email(email) or None, **fields)
+        if email:
+            user.email = user.email.lower()
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password, **fields):  # type: ignore[no-untyped-def]
+        fields.setdefault("full_name", "Administrator")
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email=email, password=password, **fields)
+
+    def get_by_natural_key(self, username):  # type: ignore[no-untyped-def]
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person known to Kith. Email and mobile are both optional: many members
+    have neither, and a coordinator acts for them."""
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    preferred_name = models.CharField(
+        _("what they like to be called"), max_length=80, blank=True
+    )
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    mobile = models.CharField(
+        _("mobile number"), max_length=16, unique=True, null=True, blank=True
+    )
+    phone = models.CharField(_("other phone number"), max_length=20, blank=True)
+    address_line_1 = models.CharField(_("address line 1"), max_length=100, blank=True)
+    address_line_2 = models.CharField(_("address line 2"), max_length=100, blank=True)
+    town = models.CharField(_("town or city"), max_length=60, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=8, blank=True, db_index=True)
+    home_locality = models.ForeignKey(
+        Locality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home locality"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("can use the Django admin"),
+        default=False,
+        help_text=_("Only for administrators who run the deployment."),
+    )
+    date_joined = models.DateTimeField(_("added"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(email=""), name="user_email_null_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mobile=""), name="user_mobile_null_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:person", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.full_name
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [
+            line
+            for line in (self.address_line_1, self.address_line_2, self.town, self.postcode)
+            if line
+        ]
+
+
+class RoleAssignment(models.Model):
+    """One role held by one person within one locality."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role")
+        ordering = ["locality", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "locality", "role"], name="role_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="role_assignment_known_role"
+            ),
+        ]
+        indexes = [models.Index(fields=["locality", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.locality})"
+
+
+class SignInCode(models.Model):
+    """A one-time 6-digit code sent by email or text. Only its hash is kept."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        SMS = "sms", _("text message")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Sign-in code for {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SignInAttempt(models.Model):
+    """A failed (or successful) sign-in, for slowing down guessing."""
+
+    identifier = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {'ok' if self.succeeded else 'failed'} {self.created_at}"
+
+
+class Authenticator(models.Model):
+    """A staff member's authenticator app (TOTP, RFC 6238)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="authenticator")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(
+        default=0, help_text="The last time step accepted, so a code works only once."
+    )
+
+    def __str__(self) -> str:
+        return f"Authenticator for {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for a staff member who has lost their authenticator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Recovery code for {self.user}"

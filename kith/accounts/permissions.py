@@ -1,0 +1,124 @@
+"""Who may do what: decided here and nowhere else.
+
+Every permission is held through a role within a locality. Views ask
+``has_perm``/``require_perm``; services call ``require_perm`` before writing.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from kith.accounts.models import STAFF_ROLES, Role, RoleAssignment
+
+
+class Perm(StrEnum):
+    PEOPLE_VIEW = "people_view"  # find people and open their records
+    PEOPLE_CREATE = "people_create"  # add a person, with or without contact details
+    PEOPLE_EDIT = "people_edit"  # change anyone's contact details
+    ACT_ON_BEHALF = "act_on_behalf"  # act for a person on the phone
+    AUDIT_VIEW = "audit_view"  # read the audit trail
+    ROLES_MANAGE = "roles_manage"  # grant and take away roles
+    PLACES_VIEW = "places_view"  # wards and postcode coverage
+    LOCALITY_MANAGE = "locality_manage"  # the locality's own details
+    REPORTS_VIEW = "reports_view"  # aggregate reports (later parts)
+    DIRECTORY_EDIT = "directory_edit"  # an organisation's directory entries
+    OWN_RECORD = "own_record"  # see and change one's own details
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.MEMBER: frozenset({Perm.OWN_RECORD}),
+    Role.SUPPORTER: frozenset({Perm.OWN_RECORD}),
+    Role.HELPER: frozenset({Perm.OWN_RECORD}),
+    Role.ORGANISATION_EDITOR: frozenset({Perm.OWN_RECORD, Perm.DIRECTORY_EDIT}),
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.OWN_RECORD,
+            Perm.PEOPLE_VIEW,
+            Perm.PEOPLE_CREATE,
+            Perm.PEOPLE_EDIT,
+            Perm.ACT_ON_BEHALF,
+            Perm.AUDIT_VIEW,
+            Perm.PLACES_VIEW,
+        }
+    ),
+    Role.COUNCIL_OFFICER: frozenset(
+        {Perm.OWN_RECORD, Perm.PLACES_VIEW, Perm.REPORTS_VIEW}
+    ),
+    Role.ADMIN: frozenset(
+        {
+            Perm.OWN_RECORD,
+            Perm.PEOPLE_VIEW,
+            Perm.PEOPLE_CREATE,
+            Perm.PEOPLE_EDIT,
+            Perm.AUDIT_VIEW,
+            Perm.ROLES_MANAGE,
+            Perm.PLACES_VIEW,
+            Perm.LOCALITY_MANAGE,
+            Perm.REPORTS_VIEW,
+        }
+    ),
+}
+
+_CACHE_ATTR = "_kith_roles"
+
+
+def roles_of(user: Any) -> dict[int, frozenset[str]]:
+    """The roles a person holds, by locality id. Read once per request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        by_locality: dict[int, set[str]] = {}
+        for locality_id, role in RoleAssignment.objects.filter(user=user).values_list(
+            "locality_id", "role"
+        ):
+            by_locality.setdefault(locality_id, set()).add(role)
+        cached = {key: frozenset(value) for key, value in by_locality.items()}
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the per-request cache after roles change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_in(user: Any, locality: Any) -> frozenset[str]:
+    if locality is None:
+        return frozenset()
+    held = roles_of(user).get(getattr(locality, "pk", locality), frozenset())
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        held = held | {Role.ADMIN}
+    return held
+
+
+def has_role(user: Any, role: str, locality: Any) -> bool:
+    return role in roles_in(user, locality)
+
+
+def has_perm(user: Any, perm: Perm, locality: Any) -> bool:
+    return any(perm in ROLE_PERMISSIONS[role] for role in roles_in(user, locality))
+
+
+def require_perm(user: Any, perm: Perm, locality: Any) -> None:
+    """Raise PermissionDenied unless ``user`` holds ``perm`` in ``locality``."""
+    if not has_perm(user, perm, locality):
+        raise PermissionDenied
+
+
+def is_staff_person(user: Any) -> bool:
+    """Staff confirm sign-in with an authenticator app and time out when idle."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(roles & STAFF_ROLES for roles in roles_of(user).values())
+
+
+def is_staff_user_id(user_id: int) -> bool:
+    """The same rule for a person not yet signed in (the second sign-in step)."""
+    from kith.accounts.models import User
+
+    if User.objects.filter(pk=user_id, is_superuser=True).exists():
+        return True
+    return RoleAssignment.objects.filter(user_id=user_id, role__in=STAFF_ROLES).exists()

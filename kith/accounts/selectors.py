@@ -1,0 +1,131 @@
+"""Reads of people, scoped to what the acting person may see."""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kith.accounts.models import RoleAssignment, User
+from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.core.models import AuditEvent
+from kith.core.services import audit_record
+from kith.places.models import Locality
+
+
+def acting_for_resolve(*, actor: Any, person_id: int) -> User | None:
+    """The person ``actor`` is acting for, if they still may: None otherwise."""
+    from kith.accounts.services import can_act_for
+
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    person = User.objects.filter(pk=person_id).first()
+    if person is None:
+        return None
+    localities = Locality.objects.filter(
+        pk__in=RoleAssignment.objects.filter(user=person).values("locality_id")
+    )
+    for locality in localities:
+        if can_act_for(actor=actor, person=person, locality=locality):
+            return person
+    return None
+
+
+def _with_roles(queryset: QuerySet[User], locality: Locality) -> QuerySet[User]:
+    return queryset.prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=RoleAssignment.objects.filter(locality=locality),
+            to_attr="roles_here",
+        )
+    )
+
+
+def people_search_for(
+    *, actor: User, locality: Locality, query: str = "", role: str = ""
+) -> QuerySet[User]:
+    """People who hold a role in the locality, matching ``query`` against name,
+    email, phone numbers and postcode. Staff only."""
+    require_perm(actor, Perm.PEOPLE_VIEW, locality)
+    people = User.objects.filter(roles__locality=locality)
+    if role:
+        people = people.filter(roles__role=role)
+    words = query.split()
+    for word in words:
+        digits = "".join(ch for ch in word if ch.isdigit())
+        match = (
+            Q(full_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(postcode__icontains=word)
+            | Q(address_line_1__icontains=word)
+        )
+        if len(digits) >= 4:
+            match |= Q(mobile__contains=digits.lstrip("0")) | Q(phone__contains=digits)
+        people = people.filter(match)
+    if query.replace(" ", "").isalnum() and len(query.replace(" ", "")) in range(5, 8):
+        compact = query.replace(" ", "").upper()
+        people = people | User.objects.filter(
+            roles__locality=locality, postcode=f"{compact[:-3]} {compact[-3:]}"
+        )
+    return _with_roles(people.distinct().order_by("full_name", "pk"), locality)
+
+
+def person_get_for(*, actor: User, locality: Locality, pk: int) -> User:
+    """One person's record. Anyone may open their own; staff with PEOPLE_VIEW
+    may open anyone's in their locality, and each time they do it is audited.
+
+    Raises Http404 when there is no such person in the locality, and
+    PermissionDenied when the actor may not see them.
+    """
+    if actor.pk == pk:
+        return _with_roles(User.objects.filter(pk=pk), locality).get()
+    if not has_perm(actor, Perm.PEOPLE_VIEW, locality):
+        raise PermissionDenied
+    person = _with_roles(User.objects.filter(pk=pk, roles__locality=locality).distinct(), locality)
+    found = person.first()
+    if found is None:
+        raise Http404
+    audit_record(actor=actor, action="person_record_viewed", target=found, locality=locality)
+    return found
+
+
+def audit_events_for(
+    *,
+    actor: User,
+    locality: Locality,
+    who: str = "",
+    action: str = "",
+    record: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The locality's audit trail, newest first, filtered. Staff only."""
+    require_perm(actor, Perm.AUDIT_VIEW, locality)
+    events = AuditEvent.objects.filter(locality=locality)
+    if who:
+        events = events.filter(
+            Q(actor__full_name__icontains=who) | Q(on_behalf_of__full_name__icontains=who)
+        )
+    if action:
+        events = events.filter(action=action)
+    if record:
+        events = events.filter(Q(target_label__icontains=record) | Q(target_id=record))
+    zone = timezone.get_current_timezone()
+    if date_from:
+        events = events.filter(created_at__gte=datetime.combine(date_from, time.min, zone))
+    if date_to:
+        events = events.filter(created_at__lte=datetime.combine(date_to, time.max, zone))
+    return events.select_related("actor", "on_behalf_of").order_by("-created_at", "-id")
+
+
+def audit_actions_for(*, actor: User, locality: Locality) -> list[str]:
+    require_perm(actor, Perm.AUDIT_VIEW, locality)
+    return sorted(
+        AuditEvent.objects.filter(locality=locality)
+        .order_by()
+        .values_list("action", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,598 @@
+"""Signing in and out, people, roles and acting on someone's behalf.
+
+Views are thin: they check the role, bind the form, call one service and
+redirect; an ApplicationError's message goes next to its field.
+"""
+
+import time
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from kith.accounts import forms, services
+from kith.accounts.models import STAFF_ROLES, Authenticator, Role, RoleAssignment, User
+from kith.accounts.permissions import Perm, forget_roles, has_perm, is_staff_user_id, require_perm, roles_of
+from kith.accounts.selectors import people_search_for, person_get_for
+from kith.core.errors import ApplicationError
+from kith.core.middleware import ACTING_FOR_SESSION_KEY, LOCALITY_SESSION_KEY, client_ip
+from kith.places.models import Locality
+
+BACKEND = "kith.accounts.backends.EmailBackend"
+PENDING_USER = "kith_pending_user"
+PENDING_AT = "kith_pending_at"
+PENDING_METHOD = "kith_pending_method"
+PENDING_NEXT = "kith_pending_next"
+CODE_ID = "kith_code_id"
+CODE_FAKE_TRIES = "kith_code_fake_tries"
+RECOVERY_CODES = "kith_new_recovery_codes"
+PENDING_LIFETIME_SECONDS = 10 * 60
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("core:home")
+
+
+def _finish_sign_in(request: HttpRequest, user: User, method: str, next_url: str) -> HttpResponse:
+    """Staff go on to the authenticator step; everyone else is signed in."""
+    if is_staff_user_id(user.pk):
+        request.session.cycle_key()
+        request.session[PENDING_USER] = user.pk
+        request.session[PENDING_AT] = int(time.time())
+        request.session[PENDING_METHOD] = method
+        request.session[PENDING_NEXT] = next_url
+        has_app = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
+        return redirect("accounts:authenticator_setup" if not has_app else "accounts:second_factor")
+    login(request, user, backend=BACKEND)
+    services.signin_recorded(user=user, method=method)
+    return redirect(next_url)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    started = request.session.get(PENDING_AT, 0)
+    if not user_id or time.time() - started > PENDING_LIFETIME_SECONDS:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@sensitive_post_parameters("password")
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request, request.GET.get("next")))
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = forms.SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip()
+        ip = client_ip(request)
+        try:
+            services.signin_throttle_check(identifier=email, ip_address=ip)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            from django.contrib.auth import authenticate
+
+            user = authenticate(request, username=email, password=form.cleaned_data["password"])
+            services.signin_attempt_record(identifier=email, ip_address=ip, succeeded=bool(user))
+            if user is None:
+                form.add_error(
+                    None,
+                    _(
+                        "The email address or password is not right. Check them and "
+                        "try again, or sign in with a code instead."
+                    ),
+                )
+            else:
+                return _finish_sign_in(request, user, "password", next_url)  # type: ignore[arg-type]
+    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+
+
+def sign_in_code_request(request: HttpRequest) -> HttpResponse:
+    form = forms.CodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"].strip()
+        looks_right = "@" in identifier or sum(ch.isdigit() for ch in identifier) >= 10
+        if not looks_right:
+            form.add_error(
+                "identifier",
+                _("Enter an email address, like name@example.com, or a mobile number, like 07700 900 982."),
+            )
+        else:
+            try:
+                services.signin_throttle_check(identifier=identifier, ip_address=client_ip(request))
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                sign_in_code = services.signin_code_send(
+                    identifier=identifier, locality=request.locality  # type: ignore[attr-defined]
+                )
+                request.session[CODE_ID] = sign_in_code.pk if sign_in_code else None
+                request.session[CODE_FAKE_TRIES] = 0
+                request.session["kith_code_to"] = identifier
+                request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))
+                return redirect("accounts:sign_in_code")
+    return render(request, "accounts/sign_in_code_request.html", {"form": form})
+
+
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    if "kith_code_to" not in request.session:
+        return redirect("accounts:sign_in_code_request")
+    form = forms.CodeForm(request.POST or None)
+    dead = False
+    if request.method == "POST" and form.is_valid():
+        code_id = request.session.get(CODE_ID)
+        identifier = request.session["kith_code_to"]
+        ip = client_ip(request)
+        try:
+            services.signin_throttle_check(identifier=identifier, ip_address=ip)
+            if code_id is None:
+                # No such account: answer exactly as a wrong code would.
+                tries = request.session.get(CODE_FAKE_TRIES, 0) + 1
+                request.session[CODE_FAKE_TRIES] = tries
+                services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=False)
+                left = services.SIGN_IN_CODE_MAX_WRONG - tries
+                if left <= 0:
+                    raise ApplicationError(
+                        _(
+                            "You have entered a wrong code 5 times, so this code no longer "
+                            "works. Ask for a new code, or phone us on %(phone)s."
+                        )
+                        % {"phone": getattr(request.locality, "phone", "")},  # type: ignore[attr-defined]
+                        code="dead",
+                    )
+                raise ApplicationError(
+                    _(
+                        "That code is not right. Check the code in your message and try "
+                        "again (%(left)d tries left)."
+                    )
+                    % {"left": left},
+                    field="code",
+                    code="wrong",
+                )
+            user = services.signin_code_verify(
+                code_id=code_id, code=form.cleaned_data["code"], locality=request.locality  # type: ignore[attr-defined]
+            )
+        except ApplicationError as error:
+            if error.code in {"wrong", "dead"} and code_id is not None:
+                services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=False)
+            dead = error.code in {"dead", "expired", "used"}
+            form.add_application_error(error)
+        else:
+            services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=True)
+            next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
+            for key in (CODE_ID, CODE_FAKE_TRIES, "kith_code_to"):
+                request.session.pop(key, None)
+            return _finish_sign_in(request, user, "code", next_url)
+    return render(
+        request,
+        "accounts/sign_in_code.html",
+        {"form": form, "sent_to": request.session.get("kith_code_to"), "dead": dead},
+    )
+
+
+def authenticator_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in of a member of staff: set up an authenticator app."""
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:sign_in")
+    try:
+        authenticator = services.authenticator_begin(user=user)
+    except ApplicationError:
+        return redirect("accounts:second_factor")
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.authenticator_confirm(user=user, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
+            method = request.session.get(PENDING_METHOD, "password")
+            login(request, user, backend=BACKEND)
+            services.signin_recorded(user=user, method=f"{method}+authenticator")
+            request.session[RECOVERY_CODES] = codes
+            request.session[PENDING_NEXT] = next_url
+            return redirect("accounts:recovery_codes")
+    label = user.email or user.full_name
+    issuer = getattr(request.locality, "name", "Kith")  # type: ignore[attr-defined]
+    uri = f"otpauth://totp/{issuer}:{label}?secret={authenticator.secret}&issuer={issuer}"
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code for your authenticator app"))
+    secret_groups = " ".join(
+        authenticator.secret[i : i + 4] for i in range(0, len(authenticator.secret), 4)
+    )
+    return render(
+        request,
+        "accounts/authenticator_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret_groups},
+    )
+
+
+def second_factor(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:sign_in")
+    form = forms.SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        identifier = f"2fa:{user.pk}"
+        try:
+            services.signin_throttle_check(identifier=identifier, ip_address=ip)
+            how = services.second_factor_verify(user=user, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            if error.code != "throttled":
+                services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=False)
+            form.add_application_error(error)
+        else:
+            services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=True)
+            next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
+            method = request.session.get(PENDING_METHOD, "password")
+            login(request, user, backend=BACKEND)
+            services.signin_recorded(user=user, method=f"{method}+{how}")
+            if how == "recovery_code":
+                messages.info(
+                    request,
+                    _("You used a recovery code. Each one works only once: make new ones from Sign-in and security."),
+                )
+            return redirect(next_url)
+    demo_code = services.demo_authenticator_code(user=user)
+    return render(request, "accounts/second_factor.html", {"form": form, "demo_code": demo_code})
+
+
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = request.session.pop(RECOVERY_CODES, None)
+    if not codes:
+        return redirect("accounts:security")
+    next_url = request.session.pop(PENDING_NEXT, None) or reverse("core:home")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("core:home")
+
+
+# --- passwords -------------------------------------------------------------
+
+
+def password_reset_request(request: HttpRequest) -> HttpResponse:
+    form = forms.ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        ip = client_ip(request)
+        try:
+            services.signin_throttle_check(identifier=f"reset:{email}", ip_address=ip)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            services.signin_attempt_record(identifier=f"reset:{email}", ip_address=ip, succeeded=False)
+            _send_reset(request, email)
+            request.session["kith_reset_to"] = email
+            return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset_request.html", {"form": form})
+
+
+def _send_reset(request: HttpRequest, email: str) -> None:
+    from django.db import transaction
+
+    from kith.core.services import audit_record
+    from kith.notify.services import message_queue
+
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return
+    locality = request.locality  # type: ignore[attr-defined]
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = request.build_absolute_uri(reverse("accounts:password_reset_confirm", args=[uid, token]))
+    with transaction.atomic():
+        message_queue(
+            to=user.email,  # type: ignore[arg-type]
+            channel="email",
+            template="password_reset",
+            personalisation={
+                "link": link,
+                "service_name": locality.name if locality else "Kith",
+                "locality_name": locality.name if locality else "Kith",
+                "locality_phone": locality.phone if locality else "",
+            },
+            recipient=user,
+            locality=locality,
+            urgent=True,
+        )
+        audit_record(actor=None, action="password_reset_requested", target=user)
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/password_reset_sent.html", {"email": request.session.get("kith_reset_to")}
+    )
+
+
+@sensitive_post_parameters("new_password", "new_password_again")
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/password_reset_invalid.html", status=400)
+    form = forms.NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.password_set(user=user, password=form.cleaned_data["new_password"], how="reset")
+        messages.success(request, _("Your password has been changed. You can now sign in with it."))
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+
+
+@login_required
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
+def password_change(request: HttpRequest) -> HttpResponse:
+    has_password = request.user.has_usable_password()
+    form_class = forms.ChangePasswordForm if has_password else forms.NewPasswordForm
+    form = form_class(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.password_set(
+            user=request.user, password=form.cleaned_data["new_password"], how="changed"  # type: ignore[arg-type]
+        )
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form, "has_password": has_password})
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    authenticator = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).first()
+    unused = user.recovery_codes.filter(used_at__isnull=True).count() if authenticator else 0
+    if request.method == "POST" and authenticator:
+        try:
+            codes = services.recovery_codes_regenerate(actor=user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            request.session[RECOVERY_CODES] = codes
+            request.session[PENDING_NEXT] = reverse("accounts:security")
+            return redirect("accounts:recovery_codes")
+    return render(
+        request,
+        "accounts/security.html",
+        {"authenticator": authenticator, "unused_codes": unused},
+    )
+
+
+# --- your details and people -----------------------------------------------
+
+
+def _contact_initial(person: User) -> dict[str, Any]:
+    from kith.accounts.phones import phone_display
+
+    initial = {name: getattr(person, name) or "" for name in services.CONTACT_FIELDS}
+    initial["mobile"] = phone_display(person.mobile or "")
+    initial["phone"] = phone_display(person.phone)
+    return initial
+
+
+@login_required
+def your_details(request: HttpRequest) -> HttpResponse:
+    person = person_get_for(actor=request.user, locality=request.locality, pk=request.user.pk)  # type: ignore[arg-type, attr-defined]
+    return render(request, "accounts/your_details.html", {"person": person})
+
+
+@login_required
+def your_details_edit(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = forms.ContactDetailsForm(request.POST or None, initial=_contact_initial(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update_contact(
+                actor=user, person=user, locality=request.locality, **form.cleaned_data  # type: ignore[attr-defined]
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Your details have been saved."))
+            return redirect("accounts:your_details")
+    return render(request, "accounts/contact_edit.html", {"form": form, "person": user, "own": True})
+
+
+@login_required
+def choose_locality(request: HttpRequest) -> HttpResponse:
+    held = roles_of(request.user)
+    localities = Locality.objects.filter(pk__in=held)
+    form = forms.LocalityChoiceForm(request.POST or None, localities=localities)
+    if request.method == "POST" and form.is_valid():
+        request.session[LOCALITY_SESSION_KEY] = form.cleaned_data["locality"]
+        request.session.pop(ACTING_FOR_SESSION_KEY, None)
+        return redirect("core:home")
+    return render(request, "accounts/choose_locality.html", {"form": form})
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    require_perm(request.user, Perm.PEOPLE_VIEW, locality)
+    form = forms.PeopleSearchForm(request.GET or None)
+    query, role = "", ""
+    if form.is_bound and form.is_valid():
+        query, role = form.cleaned_data["q"], form.cleaned_data["role"]
+    found = people_search_for(actor=request.user, locality=locality, query=query, role=role)  # type: ignore[arg-type]
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    template = "accounts/_people_rows.html" if request.headers.get("HX-Request") else "accounts/people.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "searched": bool(query or role),
+            "can_create": has_perm(request.user, Perm.PEOPLE_CREATE, locality),
+        },
+    )
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    require_perm(request.user, Perm.PEOPLE_CREATE, locality)
+    allowed = [r for r in Role.values if r not in STAFF_ROLES]
+    if has_perm(request.user, Perm.ROLES_MANAGE, locality):
+        allowed = list(Role.values)
+    form = forms.PersonCreateForm(request.POST or None, roles=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, locality=locality, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": person.full_name})
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/person_create.html", {"form": form})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    if pk == request.user.pk:
+        return redirect("accounts:your_details")
+    person = person_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    can_roles = has_perm(request.user, Perm.ROLES_MANAGE, locality)
+    return render(
+        request,
+        "accounts/person.html",
+        {
+            "person": person,
+            "roles_here": person.roles_here,  # type: ignore[attr-defined]
+            "can_act": services.can_act_for(actor=request.user, person=person, locality=locality),  # type: ignore[arg-type]
+            "can_edit": has_perm(request.user, Perm.PEOPLE_EDIT, locality),
+            "can_roles": can_roles,
+            "role_form": forms.RoleForm() if can_roles else None,
+            "has_authenticator": Authenticator.objects.filter(user=person).exists(),
+        },
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    require_perm(request.user, Perm.PEOPLE_EDIT, locality)
+    person = person_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    form = forms.ContactDetailsForm(request.POST or None, initial=_contact_initial(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update_contact(
+                actor=request.user, person=person, locality=locality, **form.cleaned_data  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("The details have been saved."))
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/contact_edit.html", {"form": form, "person": person, "own": False})
+
+
+def _person_in_locality(request: HttpRequest, pk: int) -> User:
+    locality = request.locality  # type: ignore[attr-defined]
+    person = User.objects.filter(pk=pk, roles__locality=locality).distinct().first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+@require_POST
+def role_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    require_perm(request.user, Perm.ROLES_MANAGE, locality)
+    person = _person_in_locality(request, pk)
+    form = forms.RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return redirect("accounts:person", pk=pk)
+    role = form.cleaned_data["role"]
+    try:
+        if action == "grant":
+            services.role_grant(actor=request.user, user=person, locality=locality, role=role)  # type: ignore[arg-type]
+            messages.success(request, _("Role added."))
+        else:
+            services.role_revoke(actor=request.user, user=person, locality=locality, role=role)  # type: ignore[arg-type]
+            messages.success(request, _("Role removed."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    forget_roles(request.user)
+    if not RoleAssignment.objects.filter(user=person, locality=locality).exists():
+        return redirect("accounts:people")
+    return redirect("accounts:person", pk=pk)
+
+
+@login_required
+@require_POST
+def authenticator_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    person = _person_in_locality(request, pk)
+    services.authenticator_reset(actor=request.user, user=person, locality=locality)  # type: ignore[arg-type]
+    messages.success(
+        request, _("Their authenticator app has been reset. They will set up a new one when they next sign in.")
+    )
+    return redirect("accounts:person", pk=pk)
+
+
+@login_required
+@require_POST
+def acting_start(request: HttpRequest, pk: int) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    person = _person_in_locality(request, pk)
+    services.acting_start(actor=request.user, person=person, locality=locality)  # type: ignore[arg-type]
+    request.session[ACTING_FOR_SESSION_KEY] = person.pk
+    messages.info(request, _("You are now acting for %(name)s.") % {"name": person.full_name})
+    return redirect("core:home")
+
+
+@login_required
+@require_POST
+def acting_stop(request: HttpRequest) -> HttpResponse:
+    person_id = request.session.pop(ACTING_FOR_SESSION_KEY, None)
+    person = User.objects.filter(pk=person_id).first() if person_id else None
+    if person is not None:
+        services.acting_stop(actor=request.user, person=person, locality=request.locality)  # type: ignore[arg-type, attr-defined]
+        messages.info(request, _("You have stopped acting for %(name)s.") % {"name": person.full_name})
+        if has_perm(request.user, Perm.PEOPLE_VIEW, request.locality):  # type: ignore[attr-defined]
+            return redirect("accounts:person", pk=person.pk)
+    return redirect("core:home")
+
+
+def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The Django admin signs in through Kith's own pages (with the
+    authenticator step), never through its own form."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('accounts:sign_in')}?next={target}")
+

@@ -1,0 +1,34 @@
+"""What the current request tells services without being passed around.
+
+The request middleware sets this; services read it so that every audit event
+records the address a change came from and the person a coordinator was acting
+for, even when a service is called deep inside another.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip_address: str | None = None
+    acting_for_id: int | None = None
+    locality_id: int | None = None
+
+
+_current: ContextVar[RequestContext] = ContextVar("kith_request", default=RequestContext())
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+@contextmanager
+def request_context(context: RequestContext) -> Iterator[RequestContext]:
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)

@@ -1,0 +1,47 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kith.accounts.permissions import Perm, has_perm, is_staff_person, roles_of
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
+    """What every page's layout needs: the locality, the menu for this person's
+    roles, and who they are acting for."""
+    locality = getattr(request, "locality", None)
+    user = getattr(request, "user", None)
+    nav: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated:
+        nav.append((_("Home"), reverse("core:home")))
+        entries = [
+            (Perm.PEOPLE_VIEW, _("People"), "accounts:people"),
+            (Perm.AUDIT_VIEW, _("Audit log"), "core:audit"),
+            (Perm.PLACES_VIEW, _("Wards"), "places:wards"),
+            (Perm.OWN_RECORD, _("Your details"), "accounts:your_details"),
+        ]
+        for perm, label, name in entries:
+            if has_perm(user, perm, locality):
+                nav.append((label, reverse(name)))
+        if not any(name == reverse("accounts:your_details") for _l, name in nav):
+            nav.append((_("Your details"), reverse("accounts:your_details")))
+    path = request.path
+    nav_items = [
+        {
+            "label": label,
+            "href": href,
+            "active": path == href or (href != "/" and path.startswith(href)),
+        }
+        for label, href in nav
+    ]
+    return {
+        "locality": locality,
+        "service_name": locality.name if locality else "Kith",
+        "nav_items": nav_items,
+        "acting_for": getattr(request, "acting_for", None),
+        "is_staff_person": bool(user and user.is_authenticated and is_staff_person(user)),
+        "has_several_localities": bool(
+            user and user.is_authenticated and len(roles_of(user)) > 1
+        ),
+    }

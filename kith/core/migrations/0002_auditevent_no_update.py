@@ -1,0 +1,39 @@
+"""The database itself refuses to change an audit event."""
+
+from django.db import migrations
+
+SQLITE_UP = """
+CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+BEGIN SELECT RAISE(ABORT, 'audit events are never changed'); END;
+"""
+SQLITE_DOWN = "DROP TRIGGER IF EXISTS core_auditevent_no_update;"
+POSTGRES_UP = """
+CREATE OR REPLACE FUNCTION core_auditevent_refuse_update() RETURNS trigger AS $$
+BEGIN RAISE EXCEPTION 'audit events are never changed'; END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+FOR EACH ROW EXECUTE FUNCTION core_auditevent_refuse_update();
+"""
+POSTGRES_DOWN = """
+DROP TRIGGER IF EXISTS core_auditevent_no_update ON core_auditevent;
+DROP FUNCTION IF EXISTS core_auditevent_refuse_update();
+"""
+
+
+def forwards(apps, schema_editor):
+    sql = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(schema_editor.connection.vendor)
+    if sql:
+        schema_editor.execute(sql)
+
+
+def backwards(apps, schema_editor):
+    sql = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}.get(
+        schema_editor.connection.vendor
+    )
+    if sql:
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

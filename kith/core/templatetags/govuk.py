@@ -1,0 +1,55 @@
+"""Template helpers for GOV.UK Frontend markup."""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+
+register = template.Library()
+
+
+@register.filter
+def widget_type(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+@register.filter
+def input_type(field: BoundField) -> str:
+    return getattr(field.field.widget, "input_type", "text") or "text"
+
+
+@register.filter
+def widget_attr(field: BoundField, name: str) -> str:
+    return str(field.field.widget.attrs.get(name, ""))
+
+
+@register.filter
+def is_checked(value: object, choice: object) -> bool:
+    """Whether ``choice`` is the field's value, or among its values."""
+    if isinstance(value, list | tuple | set):
+        return str(choice) in {str(v) for v in value}
+    return value is not None and str(value) == str(choice)
+
+
+@register.simple_tag
+def error_id(field: BoundField) -> str:
+    return f"{field.html_name}-error"
+
+
+@register.filter
+def first_widget_id(field: BoundField) -> str:
+    """The id the error summary links to: the first option of a group."""
+    if widget_type(field) in {"radios", "checkboxes"}:
+        return f"{field.auto_id}_0"
+    return field.auto_id

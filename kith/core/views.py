@@ -1,0 +1,127 @@
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
+from kith.accounts.selectors import audit_actions_for, audit_events_for
+from kith.core.forms import GovukForm
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "error": type(exc).__name__},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Shows each person what they can do next, by their roles."""
+    locality = request.locality  # type: ignore[attr-defined]
+    user = request.user
+    context: dict[str, object] = {}
+    if user.is_authenticated:
+        held = roles_in(user, locality)
+        context.update(
+            roles=sorted(held),
+            can=lambda perm: has_perm(user, perm, locality),
+            can_people=has_perm(user, Perm.PEOPLE_VIEW, locality),
+            can_create=has_perm(user, Perm.PEOPLE_CREATE, locality),
+            can_audit=has_perm(user, Perm.AUDIT_VIEW, locality),
+            can_places=has_perm(user, Perm.PLACES_VIEW, locality),
+            can_roles=has_perm(user, Perm.ROLES_MANAGE, locality),
+            can_act=has_perm(user, Perm.ACT_ON_BEHALF, locality),
+        )
+    return render(request, "core/home.html", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/contact.html")
+
+
+class AuditFilterForm(GovukForm):
+    who = forms.CharField(label=_("Who (name)"), required=False, max_length=100)
+    action = forms.ChoiceField(label=_("What"), required=False)
+    record = forms.CharField(label=_("Record (name or number)"), required=False, max_length=100)
+    date_from = forms.DateField(
+        label=_("From (day/month/year)"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
+        help_text=_("For example, 27/11/2026"),
+    )
+    date_to = forms.DateField(
+        label=_("To (day/month/year)"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
+    )
+
+    def __init__(self, *args, actions: list[str], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Any"))] + [(a, a.replace("_", " ").capitalize()) for a in actions]
+        self.fields["action"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The ‘to’ date must be the same as or after the ‘from’ date."))
+        for name in ("date_from", "date_to"):
+            value = data.get(name)
+            if value and value > date.today().replace(year=date.today().year + 1):
+                self.add_error(name, _("Enter a date that is not far in the future."))
+        return data
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    require_perm(request.user, Perm.AUDIT_VIEW, locality)
+    actions = audit_actions_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    form = AuditFilterForm(request.GET or None, actions=actions)
+    filters: dict[str, object] = {}
+    if form.is_bound and form.is_valid():
+        filters = {key: value for key, value in form.cleaned_data.items() if value}
+    events = audit_events_for(actor=request.user, locality=locality, **filters)  # type: ignore[arg-type]
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, rendered without the database: it may be what failed."""
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"service_name": "Kith"}), status=500)

@@ -1,0 +1,85 @@
+"""The outbox: queue a message in the caller's transaction, send after commit."""
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kith.notify.models import Channel, Message
+from kith.notify.templates_text import TEMPLATES, render
+
+log = logging.getLogger(__name__)
+
+
+def message_queue(
+    *,
+    to: str,
+    channel: str,
+    template: str,
+    personalisation: dict[str, Any],
+    recipient: Any = None,
+    locality: Any = None,
+    urgent: bool = False,
+) -> Message:
+    """Write a message to the outbox and send it once the transaction commits.
+
+    Raises KeyError for a template that does not exist: a programming error.
+    """
+    if template not in TEMPLATES:
+        raise KeyError(f"No message template called {template!r}")
+    message = Message.objects.create(
+        to=to,
+        channel=Channel(channel),
+        template=template,
+        personalisation=personalisation,
+        recipient=recipient,
+        locality=locality,
+        urgent=urgent,
+    )
+    transaction.on_commit(lambda: _enqueue_send(message.pk))
+    return message
+
+
+def _enqueue_send(message_id: int) -> None:
+    from kith.notify.tasks import message_send_task
+
+    message_send_task.enqueue(message_id)
+
+
+def message_send(*, message_id: int) -> Message:
+    """Deliver one queued message through the configured channel, at most once."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status != Message.Status.QUEUED:
+            return message
+        message.status = Message.Status.SENDING
+        message.attempts += 1
+        message.save(update_fields=["status", "attempts"])
+    _deliver_locally(message)
+    message.status = Message.Status.SENT
+    message.sent_at = timezone.now()
+    message.provider_reference = str(message.reference)
+    message.save(update_fields=["status", "sent_at", "provider_reference"])
+    return message
+
+
+def _deliver_locally(message: Message) -> None:
+    """The default channel: one file per message under var/outbox/."""
+    subject, body = render(message.template, message.personalisation)
+    outbox = settings.KITH_OUTBOX_DIR
+    outbox.mkdir(parents=True, exist_ok=True)
+    record = {
+        "reference": str(message.reference),
+        "channel": message.channel,
+        "to": message.to,
+        "template": message.template,
+        "subject": subject,
+        "body": body,
+        "created_at": message.created_at.isoformat(),
+    }
+    path = outbox / f"{message.created_at:%Y%m%dT%H%M%S}-{message.reference}.json"
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    log.info("Message %s (%s) to %s written to %s", message.pk, message.template, message.to, path)

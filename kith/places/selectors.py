@@ -1,0 +1,73 @@
+"""Reads of places. None of these return personal data."""
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from kith.places.models import Locality, Postcode, Ward
+
+
+def locality_for_request(*, host: str, user: Any, chosen_id: int | None) -> Locality | None:
+    """The locality a request is about.
+
+    In order: the one the person chose (if they hold a role there), the one
+    whose own web address this is, the first one the person holds a role in,
+    then the deployment's first locality.
+    """
+    from kith.accounts.permissions import roles_of
+
+    held = roles_of(user)
+    if chosen_id and chosen_id in held:
+        found = Locality.objects.filter(pk=chosen_id).first()
+        if found:
+            return found
+    hostname = host.split(":")[0].lower()
+    if hostname:
+        by_host = Locality.objects.filter(domain__iexact=hostname).first()
+        if by_host:
+            return by_host
+    if held:
+        found = Locality.objects.filter(pk__in=held).order_by("pk").first()
+        if found:
+            return found
+    return Locality.objects.order_by("pk").first()
+
+
+def wards_with_postcode_counts(*, locality: Locality) -> QuerySet[Ward]:
+    """The locality's wards, each with how many postcodes lie in it."""
+    counts = (
+        Postcode.objects.filter(ward_code=OuterRef("ons_code"))
+        .order_by()
+        .values("ward_code")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Ward.objects.filter(locality=locality).annotate(
+        postcode_count=Coalesce(Subquery(counts), 0)
+    )
+
+
+def ward_get(*, locality: Locality, pk: int) -> Ward:
+    try:
+        return Ward.objects.get(locality=locality, pk=pk)
+    except Ward.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def postcodes_in_ward(*, ward: Ward) -> QuerySet[Postcode]:
+    return Postcode.objects.filter(ward_code=ward.ons_code).order_by("postcode")
+
+
+def postcode_locate(*, postcode: str) -> Postcode | None:
+    """The directory entry for an already normalised postcode, if known."""
+    return Postcode.objects.filter(pk=postcode).first()
+
+
+def postcode_ward(*, postcode: str, locality: Locality) -> Ward | None:
+    """The locality's ward a postcode lies in, or None when it lies outside."""
+    found = postcode_locate(postcode=postcode)
+    if found is None:
+        return None
+    return Ward.objects.filter(locality=locality, ons_code=found.ward_code).first()

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kith.accounts.views import admin_sign_in
+
+admin.site.site_header = "Kith administration"
+admin.site.site_title = "Kith administration"
+admin.site.login = admin_sign_in  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", include("kith.core.urls")),
+    path("", include("kith.accounts.urls")),
+    path("places/", include("kith.places.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler500 = "kith.core.views.server_error"
