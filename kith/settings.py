@@ -32,19 +32,24 @@ def _list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = _flag("KITH_DEBUG")
+# pytest sets PYTEST_VERSION. Tests run in production mode, with only what
+# cannot work without TLS or a built static manifest relaxed.
+TESTING = bool(os.environ.get("PYTEST_VERSION"))
 VAR_DIR = Path(os.environ.get("KITH_VAR_DIR", BASE_DIR / "var"))
 
 _DEV_SECRET = "kith-development-only-not-secret-" + "x" * 32  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and not TESTING:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Kith will not start in production mode without "
             "one. Set SECRET_KEY, or set KITH_DEBUG=1 for development."
         )
     SECRET_KEY = _DEV_SECRET
 
-ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = _list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG or TESTING else ""
+) + (["testserver"] if TESTING else [])
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -64,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kith.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,12 +192,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or _flag("KITH_PLAIN_STATIC")
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 CSRF_FAILURE_VIEW = "kith.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
@@ -199,9 +205,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = _flag("KITH_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = not TESTING
+    CSRF_COOKIE_SECURE = not TESTING
+    SECURE_SSL_REDIRECT = _flag("KITH_SSL_REDIRECT", not TESTING)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("KITH_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

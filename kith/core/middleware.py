@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 
 from kith.core.context import RequestContext, request_context
 
+HEALTH_PATH = "/healthz"
 ACTING_FOR_SESSION_KEY = "kith_acting_for"
 LOCALITY_SESSION_KEY = "kith_locality"
 
@@ -45,3 +46,18 @@ class RequestContextMiddleware:
         )
         with request_context(context):
             return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before anything else runs: no session, no host check,
+    no HTTPS redirect, so a load balancer can ask over plain HTTP by address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == HEALTH_PATH:
+            from kith.core.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

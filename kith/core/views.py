@@ -123,5 +123,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page, rendered without the database: it may be what failed."""
+    context = {"service_name": "Kith", "phone": ""}
+    try:
+        from kith.places.models import Locality
+
+        locality = getattr(request, "locality", None) or Locality.objects.order_by("pk").first()
+        if locality is not None:
+            context.update(service_name=locality.name, phone=locality.phone)
+    except Exception:  # noqa: BLE001, S110 - the page must render whatever failed
+        pass
     template = loader.get_template("500.html")
-    return HttpResponse(template.render({"service_name": "Kith"}), status=500)
+    return HttpResponse(template.render(context), status=500)

@@ -53,3 +53,27 @@ def first_widget_id(field: BoundField) -> str:
     if widget_type(field) in {"radios", "checkboxes"}:
         return f"{field.auto_id}_0"
     return field.auto_id
+
+
+@register.filter
+def humanise(value: str) -> str:
+    """``person_created`` → ``Person created``."""
+    text = str(value or "").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def role_label(value: str) -> str:
+    from kith.accounts.models import Role
+
+    try:
+        return str(Role(value).label)
+    except ValueError:
+        return humanise(value)
+
+
+@register.filter
+def phone(value: str) -> str:
+    from kith.accounts.phones import phone_display
+
+    return phone_display(value or "")

@@ -1,0 +1,30 @@
+"""Test set-up shared by every part.
+
+Tests run with production settings (no debug), so error pages and secure
+defaults are what is tested; only what cannot work without TLS is relaxed.
+"""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.KITH_OUTBOX_DIR = tmp_path / "outbox"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "notify"]}}
+
+
+@pytest.fixture
+def testford(db):
+    """A locality with one person in each role (staff with authenticators)."""
+    from tests.scenarios import circle
+
+    return circle()
+
+
+@pytest.fixture
+def elsewhere(db):
+    """A second locality, to show that each is kept apart."""
+    from tests.scenarios import circle
+
+    return circle(slug="elsewhere", name="Elsewhere Circle")

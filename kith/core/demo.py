@@ -1,0 +1,41 @@
+"""Loads the demo locality, Riverside, deterministically from a seed.
+
+Each part adds its own demo data in ``kith/<part>/demo.py``; this module runs
+them in order, once: loading again leaves existing data alone.
+"""
+
+import random
+
+from django.db import transaction
+
+from kith.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, demo_people_load
+from kith.places.demo import demo_places_load
+from kith.places.models import Locality
+
+DEMO_SLUG = "riverside"
+DEFAULT_SEED = 2026
+
+
+def demo_loaded() -> bool:
+    return Locality.objects.filter(slug=DEMO_SLUG).exists()
+
+
+@transaction.atomic
+def demo_load(*, seed: int = DEFAULT_SEED) -> list[DemoLogin] | None:
+    """Create the demo locality. Returns None, changing nothing, if it exists."""
+    if demo_loaded():
+        return None
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    locality = demo_places_load(rng=rng)
+    return demo_people_load(locality=locality, rng=rng)
+
+
+def demo_logins_table() -> str:
+    rows = [("Role", "Email", "Password")] + [
+        (str(login.role.label) if hasattr(login.role, "label") else login.role, login.email, DEMO_PASSWORD)
+        for login in DEMO_LOGINS
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -1,0 +1,55 @@
+"""Named, realistic scenarios used across the tests."""
+
+from dataclasses import dataclass
+
+import pyotp
+from django.utils import timezone
+
+from kith.accounts.models import Authenticator, Role, RoleAssignment, User
+from kith.places.models import Locality, Postcode, Ward
+from tests.factories import UserFactory
+
+
+@dataclass
+class Circle:
+    """A locality with two wards and one person in each role."""
+
+    locality: Locality
+    ward: Ward
+    member: User
+    supporter: User
+    helper: User
+    coordinator: User
+    council_officer: User
+    organisation_editor: User
+    admin: User
+
+    def by_role(self, role: str) -> User:
+        return getattr(self, role)
+
+    def totp(self, user: User) -> pyotp.TOTP:
+        return pyotp.TOTP(user.authenticator.secret)
+
+
+STAFF = (Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN)
+
+
+def circle(slug: str = "testford", name: str = "Testford Circle") -> Circle:
+    locality = Locality.objects.create(
+        name=name, slug=slug, council_name=f"{name} Council", phone="020 7946 0999"
+    )
+    ward = Ward.objects.create(locality=locality, name=f"{name} North", ons_code=f"E0599{len(slug):04d}"[:9])
+    Postcode.objects.get_or_create(
+        postcode="SE17 2AA", defaults={"latitude": 51.49, "longitude": -0.09, "ward_code": ward.ons_code}
+    )
+    people = {}
+    for role in Role.values:
+        user = UserFactory(full_name=f"{role.replace('_', ' ').title()} {name.split()[0]}",
+                           email=f"{role}@{slug}.example")
+        RoleAssignment.objects.create(user=user, locality=locality, role=role)
+        if role in STAFF:
+            Authenticator.objects.create(
+                user=user, secret=pyotp.random_base32(), confirmed_at=timezone.now()
+            )
+        people[role] = user
+    return Circle(locality=locality, ward=ward, **people)
