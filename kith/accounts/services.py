@@ -323,15 +323,22 @@ def _throttle_for(failures: int, last_failure: Any, slow_after: int, refuse_afte
     return Throttle(wait_seconds=0, refused=False)
 
 
-def signin_throttle_check(*, identifier: str, ip_address: str | None) -> None:
+def signin_throttle_check(
+    *, identifier: str, ip_address: str | None, slow_down: bool = True
+) -> None:
     """Refuse a sign-in attempt that comes too soon after failures for the same
     account or from the same address.
+
+    ``slow_down=False`` skips the growing waits for the account (but not the
+    refusal): a one-time code has its own limit of 5 tries, and someone
+    mistyping it should see how many tries are left, not a wait.
 
     Raises ApplicationError (code ``throttled``) saying how long to wait.
     """
     key = _digest("identifier", identifier.strip().lower())
     since = timezone.now() - THROTTLE_WINDOW
-    checks = [(Q(identifier=key), ACCOUNT_SLOW_AFTER, ACCOUNT_REFUSE_AFTER)]
+    account_slow_after = ACCOUNT_SLOW_AFTER if slow_down else ACCOUNT_REFUSE_AFTER
+    checks = [(Q(identifier=key), account_slow_after, ACCOUNT_REFUSE_AFTER)]
     if ip_address:
         checks.append((Q(ip_address=ip_address), ADDRESS_SLOW_AFTER, ADDRESS_REFUSE_AFTER))
     for scope, slow_after, refuse_after in checks:

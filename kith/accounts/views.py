@@ -141,7 +141,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         identifier = request.session["kith_code_to"]
         ip = client_ip(request)
         try:
-            services.signin_throttle_check(identifier=identifier, ip_address=ip)
+            services.signin_throttle_check(identifier=identifier, ip_address=ip, slow_down=False)
             if code_id is None:
                 # No such account: answer exactly as a wrong code would.
                 tries = request.session.get(CODE_FAKE_TRIES, 0) + 1
