@@ -1,9 +1,9 @@
 """The `kith` command.
 
-    kith run     migrate, load the demo once, start the web server and the task
-                 worker, print the address and the demo logins; Ctrl-C stops both
-    kith reset   delete the local data and load the demo afresh
-    kith manage  any Django management command (kith manage createsuperuser)
+kith run     migrate, load the demo once, start the web server and the task
+             worker, print the address and the demo logins; Ctrl-C stops both
+kith reset   delete the local data and load the demo afresh
+kith manage  any Django management command (kith manage createsuperuser)
 """
 
 import argparse
@@ -30,7 +30,9 @@ def _environment() -> dict[str, str]:
 
 
 def _manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)  # noqa: S603
+    subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True
+    )
 
 
 def _prepare(env: dict[str, str]) -> None:
@@ -41,7 +43,9 @@ def _prepare(env: dict[str, str]) -> None:
 
 
 def _print_welcome(port: str, env: dict[str, str]) -> None:
-    os.environ.update({k: v for k, v in env.items() if k.startswith(("KITH_", "DJANGO_"))})
+    os.environ.update(
+        {k: v for k, v in env.items() if k.startswith(("KITH_", "DJANGO_"))}
+    )
     import django
 
     django.setup()
@@ -54,9 +58,14 @@ def _print_welcome(port: str, env: dict[str, str]) -> None:
     for line in demo_logins_table().splitlines():
         print(f"    {line}")
     print()
-    print("  Staff (coordinator, council officer, administrator) also enter a code from")
+    print(
+        "  Staff (coordinator, council officer, administrator) also enter a code from"
+    )
     print("  an authenticator app: in this demo the page shows the current code.")
-    print("  Messages Kith sends (sign-in codes, password resets) are written to var/outbox/.")
+    print(
+        "  Messages Kith sends (sign-in codes, password resets) are written to "
+        "var/outbox/."
+    )
     print("  Press Ctrl-C to stop.")
     print(flush=True)
 
@@ -92,7 +101,10 @@ def run(port: str) -> int:
     while not stopping:
         for process in processes:
             if process.poll() is not None:
-                print(f"kith: {process.args[2]} stopped (exit {process.returncode}); stopping.")
+                print(
+                    f"kith: {process.args[2]} stopped (exit {process.returncode}); "
+                    f"stopping."
+                )
                 status = process.returncode or 1
                 stopping = True
         time.sleep(0.2)
@@ -128,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     run_parser = commands.add_parser("run", help="start the web server and task worker")
     run_parser.add_argument("--port", default=os.environ.get("KITH_PORT", "8000"))
     commands.add_parser("reset", help="delete local data and load the demo afresh")
-    manage_parser = commands.add_parser("manage", help="run a Django management command")
+    manage_parser = commands.add_parser(
+        "manage", help="run a Django management command"
+    )
     manage_parser.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     if options.command == "run":
@@ -136,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     if options.command == "reset":
         return reset()
     env = _environment()
-    return subprocess.call([sys.executable, str(ROOT / "manage.py"), *options.args], env=env)  # noqa: S603
+    return subprocess.call(  # noqa: S603 - arguments go to manage.py as typed
+        [sys.executable, str(ROOT / "manage.py"), *options.args], env=env
+    )
 
 
 if __name__ == "__main__":

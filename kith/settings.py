@@ -28,7 +28,11 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 def _list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [
+        item.strip()
+        for item in os.environ.get(name, default).split(",")
+        if item.strip()
+    ]
 
 
 DEBUG = _flag("KITH_DEBUG")
@@ -37,7 +41,7 @@ DEBUG = _flag("KITH_DEBUG")
 TESTING = bool(os.environ.get("PYTEST_VERSION"))
 VAR_DIR = Path(os.environ.get("KITH_VAR_DIR", BASE_DIR / "var"))
 
-_DEV_SECRET = "kith-development-only-not-secret-" + "x" * 32  # noqa: S105
+_DEV_SECRET = "kith-development-only-not-secret-" + "x" * 32
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
@@ -116,7 +120,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "kith.sqlite3",
+            "NAME": str(VAR_DIR / "kith.sqlite3"),
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
@@ -166,7 +170,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": (
+            "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        )
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "kith.accounts.passwords.BreachedPasswordValidator"},
     {"NAME": "kith.accounts.passwords.MaximumLengthValidator"},
@@ -227,8 +235,13 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KITH_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("KITH_LOG_LEVEL", "INFO"),
+    },
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

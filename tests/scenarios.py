@@ -38,14 +38,19 @@ def circle(slug: str = "testford", name: str = "Testford Circle") -> Circle:
     locality = Locality.objects.create(
         name=name, slug=slug, council_name=f"{name} Council", phone="020 7946 0999"
     )
-    ward = Ward.objects.create(locality=locality, name=f"{name} North", ons_code=f"E0599{len(slug):04d}"[:9])
+    ward = Ward.objects.create(
+        locality=locality, name=f"{name} North", ons_code=f"E0599{len(slug):04d}"[:9]
+    )
     Postcode.objects.get_or_create(
-        postcode="SE17 2AA", defaults={"latitude": 51.49, "longitude": -0.09, "ward_code": ward.ons_code}
+        postcode="SE17 2AA",
+        defaults={"latitude": 51.49, "longitude": -0.09, "ward_code": ward.ons_code},
     )
     people = {}
     for role in Role.values:
-        user = UserFactory(full_name=f"{role.replace('_', ' ').title()} {name.split()[0]}",
-                           email=f"{role}@{slug}.example")
+        user = UserFactory(
+            full_name=f"{role.replace('_', ' ').title()} {name.split()[0]}",
+            email=f"{role}@{slug}.example",
+        )
         RoleAssignment.objects.create(user=user, locality=locality, role=role)
         if role in STAFF:
             Authenticator.objects.create(

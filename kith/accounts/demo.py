@@ -14,24 +14,132 @@ from kith.places.models import Locality, Postcode
 
 DEMO_PASSWORD = "circle-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
-FIRST_NAMES = (
-    "Joan Margaret Patricia Barbara Jean Maureen Sheila Brenda Pauline Valerie Irene "
-    "Doreen Eileen Sylvia Shirley Christine Rita Audrey Kathleen Iris Gloria Beryl "
-    "Patrick John David Michael Peter Brian Anthony Derek Kenneth Roy Alan Terence "
-    "Dennis Colin Raymond Leslie Trevor Stanley Clive Winston Desmond Ade Tunde "
-    "Amarjit Gurdev Hamid Yusuf Mei Ling Krystyna Stanislaw Siobhan Declan Nia Rhys"
-).split()
-SURNAMES = (
-    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson "
-    "Evans Walker White Roberts Green Hall Wood Jackson Clarke Patel Khan Okafor "
-    "Adeyemi Campbell Murphy Kelly O'Brien Kowalski Nowak Chen Wong Singh Kaur Begum "
-    "Ahmed Hughes Edwards Lewis Morgan Price Bennett Shaw Mensah Boateng Francis"
-).split()
-STREETS = (
-    "Mill Lane|Wharf Road|Church Street|Anne’s Close|Ferry Walk|Cooper’s Row|"
-    "Tanner Street|Rope Yard|Market Street|Lock Terrace|Orchard Way|Victoria Road|"
-    "Albert Gardens|Chapel Place|Bridge Street|Canal Side|Barge House Road"
-).split("|")
+FIRST_NAMES = [
+    "Joan",
+    "Margaret",
+    "Patricia",
+    "Barbara",
+    "Jean",
+    "Maureen",
+    "Sheila",
+    "Brenda",
+    "Pauline",
+    "Valerie",
+    "Irene",
+    "Doreen",
+    "Eileen",
+    "Sylvia",
+    "Shirley",
+    "Christine",
+    "Rita",
+    "Audrey",
+    "Kathleen",
+    "Iris",
+    "Gloria",
+    "Beryl",
+    "Patrick",
+    "John",
+    "David",
+    "Michael",
+    "Peter",
+    "Brian",
+    "Anthony",
+    "Derek",
+    "Kenneth",
+    "Roy",
+    "Alan",
+    "Terence",
+    "Dennis",
+    "Colin",
+    "Raymond",
+    "Leslie",
+    "Trevor",
+    "Stanley",
+    "Clive",
+    "Winston",
+    "Desmond",
+    "Ade",
+    "Tunde",
+    "Amarjit",
+    "Gurdev",
+    "Hamid",
+    "Yusuf",
+    "Mei",
+    "Ling",
+    "Krystyna",
+    "Stanislaw",
+    "Siobhan",
+    "Declan",
+    "Nia",
+    "Rhys",
+]
+SURNAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Patel",
+    "Khan",
+    "Okafor",
+    "Adeyemi",
+    "Campbell",
+    "Murphy",
+    "Kelly",
+    "O'Brien",
+    "Kowalski",
+    "Nowak",
+    "Chen",
+    "Wong",
+    "Singh",
+    "Kaur",
+    "Begum",
+    "Ahmed",
+    "Hughes",
+    "Edwards",
+    "Lewis",
+    "Morgan",
+    "Price",
+    "Bennett",
+    "Shaw",
+    "Mensah",
+    "Boateng",
+    "Francis",
+]
+STREETS = [
+    "Mill Lane",
+    "Wharf Road",
+    "Church Street",
+    "Anne’s Close",
+    "Ferry Walk",
+    "Cooper’s Row",
+    "Tanner Street",
+    "Rope Yard",
+    "Market Street",
+    "Lock Terrace",
+    "Orchard Way",
+    "Victoria Road",
+    "Albert Gardens",
+    "Chapel Place",
+    "Bridge Street",
+    "Canal Side",
+    "Barge House Road",
+]
 
 
 @dataclass(frozen=True)
@@ -69,7 +177,9 @@ def _address(rng: random.Random, postcodes: list[Postcode]) -> dict[str, str]:
 
 
 def demo_people_load(*, locality: Locality, rng: random.Random) -> list[DemoLogin]:
-    postcodes = list(Postcode.objects.filter(postcode__startswith="RV").order_by("postcode"))
+    postcodes = list(
+        Postcode.objects.filter(postcode__startswith="RV").order_by("postcode")
+    )
     now = timezone.now()
     mobile_numbers = iter(range(900000, 901000))
     logins = []
@@ -89,7 +199,9 @@ def demo_people_load(*, locality: Locality, rng: random.Random) -> list[DemoLogi
         RoleAssignment.objects.create(user=user, locality=locality, role=login.role)
         if login.role in (Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN):
             Authenticator.objects.create(
-                user=user, secret=demo_authenticator_secret(login.email), confirmed_at=now
+                user=user,
+                secret=demo_authenticator_secret(login.email),
+                confirmed_at=now,
             )
         logins.append(login)
 
@@ -107,7 +219,9 @@ def demo_people_load(*, locality: Locality, rng: random.Random) -> list[DemoLogi
                 if has_email
                 else None,
                 mobile=f"+447700{next(mobile_numbers)}" if has_mobile else None,
-                phone=f"0207946{rng.randint(1000, 9999):04d}"[:11] if not has_mobile else "",
+                phone=f"0207946{rng.randint(1000, 9999):04d}"[:11]
+                if not has_mobile
+                else "",
                 home_locality=locality,
                 password=unusable,
                 date_joined=now,
@@ -115,7 +229,9 @@ def demo_people_load(*, locality: Locality, rng: random.Random) -> list[DemoLogi
             )
         )
     User.objects.bulk_create(people)
-    created = list(User.objects.filter(home_locality=locality, password=unusable).order_by("pk"))
+    created = list(
+        User.objects.filter(home_locality=locality, password=unusable).order_by("pk")
+    )
     roles = [
         RoleAssignment(
             user=person,

@@ -29,7 +29,9 @@ class CodeRequestForm(GovukForm):
         label=_("Email address or mobile number"),
         help_text=_("We will send a 6-digit code to it."),
         max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "spellcheck": "false"}
+        ),
         error_messages={"required": _("Enter your email address or mobile number.")},
     )
 
@@ -39,8 +41,12 @@ class CodeForm(GovukForm):
         label=_("Code"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "width": "5",
-                   "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "width": "5",
+                "spellcheck": "false",
+            }
         ),
         error_messages={"required": _("Enter the code.")},
     )
@@ -52,7 +58,11 @@ class SecondFactorForm(GovukForm):
         help_text=_("Or enter one of your recovery codes."),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "width": "10", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "width": "10",
+                "spellcheck": "false",
+            }
         ),
         error_messages={"required": _("Enter the code from your authenticator app.")},
     )
@@ -84,7 +94,9 @@ class NewPasswordForm(GovukForm):
         data = super().clean()
         first, second = data.get("new_password"), data.get("new_password_again")
         if first and second and first != second:
-            self.add_error("new_password_again", _("The two passwords are not the same."))
+            self.add_error(
+                "new_password_again", _("The two passwords are not the same.")
+            )
         elif first:
             try:
                 password_validation.validate_password(first, self.user)
@@ -116,53 +128,77 @@ class ResetRequestForm(GovukForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": _("Enter your email address."),
-            "invalid": _("Enter an email address in the right form, like name@example.com."),
+            "invalid": _(
+                "Enter an email address in the right form, like name@example.com."
+            ),
         },
     )
 
 
 class ContactDetailsForm(GovukForm):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150,
+        label=_("Full name"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages={"required": _("Enter the full name.")},
     )
     preferred_name = forms.CharField(
-        label=_("What they like to be called (optional)"), max_length=80, required=False,
+        label=_("What they like to be called (optional)"),
+        max_length=80,
+        required=False,
         widget=forms.TextInput(attrs={"spellcheck": "false", "width": "20"}),
     )
     email = forms.EmailField(
-        label=_("Email address (optional)"), max_length=254, required=False,
+        label=_("Email address (optional)"),
+        max_length=254,
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
-            "invalid": _("Enter an email address in the right form, like name@example.com.")
+            "invalid": _(
+                "Enter an email address in the right form, like name@example.com."
+            )
         },
     )
     mobile = forms.CharField(
-        label=_("Mobile number (optional)"), max_length=30, required=False,
+        label=_("Mobile number (optional)"),
+        max_length=30,
+        required=False,
         help_text=_("For text messages, like 07700 900 982."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "width": "20"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "width": "20"}
+        ),
     )
     phone = forms.CharField(
-        label=_("Other phone number (optional)"), max_length=30, required=False,
+        label=_("Other phone number (optional)"),
+        max_length=30,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "width": "20"}),
     )
     address_line_1 = forms.CharField(
-        label=_("Address line 1 (optional)"), max_length=100, required=False,
+        label=_("Address line 1 (optional)"),
+        max_length=100,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     address_line_2 = forms.CharField(
-        label=_("Address line 2 (optional)"), max_length=100, required=False,
+        label=_("Address line 2 (optional)"),
+        max_length=100,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
     town = forms.CharField(
-        label=_("Town or city (optional)"), max_length=60, required=False,
+        label=_("Town or city (optional)"),
+        max_length=60,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2", "width": "20"}),
     )
     postcode = forms.CharField(
-        label=_("Postcode (optional)"), max_length=10, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "width": "10",
-                                      "spellcheck": "false"}),
+        label=_("Postcode (optional)"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "width": "10", "spellcheck": "false"}
+        ),
     )
 
 
@@ -184,25 +220,30 @@ class PersonCreateForm(ContactDetailsForm):
 
 class PeopleSearchForm(GovukForm):
     q = forms.CharField(
-        label=_("Name, email, phone number or postcode"), required=False, max_length=100,
+        label=_("Name, email, phone number or postcode"),
+        required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
     )
     role = forms.ChoiceField(
-        label=_("Role"), required=False,
+        label=_("Role"),
+        required=False,
         choices=[("", _("Any role")), *Role.choices],
     )
 
 
 class RoleForm(GovukForm):
     role = forms.ChoiceField(
-        label=_("Role"), choices=Role.choices,
+        label=_("Role"),
+        choices=Role.choices,
         error_messages={"required": _("Choose a role.")},
     )
 
 
 class LocalityChoiceForm(GovukForm):
     locality = forms.TypedChoiceField(
-        label=_("Which locality are you working in?"), coerce=int,
+        label=_("Which locality are you working in?"),
+        coerce=int,
         widget=forms.RadioSelect(attrs={"legend_size": "m"}),
         error_messages={"required": _("Choose a locality.")},
     )

@@ -29,7 +29,10 @@ class StaffIdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    _("You were signed out because you had not done anything for 30 minutes."),
+                    _(
+                        "You were signed out because you had not done anything for "
+                        "30 minutes."
+                    ),
                 )
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_SESSION_KEY] = now

@@ -1,5 +1,9 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -27,10 +31,9 @@ STAFF_ROLES = frozenset({Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN})
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email=None, password=None, **fields):  # type: ignore[no-untyped-def]
-        user = self.model(email=self.normalize_email(email) or None, **fields)
-        if email:
-            user.email = user.email.lower()
+    def create_user(self, email=None, password=None, **fields):
+        normalised = self.normalize_email(email).lower() if email else None
+        user = self.model(email=normalised, **fields)
         if password:
             user.set_password(password)
         else:
@@ -38,12 +41,12 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email, password, **fields):  # type: ignore[no-untyped-def]
+    def create_superuser(self, email, password, **fields):
         fields.setdefault("full_name", "Administrator")
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email=email, password=password, **fields)
 
-    def get_by_natural_key(self, username):  # type: ignore[no-untyped-def]
+    def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 
 
@@ -127,7 +130,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def address_lines(self) -> list[str]:
         return [
             line
-            for line in (self.address_line_1, self.address_line_2, self.town, self.postcode)
+            for line in (
+                self.address_line_1,
+                self.address_line_2,
+                self.town,
+                self.postcode,
+            )
             if line
         ]
 
@@ -151,7 +159,8 @@ class RoleAssignment(models.Model):
                 fields=["user", "locality", "role"], name="role_assignment_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="role_assignment_known_role"
+                condition=models.Q(role__in=Role.values),
+                name="role_assignment_known_role",
             ),
         ]
         indexes = [models.Index(fields=["locality", "role"])]
@@ -194,13 +203,16 @@ class SignInAttempt(models.Model):
         indexes = [models.Index(fields=["ip_address", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.identifier} {'ok' if self.succeeded else 'failed'} {self.created_at}"
+        outcome = "ok" if self.succeeded else "failed"
+        return f"{self.identifier} {outcome} {self.created_at}"
 
 
 class Authenticator(models.Model):
     """A staff member's authenticator app (TOTP, RFC 6238)."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="authenticator")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="authenticator"
+    )
     secret = models.CharField(max_length=64)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(
@@ -214,7 +226,9 @@ class Authenticator(models.Model):
 class RecoveryCode(models.Model):
     """A single-use code for a staff member who has lost their authenticator."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
     code_hash = models.CharField(max_length=128)
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -65,7 +65,11 @@ _CACHE_ATTR = "_kith_roles"
 
 def roles_of(user: Any) -> dict[int, frozenset[str]]:
     """The roles a person holds, by locality id. Read once per request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not user.is_active
+    ):
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:

@@ -84,11 +84,15 @@ def person_get_for(*, actor: User, locality: Locality, pk: int) -> User:
         return _with_roles(User.objects.filter(pk=pk), locality).get()
     if not has_perm(actor, Perm.PEOPLE_VIEW, locality):
         raise PermissionDenied
-    person = _with_roles(User.objects.filter(pk=pk, roles__locality=locality).distinct(), locality)
+    person = _with_roles(
+        User.objects.filter(pk=pk, roles__locality=locality).distinct(), locality
+    )
     found = person.first()
     if found is None:
         raise Http404
-    audit_record(actor=actor, action="person_record_viewed", target=found, locality=locality)
+    audit_record(
+        actor=actor, action="person_record_viewed", target=found, locality=locality
+    )
     return found
 
 
@@ -107,7 +111,8 @@ def audit_events_for(
     events = AuditEvent.objects.filter(locality=locality)
     if who:
         events = events.filter(
-            Q(actor__full_name__icontains=who) | Q(on_behalf_of__full_name__icontains=who)
+            Q(actor__full_name__icontains=who)
+            | Q(on_behalf_of__full_name__icontains=who)
         )
     if action:
         events = events.filter(action=action)
@@ -115,9 +120,13 @@ def audit_events_for(
         events = events.filter(Q(target_label__icontains=record) | Q(target_id=record))
     zone = timezone.get_current_timezone()
     if date_from:
-        events = events.filter(created_at__gte=datetime.combine(date_from, time.min, zone))
+        events = events.filter(
+            created_at__gte=datetime.combine(date_from, time.min, zone)
+        )
     if date_to:
-        events = events.filter(created_at__lte=datetime.combine(date_to, time.max, zone))
+        events = events.filter(
+            created_at__lte=datetime.combine(date_to, time.max, zone)
+        )
     return events.select_related("actor", "on_behalf_of").order_by("-created_at", "-id")
 
 

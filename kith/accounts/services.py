@@ -29,7 +29,13 @@ from kith.accounts.models import (
     SignInCode,
     User,
 )
-from kith.accounts.permissions import Perm, forget_roles, has_perm, require_perm, roles_in
+from kith.accounts.permissions import (
+    Perm,
+    forget_roles,
+    has_perm,
+    require_perm,
+    roles_in,
+)
 from kith.accounts.phones import mobile_normalise, phone_normalise
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
@@ -52,7 +58,9 @@ RECOVERY_CODE_COUNT = 10
 
 
 def _digest(purpose: str, value: str) -> str:
-    return salted_hmac(f"kith.accounts.{purpose}", value, algorithm="sha256").hexdigest()
+    return salted_hmac(
+        f"kith.accounts.{purpose}", value, algorithm="sha256"
+    ).hexdigest()
 
 
 # --- contact details ---------------------------------------------------------
@@ -79,7 +87,13 @@ def _clean_contact(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned["postcode"] = postcode_normalise(cleaned["postcode"])
         except ValidationError as exc:
             raise ApplicationError(exc.messages[0], field="postcode") from exc
-    for name in ("full_name", "preferred_name", "address_line_1", "address_line_2", "town"):
+    for name in (
+        "full_name",
+        "preferred_name",
+        "address_line_1",
+        "address_line_2",
+        "town",
+    ):
         if name in cleaned:
             cleaned[name] = (cleaned[name] or "").strip()
     if "full_name" in cleaned and not cleaned["full_name"]:
@@ -91,12 +105,18 @@ def _check_unique_contact(cleaned: dict[str, Any], *, exclude_pk: int | None) ->
     others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
     if cleaned.get("email") and others.filter(email__iexact=cleaned["email"]).exists():
         raise ApplicationError(
-            _("Someone else already uses this email address. Each person needs their own."),
+            _(
+                "Someone else already uses this email address. Each person needs "
+                "their own."
+            ),
             field="email",
         )
     if cleaned.get("mobile") and others.filter(mobile=cleaned["mobile"]).exists():
         raise ApplicationError(
-            _("Someone else already uses this mobile number. Each person needs their own."),
+            _(
+                "Someone else already uses this mobile number. Each person needs "
+                "their own."
+            ),
             field="mobile",
         )
 
@@ -106,7 +126,9 @@ def _save_validated(user: User) -> None:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(messages[0], field=None if field == "__all__" else field) from exc
+        raise ApplicationError(
+            messages[0], field=None if field == "__all__" else field
+        ) from exc
     try:
         with transaction.atomic():
             user.save()
@@ -160,13 +182,19 @@ def person_create(
     person = User(**cleaned, home_locality=locality, created_by=actor)
     person.set_unusable_password()
     _save_validated(person)
-    RoleAssignment.objects.create(user=person, locality=locality, role=role, granted_by=actor)
+    RoleAssignment.objects.create(
+        user=person, locality=locality, role=role, granted_by=actor
+    )
     audit_record(
         actor=actor,
         action="person_created",
         target=person,
         locality=locality,
-        data={"role": role, "with_email": bool(person.email), "with_mobile": bool(person.mobile)},
+        data={
+            "role": role,
+            "with_email": bool(person.email),
+            "with_mobile": bool(person.mobile),
+        },
     )
     return person
 
@@ -203,7 +231,9 @@ def person_update_contact(
     cleaned = _clean_contact(changes)
     _check_unique_contact(cleaned, exclude_pk=person.pk)
     person = User.objects.select_for_update().get(pk=person.pk)
-    changed = sorted(name for name, value in cleaned.items() if getattr(person, name) != value)
+    changed = sorted(
+        name for name, value in cleaned.items() if getattr(person, name) != value
+    )
     if not changed:
         return person
     for name in changed:
@@ -224,7 +254,9 @@ def person_update_contact(
 
 
 @transaction.atomic
-def role_grant(*, actor: User, user: User, locality: Locality, role: str) -> RoleAssignment:
+def role_grant(
+    *, actor: User, user: User, locality: Locality, role: str
+) -> RoleAssignment:
     """Give ``user`` a role in ``locality``. Granting one already held changes
     nothing."""
     require_perm(actor, Perm.ROLES_MANAGE, locality)
@@ -235,7 +267,11 @@ def role_grant(*, actor: User, user: User, locality: Locality, role: str) -> Rol
     )
     if created:
         audit_record(
-            actor=actor, action="role_granted", target=user, locality=locality, data={"role": role}
+            actor=actor,
+            action="role_granted",
+            target=user,
+            locality=locality,
+            data={"role": role},
         )
     forget_roles(user)
     return assignment
@@ -265,7 +301,11 @@ def role_revoke(*, actor: User, user: User, locality: Locality, role: str) -> No
     assignment.delete()
     forget_roles(user)
     audit_record(
-        actor=actor, action="role_revoked", target=user, locality=locality, data={"role": role}
+        actor=actor,
+        action="role_revoked",
+        target=user,
+        locality=locality,
+        data={"role": role},
     )
 
 
@@ -289,7 +329,11 @@ def acting_start(*, actor: User, person: User, locality: Locality) -> User:
     if not can_act_for(actor=actor, person=person, locality=locality):
         raise PermissionDenied
     audit_record(
-        actor=actor, action="acting_started", target=person, on_behalf_of=person, locality=locality
+        actor=actor,
+        action="acting_started",
+        target=person,
+        on_behalf_of=person,
+        locality=locality,
     )
     return person
 
@@ -297,7 +341,11 @@ def acting_start(*, actor: User, person: User, locality: Locality) -> User:
 @transaction.atomic
 def acting_stop(*, actor: User, person: User, locality: Locality | None) -> None:
     audit_record(
-        actor=actor, action="acting_stopped", target=person, on_behalf_of=person, locality=locality
+        actor=actor,
+        action="acting_stopped",
+        target=person,
+        on_behalf_of=person,
+        locality=locality,
     )
 
 
@@ -310,7 +358,9 @@ class Throttle:
     refused: bool
 
 
-def _throttle_for(failures: int, last_failure: Any, slow_after: int, refuse_after: int) -> Throttle:
+def _throttle_for(
+    failures: int, last_failure: Any, slow_after: int, refuse_after: int
+) -> Throttle:
     now = timezone.now()
     if failures >= refuse_after:
         wait = THROTTLE_WINDOW - (now - last_failure)
@@ -340,10 +390,14 @@ def signin_throttle_check(
     account_slow_after = ACCOUNT_SLOW_AFTER if slow_down else ACCOUNT_REFUSE_AFTER
     checks = [(Q(identifier=key), account_slow_after, ACCOUNT_REFUSE_AFTER)]
     if ip_address:
-        checks.append((Q(ip_address=ip_address), ADDRESS_SLOW_AFTER, ADDRESS_REFUSE_AFTER))
+        checks.append(
+            (Q(ip_address=ip_address), ADDRESS_SLOW_AFTER, ADDRESS_REFUSE_AFTER)
+        )
     for scope, slow_after, refuse_after in checks:
         attempts = SignInAttempt.objects.filter(scope, created_at__gte=since)
-        last_success = attempts.filter(succeeded=True).aggregate(at=Max("created_at"))["at"]
+        last_success = attempts.filter(succeeded=True).aggregate(at=Max("created_at"))[
+            "at"
+        ]
         failures = attempts.filter(succeeded=False)
         if last_success:
             failures = failures.filter(created_at__gt=last_success)
@@ -370,7 +424,9 @@ def signin_throttle_check(
             )
 
 
-def signin_attempt_record(*, identifier: str, ip_address: str | None, succeeded: bool) -> None:
+def signin_attempt_record(
+    *, identifier: str, ip_address: str | None, succeeded: bool
+) -> None:
     SignInAttempt.objects.create(
         identifier=_digest("identifier", identifier.strip().lower()),
         ip_address=ip_address,
@@ -399,7 +455,9 @@ def user_find_by_identifier(identifier: str) -> User | None:
 
 
 @transaction.atomic
-def signin_code_send(*, identifier: str, locality: Locality | None) -> SignInCode | None:
+def signin_code_send(
+    *, identifier: str, locality: Locality | None
+) -> SignInCode | None:
     """Send a 6-digit sign-in code to the email address or mobile number given.
 
     Returns None, sending nothing, when no active person has that address or
@@ -413,7 +471,9 @@ def signin_code_send(*, identifier: str, locality: Locality | None) -> SignInCod
     if user is None:
         return None
     now = timezone.now()
-    recent = SignInCode.objects.filter(user=user, created_at__gte=now - timedelta(hours=1))
+    recent = SignInCode.objects.filter(
+        user=user, created_at__gte=now - timedelta(hours=1)
+    )
     if recent.count() >= SIGN_IN_CODES_PER_HOUR:
         return None
     SignInCode.objects.filter(user=user, used_at__isnull=True).update(
@@ -466,7 +526,10 @@ def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) ->
     error: ApplicationError | None = None
     with transaction.atomic():
         sign_in_code = (
-            SignInCode.objects.select_for_update().select_related("user").filter(pk=code_id).first()
+            SignInCode.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=code_id)
+            .first()
         )
         if sign_in_code is None:
             raise ApplicationError(_("Ask for a new code."), code="expired")
@@ -479,11 +542,15 @@ def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) ->
             error = ApplicationError(dead_message, code="dead")
         elif sign_in_code.expires_at <= timezone.now():
             error = ApplicationError(
-                _("This code has expired: codes work for 10 minutes. Ask for a new code."),
+                _(
+                    "This code has expired: codes work for 10 minutes. Ask for a new "
+                    "code."
+                ),
                 code="expired",
             )
         elif len(cleaned) != 6 or not constant_time_compare(
-            _digest("sign_in_code", f"{sign_in_code.pk}:{cleaned}"), sign_in_code.code_hash
+            _digest("sign_in_code", f"{sign_in_code.pk}:{cleaned}"),
+            sign_in_code.code_hash,
         ):
             sign_in_code.wrong_tries += 1
             sign_in_code.save(update_fields=["wrong_tries"])
@@ -505,7 +572,6 @@ def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) ->
             sign_in_code.save(update_fields=["used_at"])
     if error is not None:
         raise error
-    assert sign_in_code is not None
     return sign_in_code.user
 
 
@@ -532,7 +598,9 @@ def _totp_step(secret: str, code: str, last_used_step: int) -> int | None:
     current = totp.timecode(now)
     for offset in (0, -1, 1):
         step = current + offset
-        if step > last_used_step and constant_time_compare(totp.generate_otp(step), code):
+        if step > last_used_step and constant_time_compare(
+            totp.generate_otp(step), code
+        ):
             return step
     return None
 
@@ -557,7 +625,9 @@ def authenticator_confirm(*, user: User, code: str) -> list[str]:
         raise ApplicationError(_("Start again: set up your authenticator app."))
     if authenticator.confirmed_at:
         raise ApplicationError(_("An authenticator app is already set up."))
-    step = _totp_step(authenticator.secret, _only_digits(code), authenticator.last_used_step)
+    step = _totp_step(
+        authenticator.secret, _only_digits(code), authenticator.last_used_step
+    )
     if step is None:
         raise ApplicationError(
             _("That code is not right. Enter the 6-digit code your app shows now."),
@@ -592,7 +662,9 @@ def second_factor_verify(*, user: User, code: str) -> str:
         typed = (code or "").strip().lower()
         digits = _only_digits(typed)
         if len(digits) == 6 and len(typed.replace(" ", "")) == 6:
-            step = _totp_step(authenticator.secret, digits, authenticator.last_used_step)
+            step = _totp_step(
+                authenticator.secret, digits, authenticator.last_used_step
+            )
             if step is not None:
                 authenticator.last_used_step = step
                 authenticator.save(update_fields=["last_used_step"])
@@ -607,13 +679,21 @@ def second_factor_verify(*, user: User, code: str) -> str:
             if recovery is not None:
                 recovery.used_at = timezone.now()
                 recovery.save(update_fields=["used_at"])
-                left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+                left = RecoveryCode.objects.filter(
+                    user=user, used_at__isnull=True
+                ).count()
                 audit_record(
-                    actor=user, action="recovery_code_used", target=user, data={"left": left}
+                    actor=user,
+                    action="recovery_code_used",
+                    target=user,
+                    data={"left": left},
                 )
                 return "recovery_code"
     raise ApplicationError(
-        _("That code is not right. Enter the 6-digit code your app shows now, or a recovery code."),
+        _(
+            "That code is not right. Enter the 6-digit code your app shows now, or a "
+            "recovery code."
+        ),
         field="code",
     )
 
@@ -621,7 +701,9 @@ def second_factor_verify(*, user: User, code: str) -> str:
 @transaction.atomic
 def recovery_codes_regenerate(*, actor: User) -> list[str]:
     """New recovery codes for oneself; the old ones stop working."""
-    if not Authenticator.objects.filter(user=actor, confirmed_at__isnull=False).exists():
+    if not Authenticator.objects.filter(
+        user=actor, confirmed_at__isnull=False
+    ).exists():
         raise ApplicationError(_("Set up your authenticator app first."))
     codes = _new_recovery_codes(actor)
     audit_record(actor=actor, action="recovery_codes_regenerated", target=actor)
@@ -637,7 +719,9 @@ def authenticator_reset(*, actor: User, user: User, locality: Locality) -> None:
         raise PermissionDenied
     Authenticator.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
-    audit_record(actor=actor, action="authenticator_reset", target=user, locality=locality)
+    audit_record(
+        actor=actor, action="authenticator_reset", target=user, locality=locality
+    )
 
 
 def demo_authenticator_code(*, user: User) -> str | None:
@@ -645,7 +729,9 @@ def demo_authenticator_code(*, user: User) -> str | None:
     sign-in page only in a development demo (KITH_DEMO with KITH_DEBUG)."""
     if not (settings.DEBUG and getattr(settings, "KITH_DEMO", False)):
         return None
-    authenticator = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).first()
+    authenticator = Authenticator.objects.filter(
+        user=user, confirmed_at__isnull=False
+    ).first()
     if authenticator is None or not (user.email or "").endswith("@riverside.example"):
         return None
     return pyotp.TOTP(authenticator.secret).now()

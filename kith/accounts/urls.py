@@ -8,7 +8,11 @@ urlpatterns = [
     path("sign-in/code/", views.sign_in_code_request, name="sign_in_code_request"),
     path("sign-in/code/enter/", views.sign_in_code, name="sign_in_code"),
     path("sign-in/authenticator/", views.second_factor, name="second_factor"),
-    path("sign-in/authenticator/set-up/", views.authenticator_setup, name="authenticator_setup"),
+    path(
+        "sign-in/authenticator/set-up/",
+        views.authenticator_setup,
+        name="authenticator_setup",
+    ),
     path("sign-in/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("password/reset/", views.password_reset_request, name="password_reset"),

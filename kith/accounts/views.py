@@ -18,14 +18,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kith.accounts import forms, services
 from kith.accounts.models import STAFF_ROLES, Authenticator, Role, RoleAssignment, User
-from kith.accounts.permissions import Perm, forget_roles, has_perm, is_staff_user_id, require_perm, roles_of
+from kith.accounts.permissions import (
+    Perm,
+    forget_roles,
+    has_perm,
+    is_staff_user_id,
+    require_perm,
+    roles_of,
+)
 from kith.accounts.selectors import people_search_for, person_get_for
 from kith.core.errors import ApplicationError
 from kith.core.middleware import ACTING_FOR_SESSION_KEY, LOCALITY_SESSION_KEY, client_ip
@@ -50,7 +61,9 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("core:home")
 
 
-def _finish_sign_in(request: HttpRequest, user: User, method: str, next_url: str) -> HttpResponse:
+def _finish_sign_in(
+    request: HttpRequest, user: User, method: str, next_url: str
+) -> HttpResponse:
     """Staff go on to the authenticator step; everyone else is signed in."""
     if is_staff_user_id(user.pk):
         request.session.cycle_key()
@@ -58,8 +71,12 @@ def _finish_sign_in(request: HttpRequest, user: User, method: str, next_url: str
         request.session[PENDING_AT] = int(time.time())
         request.session[PENDING_METHOD] = method
         request.session[PENDING_NEXT] = next_url
-        has_app = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
-        return redirect("accounts:authenticator_setup" if not has_app else "accounts:second_factor")
+        has_app = Authenticator.objects.filter(
+            user=user, confirmed_at__isnull=False
+        ).exists()
+        return redirect(
+            "accounts:authenticator_setup" if not has_app else "accounts:second_factor"
+        )
     login(request, user, backend=BACKEND)
     services.signin_recorded(user=user, method=method)
     return redirect(next_url)
@@ -89,8 +106,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             from django.contrib.auth import authenticate
 
-            user = authenticate(request, username=email, password=form.cleaned_data["password"])
-            services.signin_attempt_record(identifier=email, ip_address=ip, succeeded=bool(user))
+            user = authenticate(
+                request, username=email, password=form.cleaned_data["password"]
+            )
+            services.signin_attempt_record(
+                identifier=email, ip_address=ip, succeeded=bool(user)
+            )
             if user is None:
                 form.add_error(
                     None,
@@ -112,21 +133,29 @@ def sign_in_code_request(request: HttpRequest) -> HttpResponse:
         if not looks_right:
             form.add_error(
                 "identifier",
-                _("Enter an email address, like name@example.com, or a mobile number, like 07700 900 982."),
+                _(
+                    "Enter an email address, like name@example.com, or a mobile "
+                    "number, like 07700 900 982."
+                ),
             )
         else:
             try:
-                services.signin_throttle_check(identifier=identifier, ip_address=client_ip(request))
+                services.signin_throttle_check(
+                    identifier=identifier, ip_address=client_ip(request)
+                )
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
                 sign_in_code = services.signin_code_send(
-                    identifier=identifier, locality=request.locality  # type: ignore[attr-defined]
+                    identifier=identifier,
+                    locality=request.locality,  # type: ignore[attr-defined]
                 )
                 request.session[CODE_ID] = sign_in_code.pk if sign_in_code else None
                 request.session[CODE_FAKE_TRIES] = 0
                 request.session["kith_code_to"] = identifier
-                request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))
+                request.session[PENDING_NEXT] = _safe_next(
+                    request, request.GET.get("next")
+                )
                 return redirect("accounts:sign_in_code")
     return render(request, "accounts/sign_in_code_request.html", {"form": form})
 
@@ -141,17 +170,22 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         identifier = request.session["kith_code_to"]
         ip = client_ip(request)
         try:
-            services.signin_throttle_check(identifier=identifier, ip_address=ip, slow_down=False)
+            services.signin_throttle_check(
+                identifier=identifier, ip_address=ip, slow_down=False
+            )
             if code_id is None:
                 # No such account: answer exactly as a wrong code would.
                 tries = request.session.get(CODE_FAKE_TRIES, 0) + 1
                 request.session[CODE_FAKE_TRIES] = tries
-                services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=False)
+                services.signin_attempt_record(
+                    identifier=identifier, ip_address=ip, succeeded=False
+                )
                 left = services.SIGN_IN_CODE_MAX_WRONG - tries
                 if left <= 0:
                     raise ApplicationError(
                         _(
-                            "You have entered a wrong code 5 times, so this code no longer "
+                            "You have entered a wrong code 5 times, so this code no "
+                            "longer "
                             "works. Ask for a new code, or phone us on %(phone)s."
                         )
                         % {"phone": getattr(request.locality, "phone", "")},  # type: ignore[attr-defined]
@@ -159,7 +193,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                     )
                 raise ApplicationError(
                     _(
-                        "That code is not right. Check the code in your message and try "
+                        "That code is not right. Check the code in your message and "
+                        "try "
                         "again (%(left)d tries left)."
                     )
                     % {"left": left},
@@ -167,15 +202,21 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                     code="wrong",
                 )
             user = services.signin_code_verify(
-                code_id=code_id, code=form.cleaned_data["code"], locality=request.locality  # type: ignore[attr-defined]
+                code_id=code_id,
+                code=form.cleaned_data["code"],
+                locality=request.locality,  # type: ignore[attr-defined]
             )
         except ApplicationError as error:
             if error.code in {"wrong", "dead"} and code_id is not None:
-                services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=False)
+                services.signin_attempt_record(
+                    identifier=identifier, ip_address=ip, succeeded=False
+                )
             dead = error.code in {"dead", "expired", "used"}
             form.add_application_error(error)
         else:
-            services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=True)
+            services.signin_attempt_record(
+                identifier=identifier, ip_address=ip, succeeded=True
+            )
             next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
             for key in (CODE_ID, CODE_FAKE_TRIES, "kith_code_to"):
                 request.session.pop(key, None)
@@ -200,7 +241,9 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.authenticator_confirm(user=user, code=form.cleaned_data["code"])
+            codes = services.authenticator_confirm(
+                user=user, code=form.cleaned_data["code"]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -213,8 +256,12 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:recovery_codes")
     label = user.email or user.full_name
     issuer = getattr(request.locality, "name", "Kith")  # type: ignore[attr-defined]
-    uri = f"otpauth://totp/{issuer}:{label}?secret={authenticator.secret}&issuer={issuer}"
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code for your authenticator app"))
+    uri = (
+        f"otpauth://totp/{issuer}:{label}?secret={authenticator.secret}&issuer={issuer}"
+    )
+    qr_svg = segno.make(uri, error="m").svg_inline(
+        scale=4, title=_("QR code for your authenticator app")
+    )
     secret_groups = " ".join(
         authenticator.secret[i : i + 4] for i in range(0, len(authenticator.secret), 4)
     )
@@ -236,13 +283,19 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         identifier = f"2fa:{user.pk}"
         try:
             services.signin_throttle_check(identifier=identifier, ip_address=ip)
-            how = services.second_factor_verify(user=user, code=form.cleaned_data["code"])
+            how = services.second_factor_verify(
+                user=user, code=form.cleaned_data["code"]
+            )
         except ApplicationError as error:
             if error.code != "throttled":
-                services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=False)
+                services.signin_attempt_record(
+                    identifier=identifier, ip_address=ip, succeeded=False
+                )
             form.add_application_error(error)
         else:
-            services.signin_attempt_record(identifier=identifier, ip_address=ip, succeeded=True)
+            services.signin_attempt_record(
+                identifier=identifier, ip_address=ip, succeeded=True
+            )
             next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
@@ -250,11 +303,16 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             if how == "recovery_code":
                 messages.info(
                     request,
-                    _("You used a recovery code. Each one works only once: make new ones from Sign-in and security."),
+                    _(
+                        "You used a recovery code. Each one works only once: make "
+                        "new ones from Sign-in and security."
+                    ),
                 )
             return redirect(next_url)
     demo_code = services.demo_authenticator_code(user=user)
-    return render(request, "accounts/second_factor.html", {"form": form, "demo_code": demo_code})
+    return render(
+        request, "accounts/second_factor.html", {"form": form, "demo_code": demo_code}
+    )
 
 
 @login_required
@@ -263,7 +321,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not codes:
         return redirect("accounts:security")
     next_url = request.session.pop(PENDING_NEXT, None) or reverse("core:home")
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
+    return render(
+        request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url}
+    )
 
 
 @require_POST
@@ -286,7 +346,9 @@ def password_reset_request(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_application_error(error)
         else:
-            services.signin_attempt_record(identifier=f"reset:{email}", ip_address=ip, succeeded=False)
+            services.signin_attempt_record(
+                identifier=f"reset:{email}", ip_address=ip, succeeded=False
+            )
             _send_reset(request, email)
             request.session["kith_reset_to"] = email
             return redirect("accounts:password_reset_sent")
@@ -305,7 +367,9 @@ def _send_reset(request: HttpRequest, email: str) -> None:
     locality = request.locality  # type: ignore[attr-defined]
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    link = request.build_absolute_uri(reverse("accounts:password_reset_confirm", args=[uid, token]))
+    link = request.build_absolute_uri(
+        reverse("accounts:password_reset_confirm", args=[uid, token])
+    )
     with transaction.atomic():
         message_queue(
             to=user.email,  # type: ignore[arg-type]
@@ -326,22 +390,32 @@ def _send_reset(request: HttpRequest, email: str) -> None:
 
 def password_reset_sent(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "accounts/password_reset_sent.html", {"email": request.session.get("kith_reset_to")}
+        request,
+        "accounts/password_reset_sent.html",
+        {"email": request.session.get("kith_reset_to")},
     )
 
 
 @sensitive_post_parameters("new_password", "new_password_again")
-def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+def password_reset_confirm(
+    request: HttpRequest, uidb64: str, token: str
+) -> HttpResponse:
     try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
+        user = User.objects.get(
+            pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True
+        )
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         user = None
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/password_reset_invalid.html", status=400)
     form = forms.NewPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.password_set(user=user, password=form.cleaned_data["new_password"], how="reset")
-        messages.success(request, _("Your password has been changed. You can now sign in with it."))
+        services.password_set(
+            user=user, password=form.cleaned_data["new_password"], how="reset"
+        )
+        messages.success(
+            request, _("Your password has been changed. You can now sign in with it.")
+        )
         return redirect("accounts:sign_in")
     return render(request, "accounts/password_reset_confirm.html", {"form": form})
 
@@ -354,21 +428,31 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = form_class(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = services.password_set(
-            user=request.user, password=form.cleaned_data["new_password"], how="changed"  # type: ignore[arg-type]
+            user=request.user,
+            password=form.cleaned_data["new_password"],
+            how="changed",  # type: ignore[arg-type]
         )
         from django.contrib.auth import update_session_auth_hash
 
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:security")
-    return render(request, "accounts/password_change.html", {"form": form, "has_password": has_password})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "has_password": has_password},
+    )
 
 
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    authenticator = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).first()
-    unused = user.recovery_codes.filter(used_at__isnull=True).count() if authenticator else 0
+    authenticator = Authenticator.objects.filter(
+        user=user, confirmed_at__isnull=False
+    ).first()
+    unused = (
+        user.recovery_codes.filter(used_at__isnull=True).count() if authenticator else 0
+    )
     if request.method == "POST" and authenticator:
         try:
             codes = services.recovery_codes_regenerate(actor=user)
@@ -399,25 +483,36 @@ def _contact_initial(person: User) -> dict[str, Any]:
 
 @login_required
 def your_details(request: HttpRequest) -> HttpResponse:
-    person = person_get_for(actor=request.user, locality=request.locality, pk=request.user.pk)  # type: ignore[arg-type, attr-defined]
+    person = person_get_for(
+        actor=request.user, locality=request.locality, pk=request.user.pk
+    )  # type: ignore[arg-type, attr-defined]
     return render(request, "accounts/your_details.html", {"person": person})
 
 
 @login_required
 def your_details_edit(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = forms.ContactDetailsForm(request.POST or None, initial=_contact_initial(user))
+    form = forms.ContactDetailsForm(
+        request.POST or None, initial=_contact_initial(user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update_contact(
-                actor=user, person=user, locality=request.locality, **form.cleaned_data  # type: ignore[attr-defined]
+                actor=user,
+                person=user,
+                locality=request.locality,
+                **form.cleaned_data,  # type: ignore[attr-defined]
             )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             messages.success(request, _("Your details have been saved."))
             return redirect("accounts:your_details")
-    return render(request, "accounts/contact_edit.html", {"form": form, "person": user, "own": True})
+    return render(
+        request,
+        "accounts/contact_edit.html",
+        {"form": form, "person": user, "own": True},
+    )
 
 
 @login_required
@@ -440,11 +535,17 @@ def people(request: HttpRequest) -> HttpResponse:
     query, role = "", ""
     if form.is_bound and form.is_valid():
         query, role = form.cleaned_data["q"], form.cleaned_data["role"]
-    found = people_search_for(actor=request.user, locality=locality, query=query, role=role)  # type: ignore[arg-type]
+    found = people_search_for(
+        actor=request.user, locality=locality, query=query, role=role
+    )  # type: ignore[arg-type]
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    template = "accounts/_people_rows.html" if request.headers.get("HX-Request") else "accounts/people.html"
+    template = (
+        "accounts/_people_rows.html"
+        if request.headers.get("HX-Request")
+        else "accounts/people.html"
+    )
     return render(
         request,
         template,
@@ -468,11 +569,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = forms.PersonCreateForm(request.POST or None, roles=allowed)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(actor=request.user, locality=locality, **form.cleaned_data)  # type: ignore[arg-type]
+            person = services.person_create(
+                actor=request.user, locality=locality, **form.cleaned_data
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
-            messages.success(request, _("%(name)s has been added.") % {"name": person.full_name})
+            messages.success(
+                request, _("%(name)s has been added.") % {"name": person.full_name}
+            )
             return redirect("accounts:person", pk=person.pk)
     return render(request, "accounts/person_create.html", {"form": form})
 
@@ -490,7 +595,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "roles_here": person.roles_here,  # type: ignore[attr-defined]
-            "can_act": services.can_act_for(actor=request.user, person=person, locality=locality),  # type: ignore[arg-type]
+            "can_act": services.can_act_for(
+                actor=request.user, person=person, locality=locality
+            ),  # type: ignore[arg-type]
             "can_edit": has_perm(request.user, Perm.PEOPLE_EDIT, locality),
             "can_roles": can_roles,
             "role_form": forms.RoleForm() if can_roles else None,
@@ -504,18 +611,27 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
     require_perm(request.user, Perm.PEOPLE_EDIT, locality)
     person = person_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
-    form = forms.ContactDetailsForm(request.POST or None, initial=_contact_initial(person))
+    form = forms.ContactDetailsForm(
+        request.POST or None, initial=_contact_initial(person)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update_contact(
-                actor=request.user, person=person, locality=locality, **form.cleaned_data  # type: ignore[arg-type]
+                actor=request.user,
+                person=person,
+                locality=locality,
+                **form.cleaned_data,  # type: ignore[arg-type]
             )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             messages.success(request, _("The details have been saved."))
             return redirect("accounts:person", pk=person.pk)
-    return render(request, "accounts/contact_edit.html", {"form": form, "person": person, "own": False})
+    return render(
+        request,
+        "accounts/contact_edit.html",
+        {"form": form, "person": person, "own": False},
+    )
 
 
 def _person_in_locality(request: HttpRequest, pk: int) -> User:
@@ -539,10 +655,14 @@ def role_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     role = form.cleaned_data["role"]
     try:
         if action == "grant":
-            services.role_grant(actor=request.user, user=person, locality=locality, role=role)  # type: ignore[arg-type]
+            services.role_grant(
+                actor=request.user, user=person, locality=locality, role=role
+            )  # type: ignore[arg-type]
             messages.success(request, _("Role added."))
         else:
-            services.role_revoke(actor=request.user, user=person, locality=locality, role=role)  # type: ignore[arg-type]
+            services.role_revoke(
+                actor=request.user, user=person, locality=locality, role=role
+            )  # type: ignore[arg-type]
             messages.success(request, _("Role removed."))
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -559,7 +679,11 @@ def authenticator_reset(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_in_locality(request, pk)
     services.authenticator_reset(actor=request.user, user=person, locality=locality)  # type: ignore[arg-type]
     messages.success(
-        request, _("Their authenticator app has been reset. They will set up a new one when they next sign in.")
+        request,
+        _(
+            "Their authenticator app has been reset. They will set up a new one when "
+            "they next sign in."
+        ),
     )
     return redirect("accounts:person", pk=pk)
 
@@ -571,7 +695,9 @@ def acting_start(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_in_locality(request, pk)
     services.acting_start(actor=request.user, person=person, locality=locality)  # type: ignore[arg-type]
     request.session[ACTING_FOR_SESSION_KEY] = person.pk
-    messages.info(request, _("You are now acting for %(name)s.") % {"name": person.full_name})
+    messages.info(
+        request, _("You are now acting for %(name)s.") % {"name": person.full_name}
+    )
     return redirect("core:home")
 
 
@@ -581,8 +707,13 @@ def acting_stop(request: HttpRequest) -> HttpResponse:
     person_id = request.session.pop(ACTING_FOR_SESSION_KEY, None)
     person = User.objects.filter(pk=person_id).first() if person_id else None
     if person is not None:
-        services.acting_stop(actor=request.user, person=person, locality=request.locality)  # type: ignore[arg-type, attr-defined]
-        messages.info(request, _("You have stopped acting for %(name)s.") % {"name": person.full_name})
+        services.acting_stop(
+            actor=request.user, person=person, locality=request.locality
+        )  # type: ignore[arg-type, attr-defined]
+        messages.info(
+            request,
+            _("You have stopped acting for %(name)s.") % {"name": person.full_name},
+        )
         if has_perm(request.user, Perm.PEOPLE_VIEW, request.locality):  # type: ignore[attr-defined]
             return redirect("accounts:person", pk=person.pk)
     return redirect("core:home")
@@ -595,4 +726,3 @@ def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpRespon
         raise PermissionDenied
     target = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{reverse('accounts:sign_in')}?next={target}")
-

@@ -7,7 +7,14 @@ from kith.core.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read only: audit events are never changed or deleted."""
 
-    list_display = ["created_at", "action", "actor", "on_behalf_of", "target_label", "ip_address"]
+    list_display = [
+        "created_at",
+        "action",
+        "actor",
+        "on_behalf_of",
+        "target_label",
+        "ip_address",
+    ]
     list_filter = ["action", "locality"]
     search_fields = ["action", "target_label", "actor__full_name"]
     date_hierarchy = "created_at"

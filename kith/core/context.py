@@ -18,7 +18,10 @@ class RequestContext:
     locality_id: int | None = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("kith_request", default=RequestContext())
+_current: ContextVar[RequestContext] = ContextVar(
+    "kith_request",
+    default=RequestContext(),  # noqa: B039 - frozen, so never mutated
+)
 
 
 def current() -> RequestContext:

@@ -40,7 +40,9 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "service_name": locality.name if locality else "Kith",
         "nav_items": nav_items,
         "acting_for": getattr(request, "acting_for", None),
-        "is_staff_person": bool(user and user.is_authenticated and is_staff_person(user)),
+        "is_staff_person": bool(
+            user and user.is_authenticated and is_staff_person(user)
+        ),
         "has_several_localities": bool(
             user and user.is_authenticated and len(roles_of(user)) > 1
         ),

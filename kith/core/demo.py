@@ -32,10 +32,16 @@ def demo_load(*, seed: int = DEFAULT_SEED) -> list[DemoLogin] | None:
 
 def demo_logins_table() -> str:
     rows = [("Role", "Email", "Password")] + [
-        (str(login.role.label) if hasattr(login.role, "label") else login.role, login.email, DEMO_PASSWORD)
+        (
+            str(login.role.label) if hasattr(login.role, "label") else login.role,
+            login.email,
+            DEMO_PASSWORD,
+        )
         for login in DEMO_LOGINS
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

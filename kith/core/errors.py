@@ -9,7 +9,9 @@ class ApplicationError(Exception):
     ``field`` names the form field the message belongs next to, when there is one.
     """
 
-    def __init__(self, message: Any, *, field: str | None = None, code: str = "") -> None:
+    def __init__(
+        self, message: Any, *, field: str | None = None, code: str = ""
+    ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.field = field

@@ -17,10 +17,10 @@ class TimeStampedModel(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise ApplicationError(_("Audit events are never changed."))
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise ApplicationError(_("Audit events are never deleted."))
 
 
@@ -56,7 +56,11 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("record"), max_length=64, blank=True)
     target_label = models.CharField(_("record name"), max_length=200, blank=True)
     locality = models.ForeignKey(
-        "places.Locality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "places.Locality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
@@ -75,10 +79,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ApplicationError(_("Audit events are never changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise ApplicationError(_("Audit events are never deleted."))

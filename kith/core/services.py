@@ -26,7 +26,11 @@ def audit_record(
     request = context.current()
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     behalf_id = getattr(on_behalf_of, "pk", None) if on_behalf_of is not None else None
-    if behalf_id is None and request.acting_for_id and request.acting_for_id != actor_id:
+    if (
+        behalf_id is None
+        and request.acting_for_id
+        and request.acting_for_id != actor_id
+    ):
         behalf_id = request.acting_for_id
     target_type = target_id = label = ""
     if target is not None:

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,6 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -24,9 +23,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+    except Exception as exc:
         return JsonResponse(
-            {"status": "unavailable", "database": "unreachable", "error": type(exc).__name__},
+            {
+                "status": "unavailable",
+                "database": "unreachable",
+                "error": type(exc).__name__,
+            },
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok"})
@@ -67,7 +70,9 @@ def contact(request: HttpRequest) -> HttpResponse:
 class AuditFilterForm(GovukForm):
     who = forms.CharField(label=_("Who (name)"), required=False, max_length=100)
     action = forms.ChoiceField(label=_("What"), required=False)
-    record = forms.CharField(label=_("Record (name or number)"), required=False, max_length=100)
+    record = forms.CharField(
+        label=_("Record (name or number)"), required=False, max_length=100
+    )
     date_from = forms.DateField(
         label=_("From (day/month/year)"),
         required=False,
@@ -82,17 +87,23 @@ class AuditFilterForm(GovukForm):
 
     def __init__(self, *args, actions: list[str], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        choices = [("", _("Any"))] + [(a, a.replace("_", " ").capitalize()) for a in actions]
+        choices = [("", _("Any"))] + [
+            (a, a.replace("_", " ").capitalize()) for a in actions
+        ]
         self.fields["action"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", _("The ‘to’ date must be the same as or after the ‘from’ date."))
+            self.add_error(
+                "date_to",
+                _("The ‘to’ date must be the same as or after the ‘from’ date."),
+            )
         for name in ("date_from", "date_to"):
             value = data.get(name)
-            if value and value > date.today().replace(year=date.today().year + 1):
+            today = timezone.localdate()
+            if value and value > today.replace(year=today.year + 1):
                 self.add_error(name, _("Enter a date that is not far in the future."))
         return data
 
@@ -127,10 +138,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     try:
         from kith.places.models import Locality
 
-        locality = getattr(request, "locality", None) or Locality.objects.order_by("pk").first()
+        locality = (
+            getattr(request, "locality", None)
+            or Locality.objects.order_by("pk").first()
+        )
         if locality is not None:
             context.update(service_name=locality.name, phone=locality.phone)
-    except Exception:  # noqa: BLE001, S110 - the page must render whatever failed
+    except Exception:  # noqa: S110 - the page must render whatever failed
         pass
     template = loader.get_template("500.html")
     return HttpResponse(template.render(context), status=500)

@@ -36,14 +36,20 @@ class Message(models.Model):
         related_name="messages",
     )
     locality = models.ForeignKey(
-        "places.Locality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "places.Locality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     to = models.CharField(_("to"), max_length=500)
     template = models.CharField(max_length=60)
     personalisation = models.JSONField(default=dict, blank=True)
     urgent = models.BooleanField(default=False)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     provider_reference = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)

@@ -82,4 +82,10 @@ def _deliver_locally(message: Message) -> None:
     }
     path = outbox / f"{message.created_at:%Y%m%dT%H%M%S}-{message.reference}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
-    log.info("Message %s (%s) to %s written to %s", message.pk, message.template, message.to, path)
+    log.info(
+        "Message %s (%s) to %s written to %s",
+        message.pk,
+        message.template,
+        message.to,
+        path,
+    )

@@ -40,8 +40,12 @@ def demo_places_load(*, rng: random.Random) -> Locality:
                 postcodes.append(
                     Postcode(
                         postcode=postcode,
-                        latitude=round(CENTRE[0] + dlat + rng.uniform(-0.006, 0.006), 6),
-                        longitude=round(CENTRE[1] + dlon + rng.uniform(-0.009, 0.009), 6),
+                        latitude=round(
+                            CENTRE[0] + dlat + rng.uniform(-0.006, 0.006), 6
+                        ),
+                        longitude=round(
+                            CENTRE[1] + dlon + rng.uniform(-0.009, 0.009), 6
+                        ),
                         ward_code=code,
                     )
                 )

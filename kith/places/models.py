@@ -42,7 +42,9 @@ class Locality(models.Model):
 class Ward(models.Model):
     """A neighbourhood of a locality, named as the ONS names electoral wards."""
 
-    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="wards")
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, related_name="wards"
+    )
     name = models.CharField(_("name"), max_length=100)
     ons_code = models.CharField(_("ONS code"), max_length=9, unique=True)
 
@@ -50,7 +52,9 @@ class Ward(models.Model):
         verbose_name = _("ward")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["locality", "name"], name="ward_name_unique")
+            models.UniqueConstraint(
+                fields=["locality", "name"], name="ward_name_unique"
+            )
         ]
 
     def __str__(self) -> str:

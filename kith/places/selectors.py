@@ -9,7 +9,9 @@ from django.http import Http404
 from kith.places.models import Locality, Postcode, Ward
 
 
-def locality_for_request(*, host: str, user: Any, chosen_id: int | None) -> Locality | None:
+def locality_for_request(
+    *, host: str, user: Any, chosen_id: int | None
+) -> Locality | None:
     """The locality a request is about.
 
     In order: the one the person chose (if they hold a role there), the one

@@ -4,7 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kith.accounts.permissions import Perm, require_perm
-from kith.places.selectors import postcodes_in_ward, ward_get, wards_with_postcode_counts
+from kith.places.selectors import (
+    postcodes_in_ward,
+    ward_get,
+    wards_with_postcode_counts,
+)
 
 
 @login_required
@@ -12,7 +16,9 @@ def wards(request: HttpRequest) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
     require_perm(request.user, Perm.PLACES_VIEW, locality)
     return render(
-        request, "places/wards.html", {"wards": wards_with_postcode_counts(locality=locality)}
+        request,
+        "places/wards.html",
+        {"wards": wards_with_postcode_counts(locality=locality)},
     )
 
 
@@ -21,5 +27,7 @@ def ward(request: HttpRequest, pk: int) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
     require_perm(request.user, Perm.PLACES_VIEW, locality)
     found = ward_get(locality=locality, pk=pk)
-    page = Paginator(postcodes_in_ward(ward=found), 100).get_page(request.GET.get("page"))
+    page = Paginator(postcodes_in_ward(ward=found), 100).get_page(
+        request.GET.get("page")
+    )
     return render(request, "places/ward.html", {"ward": found, "page": page})

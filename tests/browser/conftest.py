@@ -20,7 +20,10 @@ def browser():
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run browser journeys")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium package to run "
+            f"browser journeys"
+        )
     # Playwright's sync API runs an event loop in this thread; Django's ORM
     # calls made by the tests themselves are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -57,7 +60,8 @@ def axe_violations(page) -> list[dict]:
     """Run axe-core on the page as it is now; return WCAG 2.2 A/AA violations."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "tags}})",
         WCAG_TAGS,
     )
     return [

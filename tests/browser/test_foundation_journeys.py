@@ -17,8 +17,16 @@ def demo(transactional_db):
 
 
 def test_public_pages_are_accessible(page, demo, check_accessibility):
-    for path in ["/", "/sign-in/", "/sign-in/code/", "/password/reset/", "/accessibility/",
-                 "/privacy/", "/contact/", "/no-such-page/"]:
+    for path in [
+        "/",
+        "/sign-in/",
+        "/sign-in/code/",
+        "/password/reset/",
+        "/accessibility/",
+        "/privacy/",
+        "/contact/",
+        "/no-such-page/",
+    ]:
         page.goto(path)
         check_accessibility(page)
     # An error summary is accessible too.
@@ -28,7 +36,9 @@ def test_public_pages_are_accessible(page, demo, check_accessibility):
     check_accessibility(page)
 
 
-@pytest.mark.parametrize("login", DEMO_LOGINS, ids=[login.role for login in DEMO_LOGINS])
+@pytest.mark.parametrize(
+    "login", DEMO_LOGINS, ids=[login.role for login in DEMO_LOGINS]
+)
 def test_each_demo_role_signs_in_and_every_page_it_reaches_is_accessible(
     page, demo, login, check_accessibility
 ):
@@ -66,9 +76,16 @@ def test_each_demo_role_signs_in_and_every_page_it_reaches_is_accessible(
 
 def _links(page) -> list[str]:
     found = page.locator(
-        ".govuk-service-navigation__link[href], main a.govuk-link[href], main a.govuk-button[href]"
+        ".govuk-service-navigation__link[href], main a.govuk-link[href], main "
+        "a.govuk-button[href]"
     ).evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    return sorted({h for h in found if h.startswith("/") and "page=" not in h and "django-admin" not in h})
+    return sorted(
+        {
+            h
+            for h in found
+            if h.startswith("/") and "page=" not in h and "django-admin" not in h
+        }
+    )
 
 
 def _sign_in_staff(page, email):
@@ -83,10 +100,16 @@ def _sign_in_staff(page, email):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
-def test_a_coordinator_finds_a_member_and_acts_for_them(page, demo, check_accessibility):
+def test_a_coordinator_finds_a_member_and_acts_for_them(
+    page, demo, check_accessibility
+):
     from kith.accounts.models import Role, User
 
-    member = User.objects.filter(roles__role=Role.MEMBER, email__isnull=True).order_by("pk").first()
+    member = (
+        User.objects.filter(roles__role=Role.MEMBER, email__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     _sign_in_staff(page, "coordinator@riverside.example")
     page.get_by_role("link", name="People").first.click()
     page.get_by_label("Name, email, phone number or postcode").fill(member.full_name)
@@ -106,7 +129,9 @@ def test_a_coordinator_finds_a_member_and_acts_for_them(page, demo, check_access
     expect(page.get_by_role("region", name="Acting for someone")).to_have_count(0)
 
 
-def test_a_coordinator_adds_a_person_with_no_contact_details(page, demo, check_accessibility):
+def test_a_coordinator_adds_a_person_with_no_contact_details(
+    page, demo, check_accessibility
+):
     _sign_in_staff(page, "coordinator@riverside.example")
     page.goto("/people/add/")
     page.get_by_role("button", name="Add person").click()
@@ -119,7 +144,9 @@ def test_a_coordinator_adds_a_person_with_no_contact_details(page, demo, check_a
     expect(page.get_by_text("Winifred Shaw has been added")).to_be_visible()
 
 
-def test_a_new_member_of_staff_sets_up_an_authenticator(page, demo, check_accessibility):
+def test_a_new_member_of_staff_sets_up_an_authenticator(
+    page, demo, check_accessibility
+):
     from kith.accounts.models import Authenticator, User
 
     Authenticator.objects.filter(user__email="council@riverside.example").delete()
@@ -127,12 +154,16 @@ def test_a_new_member_of_staff_sets_up_an_authenticator(page, demo, check_access
     page.get_by_label("Email address").fill("council@riverside.example")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Set up your authenticator app"
+    )
     check_accessibility(page)
     secret = User.objects.get(email="council@riverside.example").authenticator.secret
     page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Save your recovery codes"
+    )
     check_accessibility(page)
     page.get_by_role("link", name="I have saved my codes").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")

@@ -1,7 +1,13 @@
 import pytest
 
 from kith.accounts.models import Role
-from kith.accounts.permissions import ROLE_PERMISSIONS, Perm, has_perm, is_staff_person, roles_in
+from kith.accounts.permissions import (
+    ROLE_PERMISSIONS,
+    Perm,
+    has_perm,
+    is_staff_person,
+    roles_in,
+)
 
 EXPECTED = {
     Perm.PEOPLE_VIEW: {Role.COORDINATOR, Role.ADMIN},
@@ -25,7 +31,9 @@ def test_every_role_has_an_entry_and_every_permission_is_expected():
 
 @pytest.mark.parametrize("perm", list(Perm))
 @pytest.mark.parametrize("role", Role.values)
-def test_each_role_holds_exactly_the_expected_permissions(testford, elsewhere, role, perm):
+def test_each_role_holds_exactly_the_expected_permissions(
+    testford, elsewhere, role, perm
+):
     person = testford.by_role(role)
     assert has_perm(person, perm, testford.locality) == (role in EXPECTED[perm])
     # A role in one locality gives nothing in another.
@@ -54,8 +62,15 @@ def test_one_person_can_hold_several_roles(testford):
 
 @pytest.mark.parametrize(
     ("role", "staff"),
-    [(Role.MEMBER, False), (Role.HELPER, False), (Role.SUPPORTER, False), (Role.ORGANISATION_EDITOR, False),
-     (Role.COORDINATOR, True), (Role.COUNCIL_OFFICER, True), (Role.ADMIN, True)],
+    [
+        (Role.MEMBER, False),
+        (Role.HELPER, False),
+        (Role.SUPPORTER, False),
+        (Role.ORGANISATION_EDITOR, False),
+        (Role.COORDINATOR, True),
+        (Role.COUNCIL_OFFICER, True),
+        (Role.ADMIN, True),
+    ],
 )
 def test_who_counts_as_staff(testford, role, staff):
     assert is_staff_person(testford.by_role(role)) is staff

@@ -21,7 +21,9 @@ DROP FUNCTION IF EXISTS core_auditevent_refuse_update();
 
 
 def forwards(apps, schema_editor):
-    sql = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(schema_editor.connection.vendor)
+    sql = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(
+        schema_editor.connection.vendor
+    )
     if sql:
         schema_editor.execute(sql)
 

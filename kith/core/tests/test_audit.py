@@ -8,7 +8,9 @@ from kith.core.services import audit_record
 
 @pytest.fixture
 def event(testford):
-    return audit_record(actor=testford.coordinator, action="test_event", target=testford.member)
+    return audit_record(
+        actor=testford.coordinator, action="test_event", target=testford.member
+    )
 
 
 def test_an_event_records_who_what_and_which_record(event, testford):
@@ -37,13 +39,27 @@ def test_the_database_refuses_to_change_an_event(event):
     from django.db import connection
 
     table = AuditEvent._meta.db_table
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET action = 'tampered' WHERE id = %s", [event.pk])  # noqa: S608
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"UPDATE {table} SET action = 'tampered' WHERE id = %s",  # noqa: S608
+            [event.pk],
+        )
     assert AuditEvent.objects.get(pk=event.pk).action == "test_event"
 
 
 def test_the_admin_cannot_change_or_delete_events(admin_client, event):
-    assert admin_client.get(f"/django-admin/core/auditevent/{event.pk}/delete/").status_code == 403
-    response = admin_client.post(f"/django-admin/core/auditevent/{event.pk}/change/", {"action": "x"})
+    assert (
+        admin_client.get(
+            f"/django-admin/core/auditevent/{event.pk}/delete/"
+        ).status_code
+        == 403
+    )
+    response = admin_client.post(
+        f"/django-admin/core/auditevent/{event.pk}/change/", {"action": "x"}
+    )
     assert response.status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == "test_event"

@@ -23,7 +23,9 @@ def test_postcodes_are_normalised(raw, expected):
     assert postcode_normalise(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "SE17", "12345", "SE17 2A", "QQ1 1AA", "SE17 2AAA", "SE17-2AA!"])
+@pytest.mark.parametrize(
+    "raw", ["", "SE17", "12345", "SE17 2A", "QQ1 1AA", "SE17 2AAA", "SE17-2AA!"]
+)
 def test_things_that_are_not_postcodes_get_a_clear_message(raw):
     with pytest.raises(ValidationError) as raised:
         postcode_normalise(raw)
@@ -50,5 +52,7 @@ def test_anything_typed_either_normalises_or_is_refused(raw):
 
 
 def test_a_postcode_is_placed_in_its_ward(testford):
-    assert postcode_ward(postcode="SE17 2AA", locality=testford.locality) == testford.ward
+    assert (
+        postcode_ward(postcode="SE17 2AA", locality=testford.locality) == testford.ward
+    )
     assert postcode_ward(postcode="SW1A 1AA", locality=testford.locality) is None

@@ -14,6 +14,8 @@ class Command(BaseCommand):
         if logins is None:
             self.stdout.write("The demo locality is already loaded; nothing changed.")
         else:
-            self.stdout.write(self.style.SUCCESS("Loaded the demo locality, Riverside."))
+            self.stdout.write(
+                self.style.SUCCESS("Loaded the demo locality, Riverside.")
+            )
         if options["verbosity"] > 1:
             self.stdout.write(demo_logins_table())
