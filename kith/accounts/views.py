@@ -695,9 +695,6 @@ def acting_start(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_in_locality(request, pk)
     services.acting_start(actor=request.user, person=person, locality=locality)  # type: ignore[arg-type]
     request.session[ACTING_FOR_SESSION_KEY] = person.pk
-    messages.info(
-        request, _("You are now acting for %(name)s.") % {"name": person.full_name}
-    )
     return redirect("core:home")
 
 
