@@ -6,8 +6,13 @@ Errors also appear in an error summary at the top of the page
 (``core/_error_summary.html``).
 """
 
+from datetime import date
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class GovukFormRenderer(DjangoTemplates):
@@ -23,3 +28,81 @@ class GovukForm(forms.Form):
         field = getattr(error, "field", None)
         message = getattr(error, "message", str(error))
         self.add_error(field if field in self.fields else None, message)
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes."""
+
+    template_name = "core/forms/date_widget.html"
+
+    def __init__(self, attrs=None):  # type: ignore[no-untyped-def]
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value.count("-") == 2:
+            year, month, day = value.split("-")
+            return [day, month, year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, with the GOV.UK error messages.
+
+    ``past`` refuses today and later dates; ``future`` refuses earlier ones.
+    """
+
+    widget = GovukDateInput
+
+    def __init__(self, *, past: bool = False, future: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        self.past, self.future = past, future
+        super().__init__(**kwargs)
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                value = [None, None, None]
+        day, month, year = ((str(part).strip() if part is not None else "") for part in value or [None] * 3)
+        label = str(self.label or _("The date"))
+        if not (day or month or year):
+            if self.required:
+                raise ValidationError(_("Enter %(label)s.") % {"label": label.lower()}, code="required")
+            return None
+        missing = [name for name, part in ((_("a day"), day), (_("a month"), month), (_("a year"), year)) if not part]
+        if missing:
+            raise ValidationError(
+                _("%(label)s must include %(parts)s.") % {"label": label, "parts": _(" and ").join(missing)},
+                code="incomplete",
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(_("%(label)s must be a real date.") % {"label": label}, code="invalid")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(_("%(label)s must be a real date.") % {"label": label}, code="invalid") from exc
+
+    def validate(self, value):  # type: ignore[no-untyped-def]
+        super().validate(value)
+        if value is None:
+            return
+        today = timezone.localdate()
+        label = str(self.label or _("The date"))
+        if self.past and value >= today:
+            raise ValidationError(_("%(label)s must be in the past.") % {"label": label}, code="not_past")
+        if self.future and value < today:
+            raise ValidationError(_("%(label)s must be today or in the future.") % {"label": label}, code="not_future")
+        if value.year < 1900:
+            raise ValidationError(_("%(label)s must be after 1900.") % {"label": label}, code="too_early")
+
+    def prepare_value(self, value):  # type: ignore[no-untyped-def]
+        return value

@@ -8,7 +8,11 @@ register = template.Library()
 
 @register.filter
 def widget_type(field: BoundField) -> str:
+    from kith.core.forms import GovukDateInput
+
     widget = field.field.widget
+    if isinstance(widget, GovukDateInput):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -52,6 +56,8 @@ def first_widget_id(field: BoundField) -> str:
     """The id the error summary links to: the first option of a group."""
     if widget_type(field) in {"radios", "checkboxes"}:
         return f"{field.auto_id}_0"
+    if widget_type(field) == "date":
+        return f"{field.auto_id}_day"
     return field.auto_id
 
 
@@ -77,3 +83,18 @@ def phone(value: str) -> str:
     from kith.accounts.phones import phone_display
 
     return phone_display(value or "")
+
+
+@register.filter
+def date_parts(field: BoundField) -> list[tuple[str, str, str, str]]:
+    """(suffix, label, value, width) for each box of a GOV.UK date input."""
+    value = field.value()
+    if isinstance(value, list | tuple):
+        parts = [str(part or "") for part in value]
+    else:
+        parts = [str(part or "") for part in field.field.widget.decompress(value)]
+    return [
+        ("day", "Day", parts[0], "2"),
+        ("month", "Month", parts[1], "2"),
+        ("year", "Year", parts[2], "4"),
+    ]

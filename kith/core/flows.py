@@ -1,0 +1,166 @@
+"""Question pages: one thing per page, then check your answers.
+
+A ``QuestionFlow`` is a list of steps, each a form. Answers are kept in the
+session as the raw values typed, and every form is bound and validated again
+on the check-answers page, so what is saved is always what the rules allow.
+Nothing is written to the database until the person confirms.
+
+    flow = QuestionFlow("join", [Step("name", NameForm, _("What is your name?")), ...])
+    flow.answers(request)            # raw answers so far
+    flow.cleaned(request)            # {step: cleaned_data} or raises IncompleteFlow
+    flow.next_slug(request, after)   # the next step still to answer, or None
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, QueryDict
+
+
+class IncompleteFlow(Exception):
+    """A step has no valid answer yet; ``slug`` names the first such step."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    form_class: type[forms.Form]
+    title: str
+    #: Ask this step only when this returns True for the answers so far.
+    condition: Callable[[dict[str, dict[str, Any]]], bool] | None = None
+    form_kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+class QuestionFlow:
+    def __init__(self, name: str, steps: list[Step]) -> None:
+        self.name = name
+        self.steps = steps
+        self.session_key = f"kith_flow_{name}"
+
+    # --- stored answers -------------------------------------------------------
+
+    def answers(self, request: HttpRequest) -> dict[str, dict[str, list[str]]]:
+        return request.session.get(self.session_key, {}).get("answers", {})
+
+    def context(self, request: HttpRequest) -> dict[str, Any]:
+        """Extra values kept with the flow (who it is for, how it started)."""
+        return request.session.get(self.session_key, {}).get("context", {})
+
+    def start(self, request: HttpRequest, **context: Any) -> None:
+        request.session[self.session_key] = {"answers": {}, "context": context}
+
+    def clear(self, request: HttpRequest) -> None:
+        request.session.pop(self.session_key, None)
+
+    def save_answer(self, request: HttpRequest, slug: str, data: QueryDict) -> None:
+        stored = request.session.get(self.session_key) or {"answers": {}, "context": {}}
+        self.step(slug)  # raises KeyError for an unknown step
+        raw = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
+        stored["answers"][slug] = raw
+        request.session[self.session_key] = stored
+        request.session.modified = True
+
+    # --- forms ------------------------------------------------------------------
+
+    def step(self, slug: str) -> Step:
+        for step in self.steps:
+            if step.slug == slug:
+                return step
+        raise KeyError(slug)
+
+    def active_steps(self, request: HttpRequest) -> list[Step]:
+        cleaned_so_far: dict[str, dict[str, Any]] = {}
+        active = []
+        for step in self.steps:
+            if step.condition is None or step.condition(cleaned_so_far):
+                active.append(step)
+                form = self.bound_form(request, step)
+                if form is not None and form.is_valid():
+                    cleaned_so_far[step.slug] = form.cleaned_data
+        return active
+
+    def bound_form(self, request: HttpRequest, step: Step) -> forms.Form | None:
+        raw = self.answers(request).get(step.slug)
+        if raw is None:
+            return None
+        data = QueryDict(mutable=True)
+        for key, values in raw.items():
+            data.setlist(key, values)
+        return step.form_class(data, **self.form_kwargs(request, step))
+
+    def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
+        return dict(step.form_kwargs)
+
+    def cleaned(self, request: HttpRequest) -> dict[str, dict[str, Any]]:
+        """Every active step's cleaned answers. Raises IncompleteFlow."""
+        result: dict[str, dict[str, Any]] = {}
+        for step in self.active_steps(request):
+            form = self.bound_form(request, step)
+            if form is None or not form.is_valid():
+                raise IncompleteFlow(step.slug)
+            result[step.slug] = form.cleaned_data
+        return result
+
+    def next_slug(self, request: HttpRequest, after: str | None = None) -> str | None:
+        """The first active step after ``after`` without a valid answer, else None."""
+        steps = self.active_steps(request)
+        seen = after is None
+        for step in steps:
+            if not seen:
+                seen = step.slug == after
+                continue
+            form = self.bound_form(request, step)
+            if form is None or not form.is_valid():
+                return step.slug
+        for step in steps:
+            form = self.bound_form(request, step)
+            if form is None or not form.is_valid():
+                return step.slug
+        return None
+
+    def previous_slug(self, request: HttpRequest, slug: str) -> str | None:
+        steps = [step.slug for step in self.active_steps(request)]
+        if slug in steps and steps.index(slug) > 0:
+            return steps[steps.index(slug) - 1]
+        return None
+
+    def summary(self, request: HttpRequest) -> list[dict[str, Any]]:
+        """Rows for the check-answers page: step, question and answer shown."""
+        rows = []
+        for step in self.active_steps(request):
+            form = self.bound_form(request, step)
+            if form is None or not form.is_valid():
+                continue
+            for name, bound in form.fields.items():
+                value = form.cleaned_data.get(name)
+                rows.append(
+                    {
+                        "slug": step.slug,
+                        "label": bound.label,
+                        "value": _display(bound, value),
+                    }
+                )
+        return rows
+
+
+def _display(field: forms.Field, value: Any) -> str:
+    from datetime import date
+
+    if value in (None, "", [], False):
+        return "—" if value is not False else "No"
+    if value is True:
+        return "Yes"
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list | tuple):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if isinstance(value, date):
+        return value.strftime("%-d %B %Y")
+    if choices:
+        return str(choices.get(value, choices.get(str(value), value)))
+    return str(value)
