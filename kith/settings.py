@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "kith.places",
     "kith.accounts",
     "kith.notify",
+    "kith.members",
+    "kith.helpers",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("kith.core.urls")),
     path("", include("kith.accounts.urls")),
     path("places/", include("kith.places.urls")),
+    path("members/", include("kith.members.urls")),
+    path("helpers/", include("kith.helpers.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -28,6 +28,13 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN})
 
 
+class ContactBy(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -67,6 +74,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     address_line_2 = models.CharField(_("address line 2"), max_length=100, blank=True)
     town = models.CharField(_("town or city"), max_length=60, blank=True)
     postcode = models.CharField(_("postcode"), max_length=8, blank=True, db_index=True)
+    contact_by = models.CharField(
+        _("how they like to be contacted"),
+        max_length=10,
+        choices=ContactBy.choices,
+        default=ContactBy.PHONE,
+    )
+    contact_times = models.CharField(
+        _("best times to contact them"), max_length=200, blank=True
+    )
+    bad_contact_details = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Contact details a provider said do not work (email, mobile, address).",
+    )
     home_locality = models.ForeignKey(
         Locality,
         on_delete=models.PROTECT,

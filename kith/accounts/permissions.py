@@ -24,6 +24,10 @@ class Perm(StrEnum):
     REPORTS_VIEW = "reports_view"  # aggregate reports (later parts)
     DIRECTORY_EDIT = "directory_edit"  # an organisation's directory entries
     OWN_RECORD = "own_record"  # see and change one's own details
+    MEMBERS_MANAGE = "members_manage"  # members' records, joining, renewals, supporters
+    PLANS_MANAGE = "plans_manage"  # membership plans and the locality's interests
+    HELPERS_MANAGE = "helpers_manage"  # helpers' records, applications, skills lists
+    VETTING_RECORD = "vetting_record"  # record vetting checks, see DBS records
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -40,6 +44,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ACT_ON_BEHALF,
             Perm.AUDIT_VIEW,
             Perm.PLACES_VIEW,
+            Perm.MEMBERS_MANAGE,
+            Perm.PLANS_MANAGE,
+            Perm.HELPERS_MANAGE,
+            Perm.VETTING_RECORD,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
@@ -56,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PLACES_VIEW,
             Perm.LOCALITY_MANAGE,
             Perm.REPORTS_VIEW,
+            Perm.PLANS_MANAGE,
         }
     ),
 }

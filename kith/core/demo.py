@@ -1,9 +1,12 @@
 """Loads the demo locality, Riverside, deterministically from a seed.
 
-Each part adds its own demo data in ``kith/<part>/demo.py``; this module runs
-them in order, once: loading again leaves existing data alone.
+Each part adds its own demo data with a ``demo_load(*, locality, rng)``
+function in ``kith/<part>/demo.py``; this module runs them in the order of
+DEMO_PARTS, once: loading again leaves existing data alone.
 """
 
+import importlib
+import importlib.util
 import random
 
 from django.db import transaction
@@ -14,6 +17,8 @@ from kith.places.models import Locality
 
 DEMO_SLUG = "riverside"
 DEFAULT_SEED = 2026
+#: Parts that add to the demo after places and people, in order.
+DEMO_PARTS = ["members", "helpers"]
 
 
 def demo_loaded() -> bool:
@@ -27,7 +32,13 @@ def demo_load(*, seed: int = DEFAULT_SEED) -> list[DemoLogin] | None:
         return None
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     locality = demo_places_load(rng=rng)
-    return demo_people_load(locality=locality, rng=rng)
+    logins = demo_people_load(locality=locality, rng=rng)
+    for part in DEMO_PARTS:
+        if importlib.util.find_spec(f"kith.{part}.demo") is None:
+            continue
+        module = importlib.import_module(f"kith.{part}.demo")
+        module.demo_load(locality=locality, rng=random.Random(f"{seed}:{part}"))  # noqa: S311
+    return logins
 
 
 def demo_logins_table() -> str:

@@ -10,6 +10,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
     LETTER = "letter", _("Letter")
+    PHONE = "phone", _("Phone call from a coordinator")
 
 
 class Message(models.Model):

@@ -39,7 +39,8 @@ def message_queue(
         locality=locality,
         urgent=urgent,
     )
-    transaction.on_commit(lambda: _enqueue_send(message.pk))
+    if message.channel != Channel.PHONE:
+        transaction.on_commit(lambda: _enqueue_send(message.pk))
     return message
 
 
@@ -88,4 +89,55 @@ def _deliver_locally(message: Message) -> None:
         message.template,
         message.to,
         path,
+    )
+
+
+def channel_for_person(person: Any) -> tuple[str, str] | None:
+    """The channel and address to reach ``person``: their stated preference
+    first, then text, email, letter. None when there is no way but a phone
+    call from a coordinator (or none at all)."""
+    bad = set(getattr(person, "bad_contact_details", []) or [])
+    options = {
+        Channel.SMS: person.mobile if person.mobile and "mobile" not in bad else None,
+        Channel.EMAIL: person.email if person.email and "email" not in bad else None,
+        Channel.LETTER: "\n".join([person.full_name, *person.address_lines])
+        if person.address_line_1 and person.postcode and "address" not in bad
+        else None,
+    }
+    preferred = getattr(person, "contact_by", "")
+    if preferred in options and options[preferred]:
+        return preferred, options[preferred]  # type: ignore[return-value]
+    for channel in (Channel.SMS, Channel.EMAIL, Channel.LETTER):
+        if options[channel]:
+            return channel, options[channel]  # type: ignore[return-value]
+    return None
+
+
+def message_queue_for_person(
+    *,
+    person: Any,
+    template: str,
+    personalisation: dict[str, Any],
+    locality: Any = None,
+    urgent: bool = False,
+) -> Message:
+    """Queue a message to ``person`` by the channel that suits them.
+
+    Someone who prefers phone calls, or who has no working contact details,
+    gets a ``phone`` message: it waits on the coordinators' call list.
+    """
+    preferred = getattr(person, "contact_by", "")
+    found = None if preferred == "phone" else channel_for_person(person)
+    if found is None:
+        channel, to = Channel.PHONE, person.phone or person.mobile or ""
+    else:
+        channel, to = found
+    return message_queue(
+        to=to,
+        channel=channel,
+        template=template,
+        personalisation={"name": person.display_name, **personalisation},
+        recipient=person,
+        locality=locality,
+        urgent=urgent,
     )

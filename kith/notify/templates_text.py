@@ -25,6 +25,50 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "not changed.\n\n{locality_name} — {locality_phone}"
         ),
     },
+    "welcome": {
+        "subject": _("Welcome to {locality_name}"),
+        "body": _(
+            "Dear {name},\n\nWelcome to {locality_name}. {what_next}\n\n"
+            "If you have any questions, phone us on {locality_phone}.\n\n"
+            "{locality_name}"
+        ),
+    },
+    "membership_renewal": {
+        "subject": _("Your {locality_name} membership renews on {renewal_date}"),
+        "body": _(
+            "Dear {name},\n\nYour membership of {locality_name} comes up for "
+            "renewal on {renewal_date}. The fee for the next year is {fee}.\n\n"
+            "To renew, or if anything has changed, phone us on {locality_phone}.\n\n"
+            "{locality_name}"
+        ),
+    },
+    "supporter_invitation": {
+        "subject": _("{member_name} would like you to be their supporter"),
+        "body": _(
+            "Dear {name},\n\n{member_name} would like you to be their supporter "
+            "at {locality_name}: you could see their coming visits and ask for help "
+            "for them.\n\nTo accept, open this link within 14 days:\n{link}\n\n"
+            "Or phone us on {locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "helper_application_received": {
+        "subject": _("Thank you for applying to be a Neighbourhood Helper"),
+        "body": _(
+            "Dear {name},\n\nThank you for applying to be a Neighbourhood Helper "
+            "with {locality_name}. A coordinator will phone you within a week to "
+            "arrange the checks we make before anyone helps.\n\n"
+            "Questions? Phone {locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "vetting_check_lapsing": {
+        "subject": _("A check for {helper_name} runs out on {expiry_date}"),
+        "body": _(
+            "Dear {name},\n\nThe {check_name} check for {helper_name} runs out on "
+            "{expiry_date}. After that day they cannot be offered visits that need "
+            "it until it is renewed.\n\nPhone {locality_phone} to arrange it.\n\n"
+            "{locality_name}"
+        ),
+    },
 }
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelpersConfig(AppConfig):
+    name = "kith.helpers"
+    label = "helpers"
