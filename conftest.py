@@ -32,4 +32,4 @@ def elsewhere(db):
     """A second locality, to show that each is kept apart."""
     from tests.scenarios import circle
 
-    return circle(slug="elsewhere", name="Elsewhere Circle")
+    return circle(slug="elsewhere", name="Elsewhere Circle", postcode="EW1 1AA")

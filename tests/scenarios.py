@@ -34,7 +34,9 @@ class Circle:
 STAFF = (Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN)
 
 
-def circle(slug: str = "testford", name: str = "Testford Circle") -> Circle:
+def circle(
+    slug: str = "testford", name: str = "Testford Circle", postcode: str = "SE17 2AA"
+) -> Circle:
     locality = Locality.objects.create(
         name=name, slug=slug, council_name=f"{name} Council", phone="020 7946 0999"
     )
@@ -42,7 +44,7 @@ def circle(slug: str = "testford", name: str = "Testford Circle") -> Circle:
         locality=locality, name=f"{name} North", ons_code=f"E0599{len(slug):04d}"[:9]
     )
     Postcode.objects.get_or_create(
-        postcode="SE17 2AA",
+        postcode=postcode,
         defaults={"latitude": 51.49, "longitude": -0.09, "ward_code": ward.ons_code},
     )
     people = {}

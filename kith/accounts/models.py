@@ -86,7 +86,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     bad_contact_details = models.JSONField(
         default=list,
         blank=True,
-        help_text="Contact details a provider said do not work (email, mobile, address).",
+        help_text="Contact details a provider said do not work (email, mobile...).",
     )
     home_locality = models.ForeignKey(
         Locality,

@@ -66,7 +66,7 @@ def _digest(purpose: str, value: str) -> str:
 # --- contact details ---------------------------------------------------------
 
 
-def _clean_contact(fields: dict[str, Any]) -> dict[str, Any]:
+def contact_details_clean(fields: dict[str, Any]) -> dict[str, Any]:
     """Normalise contact fields; raise ApplicationError naming the bad field."""
     cleaned = dict(fields)
     if "email" in cleaned:
@@ -101,7 +101,9 @@ def _clean_contact(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _check_unique_contact(cleaned: dict[str, Any], *, exclude_pk: int | None) -> None:
+def contact_details_check_unique(
+    cleaned: dict[str, Any], *, exclude_pk: int | None
+) -> None:
     others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
     if cleaned.get("email") and others.filter(email__iexact=cleaned["email"]).exists():
         raise ApplicationError(
@@ -121,7 +123,7 @@ def _check_unique_contact(cleaned: dict[str, Any], *, exclude_pk: int | None) ->
         )
 
 
-def _save_validated(user: User) -> None:
+def person_save_validated(user: User) -> None:
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
@@ -165,7 +167,7 @@ def person_create(
         raise ApplicationError(_("Choose a role."), field="role")
     if role in STAFF_ROLES and not has_perm(actor, Perm.ROLES_MANAGE, locality):
         raise PermissionDenied
-    cleaned = _clean_contact(
+    cleaned = contact_details_clean(
         {
             "full_name": full_name,
             "preferred_name": preferred_name,
@@ -178,10 +180,10 @@ def person_create(
             "postcode": postcode,
         }
     )
-    _check_unique_contact(cleaned, exclude_pk=None)
+    contact_details_check_unique(cleaned, exclude_pk=None)
     person = User(**cleaned, home_locality=locality, created_by=actor)
     person.set_unusable_password()
-    _save_validated(person)
+    person_save_validated(person)
     RoleAssignment.objects.create(
         user=person, locality=locality, role=role, granted_by=actor
     )
@@ -228,8 +230,8 @@ def person_update_contact(
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"Not contact fields: {sorted(unknown)}")
-    cleaned = _clean_contact(changes)
-    _check_unique_contact(cleaned, exclude_pk=person.pk)
+    cleaned = contact_details_clean(changes)
+    contact_details_check_unique(cleaned, exclude_pk=person.pk)
     person = User.objects.select_for_update().get(pk=person.pk)
     changed = sorted(
         name for name, value in cleaned.items() if getattr(person, name) != value
@@ -238,7 +240,7 @@ def person_update_contact(
         return person
     for name in changed:
         setattr(person, name, cleaned[name])
-    _save_validated(person)
+    person_save_validated(person)
     audit_record(
         actor=actor,
         action="contact_details_changed",

@@ -15,7 +15,15 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     nav: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
         nav.append((_("Home"), reverse("core:home")))
+        from kith.accounts.models import Role
+        from kith.accounts.permissions import has_role
+
+        if has_role(user, Role.MEMBER, locality):
+            nav.append((_("Your membership"), reverse("members:mine")))
+        if has_role(user, Role.SUPPORTER, locality):
+            nav.append((_("People you support"), reverse("members:supporting")))
         entries = [
+            (Perm.MEMBERS_MANAGE, _("Members"), "members:list"),
             (Perm.PEOPLE_VIEW, _("People"), "accounts:people"),
             (Perm.AUDIT_VIEW, _("Audit log"), "core:audit"),
             (Perm.PLACES_VIEW, _("Wards"), "places:wards"),

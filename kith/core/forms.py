@@ -72,24 +72,42 @@ class GovukDateField(forms.Field):
                 return date.fromisoformat(value)
             except ValueError:
                 value = [None, None, None]
-        day, month, year = ((str(part).strip() if part is not None else "") for part in value or [None] * 3)
+        day, month, year = (
+            (str(part).strip() if part is not None else "")
+            for part in value or [None] * 3
+        )
         label = str(self.label or _("The date"))
         if not (day or month or year):
             if self.required:
-                raise ValidationError(_("Enter %(label)s.") % {"label": label.lower()}, code="required")
+                raise ValidationError(
+                    _("Enter %(label)s.") % {"label": label.lower()}, code="required"
+                )
             return None
-        missing = [name for name, part in ((_("a day"), day), (_("a month"), month), (_("a year"), year)) if not part]
+        missing = [
+            name
+            for name, part in (
+                (_("a day"), day),
+                (_("a month"), month),
+                (_("a year"), year),
+            )
+            if not part
+        ]
         if missing:
             raise ValidationError(
-                _("%(label)s must include %(parts)s.") % {"label": label, "parts": _(" and ").join(missing)},
+                _("%(label)s must include %(parts)s.")
+                % {"label": label, "parts": _(" and ").join(missing)},
                 code="incomplete",
             )
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise ValidationError(_("%(label)s must be a real date.") % {"label": label}, code="invalid")
+            raise ValidationError(
+                _("%(label)s must be a real date.") % {"label": label}, code="invalid"
+            )
         try:
             return date(int(year), int(month), int(day))
         except ValueError as exc:
-            raise ValidationError(_("%(label)s must be a real date.") % {"label": label}, code="invalid") from exc
+            raise ValidationError(
+                _("%(label)s must be a real date.") % {"label": label}, code="invalid"
+            ) from exc
 
     def validate(self, value):  # type: ignore[no-untyped-def]
         super().validate(value)
@@ -98,11 +116,18 @@ class GovukDateField(forms.Field):
         today = timezone.localdate()
         label = str(self.label or _("The date"))
         if self.past and value >= today:
-            raise ValidationError(_("%(label)s must be in the past.") % {"label": label}, code="not_past")
+            raise ValidationError(
+                _("%(label)s must be in the past.") % {"label": label}, code="not_past"
+            )
         if self.future and value < today:
-            raise ValidationError(_("%(label)s must be today or in the future.") % {"label": label}, code="not_future")
+            raise ValidationError(
+                _("%(label)s must be today or in the future.") % {"label": label},
+                code="not_future",
+            )
         if value.year < 1900:
-            raise ValidationError(_("%(label)s must be after 1900.") % {"label": label}, code="too_early")
+            raise ValidationError(
+                _("%(label)s must be after 1900.") % {"label": label}, code="too_early"
+            )
 
     def prepare_value(self, value):  # type: ignore[no-untyped-def]
         return value

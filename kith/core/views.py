@@ -51,6 +51,10 @@ def home(request: HttpRequest) -> HttpResponse:
             can_places=has_perm(user, Perm.PLACES_VIEW, locality),
             can_roles=has_perm(user, Perm.ROLES_MANAGE, locality),
             can_act=has_perm(user, Perm.ACT_ON_BEHALF, locality),
+            can_members=has_perm(user, Perm.MEMBERS_MANAGE, locality),
+            can_plans=has_perm(user, Perm.PLANS_MANAGE, locality),
+            is_member="member" in held,
+            is_supporter="supporter" in held,
         )
     return render(request, "core/home.html", context)
 

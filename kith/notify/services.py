@@ -97,7 +97,7 @@ def channel_for_person(person: Any) -> tuple[str, str] | None:
     first, then text, email, letter. None when there is no way but a phone
     call from a coordinator (or none at all)."""
     bad = set(getattr(person, "bad_contact_details", []) or [])
-    options = {
+    options: dict[str, str | None] = {
         Channel.SMS: person.mobile if person.mobile and "mobile" not in bad else None,
         Channel.EMAIL: person.email if person.email and "email" not in bad else None,
         Channel.LETTER: "\n".join([person.full_name, *person.address_lines])
@@ -105,11 +105,13 @@ def channel_for_person(person: Any) -> tuple[str, str] | None:
         else None,
     }
     preferred = getattr(person, "contact_by", "")
-    if preferred in options and options[preferred]:
-        return preferred, options[preferred]  # type: ignore[return-value]
+    preferred_address = options.get(preferred)
+    if preferred_address:
+        return preferred, preferred_address
     for channel in (Channel.SMS, Channel.EMAIL, Channel.LETTER):
-        if options[channel]:
-            return channel, options[channel]  # type: ignore[return-value]
+        address = options[channel]
+        if address:
+            return str(channel), address
     return None
 
 
@@ -128,8 +130,9 @@ def message_queue_for_person(
     """
     preferred = getattr(person, "contact_by", "")
     found = None if preferred == "phone" else channel_for_person(person)
+    channel: str
     if found is None:
-        channel, to = Channel.PHONE, person.phone or person.mobile or ""
+        channel, to = str(Channel.PHONE), person.phone or person.mobile or ""
     else:
         channel, to = found
     return message_queue(

@@ -98,3 +98,11 @@ def date_parts(field: BoundField) -> list[tuple[str, str, str, str]]:
         ("month", "Month", parts[1], "2"),
         ("year", "Year", parts[2], "4"),
     ]
+
+
+@register.filter
+def pounds(pence: int | None) -> str:
+    """``1250`` → ``£12.50``; ``1000`` → ``£10``."""
+    from kith.core.money import pounds as format_pounds
+
+    return format_pounds(int(pence or 0))

@@ -1,19 +1,40 @@
 """The GOV.UK date input: the error messages the Design System asks for."""
 
 import pytest
-from django import forms
+
 from kith.core.forms import GovukDateField, GovukForm
+
 
 class F(GovukForm):
     born = GovukDateField(label="Date of birth", past=True)
 
-@pytest.mark.parametrize("data,ok,msg", [
-    ({"born_day": "3", "born_month": "4", "born_year": "1950"}, True, ""),
-    ({"born_day": "", "born_month": "", "born_year": ""}, False, "Enter date of birth."),
-    ({"born_day": "3", "born_month": "", "born_year": "1950"}, False, "must include a month"),
-    ({"born_day": "31", "born_month": "2", "born_year": "1950"}, False, "must be a real date"),
-    ({"born_day": "1", "born_month": "1", "born_year": "2099"}, False, "must be in the past"),
-])
+
+@pytest.mark.parametrize(
+    ("data", "ok", "msg"),
+    [
+        ({"born_day": "3", "born_month": "4", "born_year": "1950"}, True, ""),
+        (
+            {"born_day": "", "born_month": "", "born_year": ""},
+            False,
+            "Enter date of birth.",
+        ),
+        (
+            {"born_day": "3", "born_month": "", "born_year": "1950"},
+            False,
+            "must include a month",
+        ),
+        (
+            {"born_day": "31", "born_month": "2", "born_year": "1950"},
+            False,
+            "must be a real date",
+        ),
+        (
+            {"born_day": "1", "born_month": "1", "born_year": "2099"},
+            False,
+            "must be in the past",
+        ),
+    ],
+)
 def test_date(data, ok, msg):
     f = F(data)
     assert f.is_valid() == ok, f.errors

@@ -1,0 +1,277 @@
+"""Reads of members, scoped to who is asking.
+
+Coordinators see their locality's members (and opening a record is audited);
+a member sees their own; a supporter sees only what the member shared, and
+only while the link is active.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kith.accounts.models import User
+from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.core.services import audit_record
+from kith.members.models import (
+    Consent,
+    Membership,
+    MembershipPlan,
+    PossibleDuplicate,
+    SupporterLink,
+)
+from kith.places.models import Locality
+
+
+def members_list_for(
+    *,
+    actor: User,
+    locality: Locality,
+    query: str = "",
+    status: str = "",
+    plan_id: int | None = None,
+    ward_id: int | None = None,
+    renewal_due: bool = False,
+    duplicates: bool = False,
+) -> QuerySet[Membership]:
+    """The locality's members, filtered, for coordinators. The same few
+    queries whatever the length of the list."""
+    require_perm(actor, Perm.MEMBERS_MANAGE, locality)
+    members = Membership.objects.filter(locality=locality)
+    if status:
+        members = members.filter(status=status)
+    else:
+        members = members.exclude(status=Membership.Status.LEFT)
+    if plan_id:
+        members = members.filter(plan_id=plan_id)
+    if ward_id:
+        members = members.filter(ward_id=ward_id)
+    if renewal_due:
+        today = timezone.localdate()
+        members = members.filter(
+            status=Membership.Status.ACTIVE,
+            renews_on__lte=today + timedelta(days=30),
+        )
+    if duplicates:
+        members = members.filter(
+            possible_duplicates__decision=PossibleDuplicate.Decision.OPEN
+        ).distinct()
+    for word in query.split():
+        digits = "".join(ch for ch in word if ch.isdigit())
+        match = (
+            Q(person__full_name__icontains=word)
+            | Q(person__preferred_name__icontains=word)
+            | Q(person__email__icontains=word)
+            | Q(person__postcode__icontains=word)
+        )
+        if len(digits) >= 4:
+            match |= Q(person__mobile__contains=digits.lstrip("0")) | Q(
+                person__phone__contains=digits
+            )
+        members = members.filter(match)
+    open_duplicates = PossibleDuplicate.objects.filter(
+        membership=OuterRef("pk"), decision=PossibleDuplicate.Decision.OPEN
+    )
+    return (
+        members.select_related("person", "plan", "ward")
+        .annotate(has_open_duplicate=Exists(open_duplicates))
+        .order_by("person__full_name", "pk")
+    )
+
+
+def _with_detail(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+    return queryset.select_related(
+        "person", "plan", "ward", "locality", "joined_by", "leaving_credits_to__person"
+    ).prefetch_related(
+        "interests",
+        Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
+        Prefetch(
+            "supporters",
+            queryset=SupporterLink.objects.select_related("supporter", "invited_by"),
+        ),
+        "notes__author",
+        "payments__recorded_by",
+        Prefetch(
+            "possible_duplicates",
+            queryset=PossibleDuplicate.objects.select_related("other", "decided_by"),
+        ),
+    )
+
+
+def membership_get_for(*, actor: User, locality: Locality, pk: int) -> Membership:
+    """A member's whole record, for coordinators of its locality (audited) or
+    the member themselves. Raises Http404 or PermissionDenied."""
+    membership = _with_detail(
+        Membership.objects.filter(pk=pk, locality=locality)
+    ).first()
+    if membership is None:
+        raise Http404
+    if membership.person_id == actor.pk:
+        return membership
+    if not has_perm(actor, Perm.MEMBERS_MANAGE, locality):
+        raise PermissionDenied
+    audit_record(
+        actor=actor,
+        action="member_record_viewed",
+        target=membership,
+        locality=locality,
+    )
+    return membership
+
+
+def my_membership(*, actor: User, locality: Locality) -> Membership | None:
+    """The signed-in person's own current membership of the locality."""
+    if not actor.is_authenticated:
+        return None
+    return (
+        _with_detail(Membership.objects.filter(person=actor, locality=locality))
+        .exclude(status=Membership.Status.LEFT)
+        .first()
+    )
+
+
+def current_consents(membership: Membership) -> dict[str, Consent]:
+    """The latest answer to each consent question (uses prefetched rows)."""
+    latest: dict[str, Consent] = {}
+    for consent in sorted(
+        membership.consents.all(), key=lambda c: (c.recorded_at, c.pk), reverse=True
+    ):
+        key = (
+            consent.kind
+            if consent.kind != Consent.Kind.SHARING
+            else f"sharing:{consent.service.lower()}"
+        )
+        latest.setdefault(key, consent)
+    return latest
+
+
+def supported_members_for(*, actor: User) -> QuerySet[SupporterLink]:
+    """The members this person supports, through active links only."""
+    return (
+        SupporterLink.objects.filter(
+            supporter=actor,
+            status=SupporterLink.Status.ACTIVE,
+            membership__status__in=[
+                Membership.Status.ACTIVE,
+                Membership.Status.APPLIED,
+            ],
+        )
+        .select_related("membership__person", "membership__locality")
+        .order_by("membership__person__full_name")
+    )
+
+
+def supporter_link_get_for(*, actor: User, pk: int) -> SupporterLink:
+    """One active link of the supporter's own. Ending the link (by the member
+    or anyone) ends this at once: it raises Http404 from then on."""
+    link = supported_members_for(actor=actor).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def supporter_link_get_for_member(
+    *, actor: User, locality: Locality, pk: int
+) -> SupporterLink:
+    """A link as the member or a coordinator sees it (to end it)."""
+    link = (
+        SupporterLink.objects.select_related(
+            "membership__person", "membership__locality"
+        )
+        .filter(pk=pk, membership__locality=locality)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    if link.membership.person_id == actor.pk or link.supporter_id == actor.pk:
+        return link
+    require_perm(actor, Perm.MEMBERS_MANAGE, locality)
+    return link
+
+
+def duplicate_get_for(*, actor: User, locality: Locality, pk: int) -> PossibleDuplicate:
+    require_perm(actor, Perm.MEMBERS_MANAGE, locality)
+    found = (
+        PossibleDuplicate.objects.select_related(
+            "membership__person", "membership__locality", "other"
+        )
+        .filter(pk=pk, membership__locality=locality)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def plans_for(*, actor: User, locality: Locality) -> QuerySet[MembershipPlan]:
+    require_perm(actor, Perm.PLANS_MANAGE, locality)
+    return MembershipPlan.objects.filter(locality=locality)
+
+
+def members_to_give_credits_to(
+    *, actor: User, membership: Membership
+) -> QuerySet[Membership]:
+    """Current members of the same circle, other than this one."""
+    if actor.pk != membership.person_id:
+        require_perm(actor, Perm.MEMBERS_MANAGE, membership.locality)
+    return (
+        Membership.objects.filter(
+            locality=membership.locality,
+            status__in=[Membership.Status.ACTIVE, Membership.Status.APPLIED],
+        )
+        .exclude(pk=membership.pk)
+        .select_related("person")
+        .order_by("person__full_name")
+    )
+
+
+def members_export_rows(
+    *, actor: User, locality: Locality, members: QuerySet[Membership]
+) -> list[list[Any]]:
+    """Rows for the CSV export of a members list. Exporting is audited."""
+    require_perm(actor, Perm.MEMBERS_MANAGE, locality)
+    header = [
+        "Name",
+        "Preferred name",
+        "Status",
+        "Plan",
+        "Concession",
+        "Ward",
+        "Postcode",
+        "Email",
+        "Mobile",
+        "Phone",
+        "Contact by",
+        "Member since",
+        "Renews on",
+    ]
+    rows: list[list[Any]] = [header]
+    for m in members:
+        person = m.person
+        rows.append(
+            [
+                person.full_name,
+                person.preferred_name,
+                m.get_status_display(),
+                m.plan.name,
+                "yes" if m.concession else "no",
+                m.ward.name if m.ward else "",
+                person.postcode,
+                person.email or "",
+                person.mobile or "",
+                person.phone,
+                person.get_contact_by_display(),
+                m.started_on or "",
+                m.renews_on or "",
+            ]
+        )
+    audit_record(
+        actor=actor,
+        action="members_exported",
+        locality=locality,
+        data={"rows": len(rows) - 1},
+    )
+    return rows
