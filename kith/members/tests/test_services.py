@@ -576,3 +576,15 @@ def test_strangers_cannot_invite_or_end_supporters(joined, testford, role):
 
 def test_consent_kinds_are_known():
     assert set(Consent.Kind.values) == {"introductions", "photographs", "sharing"}
+
+
+def test_the_daily_job_is_safe_to_run_twice(joined, testford):
+    from django.core.management import call_command
+
+    services.membership_activate(actor=testford.coordinator, membership=joined, method="waived")
+    Membership.objects.filter(pk=joined.pk).update(
+        renews_on=timezone.localdate() + timedelta(days=5)
+    )
+    call_command("memberships_daily")
+    call_command("memberships_daily")
+    assert Message.objects.filter(template="membership_renewal").count() == 1
