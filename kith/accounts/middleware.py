@@ -35,5 +35,8 @@ class StaffIdleTimeoutMiddleware:
                     ),
                 )
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_SEEN_SESSION_KEY] = now
+            # Writing the session on every request would cost a database
+            # write each time; to the minute is close enough for 30 minutes.
+            if not last_seen or now - int(last_seen) >= 60:
+                request.session[LAST_SEEN_SESSION_KEY] = now
         return self.get_response(request)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -72,13 +72,18 @@ def members_list_for(
                 person__phone__contains=digits
             )
         members = members.filter(match)
-    open_duplicates = PossibleDuplicate.objects.filter(
-        membership=OuterRef("pk"), decision=PossibleDuplicate.Decision.OPEN
+    return members.select_related("person", "plan", "ward").order_by(
+        "person__full_name", "pk"
     )
-    return (
-        members.select_related("person", "plan", "ward")
-        .annotate(has_open_duplicate=Exists(open_duplicates))
-        .order_by("person__full_name", "pk")
+
+
+def open_duplicate_ids(*, memberships: list[Membership]) -> set[int]:
+    """Which of these memberships (one page of a list) have a possible
+    duplicate still to look at: one query for the page."""
+    return set(
+        PossibleDuplicate.objects.filter(
+            membership__in=memberships, decision=PossibleDuplicate.Decision.OPEN
+        ).values_list("membership_id", flat=True)
     )
 
 

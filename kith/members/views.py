@@ -596,6 +596,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         csv.writer(response).writerows(rows)
         return response
     page = Paginator(members, 50).get_page(request.GET.get("page"))
+    flagged = selectors.open_duplicate_ids(memberships=list(page.object_list))
+    for membership in page.object_list:
+        membership.has_open_duplicate = membership.pk in flagged  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     template = (

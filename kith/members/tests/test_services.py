@@ -581,7 +581,9 @@ def test_consent_kinds_are_known():
 def test_the_daily_job_is_safe_to_run_twice(joined, testford):
     from django.core.management import call_command
 
-    services.membership_activate(actor=testford.coordinator, membership=joined, method="waived")
+    services.membership_activate(
+        actor=testford.coordinator, membership=joined, method="waived"
+    )
     Membership.objects.filter(pk=joined.pk).update(
         renews_on=timezone.localdate() + timedelta(days=5)
     )

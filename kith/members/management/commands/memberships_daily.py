@@ -12,4 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         lapsed = memberships_lapse()
         reminders = renewal_reminders_queue()
-        self.stdout.write(f"{lapsed} memberships lapsed; {reminders} renewal reminders queued.")
+        self.stdout.write(
+            f"{lapsed} memberships lapsed; {reminders} renewal reminders queued."
+        )
