@@ -241,6 +241,11 @@ def person_update_contact(
     for name in changed:
         setattr(person, name, cleaned[name])
     person_save_validated(person)
+    if "postcode" in changed:
+        # Parts that file people by ward follow them when they move.
+        from kith.members.services import memberships_ward_refresh
+
+        memberships_ward_refresh(person=person)
     audit_record(
         actor=actor,
         action="contact_details_changed",

@@ -211,6 +211,25 @@ def duplicate_get_for(*, actor: User, locality: Locality, pk: int) -> PossibleDu
     return found
 
 
+def record_history(
+    *, actor: User, membership: Membership, limit: int = 50
+) -> list[Any]:
+    """What happened to a member's record and to them as a person, newest
+    first, for coordinators."""
+    from kith.core.models import AuditEvent
+
+    require_perm(actor, Perm.MEMBERS_MANAGE, membership.locality)
+    return list(
+        AuditEvent.objects.filter(
+            Q(target_type="members.membership", target_id=str(membership.pk))
+            | Q(target_type="accounts.user", target_id=str(membership.person_id))
+        )
+        .exclude(action__in=["member_record_viewed", "person_record_viewed"])
+        .select_related("actor", "on_behalf_of")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def plans_for(*, actor: User, locality: Locality) -> QuerySet[MembershipPlan]:
     require_perm(actor, Perm.PLANS_MANAGE, locality)
     return MembershipPlan.objects.filter(locality=locality)

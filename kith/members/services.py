@@ -734,15 +734,16 @@ def profile_update(
     return membership
 
 
-def membership_ward_refresh(*, membership: Membership) -> Membership:
-    """Place the member in the ward their postcode lies in (after a move)."""
-    ward = postcode_ward(
-        postcode=membership.person.postcode, locality=membership.locality
-    )
-    if ward != membership.ward:
-        membership.ward = ward
-        membership.save(update_fields=["ward", "updated_at"])
-    return membership
+def memberships_ward_refresh(*, person: User) -> None:
+    """Place a person's memberships in the wards their postcode lies in, after
+    a move. Runs inside the caller's transaction."""
+    for membership in Membership.objects.filter(person=person).select_related(
+        "locality"
+    ):
+        ward = postcode_ward(postcode=person.postcode, locality=membership.locality)
+        if ward != membership.ward:
+            membership.ward = ward
+            membership.save(update_fields=["ward", "updated_at"])
 
 
 @transaction.atomic

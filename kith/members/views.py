@@ -641,6 +641,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": can_act_for(
                 actor=request.user, person=membership.person, locality=request.locality
             ),  # type: ignore[arg-type, attr-defined]
+            "history": selectors.record_history(
+                actor=request.user, membership=membership
+            ),  # type: ignore[arg-type]
             "open_duplicates": [
                 d for d in membership.possible_duplicates.all() if d.decision == "open"
             ],

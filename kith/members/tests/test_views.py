@@ -360,3 +360,28 @@ def test_adding_a_plan_checks_the_fees(client, testford, plans):
     from kith.members.models import MembershipPlan
 
     assert MembershipPlan.objects.get(name="Gold").concession_fee_pence == 1250
+
+
+def test_the_record_shows_its_history_and_follows_a_move(client, testford, iris):
+    from kith.accounts.services import person_update_contact
+    from kith.places.models import Postcode, Ward
+
+    client.force_login(testford.coordinator)
+    services.membership_activate(
+        actor=testford.coordinator, membership=iris, method="cash"
+    )
+    page = client.get(reverse("members:member", args=[iris.pk])).content.decode()
+    assert "Member joined" in page and "Membership started" in page
+    other = Ward.objects.create(
+        locality=testford.locality, name="South", ons_code="E05990777"
+    )
+    Postcode.objects.create(
+        postcode="SE17 3BB", latitude=51.48, longitude=-0.09, ward_code=other.ons_code
+    )
+    person_update_contact(
+        actor=testford.coordinator,
+        person=iris.person,
+        locality=testford.locality,
+        postcode="SE17 3BB",
+    )
+    assert Membership.objects.get(pk=iris.pk).ward == other
