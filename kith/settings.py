@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "kith.notify",
     "kith.members",
     "kith.helpers",
+    "kith.credits",
+    "kith.help",
+    "kith.matching",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("places/", include("kith.places.urls")),
     path("members/", include("kith.members.urls")),
     path("helpers/", include("kith.helpers.urls")),
+    path("credits/", include("kith.credits.urls")),
+    path("help/", include("kith.help.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -28,6 +28,11 @@ class Perm(StrEnum):
     PLANS_MANAGE = "plans_manage"  # membership plans and the locality's interests
     HELPERS_MANAGE = "helpers_manage"  # helpers' records, applications, skills lists
     VETTING_RECORD = "vetting_record"  # record vetting checks, see DBS records
+    HELP_MANAGE = "help_manage"  # help requests, offers, visits, the dashboard
+    CREDITS_MANAGE = "credits_manage"  # top-ups, reversals, any account's statement
+    CREDITS_GRANT = "credits_grant"  # the council's grants to concession members
+    PAYROLL_EXPORT = "payroll_export"  # paid helpers' minutes for payroll
+    MATCHING_PLAN = "matching_plan"  # build, review and send matching plans
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -48,10 +53,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PLANS_MANAGE,
             Perm.HELPERS_MANAGE,
             Perm.VETTING_RECORD,
+            Perm.HELP_MANAGE,
+            Perm.CREDITS_MANAGE,
+            Perm.PAYROLL_EXPORT,
+            Perm.MATCHING_PLAN,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
-        {Perm.OWN_RECORD, Perm.PLACES_VIEW, Perm.REPORTS_VIEW}
+        {Perm.OWN_RECORD, Perm.PLACES_VIEW, Perm.REPORTS_VIEW, Perm.CREDITS_GRANT}
     ),
     Role.ADMIN: frozenset(
         {
@@ -65,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.LOCALITY_MANAGE,
             Perm.REPORTS_VIEW,
             Perm.PLANS_MANAGE,
+            Perm.PAYROLL_EXPORT,
         }
     ),
 }
