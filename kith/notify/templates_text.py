@@ -69,6 +69,38 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{locality_name}"
         ),
     },
+    "visit_offered": {
+        "subject": _("Can you help with {category}?"),
+        "body": _(
+            "Dear {name},\n\nWe would like to offer you a visit: {category}, in "
+            "{area}. Please sign in to see the details and say yes or no, or phone "
+            "{locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "visit_confirmed": {
+        "subject": _("Your visit is booked: {when}"),
+        "body": _(
+            "Dear {name},\n\nYour visit is booked: {category} with {other_name}, "
+            "{when}.\n\nIf you need to change it, phone {locality_phone}.\n\n"
+            "{locality_name}"
+        ),
+    },
+    "visit_cancelled": {
+        "subject": _("Your visit on {when} is cancelled"),
+        "body": _(
+            "Dear {name},\n\nYour visit for {category} on {when} has been "
+            "cancelled. We are sorry. If you have questions, phone "
+            "{locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "how_did_it_go": {
+        "subject": _("How did your visit from {helper_name} go?"),
+        "body": _(
+            "Dear {name},\n\nWe hope your visit for {category} with {helper_name} "
+            "went well. Please tell us how it went: sign in, or phone "
+            "{locality_phone}.\n\n{locality_name}"
+        ),
+    },
 }
 
 

@@ -1,0 +1,593 @@
+"""Help: asking (by the member, a supporter, or a coordinator on the phone),
+the helper's offers and visits, and the coordinators' dashboard."""
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.core.errors import ApplicationError
+from kith.core.flows import IncompleteFlow, QuestionFlow, Step
+from kith.help import forms, selectors, services
+from kith.help.models import HelpCategory, HelpRequest, Visit
+from kith.helpers.models import HelperProfile
+from kith.members.models import Membership
+
+
+def _locality(request: HttpRequest) -> Any:
+    return request.locality  # type: ignore[attr-defined]
+
+
+def _askable(request: HttpRequest) -> list[Membership]:
+    """Members this person may ask for: the one a coordinator is acting for,
+    or themselves and the members they support."""
+    locality = _locality(request)
+    acting_for = getattr(request, "acting_for", None)
+    if acting_for is not None:
+        found = Membership.objects.filter(
+            person=acting_for, locality=locality, status=Membership.Status.ACTIVE
+        ).select_related("person")
+        return list(found)
+    return selectors.members_to_ask_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+
+
+class AskFlow(QuestionFlow):
+    def __init__(self) -> None:
+        super().__init__(
+            "ask",
+            [
+                Step(
+                    "who",
+                    forms.WhoForm,
+                    gettext_lazy("Who is the help for?"),
+                    condition=lambda answers: False,
+                ),
+                Step("kind", forms.CategoryForm, gettext_lazy("What kind of help is needed?")),
+                Step("what", forms.WhatForm, gettext_lazy("What needs doing, and where?")),
+                Step("when", forms.WhenForm, gettext_lazy("When could the helper come?")),
+                Step("length", forms.LengthForm, gettext_lazy("How long, and how often?")),
+                Step("notes", forms.NotesForm, gettext_lazy("How soon, and anything else?")),
+            ],
+        )
+
+    def active_steps(self, request: HttpRequest) -> list[Step]:
+        steps = list(self.steps)
+        if len(self.context(request).get("membership_ids", [])) <= 1:
+            steps = [s for s in steps if s.slug != "who"]
+        return steps
+
+    def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
+        if step.slug == "who":
+            ids = self.context(request).get("membership_ids", [])
+            return {"memberships": Membership.objects.filter(pk__in=ids).select_related("person")}
+        if step.slug == "kind":
+            return {"categories": selectors.categories_for(locality=_locality(request))}
+        return {}
+
+
+ASK = AskFlow()
+
+
+def _chosen_membership(request: HttpRequest, cleaned: dict[str, dict[str, Any]]) -> Membership:
+    ids = ASK.context(request).get("membership_ids", [])
+    chosen = cleaned.get("who", {}).get("membership") or (ids[0] if ids else None)
+    if chosen not in ids:
+        raise Http404
+    return Membership.objects.select_related("person", "locality").get(pk=chosen)
+
+
+@login_required
+def help_home(request: HttpRequest) -> HttpResponse:
+    locality = _locality(request)
+    if has_perm(request.user, Perm.HELP_MANAGE, locality) and not getattr(request, "acting_for", None):
+        return redirect("help:dashboard")
+    memberships = _askable(request)
+    helper = selectors.helper_profile_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    if not memberships and helper is not None:
+        return redirect("help:my_visits")
+    rows = []
+    for membership in memberships:
+        rows.append(
+            {
+                "membership": membership,
+                "requests": selectors.requests_for_member(actor=request.user, membership=membership)  # type: ignore[arg-type]
+                .exclude(status__in=[HelpRequest.Status.CANCELLED])[:20],
+                "visits": selectors.coming_visits_for_member(actor=request.user, membership=membership),  # type: ignore[arg-type]
+            }
+        )
+    return render(request, "help/home.html", {"rows": rows, "helper": helper})
+
+
+@login_required
+def ask_start(request: HttpRequest) -> HttpResponse:
+    memberships = _askable(request)
+    if not memberships:
+        return render(request, "help/cannot_ask.html")
+    ASK.start(
+        request,
+        membership_ids=[m.pk for m in memberships],
+        submission_key=secrets.token_hex(16),
+    )
+    first = ASK.next_slug(request)
+    return redirect("help:ask_step", slug=first)
+
+
+@login_required
+def ask_step(request: HttpRequest, slug: str) -> HttpResponse:
+    if ASK.session_key not in request.session:
+        return redirect("help:ask_start")
+    try:
+        step = ASK.step(slug)
+    except KeyError as exc:
+        raise Http404 from exc
+    changing = request.GET.get("change") == "1"
+    if request.method == "POST":
+        form = step.form_class(request.POST, **ASK.form_kwargs(request, step))
+        if form.is_valid():
+            ASK.save_answer(request, slug, request.POST)
+            following = None if changing else ASK.next_slug(request, after=slug)
+            return redirect("help:ask_check") if following is None else redirect("help:ask_step", slug=following)
+    else:
+        form = ASK.bound_form(request, step) or step.form_class(**ASK.form_kwargs(request, step))
+        if form.is_bound and not form.is_valid():
+            form = step.form_class(**ASK.form_kwargs(request, step))
+    previous = ASK.previous_slug(request, slug)
+    back = reverse("help:ask_check") if changing else (
+        reverse("help:ask_step", args=[previous]) if previous else reverse("help:home")
+    )
+    return render(request, "help/ask_step.html", {"form": form, "step": step, "back": back})
+
+
+@login_required
+def ask_check(request: HttpRequest) -> HttpResponse:
+    if ASK.session_key not in request.session:
+        done = request.session.get("kith_help_asked")
+        if request.method == "POST" and done:
+            return redirect("help:ask_done")
+        return redirect("help:ask_start")
+    try:
+        cleaned = ASK.cleaned(request)
+    except IncompleteFlow as incomplete:
+        return redirect("help:ask_step", slug=incomplete.slug)
+    membership = _chosen_membership(request, cleaned)
+    error = None
+    if request.method == "POST":
+        when_form = ASK.bound_form(request, ASK.step("when"))
+        assert when_form is not None and when_form.is_valid()  # noqa: S101 - cleaned above
+        category = HelpCategory.objects.get(pk=cleaned["kind"]["category"], locality=_locality(request))
+        try:
+            help_request = services.request_create(
+                actor=request.user,  # type: ignore[arg-type]
+                membership=membership,
+                category=category,
+                details=cleaned["what"]["details"],
+                at_home=cleaned["what"]["where"] == "home",
+                place=cleaned["what"].get("place", ""),
+                windows=when_form.windows(),  # type: ignore[attr-defined]
+                minutes=cleaned["length"]["minutes"],
+                repeat_weeks=cleaned["length"]["repeat_weeks"],
+                notes_for_helper=cleaned["notes"].get("notes_for_helper", ""),
+                urgency=cleaned["notes"]["urgency"],
+                submission_key=ASK.context(request).get("submission_key"),
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            ASK.clear(request)
+            request.session["kith_help_asked"] = help_request.pk
+            return redirect("help:ask_done")
+    return render(
+        request,
+        "help/ask_check.html",
+        {"rows": ASK.summary(request), "membership": membership, "error": error},
+    )
+
+
+@login_required
+def ask_done(request: HttpRequest) -> HttpResponse:
+    pk = request.session.get("kith_help_asked")
+    help_request = HelpRequest.objects.select_related("membership__person", "locality").filter(pk=pk).first()
+    if help_request is None:
+        return redirect("help:home")
+    return render(request, "help/ask_done.html", {"help_request": help_request})
+
+
+# --- one request ---------------------------------------------------------------------
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    coordinator = has_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
+    context: dict[str, Any] = {
+        "help_request": help_request,
+        "coordinator": coordinator,
+        "can_cancel": services.can_ask_for(actor=request.user, membership=help_request.membership) is not None,
+        "is_member": request.user.pk == help_request.membership.person_id,
+    }
+    if coordinator:
+        context["helpers"] = (
+            selectors.suitable_helpers(actor=request.user, request=help_request)  # type: ignore[arg-type]
+            if help_request.status == HelpRequest.Status.OPEN
+            else []
+        )
+    return render(request, "help/request.html", context)
+
+
+def _redirect_back(visit: Visit, request: HttpRequest) -> HttpResponse:
+    if visit.helper.user_id == request.user.pk:
+        return redirect("help:visit", pk=visit.pk)
+    return redirect("help:request", pk=visit.request_id)
+
+
+@login_required
+def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_cancel(actor=request.user, request=help_request, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("The request has been cancelled."))
+            return redirect("help:request", pk=pk)
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Cancel this request"), "back": reverse("help:request", args=[pk]),
+         "button": _("Cancel the request")},
+    )
+
+
+@login_required
+@require_POST
+def offer(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    require_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
+    helper = HelperProfile.objects.filter(pk=request.POST.get("helper"), locality=help_request.locality).first()
+    if helper is None:
+        messages.error(request, _("Choose a helper."))
+    else:
+        try:
+            services.visit_offer(actor=request.user, request=help_request, helper=helper)  # type: ignore[arg-type]
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Offered to %(name)s.") % {"name": helper.user.full_name})
+    return redirect("help:request", pk=pk)
+
+
+def _visit_for(request: HttpRequest, pk: int) -> Visit:
+    return selectors.visit_get_for_helper(actor=request.user, pk=pk)  # type: ignore[arg-type]
+
+
+def _visit_for_member_side(request: HttpRequest, pk: int) -> Visit:
+    visit = Visit.objects.select_related("request__membership__person", "request__locality", "helper__user").filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    if visit.helper.user_id == request.user.pk:
+        return visit
+    selectors.request_get_for(actor=request.user, pk=visit.request_id)  # type: ignore[arg-type]
+    return visit
+
+
+@login_required
+@require_POST
+def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    try:
+        services.visit_confirm(actor=request.user, visit=visit)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Confirmed. The member and the helper have been told."))
+    return redirect("help:request", pk=visit.request_id)
+
+
+@login_required
+@require_POST
+def visit_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    try:
+        services.visit_settle(actor=request.user, visit=visit)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The credits have been settled."))
+    return redirect("help:request", pk=visit.request_id)
+
+
+@login_required
+def visit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    require_perm(request.user, Perm.HELP_MANAGE, visit.request.locality)
+    helpers = [h for h, reason in selectors.suitable_helpers(actor=request.user, request=visit.request) if reason is None and h.pk != visit.helper_id]  # type: ignore[arg-type]
+    form = forms.OfferForm(request.POST or None, helpers=helpers)
+    if request.method == "POST" and form.is_valid():
+        helper = next(h for h in helpers if h.pk == form.cleaned_data["helper"])
+        try:
+            services.visit_reassign(actor=request.user, visit=visit, helper=helper, reason=_("reassigned"))  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Offered to %(name)s instead.") % {"name": helper.user.full_name})
+            return redirect("help:request", pk=visit.request_id)
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Give this visit to another helper"),
+         "back": reverse("help:request", args=[visit.request_id]), "button": _("Offer to them")},
+    )
+
+
+@login_required
+def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for_member_side(request, pk)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_cancel(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("The visit has been cancelled."))
+            return _redirect_back(visit, request)
+    late = services._is_late(visit) and visit.status == Visit.Status.CONFIRMED
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Cancel this visit"), "back": reverse("help:request", args=[visit.request_id])
+         if visit.helper.user_id != request.user.pk else reverse("help:visit", args=[pk]),
+         "button": _("Cancel the visit"), "late": late,
+         "late_minutes": services.settings_for(visit.request.locality).late_cancellation_minutes},
+    )
+
+
+@login_required
+def visit_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    require_perm(request.user, Perm.HELP_MANAGE, visit.request.locality)
+    form = forms.NoShowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_no_show(actor=request.user, visit=visit, party=form.cleaned_data["party"])  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("help:request", pk=visit.request_id)
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("The visit did not happen"), "back": reverse("help:request", args=[visit.request_id]),
+         "button": _("Record it")},
+    )
+
+
+@login_required
+def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for_member_side(request, pk)
+    form = forms.FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_record(actor=request.user, visit=visit, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Thank you. Your answer has been saved."))
+            return redirect("help:request", pk=visit.request_id)
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("How did the visit go?"), "back": reverse("help:request", args=[visit.request_id]),
+         "button": _("Send")},
+    )
+
+
+# --- the helper's side ---------------------------------------------------------------------
+
+
+@login_required
+def my_visits(request: HttpRequest) -> HttpResponse:
+    helper = selectors.helper_profile_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    if helper is None:
+        raise Http404
+    visits = list(selectors.visits_for_helper(actor=request.user, helper=helper))  # type: ignore[arg-type]
+    return render(
+        request,
+        "help/my_visits.html",
+        {
+            "helper": helper,
+            "offers": [v for v in visits if v.status == Visit.Status.OFFERED],
+            "coming": [v for v in visits if v.status in (Visit.Status.ACCEPTED, Visit.Status.CONFIRMED)],
+            "past": [v for v in reversed(visits) if v.status in (Visit.Status.DONE, Visit.Status.SETTLED)][:20],
+        },
+    )
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    contact = selectors.member_contact_for_helper(actor=request.user, visit=visit)  # type: ignore[arg-type]
+    return render(
+        request,
+        "help/visit.html",
+        {
+            "visit": visit,
+            "contact": contact,
+            "is_helper": visit.helper.user_id == request.user.pk,
+            "accept_form": forms.AcceptForm(),
+            "windows": visit.request.windows.all(),
+        },
+    )
+
+
+@login_required
+def visit_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    form = forms.AcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_accept(actor=request.user, visit=visit, starts_at=form.starts_at())  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Thank you. A coordinator will confirm it with the member."))
+            return redirect("help:visit", pk=pk)
+    return render(
+        request, "help/accept.html", {"form": form, "visit": visit, "windows": visit.request.windows.all()}
+    )
+
+
+@login_required
+def visit_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_decline(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Thank you for letting us know."))
+            return _redirect_back(visit, request) if visit.helper.user_id != request.user.pk else redirect("help:my_visits")
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Say no to this offer"), "back": reverse("help:visit", args=[pk]),
+         "button": _("Say no")},
+    )
+
+
+@login_required
+def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    form = forms.DoneForm(request.POST or None, initial={"actual_minutes": visit.minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_done(actor=request.user, visit=visit, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Thank you. The visit has been recorded."))
+            return _redirect_back(visit, request)
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Record the visit"), "back": reverse("help:visit", args=[pk]),
+         "button": _("Save")},
+    )
+
+
+@login_required
+def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    form = forms.ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_raise(actor=request.user, visit=visit, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Thank you. A coordinator will look at this today."))
+            return redirect("help:visit", pk=pk)
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Tell us about a worry"), "back": reverse("help:visit", args=[pk]),
+         "button": _("Send to the coordinators")},
+    )
+
+
+# --- coordinators -------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = selectors.dashboard_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    return render(request, "help/dashboard.html", {"board": board})
+
+
+@login_required
+def concerns(request: HttpRequest) -> HttpResponse:
+    found = selectors.concerns_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    return render(request, "help/concerns.html", {"concerns": found})
+
+
+@login_required
+def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = selectors.concerns_for(actor=request.user, locality=_locality(request)).filter(pk=pk).first()  # type: ignore[arg-type]
+    if concern is None:
+        raise Http404
+    form = forms.OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_close(actor=request.user, concern=concern, outcome=form.cleaned_data["outcome"])  # type: ignore[arg-type]
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Recorded as dealt with."))
+            return redirect("help:concerns")
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Deal with this concern"), "back": reverse("help:concerns"),
+         "button": _("Save"), "concern": concern},
+    )
+
+
+@login_required
+def reliability(request: HttpRequest) -> HttpResponse:
+    rows = selectors.reliability_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    return render(request, "help/reliability.html", {"rows": rows})
+
+
+@login_required
+def categories(request: HttpRequest) -> HttpResponse:
+    locality = _locality(request)
+    require_perm(request.user, Perm.HELP_MANAGE, locality)
+    return render(
+        request, "help/categories.html",
+        {"categories": HelpCategory.objects.filter(locality=locality).select_related("skill")},
+    )
+
+
+@login_required
+def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    from kith.helpers.models import Skill
+
+    locality = _locality(request)
+    require_perm(request.user, Perm.HELP_MANAGE, locality)
+    category = None
+    if pk is not None:
+        category = HelpCategory.objects.filter(pk=pk, locality=locality).first()
+        if category is None:
+            raise Http404
+    skills = Skill.objects.filter(locality=locality)
+    initial = {"is_active": True, "usual_minutes": 60}
+    if category:
+        initial = {
+            "name": category.name, "description": category.description, "vetting_level": category.vetting_level,
+            "usual_minutes": category.usual_minutes, "skill": category.skill_id, "is_active": category.is_active,
+        }
+    form = forms.CategoryEditForm(request.POST or None, initial=initial, skills=skills)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.category_save(
+                actor=request.user, locality=locality, category=category, name=data["name"],  # type: ignore[arg-type]
+                description=data["description"], vetting_level=data["vetting_level"],
+                usual_minutes=data["usual_minutes"], is_active=data["is_active"],
+                skill=skills.filter(pk=data["skill"]).first() if data["skill"] else None,
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("help:categories")
+    return render(
+        request, "help/form_page.html",
+        {"form": form, "title": _("Change a kind of help") if category else _("Add a kind of help"),
+         "back": reverse("help:categories"), "button": _("Save")},
+    )
+
