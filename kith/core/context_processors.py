@@ -18,12 +18,20 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         from kith.accounts.models import Role
         from kith.accounts.permissions import has_role
 
-        if has_role(user, Role.MEMBER, locality):
+        is_member = has_role(user, Role.MEMBER, locality)
+        is_supporter = has_role(user, Role.SUPPORTER, locality)
+        if is_member or is_supporter or has_perm(user, Perm.HELP_MANAGE, locality):
+            nav.append((_("Help"), reverse("help:home")))
+        if is_member:
             nav.append((_("Your membership"), reverse("members:mine")))
-        if has_role(user, Role.SUPPORTER, locality):
+        if is_supporter:
             nav.append((_("People you support"), reverse("members:supporting")))
+        if has_role(user, Role.HELPER, locality):
+            nav.append((_("Your visits"), reverse("help:my_visits")))
+            nav.append((_("Helper profile"), reverse("helpers:own_profile")))
         entries = [
             (Perm.MEMBERS_MANAGE, _("Members"), "members:list"),
+            (Perm.HELPERS_MANAGE, _("Helpers"), "helpers:list"),
             (Perm.PEOPLE_VIEW, _("People"), "accounts:people"),
             (Perm.AUDIT_VIEW, _("Audit log"), "core:audit"),
             (Perm.PLACES_VIEW, _("Wards"), "places:wards"),

@@ -54,6 +54,9 @@ def home(request: HttpRequest) -> HttpResponse:
             can_members=has_perm(user, Perm.MEMBERS_MANAGE, locality),
             can_plans=has_perm(user, Perm.PLANS_MANAGE, locality),
             is_member="member" in held,
+            is_helper="helper" in held,
+            can_help=has_perm(user, Perm.HELP_MANAGE, locality),
+            can_helpers=has_perm(user, Perm.HELPERS_MANAGE, locality),
             is_supporter="supporter" in held,
         )
     return render(request, "core/home.html", context)

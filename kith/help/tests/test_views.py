@@ -1,0 +1,111 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kith.accounts.models import Role
+from kith.help import services
+from kith.help.models import HelpRequest, Visit
+from kith.help.tests.test_services import arranged, ask
+
+
+def test_a_member_asks_for_help_through_the_question_pages(client, circle):
+    client.force_login(circle.membership.person)
+    response = client.get(reverse("help:ask_start"))
+    assert response["Location"] == reverse("help:ask_step", args=["kind"])
+    company = circle.categories["Company"]
+    day = timezone.localdate() + timedelta(days=2)
+    steps = [
+        ("kind", {"category": company.pk}),
+        ("what", {"details": "A chat over tea", "where": "home"}),
+        ("when", {"when": "times", "day_1_day": day.day, "day_1_month": day.month, "day_1_year": day.year,
+                  "from_1": "10:00", "to_1": "12:00"}),
+        ("length", {"minutes": 60, "repeat_weeks": 1}),
+        ("notes", {"urgency": "soon", "notes_for_helper": "Please knock loudly"}),
+    ]
+    for slug, data in steps:
+        response = client.post(reverse("help:ask_step", args=[slug]), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get(reverse("help:ask_check")).content.decode()
+    assert "A chat over tea" in page and "Please knock loudly" in page
+    response = client.post(reverse("help:ask_check"))
+    assert response["Location"] == reverse("help:ask_done")
+    page = client.get(response["Location"]).content.decode()
+    assert "Request sent" in page and "within 2 working days" in page
+    # A second click sends nothing more.
+    client.post(reverse("help:ask_check"))
+    request = HelpRequest.objects.get()
+    assert request.windows.count() == 1 and request.urgency == "soon"
+
+
+def test_the_when_page_checks_the_times(client, circle):
+    client.force_login(circle.membership.person)
+    client.get(reverse("help:ask_start"))
+    page = client.post(
+        reverse("help:ask_step", args=["when"]), {"when": "times", "from_1": "12:00", "to_1": "10:00"}
+    ).content.decode()
+    assert "Enter the day" in page and "must be after the time from" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.COORDINATOR, 200), (Role.MEMBER, 403), (Role.HELPER, 403), (Role.ADMIN, 403), (Role.COUNCIL_OFFICER, 403)],
+)
+def test_dashboard_by_role(client, circle, role, status):
+    client.force_login(circle.by_role(role))
+    assert client.get(reverse("help:dashboard")).status_code == status
+
+
+def test_a_helper_not_on_the_visit_cannot_see_it_or_the_address(client, circle):
+    visit = arranged(circle)
+    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() + timedelta(hours=2))
+    client.force_login(circle.basic_helper.user)
+    assert client.get(reverse("help:visit", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("help:request", args=[visit.request_id])).status_code == 403
+    client.force_login(circle.helper_profile.user)
+    page = client.get(reverse("help:visit", args=[visit.pk])).content.decode()
+    assert "9 Wharf Road" in page
+
+
+def test_the_assigned_helper_sees_no_address_days_before(client, circle):
+    visit = arranged(circle)
+    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() + timedelta(days=3))
+    client.force_login(circle.helper_profile.user)
+    page = client.get(reverse("help:visit", args=[visit.pk])).content.decode()
+    assert "9 Wharf Road" not in page and "Shown here from the day before" in page
+
+
+def test_the_coordinator_offers_from_the_request_page(client, circle):
+    request = ask(circle, category="Shopping")
+    client.force_login(circle.coordinator)
+    page = client.get(reverse("help:request", args=[request.pk])).content.decode()
+    assert "Bea Basic" in page and "below what Shopping needs" in page
+    client.post(reverse("help:offer", args=[request.pk]), {"helper": circle.basic_helper.pk})
+    assert not Visit.objects.exists()
+    client.post(reverse("help:offer", args=[request.pk]), {"helper": circle.helper_profile.pk})
+    assert Visit.objects.get().helper == circle.helper_profile
+
+
+def test_a_member_sees_their_request_but_not_anothers(client, circle, elsewhere):
+    request = ask(circle)
+    client.force_login(circle.membership.person)
+    assert client.get(reverse("help:request", args=[request.pk])).status_code == 200
+    client.force_login(elsewhere.coordinator)
+    assert client.get(reverse("help:request", args=[request.pk])).status_code == 403
+
+
+def test_helper_answers_an_offer_on_their_pages(client, circle):
+    request = ask(circle)
+    visit = services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    client.force_login(circle.helper_profile.user)
+    page = client.get(reverse("help:my_visits")).content.decode()
+    assert "Offers waiting for your answer" in page and "Company" in page
+    start = request.windows.first().starts_at
+    local = timezone.localtime(start)
+    response = client.post(
+        reverse("help:visit_accept", args=[visit.pk]),
+        {"day_day": local.day, "day_month": local.month, "day_year": local.year, "start": local.strftime("%H:%M")},
+    )
+    assert response.status_code == 302
+    assert Visit.objects.get().status == "accepted"
