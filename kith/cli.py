@@ -4,6 +4,7 @@ kith run     migrate, load the demo once, start the web server and the task
              worker, print the address and the demo logins; Ctrl-C stops both
 kith reset   delete the local data and load the demo afresh
 kith manage  any Django management command (kith manage createsuperuser)
+kith match   solve a matching problem: kith match PROBLEM.json (or - for stdin)
 """
 
 import argparse
@@ -144,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
         "manage", help="run a Django management command"
     )
     manage_parser.add_argument("args", nargs=argparse.REMAINDER)
+    commands.add_parser("match", help="solve a matching problem (see docs/matching.md)")
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["match"]:
+        # The matching command is pure Python: no Django, no database.
+        from kith.matching.cli import main as match_main
+
+        return match_main(arguments[1:])
     options = parser.parse_args(argv)
     if options.command == "run":
         return run(options.port)
