@@ -152,10 +152,14 @@ class QuestionFlow:
 def _display(field: forms.Field, value: Any) -> str:
     from datetime import date
 
-    if value in (None, "", [], False):
-        return "—" if value is not False else "No"
+    from django.utils.translation import gettext as _
+
+    if value is False:
+        return _("No")
+    if value in (None, "", []):
+        return "—"
     if value is True:
-        return "Yes"
+        return _("Yes")
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list | tuple):
         return ", ".join(str(choices.get(v, v)) for v in value)

@@ -42,3 +42,20 @@ def test_date(data, ok, msg):
         assert msg in str(f.errors)
     html = str(f["born"].as_field_group())
     assert 'name="born_day"' in html
+
+
+def test_checkbox_groups_render_as_checkboxes_and_radios_as_radios():
+    from django import forms
+
+    class Choices(GovukForm):
+        many = forms.MultipleChoiceField(
+            label="Many", choices=[("a", "A"), ("b", "B")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+        one = forms.ChoiceField(
+            label="One", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
+        )
+
+    html = str(Choices())
+    assert html.count('type="checkbox"') == 2
+    assert html.count('type="radio"') == 2
