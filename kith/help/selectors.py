@@ -253,8 +253,8 @@ def _members_low_on_credit(locality: Locality) -> list[tuple[Membership, int]]:
     if not members:
         return []
     balances = dict(
-        Account.objects.filter(locality=locality, kind="member", holder_id__in=members).values_list(
-            "holder_id", "balance_minutes"
+        Account.objects.filter(locality=locality, kind="member", person_id__in=members).values_list(
+            "person_id", "balance_minutes"
         )
     )
     return sorted(
@@ -317,12 +317,12 @@ def reliability_for(*, actor: User, locality: Locality) -> list[Reliability]:
     return [
         Reliability(
             helper=h,
-            offers=h.n_offers,  # type: ignore[attr-defined]
-            accepted=h.n_accepted,  # type: ignore[attr-defined]
-            done=h.n_done,  # type: ignore[attr-defined]
-            late_cancellations=h.n_late,  # type: ignore[attr-defined]
-            no_shows=h.n_no_show,  # type: ignore[attr-defined]
-            average_rating=round(h.rating, 1) if h.rating is not None else None,  # type: ignore[attr-defined]
+            offers=h.n_offers,
+            accepted=h.n_accepted,
+            done=h.n_done,
+            late_cancellations=h.n_late,
+            no_shows=h.n_no_show,
+            average_rating=round(h.rating, 1) if h.rating is not None else None,
         )
         for h in helpers
     ]

@@ -192,7 +192,7 @@ def any_time_this_week(now: datetime | None = None) -> list[Window]:
     """"Any time this week": the next seven days, 9am to 6pm each day."""
     now = now or timezone.now()
     local = timezone.localtime(now)
-    windows = []
+    windows: list[Window] = []
     for day in range(0, 8):
         date = (local + timedelta(days=day)).date()
         start = timezone.make_aware(datetime.combine(date, datetime.min.time()).replace(hour=9))
@@ -590,7 +590,7 @@ def _charge_member(*, actor: Any, visit: Visit, why: str) -> None:
                 actor=actor,
                 locality=locality,
                 key=f"visit:{visit.pk}:{why}",
-                kind="charge",
+                kind="adjustment",
                 legs=[
                     (account_for(person=visit.request.membership.person, locality=locality, kind="member"), -minutes),
                     (account_for(person=visit.helper.user, locality=locality, kind="helper"), minutes),
@@ -622,11 +622,12 @@ def _cancel_visit(*, actor: User, visit: Visit, party: str, reason: str) -> Visi
     visit.late_cancellation = late
     visit.save()
     request = visit.request
-    label = {
-        Visit.Party.MEMBER: _("the member"),
-        Visit.Party.HELPER: visit.helper.user.full_name,
-        Visit.Party.COORDINATOR: actor.full_name,
-    }[party]
+    labels: dict[str, str] = {
+        "member": _("the member"),
+        "helper": visit.helper.user.full_name,
+        "coordinator": actor.full_name,
+    }
+    label = labels[party]
     _event(
         request,
         _("Visit %(when)s cancelled by %(who)s%(late)s: %(reason)s")
