@@ -23,13 +23,29 @@ from kith.members.models import Membership
 from kith.places.models import Locality
 
 DETAILS = {
-    "Gardening": ["Mow the back lawn and trim the hedge", "Weed the front beds", "Rake leaves"],
-    "Odd jobs outside": ["Take the bins out on Tuesdays", "Clear the gutter over the door"],
-    "Odd jobs in the home": ["Change the bulb on the landing", "Put up a shelf in the kitchen"],
-    "Phones and computers": ["Set up video calls with my grandson", "Help with online banking app"],
+    "Gardening": [
+        "Mow the back lawn and trim the hedge",
+        "Weed the front beds",
+        "Rake leaves",
+    ],
+    "Odd jobs outside": [
+        "Take the bins out on Tuesdays",
+        "Clear the gutter over the door",
+    ],
+    "Odd jobs in the home": [
+        "Change the bulb on the landing",
+        "Put up a shelf in the kitchen",
+    ],
+    "Phones and computers": [
+        "Set up video calls with my grandson",
+        "Help with online banking app",
+    ],
     "Company": ["A chat and a cup of tea", "A walk round the park"],
     "Shopping": ["Weekly shop at the supermarket", "Collect a prescription"],
-    "Lifts and appointments": ["Lift to the eye clinic and back", "Go with me to the GP"],
+    "Lifts and appointments": [
+        "Lift to the eye clinic and back",
+        "Go with me to the GP",
+    ],
     "Paperwork": ["Help filling in a pension form", "Sort out a gas bill"],
 }
 
@@ -45,11 +61,17 @@ def _window(day_offset: int, start: int = 9, end: int = 17) -> services.Window:
 
 def demo_load(*, locality: Locality, rng: random.Random) -> None:
     categories = services.categories_create_defaults(locality=locality)
-    skills = {skill.name.lower(): skill for skill in Skill.objects.filter(locality=locality)}
+    skills = {
+        skill.name.lower(): skill for skill in Skill.objects.filter(locality=locality)
+    }
     for category in categories:
         words = category.name.lower().split()
         category.skill = next(
-            (skill for name, skill in skills.items() if words[0] in name or name in category.name.lower()),
+            (
+                skill
+                for name, skill in skills.items()
+                if words[0] in name or name in category.name.lower()
+            ),
             None,
         )
         category.save(update_fields=["skill"])
@@ -73,10 +95,18 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
     today = timezone.localdate()
 
     def suitable(category: HelpCategory) -> list[HelperProfile]:
-        return [h for h in helpers if level_at_least(h.level_on(today), category.vetting_level)]
+        return [
+            h
+            for h in helpers
+            if level_at_least(h.level_on(today), category.vetting_level)
+        ]
 
-    joan = next((m for m in members if m.person.email == "member@riverside.example"), members[0])
-    sam = next((h for h in helpers if h.user.email == "helper@riverside.example"), helpers[0])
+    joan = next(
+        (m for m in members if m.person.email == "member@riverside.example"), members[0]
+    )
+    sam = next(
+        (h for h in helpers if h.user.email == "helper@riverside.example"), helpers[0]
+    )
     others = [m for m in members if m.pk != joan.pk]
 
     # Visits that happened: done and settled through the ledger.
@@ -91,29 +121,49 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         else:
             continue
         _past_visit(
-            membership=membership, category=category, helper=helper, coordinator=coordinator,
-            days_ago=rng.randint(2, 60), rng=rng,
+            membership=membership,
+            category=category,
+            helper=helper,
+            coordinator=coordinator,
+            days_ago=rng.randint(2, 60),
+            rng=rng,
         )
 
     # Requests to come, through the services.
     plans = [("open", 8), ("offered", 4), ("accepted", 2), ("confirmed", 10)]
     for state, count in plans:
         for index in range(count):
-            membership = joan if (state == "confirmed" and index == 0) or (state == "open" and index == 0) else rng.choice(others)
+            membership = (
+                joan
+                if (state == "confirmed" and index == 0)
+                or (state == "open" and index == 0)
+                else rng.choice(others)
+            )
             category = rng.choice(categories)
             options = suitable(category)
             if not options:
                 continue
-            helper = sam if membership is joan and sam in options else rng.choice(options)
+            helper = (
+                sam if membership is joan and sam in options else rng.choice(options)
+            )
             _future_request(
-                membership=membership, category=category, helper=helper, coordinator=coordinator,
-                state=state, rng=rng,
+                membership=membership,
+                category=category,
+                helper=helper,
+                coordinator=coordinator,
+                state=state,
+                rng=rng,
             )
 
 
 def _future_request(
-    *, membership: Membership, category: HelpCategory, helper: HelperProfile,
-    coordinator: User, state: str, rng: random.Random,
+    *,
+    membership: Membership,
+    category: HelpCategory,
+    helper: HelperProfile,
+    coordinator: User,
+    state: str,
+    rng: random.Random,
 ) -> None:
     day = rng.randint(1, 6)
     start_hour = rng.choice([9, 10, 13, 14])
@@ -123,17 +173,23 @@ def _future_request(
                 actor=coordinator,
                 membership=membership,
                 category=category,
-                details=rng.choice(DETAILS.get(category.name, ["Help around the house"])),
+                details=rng.choice(
+                    DETAILS.get(category.name, ["Help around the house"])
+                ),
                 minutes=category.usual_minutes,
                 windows=[_window(day, start_hour, min(start_hour + 4, 20))],
                 urgency=rng.choice(["routine", "routine", "soon", "urgent"]),
             )
             if state == "open":
                 return
-            visit = services.visit_offer(actor=coordinator, request=request, helper=helper)
+            visit = services.visit_offer(
+                actor=coordinator, request=request, helper=helper
+            )
             if state == "offered":
                 return
-            services.visit_accept(actor=helper.user, visit=visit, starts_at=_at(day, start_hour))
+            services.visit_accept(
+                actor=helper.user, visit=visit, starts_at=_at(day, start_hour)
+            )
             if state == "accepted":
                 return
             services.visit_confirm(actor=coordinator, visit=visit)
@@ -142,36 +198,67 @@ def _future_request(
 
 
 def _past_visit(
-    *, membership: Membership, category: HelpCategory, helper: HelperProfile,
-    coordinator: User, days_ago: int, rng: random.Random,
+    *,
+    membership: Membership,
+    category: HelpCategory,
+    helper: HelperProfile,
+    coordinator: User,
+    days_ago: int,
+    rng: random.Random,
 ) -> None:
     from kith.credits.services import visit_settle
 
     starts = _at(-days_ago, rng.choice([9, 10, 11, 14]))
     request = HelpRequest.objects.create(
-        locality=membership.locality, membership=membership, category=category,
+        locality=membership.locality,
+        membership=membership,
+        category=category,
         details=rng.choice(DETAILS.get(category.name, ["Help around the house"])),
-        minutes=category.usual_minutes, asked_by=coordinator, asked_how="phone",
+        minutes=category.usual_minutes,
+        asked_by=coordinator,
+        asked_how="phone",
         status=HelpRequest.Status.DONE,
     )
-    HelpRequest.objects.filter(pk=request.pk).update(created_at=starts - timedelta(days=5))
-    HelpWindow.objects.create(request=request, starts_at=starts - timedelta(hours=1), ends_at=starts + timedelta(hours=6))
+    HelpRequest.objects.filter(pk=request.pk).update(
+        created_at=starts - timedelta(days=5)
+    )
+    HelpWindow.objects.create(
+        request=request,
+        starts_at=starts - timedelta(hours=1),
+        ends_at=starts + timedelta(hours=6),
+    )
     minutes = category.usual_minutes + rng.choice([-15, 0, 0, 15])
     visit = Visit.objects.create(
-        request=request, helper=helper, status=Visit.Status.DONE, starts_at=starts,
-        minutes=category.usual_minutes, offered_by=coordinator,
-        offered_at=starts - timedelta(days=4), answered_at=starts - timedelta(days=3),
-        confirmed_at=starts - timedelta(days=3), done_at=starts + timedelta(minutes=minutes),
+        request=request,
+        helper=helper,
+        status=Visit.Status.DONE,
+        starts_at=starts,
+        minutes=category.usual_minutes,
+        offered_by=coordinator,
+        offered_at=starts - timedelta(days=4),
+        answered_at=starts - timedelta(days=3),
+        confirmed_at=starts - timedelta(days=3),
+        done_at=starts + timedelta(minutes=minutes),
         actual_minutes=minutes,
     )
     for offset, text in [
-        (-5 * 24 * 60, f"{coordinator.full_name} asked for help for {membership.person.full_name}."),
+        (
+            -5 * 24 * 60,
+            f"{coordinator.full_name} asked for help for "
+            f"{membership.person.full_name}.",
+        ),
         (-4 * 24 * 60, f"Offered to {helper.user.full_name}."),
-        (-3 * 24 * 60, f"{helper.user.full_name} accepted: {services.when_text(starts)}."),
+        (
+            -3 * 24 * 60,
+            f"{helper.user.full_name} accepted: {services.when_text(starts)}.",
+        ),
         (minutes, f"{helper.user.full_name} did the visit: {minutes} minutes."),
     ]:
         RequestEvent.objects.create(
-            request=request, visit=visit, at=starts + timedelta(minutes=offset), text=text
+            request=request,
+            visit=visit,
+            at=starts + timedelta(minutes=offset),
+            text=text,
         )
     try:
         with transaction.atomic():
@@ -191,5 +278,8 @@ def _past_visit(
         status=Visit.Status.SETTLED, settled_minutes=minutes, settled_at=visit.done_at
     )
     RequestEvent.objects.create(
-        request=request, visit=visit, at=visit.done_at + timedelta(minutes=1), text="Credits settled."
+        request=request,
+        visit=visit,
+        at=visit.done_at + timedelta(minutes=1),
+        text="Credits settled.",
     )

@@ -13,7 +13,9 @@ from kith.places.models import Locality
 class HelpSettings(models.Model):
     """A locality's rules for visits."""
 
-    locality = models.OneToOneField(Locality, on_delete=models.CASCADE, related_name="+")
+    locality = models.OneToOneField(
+        Locality, on_delete=models.CASCADE, related_name="+"
+    )
     late_cancellation_hours = models.PositiveSmallIntegerField(
         _("a cancellation is late within this many hours of the visit"), default=24
     )
@@ -37,7 +39,9 @@ class HelpCategory(models.Model):
         max_length=20,
         choices=[c for c in VettingLevel.choices if c[0] != VettingLevel.NONE],
     )
-    usual_minutes = models.PositiveSmallIntegerField(_("usual length in minutes"), default=60)
+    usual_minutes = models.PositiveSmallIntegerField(
+        _("usual length in minutes"), default=60
+    )
     skill = models.ForeignKey(
         "helpers.Skill",
         on_delete=models.SET_NULL,
@@ -53,7 +57,9 @@ class HelpCategory(models.Model):
         ordering = ["position", "name"]
         verbose_name_plural = _("help categories")
         constraints = [
-            models.UniqueConstraint(fields=["locality", "name"], name="help_category_unique")
+            models.UniqueConstraint(
+                fields=["locality", "name"], name="help_category_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -86,19 +92,27 @@ class HelpRequest(TimeStampedModel):
     membership = models.ForeignKey(
         "members.Membership", on_delete=models.PROTECT, related_name="help_requests"
     )
-    category = models.ForeignKey(HelpCategory, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        HelpCategory, on_delete=models.PROTECT, related_name="+"
+    )
     details = models.TextField(_("what they need"))
     at_home = models.BooleanField(_("at home"), default=True)
     place = models.CharField(_("where, if not at home"), max_length=300, blank=True)
     minutes = models.PositiveSmallIntegerField(_("how long"))
-    notes_for_helper = models.TextField(_("anything the helper should know"), blank=True)
-    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    notes_for_helper = models.TextField(
+        _("anything the helper should know"), blank=True
+    )
+    urgency = models.CharField(
+        max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
     repeat_weeks = models.PositiveSmallIntegerField(
         _("weekly visits in the series"),
         default=1,
         help_text=_("1 for one visit; more for regular help such as weekly company."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -110,7 +124,9 @@ class HelpRequest(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["locality", "status", "urgency"])]
         constraints = [
-            models.CheckConstraint(condition=Q(minutes__gte=15), name="help_request_minutes")
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15), name="help_request_minutes"
+            )
         ]
 
     def __str__(self) -> str:
@@ -123,7 +139,9 @@ class HelpRequest(TimeStampedModel):
 class HelpWindow(models.Model):
     """A time the member is free for the visit."""
 
-    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="windows")
+    request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="windows"
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
 
@@ -163,12 +181,16 @@ class Visit(TimeStampedModel):
         HELPER = "helper", _("the helper")
         COORDINATOR = "coordinator", _("a coordinator")
 
-    request = models.ForeignKey(HelpRequest, on_delete=models.PROTECT, related_name="visits")
+    request = models.ForeignKey(
+        HelpRequest, on_delete=models.PROTECT, related_name="visits"
+    )
     helper = models.ForeignKey(
         "helpers.HelperProfile", on_delete=models.PROTECT, related_name="visits"
     )
     occurrence = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OFFERED
+    )
     starts_at = models.DateTimeField(null=True, blank=True, db_index=True)
     minutes = models.PositiveSmallIntegerField()
     offered_by = models.ForeignKey(
@@ -197,7 +219,9 @@ class Visit(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "occurrence"],
-                condition=Q(status__in=["offered", "accepted", "confirmed", "done", "settled"]),
+                condition=Q(
+                    status__in=["offered", "accepted", "confirmed", "done", "settled"]
+                ),
                 name="visit_one_live_per_occurrence",
             )
         ]
@@ -220,7 +244,9 @@ class Visit(TimeStampedModel):
 class RequestEvent(models.Model):
     """One line of a request's timeline, in plain words."""
 
-    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, related_name="events"
+    )
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
@@ -243,7 +269,9 @@ class RequestEvent(models.Model):
 class Feedback(models.Model):
     """How a visit went, from the member (or a coordinator for them)."""
 
-    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="feedback")
+    visit = models.OneToOneField(
+        Visit, on_delete=models.CASCADE, related_name="feedback"
+    )
     rating = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     given_by = models.ForeignKey(
@@ -282,7 +310,9 @@ class Concern(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     text = models.TextField(_("what worried you"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -6,7 +6,6 @@ A helper sees a member's address and phone only for a confirmed visit, from
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -63,10 +62,18 @@ def request_get_for(*, actor: User, pk: int) -> HelpRequest:
     raise PermissionDenied
 
 
-def requests_for_member(*, actor: User, membership: Membership) -> QuerySet[HelpRequest]:
-    if can_ask_for(actor=actor, membership=membership) is None and not SupporterLink.objects.filter(
-        membership=membership, supporter=actor, status=SupporterLink.Status.ACTIVE, share_visits=True
-    ).exists():
+def requests_for_member(
+    *, actor: User, membership: Membership
+) -> QuerySet[HelpRequest]:
+    if (
+        can_ask_for(actor=actor, membership=membership) is None
+        and not SupporterLink.objects.filter(
+            membership=membership,
+            supporter=actor,
+            status=SupporterLink.Status.ACTIVE,
+            share_visits=True,
+        ).exists()
+    ):
         raise PermissionDenied
     return _request_detail(HelpRequest.objects.filter(membership=membership))
 
@@ -101,7 +108,11 @@ def visits_for_helper(*, actor: User, helper: HelperProfile) -> QuerySet[Visit]:
         require_perm(actor, Perm.HELP_MANAGE, helper.locality)
     return (
         Visit.objects.filter(helper=helper)
-        .select_related("request__category", "request__membership__person", "request__membership__ward")
+        .select_related(
+            "request__category",
+            "request__membership__person",
+            "request__membership__ward",
+        )
         .prefetch_related("request__windows")
         .order_by("starts_at", "offered_at")
     )
@@ -110,8 +121,11 @@ def visits_for_helper(*, actor: User, helper: HelperProfile) -> QuerySet[Visit]:
 def visit_get_for_helper(*, actor: User, pk: int) -> Visit:
     visit = (
         Visit.objects.select_related(
-            "request__category", "request__membership__person", "request__membership__ward",
-            "request__locality", "helper__user",
+            "request__category",
+            "request__membership__person",
+            "request__membership__ward",
+            "request__locality",
+            "helper__user",
         )
         .prefetch_related("request__windows")
         .filter(pk=pk)
@@ -151,32 +165,45 @@ def member_contact_for_helper(
         return contact
     if visit.helper.user_id != actor.pk:
         return None
-    if visit.status not in (Visit.Status.CONFIRMED, Visit.Status.DONE, Visit.Status.SETTLED):
+    if visit.status not in (
+        Visit.Status.CONFIRMED,
+        Visit.Status.DONE,
+        Visit.Status.SETTLED,
+    ):
         return None
     if visit.starts_at is None:
         return None
     now = now or timezone.now()
-    if not (visit.starts_at - CONTACT_WINDOW <= now <= visit.starts_at + CONTACT_WINDOW):
+    if not (
+        visit.starts_at - CONTACT_WINDOW <= now <= visit.starts_at + CONTACT_WINDOW
+    ):
         return None
     return contact
 
 
-def suitable_helpers(*, actor: User, request: HelpRequest) -> list[tuple[HelperProfile, str | None]]:
+def suitable_helpers(
+    *, actor: User, request: HelpRequest
+) -> list[tuple[HelperProfile, str | None]]:
     """Every active helper of the locality, with why each may not be offered
     this request (None for those who may). Coordinators only."""
     from kith.help.services import helper_unsuitable_reason
 
     require_perm(actor, Perm.HELP_MANAGE, request.locality)
     helpers = (
-        HelperProfile.objects.filter(locality=request.locality, status=HelperStatus.ACTIVE)
+        HelperProfile.objects.filter(
+            locality=request.locality, status=HelperStatus.ACTIVE
+        )
         .select_related("user")
         .prefetch_related("skills")
         .order_by("user__full_name")
     )
-    return [(helper, helper_unsuitable_reason(helper=helper, request=request)) for helper in helpers]
+    return [
+        (helper, helper_unsuitable_reason(helper=helper, request=request))
+        for helper in helpers
+    ]
 
 
-# --- coordinators ---------------------------------------------------------------------
+# --- coordinators ------------------------------------------
 
 
 @dataclass
@@ -217,21 +244,35 @@ def dashboard_for(*, actor: User, locality: Locality) -> Dashboard:
         open_requests=open_requests,
         visits_today=list(
             visits.filter(
-                status__in=[Visit.Status.CONFIRMED, Visit.Status.DONE, Visit.Status.SETTLED],
+                status__in=[
+                    Visit.Status.CONFIRMED,
+                    Visit.Status.DONE,
+                    Visit.Status.SETTLED,
+                ],
                 starts_at__gte=start,
                 starts_at__lt=start + timedelta(days=1),
             ).order_by("starts_at")
         ),
-        offers_waiting=list(visits.filter(status=Visit.Status.OFFERED).order_by("offered_at")),
-        accepted_to_confirm=list(visits.filter(status=Visit.Status.ACCEPTED).order_by("starts_at")),
-        no_shows=list(visits.filter(status=Visit.Status.NO_SHOW, updated_at__gte=recent)),
+        offers_waiting=list(
+            visits.filter(status=Visit.Status.OFFERED).order_by("offered_at")
+        ),
+        accepted_to_confirm=list(
+            visits.filter(status=Visit.Status.ACCEPTED).order_by("starts_at")
+        ),
+        no_shows=list(
+            visits.filter(status=Visit.Status.NO_SHOW, updated_at__gte=recent)
+        ),
         low_ratings=list(
-            Feedback.objects.filter(visit__request__locality=locality, rating__lte=2, created_at__gte=recent)
-            .select_related("visit__helper__user", "visit__request__membership__person")
+            Feedback.objects.filter(
+                visit__request__locality=locality, rating__lte=2, created_at__gte=recent
+            ).select_related(
+                "visit__helper__user", "visit__request__membership__person"
+            )
         ),
         concerns=list(
-            Concern.objects.filter(locality=locality, status=Concern.Status.OPEN)
-            .select_related("membership__person", "raised_by")
+            Concern.objects.filter(
+                locality=locality, status=Concern.Status.OPEN
+            ).select_related("membership__person", "raised_by")
         ),
         unsettled=list(visits.filter(status=Visit.Status.DONE).order_by("done_at")),
         low_credit=_members_low_on_credit(locality),
@@ -248,14 +289,16 @@ def _members_low_on_credit(locality: Locality) -> list[tuple[Membership, int]]:
             locality=locality,
             status=Membership.Status.ACTIVE,
             help_requests__visits__status=Visit.Status.CONFIRMED,
-        ).select_related("person").distinct()
+        )
+        .select_related("person")
+        .distinct()
     }
     if not members:
         return []
     balances = dict(
-        Account.objects.filter(locality=locality, kind="member", person_id__in=members).values_list(
-            "person_id", "balance_minutes"
-        )
+        Account.objects.filter(
+            locality=locality, kind="member", person_id__in=members
+        ).values_list("person_id", "balance_minutes")
     )
     return sorted(
         (
@@ -292,22 +335,35 @@ def reliability_for(*, actor: User, locality: Locality) -> list[Reliability]:
         .exclude(status=HelperStatus.LEFT)
         .select_related("user")
         .annotate(
-            n_offers=Count("visits", filter=~Q(visits__status=Visit.Status.OFFERED), distinct=True),
+            n_offers=Count(
+                "visits", filter=~Q(visits__status=Visit.Status.OFFERED), distinct=True
+            ),
             n_accepted=Count(
                 "visits",
-                filter=~Q(visits__status__in=[Visit.Status.OFFERED, Visit.Status.DECLINED]),
+                filter=~Q(
+                    visits__status__in=[Visit.Status.OFFERED, Visit.Status.DECLINED]
+                ),
                 distinct=True,
             ),
             n_done=Count(
-                "visits", filter=Q(visits__status__in=[Visit.Status.DONE, Visit.Status.SETTLED]), distinct=True
+                "visits",
+                filter=Q(visits__status__in=[Visit.Status.DONE, Visit.Status.SETTLED]),
+                distinct=True,
             ),
             n_late=Count(
                 "visits",
-                filter=Q(visits__late_cancellation=True, visits__cancelled_by=Visit.Party.HELPER),
+                filter=Q(
+                    visits__late_cancellation=True,
+                    visits__cancelled_by=Visit.Party.HELPER,
+                ),
                 distinct=True,
             ),
             n_no_show=Count(
-                "visits", filter=Q(visits__status=Visit.Status.NO_SHOW, visits__no_show_by=Visit.Party.HELPER),
+                "visits",
+                filter=Q(
+                    visits__status=Visit.Status.NO_SHOW,
+                    visits__no_show_by=Visit.Party.HELPER,
+                ),
                 distinct=True,
             ),
             rating=Avg("visits__feedback__rating"),
@@ -339,14 +395,17 @@ def members_to_ask_for(*, actor: User, locality: Locality) -> list[Membership]:
     """The members this person may ask for help for: themselves, the members
     they support (if allowed), or the one a coordinator is acting for."""
     found = []
-    own = Membership.objects.filter(person=actor, locality=locality, status=Membership.Status.ACTIVE).first()
+    own = Membership.objects.filter(
+        person=actor, locality=locality, status=Membership.Status.ACTIVE
+    ).first()
     if own:
         found.append(own)
     for link in SupporterLink.objects.filter(
-        supporter=actor, status=SupporterLink.Status.ACTIVE, ask_for_help=True,
-        membership__locality=locality, membership__status=Membership.Status.ACTIVE,
+        supporter=actor,
+        status=SupporterLink.Status.ACTIVE,
+        ask_for_help=True,
+        membership__locality=locality,
+        membership__status=Membership.Status.ACTIVE,
     ).select_related("membership__person"):
         found.append(link.membership)
     return found
-
-

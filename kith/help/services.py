@@ -54,7 +54,9 @@ def when_text(moment: datetime) -> str:
     return f"{formats.date_format(local, 'l j F')} at {time_text}"
 
 
-def _event(request: HelpRequest, text: str, *, actor: Any, visit: Visit | None = None) -> None:
+def _event(
+    request: HelpRequest, text: str, *, actor: Any, visit: Visit | None = None
+) -> None:
     from kith.core import context
 
     acting_for = context.current().acting_for_id
@@ -62,7 +64,9 @@ def _event(request: HelpRequest, text: str, *, actor: Any, visit: Visit | None =
         request=request,
         visit=visit,
         actor=actor if actor is not None and actor.pk else None,
-        on_behalf_of_id=acting_for if acting_for and actor and acting_for != actor.pk else None,
+        on_behalf_of_id=acting_for
+        if acting_for and actor and acting_for != actor.pk
+        else None,
         text=text,
     )
 
@@ -75,22 +79,36 @@ def _notify(person: User, template: str, locality: Locality, **values: Any) -> N
     message_queue_for_person(
         person=person,
         template=template,
-        personalisation={"locality_name": locality.name, "locality_phone": locality.phone, **values},
+        personalisation={
+            "locality_name": locality.name,
+            "locality_phone": locality.phone,
+            **values,
+        },
         locality=locality,
     )
 
 
-# --- categories ----------------------------------------------------------------------
+# --- categories ------------------------------------------
 
 DEFAULT_CATEGORIES = [
     # name, description, vetting level, usual minutes
     ("Gardening", "Weeding, mowing, tidying outside", "basic", 120),
     ("Odd jobs outside", "Bins, gutters, a fence panel", "basic", 60),
     ("Odd jobs in the home", "A shelf, a bulb, a dripping tap", "enhanced", 60),
-    ("Phones and computers", "Setting up, video calls, online shopping", "enhanced", 60),
+    (
+        "Phones and computers",
+        "Setting up, video calls, online shopping",
+        "enhanced",
+        60,
+    ),
     ("Company", "A chat and a cup of tea, a walk", "enhanced", 60),
     ("Shopping", "Doing the shopping, or going together", "enhanced_barred", 90),
-    ("Lifts and appointments", "A lift, or going with someone to an appointment", "enhanced_barred", 120),
+    (
+        "Lifts and appointments",
+        "A lift, or going with someone to an appointment",
+        "enhanced_barred",
+        120,
+    ),
     ("Paperwork", "Letters, forms and bills", "enhanced_barred", 60),
 ]
 
@@ -132,10 +150,13 @@ def category_save(
     if category is not None and category.locality_id != locality.pk:
         raise PermissionDenied
     if vetting_level not in ("basic", "enhanced", "enhanced_barred"):
-        raise ApplicationError(_("Choose the vetting level it needs."), field="vetting_level")
+        raise ApplicationError(
+            _("Choose the vetting level it needs."), field="vetting_level"
+        )
     if not 15 <= usual_minutes <= 480:
         raise ApplicationError(
-            _("The usual length must be between 15 minutes and 8 hours."), field="usual_minutes"
+            _("The usual length must be between 15 minutes and 8 hours."),
+            field="usual_minutes",
         )
     if skill is not None and skill.locality_id != locality.pk:
         raise PermissionDenied
@@ -144,7 +165,9 @@ def category_save(
     if category is not None:
         clash = clash.exclude(pk=category.pk)
     if not name or clash.exists():
-        raise ApplicationError(_("Enter a name that is not already used."), field="name")
+        raise ApplicationError(
+            _("Enter a name that is not already used."), field="name"
+        )
     category = category or HelpCategory(locality=locality)
     category.name, category.description = name, description.strip()
     category.vetting_level, category.usual_minutes = vetting_level, usual_minutes
@@ -160,7 +183,7 @@ def category_save(
     return category
 
 
-# --- asking for help -------------------------------------------------------------------
+# --- asking for help ------------------------------------------
 
 
 def can_ask_for(*, actor: Any, membership: Membership) -> str | None:
@@ -189,13 +212,15 @@ class Window:
 
 
 def any_time_this_week(now: datetime | None = None) -> list[Window]:
-    """"Any time this week": the next seven days, 9am to 6pm each day."""
+    """ "Any time this week": the next seven days, 9am to 6pm each day."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     windows: list[Window] = []
     for day in range(0, 8):
         date = (local + timedelta(days=day)).date()
-        start = timezone.make_aware(datetime.combine(date, datetime.min.time()).replace(hour=9))
+        start = timezone.make_aware(
+            datetime.combine(date, datetime.min.time()).replace(hour=9)
+        )
         end = start.replace(hour=18)
         start = max(start, now + timedelta(hours=2))
         if end - start >= timedelta(minutes=30) and len(windows) < 7:
@@ -253,7 +278,8 @@ def request_create(
         raise ApplicationError(_("Choose how urgent it is."), field="urgency")
     if not 1 <= repeat_weeks <= MAX_SERIES_WEEKS:
         raise ApplicationError(
-            _("Regular help can be booked for up to 26 weeks at a time."), field="repeat_weeks"
+            _("Regular help can be booked for up to 26 weeks at a time."),
+            field="repeat_weeks",
         )
     _check_windows(windows, minutes)
     request = HelpRequest.objects.create(
@@ -272,7 +298,10 @@ def request_create(
         submission_key=submission_key,
     )
     HelpWindow.objects.bulk_create(
-        [HelpWindow(request=request, starts_at=w.starts_at, ends_at=w.ends_at) for w in windows]
+        [
+            HelpWindow(request=request, starts_at=w.starts_at, ends_at=w.ends_at)
+            for w in windows
+        ]
     )
     person = membership.person
     if how == HelpRequest.AskedHow.ONLINE:
@@ -296,13 +325,17 @@ def request_create(
 
 def _check_windows(windows: list[Window], minutes: int) -> None:
     if not windows:
-        raise ApplicationError(_("Give at least one time when the member is free."), field="when")
+        raise ApplicationError(
+            _("Give at least one time when the member is free."), field="when"
+        )
     if len(windows) > MAX_WINDOWS:
         raise ApplicationError(_("Give at most 5 times."), field="when")
     now = timezone.now()
     for window in windows:
         if window.ends_at <= window.starts_at:
-            raise ApplicationError(_("Each time must end after it starts."), field="when")
+            raise ApplicationError(
+                _("Each time must end after it starts."), field="when"
+            )
         if window.ends_at <= now:
             raise ApplicationError(_("Each time must be in the future."), field="when")
         if window.starts_at > now + LONGEST_AHEAD:
@@ -334,15 +367,24 @@ def request_cancel(*, actor: User, request: HelpRequest, reason: str) -> HelpReq
     request.status = HelpRequest.Status.CANCELLED
     request.cancelled_reason = reason.strip()
     request.save(update_fields=["status", "cancelled_reason", "updated_at"])
-    _event(request, _("Cancelled: %(reason)s") % {"reason": reason.strip()}, actor=actor)
-    audit_record(actor=actor, action="help_request_cancelled", target=request, locality=request.locality)
+    _event(
+        request, _("Cancelled: %(reason)s") % {"reason": reason.strip()}, actor=actor
+    )
+    audit_record(
+        actor=actor,
+        action="help_request_cancelled",
+        target=request,
+        locality=request.locality,
+    )
     return request
 
 
-# --- offering and answering --------------------------------------------------------------
+# --- offering and answering ------------------------------------------
 
 
-def helper_unsuitable_reason(*, helper: HelperProfile, request: HelpRequest) -> str | None:
+def helper_unsuitable_reason(
+    *, helper: HelperProfile, request: HelpRequest
+) -> str | None:
     """Why ``helper`` may not be offered ``request``, in plain words; None
     when they may."""
     if helper.locality_id != request.locality_id:
@@ -357,7 +399,9 @@ def helper_unsuitable_reason(*, helper: HelperProfile, request: HelpRequest) -> 
     day = max(timezone.localdate(), timezone.localtime(first_day).date())
     level = helper.level_on(day)
     if not level_at_least(level, request.category.vetting_level):
-        return _("Their vetting level (%(level)s) is below what %(category)s needs.") % {
+        return _(
+            "Their vetting level (%(level)s) is below what %(category)s needs."
+        ) % {
             "level": level.label,
             "category": request.category.name,
         }
@@ -386,7 +430,10 @@ def visit_offer(*, actor: User, request: HelpRequest, helper: HelperProfile) -> 
     if reason:
         raise ApplicationError(reason, field="helper")
     occurrence = (
-        request.visits.filter(status__in=[Visit.Status.DONE, Visit.Status.SETTLED]).count() + 1
+        request.visits.filter(
+            status__in=[Visit.Status.DONE, Visit.Status.SETTLED]
+        ).count()
+        + 1
     )
     try:
         with transaction.atomic():
@@ -398,7 +445,9 @@ def visit_offer(*, actor: User, request: HelpRequest, helper: HelperProfile) -> 
                 offered_by=actor,
             )
     except IntegrityError as exc:
-        raise ApplicationError(_("This request has just been offered to someone else.")) from exc
+        raise ApplicationError(
+            _("This request has just been offered to someone else.")
+        ) from exc
     request.status = HelpRequest.Status.OFFERED
     request.save(update_fields=["status", "updated_at"])
     _event(
@@ -407,13 +456,17 @@ def visit_offer(*, actor: User, request: HelpRequest, helper: HelperProfile) -> 
         actor=actor,
         visit=visit,
     )
-    audit_record(actor=actor, action="visit_offered", target=visit, locality=request.locality)
+    audit_record(
+        actor=actor, action="visit_offered", target=visit, locality=request.locality
+    )
     _notify(
         helper.user,
         "visit_offered",
         request.locality,
         category=request.category.name,
-        area=request.membership.ward.name if request.membership.ward else request.locality.name,
+        area=request.membership.ward.name
+        if request.membership.ward
+        else request.locality.name,
     )
     return visit
 
@@ -427,7 +480,12 @@ def _require_helper_or_coordinator(actor: User, visit: Visit) -> None:
 def _lock_visit(visit: Visit) -> Visit:
     return (
         Visit.objects.select_for_update()
-        .select_related("request__membership__person", "request__category", "helper__user", "request__locality")
+        .select_related(
+            "request__membership__person",
+            "request__category",
+            "helper__user",
+            "request__locality",
+        )
         .get(pk=visit.pk)
     )
 
@@ -443,10 +501,15 @@ def visit_accept(*, actor: User, visit: Visit, starts_at: datetime) -> Visit:
     end = starts_at + timedelta(minutes=visit.minutes)
     if starts_at <= timezone.now():
         raise ApplicationError(_("Choose a time in the future."), field="starts_at")
-    fits = visit.request.windows.filter(starts_at__lte=starts_at, ends_at__gte=end).exists()
+    fits = visit.request.windows.filter(
+        starts_at__lte=starts_at, ends_at__gte=end
+    ).exists()
     if not fits:
         raise ApplicationError(
-            _("Choose a time when the member said they are free, long enough for the visit."),
+            _(
+                "Choose a time when the member said they are free, long enough for "
+                "the visit."
+            ),
             field="starts_at",
         )
     visit.status = Visit.Status.ACCEPTED
@@ -460,7 +523,12 @@ def visit_accept(*, actor: User, visit: Visit, starts_at: datetime) -> Visit:
         actor=actor,
         visit=visit,
     )
-    audit_record(actor=actor, action="visit_accepted", target=visit, locality=visit.request.locality)
+    audit_record(
+        actor=actor,
+        action="visit_accepted",
+        target=visit,
+        locality=visit.request.locality,
+    )
     return visit
 
 
@@ -488,7 +556,9 @@ def visit_decline(*, actor: User, visit: Visit, reason: str) -> Visit:
         actor=actor,
         visit=visit,
     )
-    audit_record(actor=actor, action="visit_declined", target=visit, locality=request.locality)
+    audit_record(
+        actor=actor, action="visit_declined", target=visit, locality=request.locality
+    )
     return visit
 
 
@@ -542,7 +612,9 @@ def visit_confirm(*, actor: User, visit: Visit) -> list[Visit]:
         actor=actor,
         visit=visit,
     )
-    audit_record(actor=actor, action="visit_confirmed", target=visit, locality=request.locality)
+    audit_record(
+        actor=actor, action="visit_confirmed", target=visit, locality=request.locality
+    )
     for person, other in (
         (request.membership.person, visit.helper.user.display_name),
         (visit.helper.user, request.membership.person.display_name),
@@ -561,9 +633,14 @@ def visit_confirm(*, actor: User, visit: Visit) -> list[Visit]:
 def _party(actor: User, request: HelpRequest, visit: Visit | None = None) -> str:
     if visit is not None and visit.helper.user_id == actor.pk:
         return Visit.Party.HELPER
-    if actor.pk == request.membership.person_id or SupporterLink.objects.filter(
-        membership=request.membership, supporter=actor, status=SupporterLink.Status.ACTIVE
-    ).exists():
+    if (
+        actor.pk == request.membership.person_id
+        or SupporterLink.objects.filter(
+            membership=request.membership,
+            supporter=actor,
+            status=SupporterLink.Status.ACTIVE,
+        ).exists()
+    ):
         return Visit.Party.MEMBER
     return Visit.Party.COORDINATOR
 
@@ -592,12 +669,26 @@ def _charge_member(*, actor: Any, visit: Visit, why: str) -> None:
                 key=f"visit:{visit.pk}:{why}",
                 kind="adjustment",
                 legs=[
-                    (account_for(person=visit.request.membership.person, locality=locality, kind="member"), -minutes),
-                    (account_for(person=visit.helper.user, locality=locality, kind="helper"), minutes),
+                    (
+                        account_for(
+                            person=visit.request.membership.person,
+                            locality=locality,
+                            kind="member",
+                        ),
+                        -minutes,
+                    ),
+                    (
+                        account_for(
+                            person=visit.helper.user, locality=locality, kind="helper"
+                        ),
+                        minutes,
+                    ),
                 ],
                 description=_("%(why)s: %(category)s with %(helper)s")
                 % {
-                    "why": _("late cancellation") if why == "late" else _("not in for a visit"),
+                    "why": _("late cancellation")
+                    if why == "late"
+                    else _("not in for a visit"),
                     "category": visit.request.category.name.lower(),
                     "helper": visit.helper.user.display_name,
                 },
@@ -652,7 +743,10 @@ def visit_cancel(*, actor: User, visit: Visit, reason: str) -> Visit:
     offered again. Late cancellations follow the locality's policy."""
     request = visit.request
     is_helper = visit.helper.user_id == actor.pk
-    if not is_helper and can_ask_for(actor=actor, membership=request.membership) is None:
+    if (
+        not is_helper
+        and can_ask_for(actor=actor, membership=request.membership) is None
+    ):
         raise PermissionDenied
     visit = _lock_visit(visit)
     if not visit.live:
@@ -667,8 +761,12 @@ def visit_cancel(*, actor: User, visit: Visit, reason: str) -> Visit:
         status__in=[Visit.Status.OFFERED, Visit.Status.ACCEPTED, Visit.Status.CONFIRMED]
     ).exists()
     if party == Visit.Party.MEMBER and not others_live:
-        done = request.visits.filter(status__in=[Visit.Status.DONE, Visit.Status.SETTLED]).exists()
-        request.status = HelpRequest.Status.DONE if done else HelpRequest.Status.CANCELLED
+        done = request.visits.filter(
+            status__in=[Visit.Status.DONE, Visit.Status.SETTLED]
+        ).exists()
+        request.status = (
+            HelpRequest.Status.DONE if done else HelpRequest.Status.CANCELLED
+        )
     elif not others_live:
         request.status = HelpRequest.Status.OPEN
     request.save(update_fields=["status", "updated_at"])
@@ -695,7 +793,9 @@ def visit_cancel(*, actor: User, visit: Visit, reason: str) -> Visit:
 
 
 @transaction.atomic
-def visit_reassign(*, actor: User, visit: Visit, helper: HelperProfile, reason: str) -> Visit:
+def visit_reassign(
+    *, actor: User, visit: Visit, helper: HelperProfile, reason: str
+) -> Visit:
     """A coordinator moves a visit to another helper at any point before it
     happens. Returns the new offer."""
     require_perm(actor, Perm.HELP_MANAGE, visit.request.locality)
@@ -708,7 +808,9 @@ def visit_reassign(*, actor: User, visit: Visit, helper: HelperProfile, reason: 
     problem = helper_unsuitable_reason(helper=helper, request=locked.request)
     if problem:
         raise ApplicationError(problem, field="helper")
-    _cancel_visit(actor=actor, visit=locked, party=Visit.Party.COORDINATOR, reason=reason_text)
+    _cancel_visit(
+        actor=actor, visit=locked, party=Visit.Party.COORDINATOR, reason=reason_text
+    )
     request = locked.request
     request.status = HelpRequest.Status.OPEN
     request.save(update_fields=["status", "updated_at"])
@@ -722,7 +824,9 @@ def visit_no_show(*, actor: User, visit: Visit, party: str) -> Visit:
     require_perm(actor, Perm.HELP_MANAGE, visit.request.locality)
     visit = _lock_visit(visit)
     if visit.status != Visit.Status.CONFIRMED:
-        raise ApplicationError(_("Only a confirmed visit can be recorded as not happening."))
+        raise ApplicationError(
+            _("Only a confirmed visit can be recorded as not happening.")
+        )
     if party not in (Visit.Party.MEMBER, Visit.Party.HELPER):
         raise ApplicationError(_("Choose who was missing."), field="party")
     if visit.starts_at and visit.starts_at > timezone.now():
@@ -731,26 +835,45 @@ def visit_no_show(*, actor: User, visit: Visit, party: str) -> Visit:
     visit.no_show_by = party
     visit.save(update_fields=["status", "no_show_by", "updated_at"])
     request = visit.request
-    who = _("the member was not in") if party == Visit.Party.MEMBER else _("the helper did not come")
-    _event(request, _("The visit did not happen: %(who)s.") % {"who": who}, actor=actor, visit=visit)
+    who = (
+        _("the member was not in")
+        if party == Visit.Party.MEMBER
+        else _("the helper did not come")
+    )
+    _event(
+        request,
+        _("The visit did not happen: %(who)s.") % {"who": who},
+        actor=actor,
+        visit=visit,
+    )
     if party == Visit.Party.MEMBER:
         _charge_member(actor=actor, visit=visit, why="no_show")
     if not request.visits.filter(
         status__in=[Visit.Status.OFFERED, Visit.Status.ACCEPTED, Visit.Status.CONFIRMED]
     ).exists():
-        request.status = HelpRequest.Status.OPEN if party == Visit.Party.HELPER else HelpRequest.Status.DONE
+        request.status = (
+            HelpRequest.Status.OPEN
+            if party == Visit.Party.HELPER
+            else HelpRequest.Status.DONE
+        )
         request.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, action="visit_no_show", target=visit, locality=request.locality, data={"by": party}
+        actor=actor,
+        action="visit_no_show",
+        target=visit,
+        locality=request.locality,
+        data={"by": party},
     )
     return visit
 
 
-# --- doing and settling -----------------------------------------------------------------
+# --- doing and settling ------------------------------------------
 
 
 @transaction.atomic
-def visit_done(*, actor: User, visit: Visit, actual_minutes: int, note: str = "") -> Visit:
+def visit_done(
+    *, actor: User, visit: Visit, actual_minutes: int, note: str = ""
+) -> Visit:
     """The helper (or a coordinator for them) records the visit as done,
     with the minutes it took; the credits are then settled."""
     _require_helper_or_coordinator(actor, visit)
@@ -761,7 +884,8 @@ def visit_done(*, actor: User, visit: Visit, actual_minutes: int, note: str = ""
         raise ApplicationError(_("This visit has not started yet."))
     if not 5 <= actual_minutes <= 600:
         raise ApplicationError(
-            _("Enter how long it took, between 5 minutes and 10 hours."), field="actual_minutes"
+            _("Enter how long it took, between 5 minutes and 10 hours."),
+            field="actual_minutes",
         )
     visit.status = Visit.Status.DONE
     visit.done_at = timezone.now()
@@ -781,7 +905,9 @@ def visit_done(*, actor: User, visit: Visit, actual_minutes: int, note: str = ""
     ).exists():
         request.status = HelpRequest.Status.DONE
         request.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="visit_done", target=visit, locality=request.locality)
+    audit_record(
+        actor=actor, action="visit_done", target=visit, locality=request.locality
+    )
     _settle(actor=actor, visit=visit)
     _notify(
         request.membership.person,
@@ -831,7 +957,9 @@ def _settle(*, actor: Any, visit: Visit) -> bool:
     visit.settled_at = timezone.now()
     visit.save(update_fields=["status", "settled_minutes", "settled_at", "updated_at"])
     _event(request, _("Credits settled."), actor=actor, visit=visit)
-    audit_record(actor=actor, action="visit_settled", target=visit, locality=request.locality)
+    audit_record(
+        actor=actor, action="visit_settled", target=visit, locality=request.locality
+    )
     return True
 
 
@@ -852,11 +980,13 @@ def visit_settle(*, actor: User, visit: Visit) -> Visit:
     return visit
 
 
-# --- feedback and concerns ------------------------------------------------------------------
+# --- feedback and concerns ------------------------------------------
 
 
 @transaction.atomic
-def feedback_record(*, actor: User, visit: Visit, rating: int, comment: str = "") -> Feedback:
+def feedback_record(
+    *, actor: User, visit: Visit, rating: int, comment: str = ""
+) -> Feedback:
     """The member rates a visit that happened, or a coordinator records
     their rating from a call. Once per visit."""
     request = visit.request
@@ -931,7 +1061,12 @@ def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
     concern.outcome = outcome.strip()
     concern.handled_by = actor
     concern.save()
-    audit_record(actor=actor, action="safeguarding_concern_closed", target=concern, locality=concern.locality)
+    audit_record(
+        actor=actor,
+        action="safeguarding_concern_closed",
+        target=concern,
+        locality=concern.locality,
+    )
     return concern
 
 

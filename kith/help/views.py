@@ -50,11 +50,25 @@ class AskFlow(QuestionFlow):
                     gettext_lazy("Who is the help for?"),
                     condition=lambda answers: False,
                 ),
-                Step("kind", forms.CategoryForm, gettext_lazy("What kind of help is needed?")),
-                Step("what", forms.WhatForm, gettext_lazy("What needs doing, and where?")),
-                Step("when", forms.WhenForm, gettext_lazy("When could the helper come?")),
-                Step("length", forms.LengthForm, gettext_lazy("How long, and how often?")),
-                Step("notes", forms.NotesForm, gettext_lazy("How soon, and anything else?")),
+                Step(
+                    "kind",
+                    forms.CategoryForm,
+                    gettext_lazy("What kind of help is needed?"),
+                ),
+                Step(
+                    "what", forms.WhatForm, gettext_lazy("What needs doing, and where?")
+                ),
+                Step(
+                    "when", forms.WhenForm, gettext_lazy("When could the helper come?")
+                ),
+                Step(
+                    "length", forms.LengthForm, gettext_lazy("How long, and how often?")
+                ),
+                Step(
+                    "notes",
+                    forms.NotesForm,
+                    gettext_lazy("How soon, and anything else?"),
+                ),
             ],
         )
 
@@ -67,7 +81,11 @@ class AskFlow(QuestionFlow):
     def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
         if step.slug == "who":
             ids = self.context(request).get("membership_ids", [])
-            return {"memberships": Membership.objects.filter(pk__in=ids).select_related("person")}
+            return {
+                "memberships": Membership.objects.filter(pk__in=ids).select_related(
+                    "person"
+                )
+            }
         if step.slug == "kind":
             return {"categories": selectors.categories_for(locality=_locality(request))}
         return {}
@@ -76,7 +94,9 @@ class AskFlow(QuestionFlow):
 ASK = AskFlow()
 
 
-def _chosen_membership(request: HttpRequest, cleaned: dict[str, dict[str, Any]]) -> Membership:
+def _chosen_membership(
+    request: HttpRequest, cleaned: dict[str, dict[str, Any]]
+) -> Membership:
     ids = ASK.context(request).get("membership_ids", [])
     chosen = cleaned.get("who", {}).get("membership") or (ids[0] if ids else None)
     if chosen not in ids:
@@ -87,7 +107,9 @@ def _chosen_membership(request: HttpRequest, cleaned: dict[str, dict[str, Any]])
 @login_required
 def help_home(request: HttpRequest) -> HttpResponse:
     locality = _locality(request)
-    if has_perm(request.user, Perm.HELP_MANAGE, locality) and not getattr(request, "acting_for", None):
+    if has_perm(request.user, Perm.HELP_MANAGE, locality) and not getattr(
+        request, "acting_for", None
+    ):
         return redirect("help:dashboard")
     memberships = _askable(request)
     helper = selectors.helper_profile_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
@@ -98,9 +120,14 @@ def help_home(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "membership": membership,
-                "requests": selectors.requests_for_member(actor=request.user, membership=membership)  # type: ignore[arg-type]
-                .exclude(status__in=[HelpRequest.Status.CANCELLED])[:20],
-                "visits": selectors.coming_visits_for_member(actor=request.user, membership=membership),  # type: ignore[arg-type]
+                "requests": selectors.requests_for_member(
+                    actor=request.user, membership=membership
+                ).exclude(status__in=[HelpRequest.Status.CANCELLED])[  # type: ignore[arg-type]
+                    :20
+                ],
+                "visits": selectors.coming_visits_for_member(
+                    actor=request.user, membership=membership
+                ),  # type: ignore[arg-type]
             }
         )
     return render(request, "help/home.html", {"rows": rows, "helper": helper})
@@ -134,16 +161,30 @@ def ask_step(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             ASK.save_answer(request, slug, request.POST)
             following = None if changing else ASK.next_slug(request, after=slug)
-            return redirect("help:ask_check") if following is None else redirect("help:ask_step", slug=following)
+            return (
+                redirect("help:ask_check")
+                if following is None
+                else redirect("help:ask_step", slug=following)
+            )
     else:
-        form = ASK.bound_form(request, step) or step.form_class(**ASK.form_kwargs(request, step))
+        form = ASK.bound_form(request, step) or step.form_class(
+            **ASK.form_kwargs(request, step)
+        )
         if form.is_bound and not form.is_valid():
             form = step.form_class(**ASK.form_kwargs(request, step))
     previous = ASK.previous_slug(request, slug)
-    back = reverse("help:ask_check") if changing else (
-        reverse("help:ask_step", args=[previous]) if previous else reverse("help:home")
+    back = (
+        reverse("help:ask_check")
+        if changing
+        else (
+            reverse("help:ask_step", args=[previous])
+            if previous
+            else reverse("help:home")
+        )
     )
-    return render(request, "help/ask_step.html", {"form": form, "step": step, "back": back})
+    return render(
+        request, "help/ask_step.html", {"form": form, "step": step, "back": back}
+    )
 
 
 @login_required
@@ -162,7 +203,9 @@ def ask_check(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         when_form = ASK.bound_form(request, ASK.step("when"))
         assert when_form is not None and when_form.is_valid()  # noqa: S101 - cleaned above
-        category = HelpCategory.objects.get(pk=cleaned["kind"]["category"], locality=_locality(request))
+        category = HelpCategory.objects.get(
+            pk=cleaned["kind"]["category"], locality=_locality(request)
+        )
         try:
             help_request = services.request_create(
                 actor=request.user,  # type: ignore[arg-type]
@@ -194,13 +237,17 @@ def ask_check(request: HttpRequest) -> HttpResponse:
 @login_required
 def ask_done(request: HttpRequest) -> HttpResponse:
     pk = request.session.get("kith_help_asked")
-    help_request = HelpRequest.objects.select_related("membership__person", "locality").filter(pk=pk).first()
+    help_request = (
+        HelpRequest.objects.select_related("membership__person", "locality")
+        .filter(pk=pk)
+        .first()
+    )
     if help_request is None:
         return redirect("help:home")
     return render(request, "help/ask_done.html", {"help_request": help_request})
 
 
-# --- one request ---------------------------------------------------------------------
+# --- one request ------------------------------------------
 
 
 @login_required
@@ -210,15 +257,18 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "help_request": help_request,
         "coordinator": coordinator,
-        "can_cancel": services.can_ask_for(actor=request.user, membership=help_request.membership) is not None,
+        "can_cancel": services.can_ask_for(
+            actor=request.user, membership=help_request.membership
+        )
+        is not None,
         "is_member": request.user.pk == help_request.membership.person_id,
     }
-    if coordinator:
-        context["helpers"] = (
-            selectors.suitable_helpers(actor=request.user, request=help_request)  # type: ignore[arg-type]
-            if help_request.status == HelpRequest.Status.OPEN
-            else []
-        )
+    if coordinator and help_request.status == HelpRequest.Status.OPEN:
+        helpers = selectors.suitable_helpers(actor=request.user, request=help_request)  # type: ignore[arg-type]
+        context["suitable"] = [helper for helper, reason in helpers if reason is None]
+        context["unsuitable"] = [
+            (helper, reason) for helper, reason in helpers if reason
+        ]
     return render(request, "help/request.html", context)
 
 
@@ -234,16 +284,25 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_cancel(actor=request.user, request=help_request, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.request_cancel(
+                actor=request.user,
+                request=help_request,
+                reason=form.cleaned_data["reason"],
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             messages.success(request, _("The request has been cancelled."))
             return redirect("help:request", pk=pk)
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Cancel this request"), "back": reverse("help:request", args=[pk]),
-         "button": _("Cancel the request")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Cancel this request"),
+            "back": reverse("help:request", args=[pk]),
+            "button": _("Cancel the request"),
+        },
     )
 
 
@@ -252,16 +311,22 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
     require_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
-    helper = HelperProfile.objects.filter(pk=request.POST.get("helper"), locality=help_request.locality).first()
+    helper = HelperProfile.objects.filter(
+        pk=request.POST.get("helper"), locality=help_request.locality
+    ).first()
     if helper is None:
         messages.error(request, _("Choose a helper."))
     else:
         try:
-            services.visit_offer(actor=request.user, request=help_request, helper=helper)  # type: ignore[arg-type]
+            services.visit_offer(
+                actor=request.user, request=help_request, helper=helper
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Offered to %(name)s.") % {"name": helper.user.full_name})
+            messages.success(
+                request, _("Offered to %(name)s.") % {"name": helper.user.full_name}
+            )
     return redirect("help:request", pk=pk)
 
 
@@ -270,7 +335,13 @@ def _visit_for(request: HttpRequest, pk: int) -> Visit:
 
 
 def _visit_for_member_side(request: HttpRequest, pk: int) -> Visit:
-    visit = Visit.objects.select_related("request__membership__person", "request__locality", "helper__user").filter(pk=pk).first()
+    visit = (
+        Visit.objects.select_related(
+            "request__membership__person", "request__locality", "helper__user"
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if visit is None:
         raise Http404
     if visit.helper.user_id == request.user.pk:
@@ -288,7 +359,9 @@ def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Confirmed. The member and the helper have been told."))
+        messages.success(
+            request, _("Confirmed. The member and the helper have been told.")
+        )
     return redirect("help:request", pk=visit.request_id)
 
 
@@ -309,21 +382,37 @@ def visit_settle(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     require_perm(request.user, Perm.HELP_MANAGE, visit.request.locality)
-    helpers = [h for h, reason in selectors.suitable_helpers(actor=request.user, request=visit.request) if reason is None and h.pk != visit.helper_id]  # type: ignore[arg-type]
+    helpers = [
+        h
+        for h, reason in selectors.suitable_helpers(
+            actor=request.user, request=visit.request
+        )
+        if reason is None and h.pk != visit.helper_id
+    ]  # type: ignore[arg-type]
     form = forms.OfferForm(request.POST or None, helpers=helpers)
     if request.method == "POST" and form.is_valid():
         helper = next(h for h in helpers if h.pk == form.cleaned_data["helper"])
         try:
-            services.visit_reassign(actor=request.user, visit=visit, helper=helper, reason=_("reassigned"))  # type: ignore[arg-type]
+            services.visit_reassign(
+                actor=request.user, visit=visit, helper=helper, reason=_("reassigned")
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
-            messages.success(request, _("Offered to %(name)s instead.") % {"name": helper.user.full_name})
+            messages.success(
+                request,
+                _("Offered to %(name)s instead.") % {"name": helper.user.full_name},
+            )
             return redirect("help:request", pk=visit.request_id)
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Give this visit to another helper"),
-         "back": reverse("help:request", args=[visit.request_id]), "button": _("Offer to them")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Give this visit to another helper"),
+            "back": reverse("help:request", args=[visit.request_id]),
+            "button": _("Offer to them"),
+        },
     )
 
 
@@ -333,7 +422,9 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_cancel(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.visit_cancel(
+                actor=request.user, visit=visit, reason=form.cleaned_data["reason"]
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -341,11 +432,20 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             return _redirect_back(visit, request)
     late = services._is_late(visit) and visit.status == Visit.Status.CONFIRMED
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Cancel this visit"), "back": reverse("help:request", args=[visit.request_id])
-         if visit.helper.user_id != request.user.pk else reverse("help:visit", args=[pk]),
-         "button": _("Cancel the visit"), "late": late,
-         "late_minutes": services.settings_for(visit.request.locality).late_cancellation_minutes},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Cancel this visit"),
+            "back": reverse("help:request", args=[visit.request_id])
+            if visit.helper.user_id != request.user.pk
+            else reverse("help:visit", args=[pk]),
+            "button": _("Cancel the visit"),
+            "late": late,
+            "late_minutes": services.settings_for(
+                visit.request.locality
+            ).late_cancellation_minutes,
+        },
     )
 
 
@@ -356,16 +456,23 @@ def visit_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.NoShowForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_no_show(actor=request.user, visit=visit, party=form.cleaned_data["party"])  # type: ignore[arg-type]
+            services.visit_no_show(
+                actor=request.user, visit=visit, party=form.cleaned_data["party"]
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             messages.success(request, _("Recorded."))
             return redirect("help:request", pk=visit.request_id)
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("The visit did not happen"), "back": reverse("help:request", args=[visit.request_id]),
-         "button": _("Record it")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("The visit did not happen"),
+            "back": reverse("help:request", args=[visit.request_id]),
+            "button": _("Record it"),
+        },
     )
 
 
@@ -375,25 +482,34 @@ def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.feedback_record(actor=request.user, visit=visit, **form.cleaned_data)  # type: ignore[arg-type]
+            services.feedback_record(
+                actor=request.user, visit=visit, **form.cleaned_data
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             messages.success(request, _("Thank you. Your answer has been saved."))
             return redirect("help:request", pk=visit.request_id)
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("How did the visit go?"), "back": reverse("help:request", args=[visit.request_id]),
-         "button": _("Send")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("How did the visit go?"),
+            "back": reverse("help:request", args=[visit.request_id]),
+            "button": _("Send"),
+        },
     )
 
 
-# --- the helper's side ---------------------------------------------------------------------
+# --- the helper's side ------------------------------------------
 
 
 @login_required
 def my_visits(request: HttpRequest) -> HttpResponse:
-    helper = selectors.helper_profile_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    helper = selectors.helper_profile_for(
+        actor=request.user, locality=_locality(request)
+    )  # type: ignore[arg-type]
     if helper is None:
         raise Http404
     visits = list(selectors.visits_for_helper(actor=request.user, helper=helper))  # type: ignore[arg-type]
@@ -403,8 +519,16 @@ def my_visits(request: HttpRequest) -> HttpResponse:
         {
             "helper": helper,
             "offers": [v for v in visits if v.status == Visit.Status.OFFERED],
-            "coming": [v for v in visits if v.status in (Visit.Status.ACCEPTED, Visit.Status.CONFIRMED)],
-            "past": [v for v in reversed(visits) if v.status in (Visit.Status.DONE, Visit.Status.SETTLED)][:20],
+            "coming": [
+                v
+                for v in visits
+                if v.status in (Visit.Status.ACCEPTED, Visit.Status.CONFIRMED)
+            ],
+            "past": [
+                v
+                for v in reversed(visits)
+                if v.status in (Visit.Status.DONE, Visit.Status.SETTLED)
+            ][:20],
         },
     )
 
@@ -432,14 +556,20 @@ def visit_accept(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_accept(actor=request.user, visit=visit, starts_at=form.starts_at())  # type: ignore[arg-type]
+            services.visit_accept(
+                actor=request.user, visit=visit, starts_at=form.starts_at()
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
-            messages.success(request, _("Thank you. A coordinator will confirm it with the member."))
+            messages.success(
+                request, _("Thank you. A coordinator will confirm it with the member.")
+            )
             return redirect("help:visit", pk=pk)
     return render(
-        request, "help/accept.html", {"form": form, "visit": visit, "windows": visit.request.windows.all()}
+        request,
+        "help/accept.html",
+        {"form": form, "visit": visit, "windows": visit.request.windows.all()},
     )
 
 
@@ -449,23 +579,36 @@ def visit_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_decline(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.visit_decline(
+                actor=request.user, visit=visit, reason=form.cleaned_data["reason"]
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             messages.success(request, _("Thank you for letting us know."))
-            return _redirect_back(visit, request) if visit.helper.user_id != request.user.pk else redirect("help:my_visits")
+            return (
+                _redirect_back(visit, request)
+                if visit.helper.user_id != request.user.pk
+                else redirect("help:my_visits")
+            )
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Say no to this offer"), "back": reverse("help:visit", args=[pk]),
-         "button": _("Say no")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Say no to this offer"),
+            "back": reverse("help:visit", args=[pk]),
+            "button": _("Say no"),
+        },
     )
 
 
 @login_required
 def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
-    form = forms.DoneForm(request.POST or None, initial={"actual_minutes": visit.minutes})
+    form = forms.DoneForm(
+        request.POST or None, initial={"actual_minutes": visit.minutes}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_done(actor=request.user, visit=visit, **form.cleaned_data)  # type: ignore[arg-type]
@@ -475,9 +618,14 @@ def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you. The visit has been recorded."))
             return _redirect_back(visit, request)
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Record the visit"), "back": reverse("help:visit", args=[pk]),
-         "button": _("Save")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Record the visit"),
+            "back": reverse("help:visit", args=[pk]),
+            "button": _("Save"),
+        },
     )
 
 
@@ -487,20 +635,29 @@ def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_raise(actor=request.user, visit=visit, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+            services.concern_raise(
+                actor=request.user, visit=visit, text=form.cleaned_data["text"]
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
-            messages.success(request, _("Thank you. A coordinator will look at this today."))
+            messages.success(
+                request, _("Thank you. A coordinator will look at this today.")
+            )
             return redirect("help:visit", pk=pk)
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Tell us about a worry"), "back": reverse("help:visit", args=[pk]),
-         "button": _("Send to the coordinators")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Tell us about a worry"),
+            "back": reverse("help:visit", args=[pk]),
+            "button": _("Send to the coordinators"),
+        },
     )
 
 
-# --- coordinators -------------------------------------------------------------------------------
+# --- coordinators ------------------------------------------
 
 
 @login_required
@@ -517,22 +674,36 @@ def concerns(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = selectors.concerns_for(actor=request.user, locality=_locality(request)).filter(pk=pk).first()  # type: ignore[arg-type]
+    concern = (
+        selectors.concerns_for(actor=request.user, locality=_locality(request))
+        .filter(pk=pk)
+        .first()
+    )  # type: ignore[arg-type]
     if concern is None:
         raise Http404
     form = forms.OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_close(actor=request.user, concern=concern, outcome=form.cleaned_data["outcome"])  # type: ignore[arg-type]
+            services.concern_close(
+                actor=request.user,
+                concern=concern,
+                outcome=form.cleaned_data["outcome"],
+            )  # type: ignore[arg-type]
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             messages.success(request, _("Recorded as dealt with."))
             return redirect("help:concerns")
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Deal with this concern"), "back": reverse("help:concerns"),
-         "button": _("Save"), "concern": concern},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Deal with this concern"),
+            "back": reverse("help:concerns"),
+            "button": _("Save"),
+            "concern": concern,
+        },
     )
 
 
@@ -547,8 +718,13 @@ def categories(request: HttpRequest) -> HttpResponse:
     locality = _locality(request)
     require_perm(request.user, Perm.HELP_MANAGE, locality)
     return render(
-        request, "help/categories.html",
-        {"categories": HelpCategory.objects.filter(locality=locality).select_related("skill")},
+        request,
+        "help/categories.html",
+        {
+            "categories": HelpCategory.objects.filter(locality=locality).select_related(
+                "skill"
+            )
+        },
     )
 
 
@@ -567,18 +743,29 @@ def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {"is_active": True, "usual_minutes": 60}
     if category:
         initial = {
-            "name": category.name, "description": category.description, "vetting_level": category.vetting_level,
-            "usual_minutes": category.usual_minutes, "skill": category.skill_id, "is_active": category.is_active,
+            "name": category.name,
+            "description": category.description,
+            "vetting_level": category.vetting_level,
+            "usual_minutes": category.usual_minutes,
+            "skill": category.skill_id,
+            "is_active": category.is_active,
         }
     form = forms.CategoryEditForm(request.POST or None, initial=initial, skills=skills)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.category_save(
-                actor=request.user, locality=locality, category=category, name=data["name"],  # type: ignore[arg-type]
-                description=data["description"], vetting_level=data["vetting_level"],
-                usual_minutes=data["usual_minutes"], is_active=data["is_active"],
-                skill=skills.filter(pk=data["skill"]).first() if data["skill"] else None,
+                actor=request.user,
+                locality=locality,
+                category=category,
+                name=data["name"],  # type: ignore[arg-type]
+                description=data["description"],
+                vetting_level=data["vetting_level"],
+                usual_minutes=data["usual_minutes"],
+                is_active=data["is_active"],
+                skill=skills.filter(pk=data["skill"]).first()
+                if data["skill"]
+                else None,
             )
         except ApplicationError as error:
             form.add_application_error(error)
@@ -586,8 +773,14 @@ def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("help:categories")
     return render(
-        request, "help/form_page.html",
-        {"form": form, "title": _("Change a kind of help") if category else _("Add a kind of help"),
-         "back": reverse("help:categories"), "button": _("Save")},
+        request,
+        "help/form_page.html",
+        {
+            "form": form,
+            "title": _("Change a kind of help")
+            if category
+            else _("Add a kind of help"),
+            "back": reverse("help:categories"),
+            "button": _("Save"),
+        },
     )
-

@@ -7,189 +7,598 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('helpers', '0001_initial'),
-        ('members', '0001_initial'),
-        ('places', '0001_initial'),
+        ("helpers", "0001_initial"),
+        ("members", "0001_initial"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HelpCategory',
+            name="HelpCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('vetting_level', models.CharField(choices=[('basic', 'Basic'), ('enhanced', 'Enhanced'), ('enhanced_barred', 'Enhanced with barred list')], max_length=20, verbose_name='vetting level needed')),
-                ('usual_minutes', models.PositiveSmallIntegerField(default=60, verbose_name='usual length in minutes')),
-                ('is_active', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.locality')),
-                ('skill', models.ForeignKey(blank=True, help_text='The helpers’ skill this kind of help needs.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='helpers.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="description"
+                    ),
+                ),
+                (
+                    "vetting_level",
+                    models.CharField(
+                        choices=[
+                            ("basic", "Basic"),
+                            ("enhanced", "Enhanced"),
+                            ("enhanced_barred", "Enhanced with barred list"),
+                        ],
+                        max_length=20,
+                        verbose_name="vetting level needed",
+                    ),
+                ),
+                (
+                    "usual_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=60, verbose_name="usual length in minutes"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The helpers’ skill this kind of help needs.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="helpers.skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'help categories',
-                'ordering': ['position', 'name'],
+                "verbose_name_plural": "help categories",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HelpRequest',
+            name="HelpRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('details', models.TextField(verbose_name='what they need')),
-                ('at_home', models.BooleanField(default=True, verbose_name='at home')),
-                ('place', models.CharField(blank=True, max_length=300, verbose_name='where, if not at home')),
-                ('minutes', models.PositiveSmallIntegerField(verbose_name='how long')),
-                ('notes_for_helper', models.TextField(blank=True, verbose_name='anything the helper should know')),
-                ('urgency', models.CharField(choices=[('routine', 'No rush: within a week or two'), ('soon', 'Soon: in the next few days'), ('urgent', 'Urgent: today or tomorrow')], default='routine', max_length=10)),
-                ('repeat_weeks', models.PositiveSmallIntegerField(default=1, help_text='1 for one visit; more for regular help such as weekly company.', verbose_name='weekly visits in the series')),
-                ('status', models.CharField(choices=[('open', 'Looking for a helper'), ('offered', 'Offered to a helper'), ('arranged', 'Arranged'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=10)),
-                ('asked_how', models.CharField(choices=[('online', 'Online'), ('phone', 'By phone'), ('supporter', 'By their supporter')], max_length=10)),
-                ('submission_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('cancelled_reason', models.CharField(blank=True, max_length=300)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='help.helpcategory')),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.locality')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='help_requests', to='members.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("details", models.TextField(verbose_name="what they need")),
+                ("at_home", models.BooleanField(default=True, verbose_name="at home")),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="where, if not at home"
+                    ),
+                ),
+                ("minutes", models.PositiveSmallIntegerField(verbose_name="how long")),
+                (
+                    "notes_for_helper",
+                    models.TextField(
+                        blank=True, verbose_name="anything the helper should know"
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("routine", "No rush: within a week or two"),
+                            ("soon", "Soon: in the next few days"),
+                            ("urgent", "Urgent: today or tomorrow"),
+                        ],
+                        default="routine",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "repeat_weeks",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="1 for one visit; more for regular help such as weekly company.",
+                        verbose_name="weekly visits in the series",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Looking for a helper"),
+                            ("offered", "Offered to a helper"),
+                            ("arranged", "Arranged"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "asked_how",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("phone", "By phone"),
+                            ("supporter", "By their supporter"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "submission_key",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("cancelled_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="help.helpcategory",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="help_requests",
+                        to="members.membership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HelpSettings',
+            name="HelpSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('late_cancellation_hours', models.PositiveSmallIntegerField(default=24, verbose_name='a cancellation is late within this many hours of the visit')),
-                ('late_cancellation_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='minutes a member pays the helper for a late cancellation or not being in')),
-                ('locality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.locality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "late_cancellation_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        verbose_name="a cancellation is late within this many hours of the visit",
+                    ),
+                ),
+                (
+                    "late_cancellation_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        verbose_name="minutes a member pays the helper for a late cancellation or not being in",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HelpWindow',
+            name="HelpWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='help.helprequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="help.helprequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('occurrence', models.PositiveSmallIntegerField(default=1)),
-                ('status', models.CharField(choices=[('offered', 'Offered'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('confirmed', 'Confirmed'), ('done', 'Done'), ('settled', 'Settled'), ('cancelled', 'Cancelled'), ('no_show', 'Did not happen')], default='offered', max_length=10)),
-                ('starts_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('minutes', models.PositiveSmallIntegerField()),
-                ('offered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.CharField(blank=True, max_length=300)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('actual_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('helper_note', models.TextField(blank=True)),
-                ('cancelled_by', models.CharField(blank=True, choices=[('member', 'the member'), ('helper', 'the helper'), ('coordinator', 'a coordinator')], max_length=12)),
-                ('cancel_reason', models.CharField(blank=True, max_length=300)),
-                ('late_cancellation', models.BooleanField(default=False)),
-                ('no_show_by', models.CharField(blank=True, choices=[('member', 'the member'), ('helper', 'the helper'), ('coordinator', 'a coordinator')], max_length=12)),
-                ('settled_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('settled_at', models.DateTimeField(blank=True, null=True)),
-                ('helper', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='helpers.helperprofile')),
-                ('offered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='help.helprequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("occurrence", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("offered", "Offered"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("confirmed", "Confirmed"),
+                            ("done", "Done"),
+                            ("settled", "Settled"),
+                            ("cancelled", "Cancelled"),
+                            ("no_show", "Did not happen"),
+                        ],
+                        default="offered",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "starts_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True),
+                ),
+                ("minutes", models.PositiveSmallIntegerField()),
+                ("offered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.CharField(blank=True, max_length=300)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actual_minutes",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("helper_note", models.TextField(blank=True)),
+                (
+                    "cancelled_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("member", "the member"),
+                            ("helper", "the helper"),
+                            ("coordinator", "a coordinator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("cancel_reason", models.CharField(blank=True, max_length=300)),
+                ("late_cancellation", models.BooleanField(default=False)),
+                (
+                    "no_show_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("member", "the member"),
+                            ("helper", "the helper"),
+                            ("coordinator", "a coordinator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "settled_minutes",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("settled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "helper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="helpers.helperprofile",
+                    ),
+                ),
+                (
+                    "offered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="help.helprequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'pk'],
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('text', models.CharField(max_length=400)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('on_behalf_of', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='help.helprequest')),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='help.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("text", models.CharField(max_length=400)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="help.helprequest",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="help.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField()),
-                ('comment', models.TextField(blank=True)),
-                ('by_phone', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='help.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("rating", models.PositiveSmallIntegerField()),
+                ("comment", models.TextField(blank=True)),
+                ("by_phone", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="help.visit",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Concern',
+            name="Concern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('text', models.TextField(verbose_name='what worried you')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Dealt with')], default='open', max_length=10)),
-                ('outcome', models.TextField(blank=True, verbose_name='what was done')),
-                ('handled_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.locality')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='members.membership')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='concerns', to='help.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("text", models.TextField(verbose_name="what worried you")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Dealt with")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="what was done")),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="concerns",
+                        to="members.membership",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="concerns",
+                        to="help.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='helpcategory',
-            constraint=models.UniqueConstraint(fields=('locality', 'name'), name='help_category_unique'),
+            model_name="helpcategory",
+            constraint=models.UniqueConstraint(
+                fields=("locality", "name"), name="help_category_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='helprequest',
-            index=models.Index(fields=['locality', 'status', 'urgency'], name='help_helpre_localit_7b7649_idx'),
+            model_name="helprequest",
+            index=models.Index(
+                fields=["locality", "status", "urgency"],
+                name="help_helpre_localit_7b7649_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helprequest',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__gte', 15)), name='help_request_minutes'),
+            model_name="helprequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("minutes__gte", 15)), name="help_request_minutes"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helpwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='help_window_order'),
+            model_name="helpwindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="help_window_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['helper', 'status'], name='help_visit_helper__d52a54_idx'),
+            model_name="visit",
+            index=models.Index(
+                fields=["helper", "status"], name="help_visit_helper__d52a54_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['status', 'starts_at'], name='help_visit_status_0ea29a_idx'),
+            model_name="visit",
+            index=models.Index(
+                fields=["status", "starts_at"], name="help_visit_status_0ea29a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['offered', 'accepted', 'confirmed', 'done', 'settled'])), fields=('request', 'occurrence'), name='visit_one_live_per_occurrence'),
+            model_name="visit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["offered", "accepted", "confirmed", "done", "settled"],
+                    )
+                ),
+                fields=("request", "occurrence"),
+                name="visit_one_live_per_occurrence",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='feedback_rating_range'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                name="feedback_rating_range",
+            ),
         ),
     ]

@@ -30,15 +30,19 @@ def ask(circle, actor=None, category="Company", **kwargs):
 
 def arranged(circle, **kwargs):
     request = ask(circle, **kwargs)
-    visit = services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    visit = services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     start = request.windows.first().starts_at + timedelta(hours=1)
-    services.visit_accept(actor=circle.helper_profile.user, visit=visit, starts_at=start)
+    services.visit_accept(
+        actor=circle.helper_profile.user, visit=visit, starts_at=start
+    )
     services.visit_confirm(actor=circle.coordinator, visit=visit)
     visit.refresh_from_db()
     return visit
 
 
-# --- asking ------------------------------------------------------------------
+# --- asking ------------------------------------------
 
 
 def test_a_member_asks_for_help_and_the_timeline_says_so(circle):
@@ -58,8 +62,13 @@ def test_a_supporter_may_ask_only_if_the_member_allowed_it(circle):
     from kith.members.models import SupporterLink
 
     link = SupporterLink.objects.create(
-        membership=circle.membership, supporter=circle.supporter, name="S", relationship="son",
-        status="active", consent_how="online", ask_for_help=False,
+        membership=circle.membership,
+        supporter=circle.supporter,
+        name="S",
+        relationship="son",
+        status="active",
+        consent_how="online",
+        ask_for_help=False,
     )
     with pytest.raises(PermissionDenied):
         ask(circle, actor=circle.supporter)
@@ -68,7 +77,9 @@ def test_a_supporter_may_ask_only_if_the_member_allowed_it(circle):
     assert ask(circle, actor=circle.supporter).asked_how == "supporter"
 
 
-@pytest.mark.parametrize("role", [Role.HELPER, Role.COUNCIL_OFFICER, Role.ORGANISATION_EDITOR, Role.ADMIN])
+@pytest.mark.parametrize(
+    "role", [Role.HELPER, Role.COUNCIL_OFFICER, Role.ORGANISATION_EDITOR, Role.ADMIN]
+)
 def test_others_cannot_ask_for_a_member(circle, role):
     with pytest.raises(PermissionDenied):
         ask(circle, actor=circle.by_role(role))
@@ -113,24 +124,34 @@ def test_a_member_who_has_not_started_cannot_book(circle):
         ask(circle)
 
 
-# --- offering ---------------------------------------------------------------------
+# --- offering ------------------------------------------
 
 
 def test_a_helper_is_never_offered_a_visit_above_their_level(circle):
     request = ask(circle, category="Shopping")
     with pytest.raises(ApplicationError, match="vetting level"):
-        services.visit_offer(actor=circle.coordinator, request=request, helper=circle.basic_helper)
+        services.visit_offer(
+            actor=circle.coordinator, request=request, helper=circle.basic_helper
+        )
     assert not Visit.objects.exists()
     outdoor = ask(circle, category="Gardening", details="Hedge")
-    visit = services.visit_offer(actor=circle.coordinator, request=outdoor, helper=circle.basic_helper)
+    visit = services.visit_offer(
+        actor=circle.coordinator, request=outdoor, helper=circle.basic_helper
+    )
     assert visit.status == "offered"
 
 
 def test_offering_tells_the_helper_and_only_coordinators_offer(circle):
     request = ask(circle)
     with pytest.raises(PermissionDenied):
-        services.visit_offer(actor=circle.helper_profile.user, request=request, helper=circle.helper_profile)
-    services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+        services.visit_offer(
+            actor=circle.helper_profile.user,
+            request=request,
+            helper=circle.helper_profile,
+        )
+    services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     message = Message.objects.get(template="visit_offered")
     assert message.recipient == circle.helper_profile.user
     assert "Wharf" not in str(message.personalisation)
@@ -138,40 +159,60 @@ def test_offering_tells_the_helper_and_only_coordinators_offer(circle):
 
 def test_a_request_is_offered_to_one_helper_at_a_time(circle):
     request = ask(circle)
-    services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     with pytest.raises(ApplicationError, match="not waiting"):
-        services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+        services.visit_offer(
+            actor=circle.coordinator, request=request, helper=circle.helper_profile
+        )
 
 
 def test_a_decline_sends_the_request_back_but_not_to_that_helper(circle):
     request = ask(circle)
-    visit = services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    visit = services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     with pytest.raises(ApplicationError):
         services.visit_decline(actor=circle.helper_profile.user, visit=visit, reason="")
-    services.visit_decline(actor=circle.helper_profile.user, visit=visit, reason="Away that week")
+    services.visit_decline(
+        actor=circle.helper_profile.user, visit=visit, reason="Away that week"
+    )
     request.refresh_from_db()
     assert request.status == "open"
     with pytest.raises(ApplicationError, match="declined"):
-        services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+        services.visit_offer(
+            actor=circle.coordinator, request=request, helper=circle.helper_profile
+        )
 
 
 def test_accepting_needs_a_time_inside_a_window(circle):
     request = ask(circle)
-    visit = services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    visit = services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     window = request.windows.first()
     with pytest.raises(ApplicationError) as raised:
         services.visit_accept(
-            actor=circle.helper_profile.user, visit=visit, starts_at=window.ends_at - timedelta(minutes=30)
+            actor=circle.helper_profile.user,
+            visit=visit,
+            starts_at=window.ends_at - timedelta(minutes=30),
         )
     assert raised.value.field == "starts_at"
-    services.visit_accept(actor=circle.helper_profile.user, visit=visit, starts_at=window.starts_at)
+    services.visit_accept(
+        actor=circle.helper_profile.user, visit=visit, starts_at=window.starts_at
+    )
     with pytest.raises(ApplicationError, match="already been answered"):
-        services.visit_accept(actor=circle.helper_profile.user, visit=visit, starts_at=window.starts_at)
+        services.visit_accept(
+            actor=circle.helper_profile.user, visit=visit, starts_at=window.starts_at
+        )
 
 
 def test_another_helper_cannot_answer_an_offer(circle):
     request = ask(circle, category="Gardening")
-    visit = services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    visit = services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     with pytest.raises(PermissionDenied):
         services.visit_decline(actor=circle.basic_helper.user, visit=visit, reason="x")
 
@@ -179,7 +220,11 @@ def test_another_helper_cannot_answer_an_offer(circle):
 def test_confirming_tells_both_sides(circle):
     visit = arranged(circle)
     assert visit.status == "confirmed"
-    recipients = set(Message.objects.filter(template="visit_confirmed").values_list("recipient_id", flat=True))
+    recipients = set(
+        Message.objects.filter(template="visit_confirmed").values_list(
+            "recipient_id", flat=True
+        )
+    )
     assert recipients == {circle.membership.person_id, circle.helper_profile.user_id}
     assert visit.request.status == "arranged"
 
@@ -198,17 +243,23 @@ def test_a_coordinator_reassigns_a_visit(circle):
 
     other = active_helper(circle, VettingLevel.ENHANCED, full_name="Other Helper")
     visit = arranged(circle)
-    new = services.visit_reassign(actor=circle.coordinator, visit=visit, helper=other, reason="Sam is ill")
+    new = services.visit_reassign(
+        actor=circle.coordinator, visit=visit, helper=other, reason="Sam is ill"
+    )
     visit.refresh_from_db()
-    assert visit.status == "cancelled" and new.helper == other and new.status == "offered"
+    assert (
+        visit.status == "cancelled" and new.helper == other and new.status == "offered"
+    )
 
 
-# --- the address rule ---------------------------------------------------------------
+# --- the address rule ------------------------------------------
 
 
 def test_a_helper_sees_the_address_only_around_a_confirmed_visit(circle):
     request = ask(circle)
-    visit = services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    visit = services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     helper = circle.helper_profile.user
     assert selectors.member_contact_for_helper(actor=helper, visit=visit) is None
     start = request.windows.first().starts_at + timedelta(hours=1)
@@ -223,11 +274,18 @@ def test_a_helper_sees_the_address_only_around_a_confirmed_visit(circle):
         (start + timedelta(hours=23), True),
         (start + timedelta(hours=25), False),
     ]:
-        contact = selectors.member_contact_for_helper(actor=helper, visit=visit, now=now)
+        contact = selectors.member_contact_for_helper(
+            actor=helper, visit=visit, now=now
+        )
         assert (contact is not None) is shown, now
         if contact:
             assert "9 Wharf Road" in contact.address_lines
-    assert selectors.member_contact_for_helper(actor=circle.basic_helper.user, visit=visit, now=start) is None
+    assert (
+        selectors.member_contact_for_helper(
+            actor=circle.basic_helper.user, visit=visit, now=start
+        )
+        is None
+    )
 
 
 # --- cancelling and no-shows ---------------------------------------------------------
@@ -237,50 +295,74 @@ def test_a_member_cancelling_early_pays_nothing_and_the_helper_is_told(circle):
     visit = arranged(circle)
     from kith.help.models import Visit as VisitModel
 
-    VisitModel.objects.filter(pk=visit.pk).update(starts_at=timezone.now() + timedelta(days=3))
+    VisitModel.objects.filter(pk=visit.pk).update(
+        starts_at=timezone.now() + timedelta(days=3)
+    )
     visit.refresh_from_db()
-    services.visit_cancel(actor=circle.membership.person, visit=visit, reason="Feeling unwell")
+    services.visit_cancel(
+        actor=circle.membership.person, visit=visit, reason="Feeling unwell"
+    )
     visit.refresh_from_db()
-    assert visit.status == "cancelled" and visit.cancelled_by == "member" and not visit.late_cancellation
+    assert (
+        visit.status == "cancelled"
+        and visit.cancelled_by == "member"
+        and not visit.late_cancellation
+    )
     assert visit.request.status == "cancelled"
-    assert Message.objects.filter(template="visit_cancelled", recipient=circle.helper_profile.user).exists()
+    assert Message.objects.filter(
+        template="visit_cancelled", recipient=circle.helper_profile.user
+    ).exists()
 
 
 def test_a_helper_cancelling_sends_the_request_back(circle):
     visit = arranged(circle)
-    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() + timedelta(hours=3))
+    Visit.objects.filter(pk=visit.pk).update(
+        starts_at=timezone.now() + timedelta(hours=3)
+    )
     visit.refresh_from_db()
-    services.visit_cancel(actor=circle.helper_profile.user, visit=visit, reason="Car broke down")
+    services.visit_cancel(
+        actor=circle.helper_profile.user, visit=visit, reason="Car broke down"
+    )
     visit.refresh_from_db()
     assert visit.cancelled_by == "helper" and visit.late_cancellation
     assert visit.request.status == "open"
-    assert Message.objects.filter(template="visit_cancelled", recipient=circle.membership.person).exists()
+    assert Message.objects.filter(
+        template="visit_cancelled", recipient=circle.membership.person
+    ).exists()
 
 
 def test_no_show_needs_a_visit_in_the_past(circle):
     visit = arranged(circle)
     with pytest.raises(ApplicationError, match="not happened yet"):
         services.visit_no_show(actor=circle.coordinator, visit=visit, party="helper")
-    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    Visit.objects.filter(pk=visit.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2)
+    )
     visit.refresh_from_db()
     services.visit_no_show(actor=circle.coordinator, visit=visit, party="helper")
     visit.refresh_from_db()
     assert visit.status == "no_show" and visit.request.status == "open"
 
 
-# --- concerns ----------------------------------------------------------------------
+# --- concerns ------------------------------------------
 
 
 def test_a_helper_raises_a_concern_seen_only_by_coordinators(circle):
     visit = arranged(circle)
-    concern = services.concern_raise(actor=circle.helper_profile.user, visit=visit, text="Seemed confused and cold")
+    concern = services.concern_raise(
+        actor=circle.helper_profile.user, visit=visit, text="Seemed confused and cold"
+    )
     assert concern.status == "open"
     assert AuditEvent.objects.filter(action="safeguarding_concern_raised").exists()
-    assert list(selectors.concerns_for(actor=circle.coordinator, locality=circle.locality)) == [concern]
+    assert list(
+        selectors.concerns_for(actor=circle.coordinator, locality=circle.locality)
+    ) == [concern]
     for role in (Role.MEMBER, Role.HELPER, Role.COUNCIL_OFFICER, Role.ADMIN):
         with pytest.raises(PermissionDenied):
             selectors.concerns_for(actor=circle.by_role(role), locality=circle.locality)
-    services.concern_close(actor=circle.coordinator, concern=concern, outcome="Called her daughter")
+    services.concern_close(
+        actor=circle.coordinator, concern=concern, outcome="Called her daughter"
+    )
     assert Concern.objects.get().status == "closed"
 
 

@@ -19,8 +19,17 @@ def test_a_member_asks_for_help_through_the_question_pages(client, circle):
     steps = [
         ("kind", {"category": company.pk}),
         ("what", {"details": "A chat over tea", "where": "home"}),
-        ("when", {"when": "times", "day_1_day": day.day, "day_1_month": day.month, "day_1_year": day.year,
-                  "from_1": "10:00", "to_1": "12:00"}),
+        (
+            "when",
+            {
+                "when": "times",
+                "day_1_day": day.day,
+                "day_1_month": day.month,
+                "day_1_year": day.year,
+                "from_1": "10:00",
+                "to_1": "12:00",
+            },
+        ),
         ("length", {"minutes": 60, "repeat_weeks": 1}),
         ("notes", {"urgency": "soon", "notes_for_helper": "Please knock loudly"}),
     ]
@@ -43,14 +52,21 @@ def test_the_when_page_checks_the_times(client, circle):
     client.force_login(circle.membership.person)
     client.get(reverse("help:ask_start"))
     page = client.post(
-        reverse("help:ask_step", args=["when"]), {"when": "times", "from_1": "12:00", "to_1": "10:00"}
+        reverse("help:ask_step", args=["when"]),
+        {"when": "times", "from_1": "12:00", "to_1": "10:00"},
     ).content.decode()
     assert "Enter the day" in page and "must be after the time from" in page
 
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [(Role.COORDINATOR, 200), (Role.MEMBER, 403), (Role.HELPER, 403), (Role.ADMIN, 403), (Role.COUNCIL_OFFICER, 403)],
+    [
+        (Role.COORDINATOR, 200),
+        (Role.MEMBER, 403),
+        (Role.HELPER, 403),
+        (Role.ADMIN, 403),
+        (Role.COUNCIL_OFFICER, 403),
+    ],
 )
 def test_dashboard_by_role(client, circle, role, status):
     client.force_login(circle.by_role(role))
@@ -59,10 +75,14 @@ def test_dashboard_by_role(client, circle, role, status):
 
 def test_a_helper_not_on_the_visit_cannot_see_it_or_the_address(client, circle):
     visit = arranged(circle)
-    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() + timedelta(hours=2))
+    Visit.objects.filter(pk=visit.pk).update(
+        starts_at=timezone.now() + timedelta(hours=2)
+    )
     client.force_login(circle.basic_helper.user)
     assert client.get(reverse("help:visit", args=[visit.pk])).status_code == 404
-    assert client.get(reverse("help:request", args=[visit.request_id])).status_code == 403
+    assert (
+        client.get(reverse("help:request", args=[visit.request_id])).status_code == 403
+    )
     client.force_login(circle.helper_profile.user)
     page = client.get(reverse("help:visit", args=[visit.pk])).content.decode()
     assert "9 Wharf Road" in page
@@ -70,7 +90,9 @@ def test_a_helper_not_on_the_visit_cannot_see_it_or_the_address(client, circle):
 
 def test_the_assigned_helper_sees_no_address_days_before(client, circle):
     visit = arranged(circle)
-    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now() + timedelta(days=3))
+    Visit.objects.filter(pk=visit.pk).update(
+        starts_at=timezone.now() + timedelta(days=3)
+    )
     client.force_login(circle.helper_profile.user)
     page = client.get(reverse("help:visit", args=[visit.pk])).content.decode()
     assert "9 Wharf Road" not in page and "Shown here from the day before" in page
@@ -80,10 +102,16 @@ def test_the_coordinator_offers_from_the_request_page(client, circle):
     request = ask(circle, category="Shopping")
     client.force_login(circle.coordinator)
     page = client.get(reverse("help:request", args=[request.pk])).content.decode()
-    assert "Bea Basic" in page and "below what Shopping needs" in page
-    client.post(reverse("help:offer", args=[request.pk]), {"helper": circle.basic_helper.pk})
+    assert (
+        "Bea Basic: Their vetting level" in page and "below what Shopping needs" in page
+    )
+    client.post(
+        reverse("help:offer", args=[request.pk]), {"helper": circle.basic_helper.pk}
+    )
     assert not Visit.objects.exists()
-    client.post(reverse("help:offer", args=[request.pk]), {"helper": circle.helper_profile.pk})
+    client.post(
+        reverse("help:offer", args=[request.pk]), {"helper": circle.helper_profile.pk}
+    )
     assert Visit.objects.get().helper == circle.helper_profile
 
 
@@ -97,7 +125,9 @@ def test_a_member_sees_their_request_but_not_anothers(client, circle, elsewhere)
 
 def test_helper_answers_an_offer_on_their_pages(client, circle):
     request = ask(circle)
-    visit = services.visit_offer(actor=circle.coordinator, request=request, helper=circle.helper_profile)
+    visit = services.visit_offer(
+        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    )
     client.force_login(circle.helper_profile.user)
     page = client.get(reverse("help:my_visits")).content.decode()
     assert "Offers waiting for your answer" in page and "Company" in page
@@ -105,7 +135,12 @@ def test_helper_answers_an_offer_on_their_pages(client, circle):
     local = timezone.localtime(start)
     response = client.post(
         reverse("help:visit_accept", args=[visit.pk]),
-        {"day_day": local.day, "day_month": local.month, "day_year": local.year, "start": local.strftime("%H:%M")},
+        {
+            "day_day": local.day,
+            "day_month": local.month,
+            "day_year": local.year,
+            "start": local.strftime("%H:%M"),
+        },
     )
     assert response.status_code == 302
     assert Visit.objects.get().status == "accepted"
