@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import database_label, django_setup, peak_rss_mb, target  # noqa: E402
+from common import database_label, django_setup, peak_rss_mb, target
 
 
 def build(members: int, helpers: int) -> dict:
@@ -118,14 +118,11 @@ def build(members: int, helpers: int) -> dict:
 
 
 def build_helpers(locality, people, rng) -> None:
-    """Helper profiles, through the helpers part's own bulk loader if it has one."""
-    try:
-        from kith.helpers import demo as helpers_demo
-    except ImportError:
-        return
-    loader = getattr(helpers_demo, "profiles_bulk_create", None)
-    if loader is not None:
-        loader(locality=locality, people=people, rng=rng)
+    """Helper profiles, checks, skills and times for every person with the
+    helper role, through the helpers part's own demo loader."""
+    from kith.helpers.demo import demo_load
+
+    demo_load(locality=locality, rng=rng)
 
 
 def measure(client, url: str, repeat: int) -> list[float]:

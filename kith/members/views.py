@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.core.middleware import ACTING_FOR_SESSION_KEY
+from kith.core.pagination import page_of
 from kith.members import forms, selectors, services
 from kith.members.models import (
     Consent,
@@ -595,7 +595,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         response.write("\ufeff")
         csv.writer(response).writerows(rows)
         return response
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    page = page_of(members, request.GET.get("page"))
     flagged = selectors.open_duplicate_ids(memberships=list(page.object_list))
     for membership in page.object_list:
         membership.has_open_duplicate = membership.pk in flagged  # type: ignore[attr-defined]

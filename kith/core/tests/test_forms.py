@@ -49,7 +49,8 @@ def test_checkbox_groups_render_as_checkboxes_and_radios_as_radios():
 
     class Choices(GovukForm):
         many = forms.MultipleChoiceField(
-            label="Many", choices=[("a", "A"), ("b", "B")],
+            label="Many",
+            choices=[("a", "A"), ("b", "B")],
             widget=forms.CheckboxSelectMultiple,
         )
         one = forms.ChoiceField(
