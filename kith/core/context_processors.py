@@ -24,6 +24,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
             nav.append((_("Help"), reverse("help:home")))
         if is_member:
             nav.append((_("Your membership"), reverse("members:mine")))
+            nav.append((_("Your credits"), reverse("credits:mine")))
         if is_supporter:
             nav.append((_("People you support"), reverse("members:supporting")))
         if has_role(user, Role.HELPER, locality):
@@ -32,6 +33,8 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         entries = [
             (Perm.MEMBERS_MANAGE, _("Members"), "members:list"),
             (Perm.HELPERS_MANAGE, _("Helpers"), "helpers:list"),
+            (Perm.CREDITS_MANAGE, _("Credits"), "credits:accounts"),
+            (Perm.CREDITS_GRANT, _("Grants"), "credits:grants"),
             (Perm.PEOPLE_VIEW, _("People"), "accounts:people"),
             (Perm.AUDIT_VIEW, _("Audit log"), "core:audit"),
             (Perm.PLACES_VIEW, _("Wards"), "places:wards"),

@@ -57,6 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
             is_helper="helper" in held,
             can_help=has_perm(user, Perm.HELP_MANAGE, locality),
             can_helpers=has_perm(user, Perm.HELPERS_MANAGE, locality),
+            can_credits=has_perm(user, Perm.CREDITS_MANAGE, locality),
+            can_grant=has_perm(user, Perm.CREDITS_GRANT, locality),
+            can_payroll=has_perm(user, Perm.PAYROLL_EXPORT, locality),
             is_supporter="supporter" in held,
         )
     return render(request, "core/home.html", context)

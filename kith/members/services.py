@@ -426,6 +426,9 @@ def membership_activate(
     membership.started_on = today
     membership.renews_on = renews_on
     membership.save(update_fields=["status", "started_on", "renews_on", "updated_at"])
+    from kith.credits.services import joining_credits_grant
+
+    joining_credits_grant(actor=actor, membership=membership)
     audit_record(
         actor=actor,
         action="membership_started",
