@@ -23,6 +23,7 @@ run: $(STAMP)
 # Checks run in development mode (KITH_DEBUG=1) because they need no secret;
 # pytest runs the suite in production mode (see conftest.py).
 test: $(STAMP)
+	mkdir -p var
 	KITH_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -592,8 +592,10 @@ def test_the_daily_job_is_safe_to_run_twice(joined, testford):
     assert Message.objects.filter(template="membership_renewal").count() == 1
 
 
-def test_welcoming_a_member_issues_the_plans_joining_credits_once(joined, testford):
+def test_welcoming_issues_the_joining_credits_once(joined, testford):
     from kith.credits.services import balance_minutes
 
-    services.membership_activate(actor=testford.coordinator, membership=joined, method="cash")
+    services.membership_activate(
+        actor=testford.coordinator, membership=joined, method="cash"
+    )
     assert balance_minutes(person=joined.person, locality=testford.locality) == 2 * 60

@@ -6,58 +6,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Locality',
+            name="Locality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(unique=True, verbose_name='short name')),
-                ('council_name', models.CharField(max_length=150, verbose_name='council')),
-                ('phone', models.CharField(help_text='Shown on every page.', max_length=30, verbose_name='phone number')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('address', models.TextField(blank=True, verbose_name='postal address')),
-                ('domain', models.CharField(blank=True, help_text='Host name this locality is served on, if it has its own.', max_length=255, verbose_name='web address')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(unique=True, verbose_name="short name")),
+                (
+                    "council_name",
+                    models.CharField(max_length=150, verbose_name="council"),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        help_text="Shown on every page.",
+                        max_length=30,
+                        verbose_name="phone number",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="email address"
+                    ),
+                ),
+                (
+                    "address",
+                    models.TextField(blank=True, verbose_name="postal address"),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        blank=True,
+                        help_text="Host name this locality is served on, if it has its own.",
+                        max_length=255,
+                        verbose_name="web address",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'locality',
-                'verbose_name_plural': 'localities',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('domain'), condition=models.Q(('domain', ''), _negated=True), name='locality_domain_unique')],
+                "verbose_name": "locality",
+                "verbose_name_plural": "localities",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("domain"),
+                        condition=models.Q(("domain", ""), _negated=True),
+                        name="locality_domain_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Postcode',
+            name="Postcode",
             fields=[
-                ('postcode', models.CharField(max_length=8, primary_key=True, serialize=False, verbose_name='postcode')),
-                ('latitude', models.FloatField(verbose_name='latitude')),
-                ('longitude', models.FloatField(verbose_name='longitude')),
-                ('ward_code', models.CharField(db_index=True, max_length=9, verbose_name='ward ONS code')),
+                (
+                    "postcode",
+                    models.CharField(
+                        max_length=8,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="postcode",
+                    ),
+                ),
+                ("latitude", models.FloatField(verbose_name="latitude")),
+                ("longitude", models.FloatField(verbose_name="longitude")),
+                (
+                    "ward_code",
+                    models.CharField(
+                        db_index=True, max_length=9, verbose_name="ward ONS code"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'postcode',
-                'constraints': [models.CheckConstraint(condition=models.Q(('latitude__gte', -90), ('latitude__lte', 90)), name='postcode_latitude_range'), models.CheckConstraint(condition=models.Q(('longitude__gte', -180), ('longitude__lte', 180)), name='postcode_longitude_range')],
+                "verbose_name": "postcode",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("latitude__gte", -90), ("latitude__lte", 90)
+                        ),
+                        name="postcode_latitude_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("longitude__gte", -180), ("longitude__lte", 180)
+                        ),
+                        name="postcode_longitude_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('ons_code', models.CharField(max_length=9, unique=True, verbose_name='ONS code')),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='wards', to='places.locality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "ons_code",
+                    models.CharField(
+                        max_length=9, unique=True, verbose_name="ONS code"
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="wards",
+                        to="places.locality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ward',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('locality', 'name'), name='ward_name_unique')],
+                "verbose_name": "ward",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("locality", "name"), name="ward_name_unique"
+                    )
+                ],
             },
         ),
     ]
