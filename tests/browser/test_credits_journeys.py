@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
 from kith.core.demo import demo_load
-from tests.browser.conftest import browser, check_accessibility, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +16,7 @@ def demo(transactional_db):
     demo_load()
 
 
-def _sign_in(page, email):  # noqa: F811 - the page fixture, passed in
+def _sign_in(page, email):
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
@@ -31,9 +30,9 @@ def _sign_in(page, email):  # noqa: F811 - the page fixture, passed in
 
 
 def test_a_coordinator_records_a_top_up_and_the_member_sees_it(
-    page,  # noqa: F811
+    page,
     demo,
-    check_accessibility,  # noqa: F811
+    check_accessibility,
 ):
     from kith.accounts.models import User
 
@@ -90,9 +89,9 @@ def test_a_coordinator_records_a_top_up_and_the_member_sees_it(
 
 
 def test_every_credits_page_passes_axe(
-    page,  # noqa: F811
+    page,
     demo,
-    check_accessibility,  # noqa: F811
+    check_accessibility,
 ):
     from kith.credits.models import Transfer
 
