@@ -1,0 +1,238 @@
+"""Turning the circle's database into a matching problem.
+
+The engine knows nothing of Django; this module reads open help requests and
+active helpers and writes them in the engine's terms:
+
+- a request's *skill* is its kind of help (``kind:<id>``); a helper has every
+  kind of help whose skill they listed (kinds that need no particular skill
+  are open to all), so "the skill is among the helper's skills" means "they
+  said they can do this kind of help";
+- a request's window runs from the start of its first free time to the end of
+  its last; the helper and the member settle the exact time inside the
+  member's free times when the offer is accepted;
+- a helper's free intervals are their weekly times over the next four weeks,
+  less time away; their capacity is their most visits a week less the visits
+  already booked this week;
+- priority: urgent 3, soon 2, no rush 1;
+- position: the centre of the postcode of the member's home (or the helper's),
+  from the postcode directory; people whose postcode is not in the directory
+  cannot be placed and are left out, with that reason.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kith.help.models import HelpCategory, HelpRequest, Visit
+from kith.helpers.models import HelperProfile, HelperStatus
+from kith.matching.engine import Helper, Policy, Problem, Request, Vetting
+from kith.places.models import Locality, Postcode
+
+URGENCY_PRIORITY = {"urgent": 3, "soon": 2, "routine": 1}
+HORIZON_DAYS = 28
+
+
+@dataclass
+class Built:
+    problem: Problem
+    requests: dict[str, HelpRequest] = field(default_factory=dict)
+    helpers: dict[str, HelperProfile] = field(default_factory=dict)
+    left_out: dict[str, str] = field(default_factory=dict)  # request id → why
+
+
+def _positions(postcodes: set[str]) -> dict[str, tuple[float, float]]:
+    return {
+        p.postcode: (p.latitude, p.longitude)
+        for p in Postcode.objects.filter(postcode__in=postcodes)
+    }
+
+
+def kind_key(category_id: int) -> str:
+    return f"kind:{category_id}"
+
+
+def request_for_engine(request: HelpRequest, position: tuple[float, float]) -> Request:
+    windows = list(request.windows.all())
+    return Request(
+        id=str(request.pk),
+        member=str(request.membership_id),
+        lat=position[0],
+        lon=position[1],
+        skill=kind_key(request.category_id),
+        priority=URGENCY_PRIORITY.get(request.urgency, 1),
+        earliest=min(w.starts_at for w in windows),
+        latest=max(w.ends_at for w in windows),
+        minutes=request.minutes,
+        vetting=Vetting.from_code(request.category.vetting_level),
+    )
+
+
+def _intervals(
+    profile: HelperProfile, start: date, days: int
+) -> tuple[tuple[datetime, datetime], ...]:
+    away = [(e.starts_on, e.ends_on) for e in profile.exceptions.all()]
+    by_weekday = defaultdict(list)
+    for slot in profile.availability.all():
+        by_weekday[slot.weekday].append((slot.starts_at, slot.ends_at))
+    found = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if any(first <= day <= last for first, last in away):
+            continue
+        for starts, ends in by_weekday.get(day.weekday(), []):
+            found.append(
+                (
+                    timezone.make_aware(datetime.combine(day, starts)),
+                    timezone.make_aware(datetime.combine(day, ends)),
+                )
+            )
+    return tuple(found)
+
+
+def helper_for_engine(
+    profile: HelperProfile,
+    position: tuple[float, float],
+    *,
+    today: date,
+    kinds: list[HelpCategory],
+    booked_this_week: int,
+    load: int,
+    declined: frozenset[str],
+    helped: frozenset[str],
+) -> Helper:
+    skill_ids = {s.skill_id for s in profile.skills.all()}
+    can_do = frozenset(
+        kind_key(k.pk) for k in kinds if k.skill_id is None or k.skill_id in skill_ids
+    )
+    return Helper(
+        id=str(profile.pk),
+        lat=position[0],
+        lon=position[1],
+        skills=can_do,
+        max_km=profile.travel_distance_m / 1000,
+        capacity=max(0, profile.max_visits_per_week - booked_this_week),
+        vetting=Vetting.from_code(profile.level_on(today)),
+        load=load,
+        available=_intervals(profile, today, HORIZON_DAYS),
+        declined=declined,
+        helped_members=helped,
+    )
+
+
+def open_requests(locality: Locality, only: list[int] | None = None):
+    found = (
+        HelpRequest.objects.filter(locality=locality, status=HelpRequest.Status.OPEN)
+        .select_related("membership__person", "category")
+        .prefetch_related("windows")
+        .order_by("created_at")
+    )
+    if only is not None:
+        found = found.filter(pk__in=only)
+    return found
+
+
+def active_helpers(locality: Locality):
+    return (
+        HelperProfile.objects.filter(locality=locality, status=HelperStatus.ACTIVE)
+        .select_related("user")
+        .prefetch_related("skills", "availability", "exceptions")
+    )
+
+
+def build_problem(
+    locality: Locality,
+    *,
+    request_ids: list[int] | None = None,
+    policy: Policy | None = None,
+    today: date | None = None,
+) -> Built:
+    """The matching problem for a locality's open requests (or only some)."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    requests = list(open_requests(locality, request_ids))
+    profiles = list(active_helpers(locality))
+    kinds = list(HelpCategory.objects.filter(locality=locality))
+    positions = _positions(
+        {r.membership.person.postcode for r in requests}
+        | {p.user.postcode for p in profiles}
+    )
+    built = Built(problem=Problem(requests=[], helpers=[], policy=policy or Policy()))
+    engine_requests = []
+    for request in requests:
+        position = positions.get(request.membership.person.postcode)
+        if position is None:
+            built.left_out[str(request.pk)] = (
+                "the member’s postcode is not in the postcode directory"
+            )
+            continue
+        if not request.windows.all():
+            built.left_out[str(request.pk)] = "no times given"
+            continue
+        built.requests[str(request.pk)] = request
+        engine_requests.append(request_for_engine(request, position))
+
+    week_start = today - timedelta(days=today.weekday())
+    week_start_at = timezone.make_aware(datetime.combine(week_start, time.min))
+    profile_ids = [p.pk for p in profiles]
+    counts = {
+        row["helper"]: row
+        for row in Visit.objects.filter(helper__in=profile_ids)
+        .values("helper")
+        .annotate(
+            booked=Count(
+                "pk",
+                filter=Q(
+                    status__in=[
+                        Visit.Status.OFFERED,
+                        Visit.Status.ACCEPTED,
+                        Visit.Status.CONFIRMED,
+                    ],
+                    starts_at__gte=week_start_at,
+                    starts_at__lt=week_start_at + timedelta(days=7),
+                )
+                | Q(status=Visit.Status.OFFERED, starts_at__isnull=True),
+            ),
+            load=Count(
+                "pk",
+                filter=Q(
+                    status__in=[Visit.Status.DONE, Visit.Status.SETTLED],
+                    done_at__gte=now - timedelta(days=28),
+                ),
+            ),
+        )
+    }
+    declined: dict[int, set[str]] = defaultdict(set)
+    helped: dict[int, set[str]] = defaultdict(set)
+    for helper_id, request_id, membership_id, status in Visit.objects.filter(
+        helper__in=profile_ids
+    ).values_list("helper_id", "request_id", "request__membership_id", "status"):
+        if status == Visit.Status.DECLINED:
+            declined[helper_id].add(str(request_id))
+        if status in (Visit.Status.DONE, Visit.Status.SETTLED):
+            helped[helper_id].add(str(membership_id))
+    engine_helpers = []
+    for profile in profiles:
+        position = positions.get(profile.user.postcode)
+        if position is None:
+            continue
+        row = counts.get(profile.pk, {})
+        built.helpers[str(profile.pk)] = profile
+        engine_helpers.append(
+            helper_for_engine(
+                profile,
+                position,
+                today=today,
+                kinds=kinds,
+                booked_this_week=row.get("booked", 0),
+                load=row.get("load", 0),
+                declined=frozenset(declined[profile.pk]),
+                helped=frozenset(helped[profile.pk]),
+            )
+        )
+    built.problem = Problem(
+        requests=engine_requests, helpers=engine_helpers, policy=policy or Policy()
+    )
+    return built
