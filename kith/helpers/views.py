@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_POST
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
+from kith.core.pagination import page_of
 from kith.core.services import audit_record
 from kith.helpers import forms, selectors, services
 from kith.helpers.models import (
@@ -1107,7 +1107,7 @@ def helper_list(request: HttpRequest) -> HttpResponse:
     found = selectors.helpers_search_for(
         actor=request.user, locality=locality, filters=filters
     )
-    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    page = page_of(found, request.GET.get("page"), per_page=25)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
