@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kith.accounts.models import Role, User
-from kith.accounts.permissions import Perm, has_perm, has_role, require_perm
+from kith.accounts.models import User
+from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.help.models import (
@@ -1068,7 +1068,3 @@ def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
         locality=concern.locality,
     )
     return concern
-
-
-def is_helper(user: Any, locality: Locality) -> bool:
-    return has_role(user, Role.HELPER, locality)

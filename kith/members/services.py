@@ -42,7 +42,6 @@ from kith.members.models import (
 )
 from kith.members.rules import (
     PlanFacts,
-    age_on,
     eligible_plan_ids,
     one_year_after,
     pounds,
@@ -1136,9 +1135,3 @@ def supporter_end(*, actor: User, link: SupporterLink) -> SupporterLink:
         data={"link": link.pk},
     )
     return link
-
-
-def member_age(membership: Membership) -> int | None:
-    if membership.date_of_birth is None:
-        return None
-    return age_on(membership.date_of_birth, timezone.localdate())
