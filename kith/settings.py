@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kith.credits",
     "kith.help",
     "kith.matching",
+    "kith.social",
 ]
 
 MIDDLEWARE = [

@@ -33,13 +33,18 @@ class Perm(StrEnum):
     CREDITS_GRANT = "credits_grant"  # the council's grants to concession members
     PAYROLL_EXPORT = "payroll_export"  # paid helpers' minutes for payroll
     MATCHING_PLAN = "matching_plan"  # build, review and send matching plans
+    ACTIVITIES_PROPOSE = "activities_propose"  # propose an activity to host
+    ACTIVITIES_MANAGE = "activities_manage"  # approve, cancel, sign people up
+    INTRODUCTIONS_MANAGE = "introductions_manage"  # suggest and make introductions
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.MEMBER: frozenset({Perm.OWN_RECORD}),
+    Role.MEMBER: frozenset({Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE}),
     Role.SUPPORTER: frozenset({Perm.OWN_RECORD}),
-    Role.HELPER: frozenset({Perm.OWN_RECORD}),
-    Role.ORGANISATION_EDITOR: frozenset({Perm.OWN_RECORD, Perm.DIRECTORY_EDIT}),
+    Role.HELPER: frozenset({Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE}),
+    Role.ORGANISATION_EDITOR: frozenset(
+        {Perm.OWN_RECORD, Perm.DIRECTORY_EDIT, Perm.ACTIVITIES_PROPOSE}
+    ),
     Role.COORDINATOR: frozenset(
         {
             Perm.OWN_RECORD,
@@ -57,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CREDITS_MANAGE,
             Perm.PAYROLL_EXPORT,
             Perm.MATCHING_PLAN,
+            Perm.ACTIVITIES_PROPOSE,
+            Perm.ACTIVITIES_MANAGE,
+            Perm.INTRODUCTIONS_MANAGE,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(

@@ -25,6 +25,100 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "not changed.\n\n{locality_name} — {locality_phone}"
         ),
     },
+    # --- social: introductions and activities (kith/social) ---
+    "introduction_asked": {
+        "subject": _("Would you like to meet another member?"),
+        "body": _(
+            "Dear {name},\n\nWe think you might get on with another member of "
+            "{locality_name}. {why}\n\nWould you like us to introduce you? "
+            "Sign in to say yes or no, or phone {locality_phone}. We only share "
+            "first names and contact details if you both say yes, and you can "
+            "say no without giving a reason.\n\n{locality_name}"
+        ),
+    },
+    "introduction_agreed": {
+        "subject": _("Meet {other_name}, another member"),
+        "body": _(
+            "Dear {name},\n\nYou and {other_name} both said yes to being "
+            "introduced. You can get in touch with {other_name}: {other_contact}."
+            "\n\nIf you would rather not go on, phone {locality_phone}: we will "
+            "not say why.\n\n{locality_name}"
+        ),
+    },
+    "introduction_meeting_to_arrange": {
+        "subject": _("You and {other_name} both said yes"),
+        "body": _(
+            "Dear {name},\n\nYou and {other_name} both said yes to being "
+            "introduced. A coordinator will phone you to arrange a first "
+            "meeting.\n\nQuestions? Phone {locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "introduction_meeting": {
+        "subject": _("Meeting {other_name}: {when}"),
+        "body": _(
+            "Dear {name},\n\nYour first meeting with {other_name} is on {when}, "
+            "at {place}. {helper_text}\n\nIf you cannot make it, phone "
+            "{locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "introduction_follow_up": {
+        "subject": _("Did you meet {other_name}?"),
+        "body": _(
+            "Dear {name},\n\nA few weeks ago we introduced you to {other_name}. "
+            "Did you meet, and would you meet again? Sign in to tell us, or "
+            "phone {locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "activity_approved": {
+        "subject": _("{title} is now in the calendar"),
+        "body": _(
+            "Dear {name},\n\nThank you for offering to host {title}. A "
+            "coordinator has approved it and it is now in the calendar, starting "
+            "{when}.\n\nQuestions? Phone {locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "activity_declined": {
+        "subject": _("About your activity, {title}"),
+        "body": _(
+            "Dear {name},\n\nThank you for offering to host {title}. We cannot "
+            "put it in the calendar as it is: {reason}\n\nPhone "
+            "{locality_phone} and we can talk about it.\n\n{locality_name}"
+        ),
+    },
+    "activity_booked": {
+        "subject": _("You have a place: {title}, {when}"),
+        "body": _(
+            "Dear {name},\n\nYou have a place at {title} on {when}, at {place}."
+            "\n\nIf you cannot come, or need a lift, phone {locality_phone}.\n\n"
+            "{locality_name}"
+        ),
+    },
+    "activity_waiting": {
+        "subject": _("You are on the waiting list: {title}, {when}"),
+        "body": _(
+            "Dear {name},\n\n{title} on {when}, at {place}, is full, so you are "
+            "on the waiting list. If someone drops out, the first person waiting "
+            "gets their place and we will tell you.\n\n{locality_name} — "
+            "{locality_phone}"
+        ),
+    },
+    "activity_place_offered": {
+        "subject": _("A place came free: {title}, {when}"),
+        "body": _(
+            "Dear {name},\n\nGood news: a place came free at {title} on {when}, "
+            "at {place}, and it is yours. {lift_text}\n\nIf you cannot come after "
+            "all, phone {locality_phone} so someone else can have it.\n\n"
+            "{locality_name}"
+        ),
+    },
+    "activity_cancelled": {
+        "subject": _("Cancelled: {title}"),
+        "body": _(
+            "Dear {name},\n\nWe are sorry: {title} is cancelled, including "
+            "{when}. {reason}\n\nQuestions? Phone {locality_phone}.\n\n"
+            "{locality_name}"
+        ),
+    },
     "welcome": {
         "subject": _("Welcome to {locality_name}"),
         "body": _(
