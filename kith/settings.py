@@ -7,10 +7,12 @@ Production differs from development only by the environment. The variables:
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: PostgreSQL (``postgres://...``); SQLite under ``var/`` if unset.
 - ``REDIS_URL``: cache and sessions in Redis when set.
-- ``NOTIFY_API_KEY``: send through GOV.UK Notify when set.
+- ``NOTIFY_API_KEY``: send through GOV.UK Notify when set, with
+  ``NOTIFY_TEMPLATE_IDS`` (JSON) and ``NOTIFY_CALLBACK_TOKEN`` (receipts).
 - ``KITH_VAR_DIR``: where SQLite, the outbox and other local files live.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -230,6 +232,18 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Notifications: GOV.UK Notify when NOTIFY_API_KEY is set, else var/outbox/.
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get(
+    "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
+# Kith's template names to Notify's template ids, as JSON
+# ({"welcome": "f33517ff-...", ...}); docs/notify.md lists every template.
+NOTIFY_TEMPLATE_IDS: dict[str, str] = json.loads(
+    os.environ.get("NOTIFY_TEMPLATE_IDS", "") or "{}"
+)
+# The bearer token Notify sends with delivery receipts (set in Notify's
+# callback settings); receipts are refused while it is unset.
+NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
 KITH_OUTBOX_DIR = VAR_DIR / "outbox"
 
 # Demo conveniences (showing a demo account's authenticator code) need both

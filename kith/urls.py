@@ -15,6 +15,7 @@ urlpatterns = [
     path("helpers/", include("kith.helpers.urls")),
     path("credits/", include("kith.credits.urls")),
     path("help/", include("kith.help.urls")),
+    path("notify/", include("kith.notify.urls")),
     path("social/", include("kith.social.urls")),
     path("django-admin/", admin.site.urls),
 ]

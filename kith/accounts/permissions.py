@@ -33,6 +33,8 @@ class Perm(StrEnum):
     CREDITS_GRANT = "credits_grant"  # the council's grants to concession members
     PAYROLL_EXPORT = "payroll_export"  # paid helpers' minutes for payroll
     MATCHING_PLAN = "matching_plan"  # build, review and send matching plans
+    MESSAGES_VIEW = "messages_view"  # the outbox: messages sent and their status
+    CALL_LIST = "call_list"  # the coordinators' call list and call outcomes
     ACTIVITIES_PROPOSE = "activities_propose"  # propose an activity to host
     ACTIVITIES_MANAGE = "activities_manage"  # approve, cancel, sign people up
     INTRODUCTIONS_MANAGE = "introductions_manage"  # suggest and make introductions
@@ -62,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CREDITS_MANAGE,
             Perm.PAYROLL_EXPORT,
             Perm.MATCHING_PLAN,
+            Perm.MESSAGES_VIEW,
+            Perm.CALL_LIST,
             Perm.ACTIVITIES_PROPOSE,
             Perm.ACTIVITIES_MANAGE,
             Perm.INTRODUCTIONS_MANAGE,

@@ -36,6 +36,8 @@ def layout(request: HttpRequest) -> dict[str, Any]:
             (Perm.CREDITS_MANAGE, _("Credits"), "credits:accounts"),
             (Perm.CREDITS_GRANT, _("Grants"), "credits:grants"),
             (Perm.PEOPLE_VIEW, _("People"), "accounts:people"),
+            (Perm.CALL_LIST, _("Call list"), "notify:calls"),
+            (Perm.MESSAGES_VIEW, _("Messages sent"), "notify:messages"),
             (Perm.AUDIT_VIEW, _("Audit log"), "core:audit"),
             (Perm.PLACES_VIEW, _("Wards"), "places:wards"),
             (Perm.OWN_RECORD, _("Your details"), "accounts:your_details"),

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,12 +14,23 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone call from a coordinator")
 
 
+# Which contact detail of a person each channel uses, as named in
+# ``User.bad_contact_details``.
+CONTACT_DETAIL = {
+    Channel.EMAIL: "email",
+    Channel.SMS: "mobile",
+    Channel.LETTER: "address",
+}
+
+
 class Message(models.Model):
     """One message to one person, in the outbox until it is sent.
 
     Written in the same transaction as the event that causes it; sent by a
     background task after commit. ``reference`` is sent to the provider as the
-    idempotency key, so a retried send is never delivered twice.
+    idempotency key, so a retried send is never delivered twice. ``key``, when
+    given, makes queueing idempotent too: a scheduled job that runs twice
+    queues each message once.
     """
 
     class Status(models.TextChoices):
@@ -29,6 +41,7 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.CharField(max_length=150, unique=True, null=True, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -47,19 +60,144 @@ class Message(models.Model):
     to = models.CharField(_("to"), max_length=500)
     template = models.CharField(max_length=60)
     personalisation = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     urgent = models.BooleanField(default=False)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fallbacks",
+        help_text="The message that failed for good, which this one tries again "
+        "by another channel.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["to", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="message_sent_has_time",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (
+            self.Status.SENT,
+            self.Status.DELIVERED,
+            self.Status.FAILED,
+        )
+
+
+class Call(models.Model):
+    """One person to phone, and why: a line of the coordinators' call list.
+
+    The list is built by a scheduled job (``call_list_prepare``): members who
+    prefer the phone and have a visit to confirm or a message waiting, and
+    anyone a message could not reach. ``key`` keeps it idempotent. A call stays
+    on the list, day after day, until it is done (spoken to, or a wrong
+    number).
+    """
+
+    class Reason(models.TextChoices):
+        VISIT_TO_CONFIRM = "visit_to_confirm", _("Visit to confirm")
+        MESSAGE = "message", _("Message to pass on")
+        FAILED_MESSAGE = "failed_message", _("A message did not reach them")
+
+    class Outcome(models.TextChoices):
+        SPOKE = "spoke", _("Spoke to them")
+        LEFT_MESSAGE = "left_message", _("Left a message")
+        NO_ANSWER = "no_answer", _("No answer")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    key = models.CharField(max_length=150, unique=True)
+    locality = models.ForeignKey(
+        "places.Locality", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(help_text="The day it was first listed.")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    summary = models.CharField(max_length=300)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="calls"
+    )
+    visit = models.ForeignKey(
+        "help.Visit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    done = models.BooleanField(default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    called_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day", "person__full_name", "pk"]
+        indexes = [models.Index(fields=["locality", "done", "day"])]
+
+    def __str__(self) -> str:
+        return f"Call {self.person} on {self.day}: {self.get_reason_display()}"
+
+
+class JobRun(models.Model):
+    """One run of one scheduled job for one slot (a day, or a time of day).
+
+    The (job, slot) pair is unique, so however many schedulers run, each slot
+    is enqueued once; a run that did not finish is enqueued again later.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(max_length=80)
+    slot = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-enqueued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="jobrun_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot} ({self.status})"

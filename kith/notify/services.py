@@ -1,17 +1,80 @@
-"""The outbox: queue a message in the caller's transaction, send after commit."""
+"""The outbox: queue a message in the caller's transaction, send after commit.
 
+A message goes through these states: queued → sending → sent → delivered (when
+the provider's receipt says so), or failed. Sending is at most once per
+message: a worker claims a batch (queued → sending) in one transaction, hands
+each message to the channel with its ``reference`` as the provider's
+reference, and records the answer. A worker that dies mid-batch leaves
+messages in "sending"; ``outbox_recover`` asks the channel whether each one
+arrived before it queues it again, so nothing is lost and nothing is sent
+twice. Messages to one address go out in the order they were queued.
+"""
+
+import contextlib
+import hashlib
 import json
 import logging
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kith.notify.models import Channel, Message
-from kith.notify.templates_text import TEMPLATES, render
+from kith.accounts.permissions import Perm, require_perm
+from kith.core.errors import ApplicationError
+from kith.core.services import audit_record
+from kith.notify import channels
+from kith.notify.channels import Outcome
+from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message
+from kith.notify.templates_text import TEMPLATES
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxRules:
+    """The outbox's limits, read from settings when they are needed."""
+
+    max_attempts: int
+    backoff_seconds: float
+    backoff_cap_seconds: float
+    quiet_from: int
+    quiet_until: int
+    rate_limit: int
+    rate_window_seconds: int
+    dedupe_seconds: int
+    stale_seconds: int
+    batch: int
+
+
+def rules() -> OutboxRules:
+    return OutboxRules(
+        max_attempts=getattr(settings, "KITH_NOTIFY_MAX_ATTEMPTS", 8),
+        backoff_seconds=getattr(settings, "KITH_NOTIFY_BACKOFF_SECONDS", 30),
+        backoff_cap_seconds=getattr(settings, "KITH_NOTIFY_BACKOFF_CAP_SECONDS", 3600),
+        quiet_from=getattr(settings, "KITH_NOTIFY_QUIET_FROM_HOUR", 21),
+        quiet_until=getattr(settings, "KITH_NOTIFY_QUIET_UNTIL_HOUR", 8),
+        rate_limit=getattr(settings, "KITH_NOTIFY_RATE_LIMIT", 10),
+        rate_window_seconds=getattr(settings, "KITH_NOTIFY_RATE_WINDOW_SECONDS", 3600),
+        dedupe_seconds=getattr(settings, "KITH_NOTIFY_DEDUPE_SECONDS", 600),
+        stale_seconds=getattr(settings, "KITH_NOTIFY_SENDING_STALE_SECONDS", 300),
+        batch=getattr(settings, "KITH_NOTIFY_BATCH", 100),
+    )
+
+
+# --- queueing ----------------------------------------------------------------
+
+
+def _fingerprint(channel: str, to: str, template: str, values: dict[str, Any]) -> str:
+    text = json.dumps([channel, to, template, values], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def message_queue(
@@ -23,73 +86,103 @@ def message_queue(
     recipient: Any = None,
     locality: Any = None,
     urgent: bool = False,
+    key: str | None = None,
+    replaces: Message | None = None,
 ) -> Message:
     """Write a message to the outbox and send it once the transaction commits.
+
+    With ``key``, queueing is idempotent: a second call with the same key
+    returns the first message. The same message to the same address within
+    the de-duplication window is queued once. A ``phone`` message is not sent:
+    it waits on the coordinators' call list.
 
     Raises KeyError for a template that does not exist: a programming error.
     """
     if template not in TEMPLATES:
         raise KeyError(f"No message template called {template!r}")
-    message = Message.objects.create(
-        to=to,
-        channel=Channel(channel),
-        template=template,
-        personalisation=personalisation,
-        recipient=recipient,
-        locality=locality,
-        urgent=urgent,
+    if key is not None:
+        existing = Message.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+    channel = str(Channel(channel))
+    fingerprint = _fingerprint(channel, to, template, personalisation)
+    now = timezone.now()
+    window = timedelta(seconds=rules().dedupe_seconds)
+    duplicate = (
+        Message.objects.filter(fingerprint=fingerprint, created_at__gte=now - window)
+        .exclude(status=Message.Status.FAILED)
+        .order_by("pk")
+        .first()
     )
+    if duplicate is not None:
+        return duplicate
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                key=key,
+                to=to,
+                channel=channel,
+                template=template,
+                personalisation=personalisation,
+                fingerprint=fingerprint,
+                recipient=recipient,
+                locality=locality,
+                urgent=urgent,
+                replaces=replaces,
+                created_at=now,
+                next_attempt_at=now,
+            )
+    except IntegrityError:
+        # Another process queued the same key between our look and our write.
+        if key is None:
+            raise
+        return Message.objects.get(key=key)
     if message.channel != Channel.PHONE:
-        transaction.on_commit(lambda: _enqueue_send(message.pk))
+        _send_after_commit(message.pk)
     return message
 
 
-def _enqueue_send(message_id: int) -> None:
-    from kith.notify.tasks import message_send_task
+class _Batch:
+    """Message ids queued in one transaction, sent by one task after commit."""
 
-    message_send_task.enqueue(message_id)
+    def __init__(self) -> None:
+        self.ids: list[int] = []
 
-
-def message_send(*, message_id: int) -> Message:
-    """Deliver one queued message through the configured channel, at most once."""
-    with transaction.atomic():
-        message = Message.objects.select_for_update().get(pk=message_id)
-        if message.status != Message.Status.QUEUED:
-            return message
-        message.status = Message.Status.SENDING
-        message.attempts += 1
-        message.save(update_fields=["status", "attempts"])
-    _deliver_locally(message)
-    message.status = Message.Status.SENT
-    message.sent_at = timezone.now()
-    message.provider_reference = str(message.reference)
-    message.save(update_fields=["status", "sent_at", "provider_reference"])
-    return message
+    def __call__(self) -> None:
+        size = rules().batch
+        for start in range(0, len(self.ids), size):
+            _enqueue(self.ids[start : start + size])
 
 
-def _deliver_locally(message: Message) -> None:
-    """The default channel: one file per message under var/outbox/."""
-    subject, body = render(message.template, message.personalisation)
-    outbox = settings.KITH_OUTBOX_DIR
-    outbox.mkdir(parents=True, exist_ok=True)
-    record = {
-        "reference": str(message.reference),
-        "channel": message.channel,
-        "to": message.to,
-        "template": message.template,
-        "subject": subject,
-        "body": body,
-        "created_at": message.created_at.isoformat(),
-    }
-    path = outbox / f"{message.created_at:%Y%m%dT%H%M%S}-{message.reference}.json"
-    path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
-    log.info(
-        "Message %s (%s) to %s written to %s",
-        message.pk,
-        message.template,
-        message.to,
-        path,
-    )
+def _send_after_commit(message_id: int) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue([message_id])
+        return
+    batch = getattr(connection, "_kith_outbox_batch", None)
+    # A rolled-back transaction or savepoint drops its callbacks: start again.
+    if batch is None or not any(
+        callback is batch for _sids, callback, _robust in connection.run_on_commit
+    ):
+        batch = _Batch()
+        connection._kith_outbox_batch = batch
+        transaction.on_commit(batch)
+    batch.ids.append(message_id)
+
+
+def _enqueue(message_ids: list[int], *, run_after: datetime | None = None) -> None:
+    from kith.notify.tasks import messages_send_task
+
+    task = messages_send_task
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # outbox_sweep sends it when it is due
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue(message_ids)
+    except Exception:
+        # The messages are safe in the outbox; outbox_sweep will send them.
+        log.exception("Could not enqueue sending of messages %s", message_ids)
 
 
 def channel_for_person(person: Any) -> tuple[str, str] | None:
@@ -122,6 +215,8 @@ def message_queue_for_person(
     personalisation: dict[str, Any],
     locality: Any = None,
     urgent: bool = False,
+    key: str | None = None,
+    replaces: Message | None = None,
 ) -> Message:
     """Queue a message to ``person`` by the channel that suits them.
 
@@ -143,4 +238,393 @@ def message_queue_for_person(
         recipient=person,
         locality=locality,
         urgent=urgent,
+        key=key,
+        replaces=replaces,
     )
+
+
+# --- sending -----------------------------------------------------------------
+
+
+def _in_quiet_hours(moment: datetime, r: OutboxRules) -> bool:
+    hour = timezone.localtime(moment).hour
+    if r.quiet_from > r.quiet_until:
+        return hour >= r.quiet_from or hour < r.quiet_until
+    return r.quiet_from <= hour < r.quiet_until
+
+
+def _quiet_hours_end(moment: datetime, r: OutboxRules) -> datetime:
+    local = timezone.localtime(moment)
+    end = local.replace(hour=r.quiet_until, minute=0, second=0, microsecond=0)
+    if end <= local:
+        end += timedelta(days=1)
+    return end
+
+
+def backoff(attempts: int, r: OutboxRules | None = None) -> timedelta:
+    """Exponential backoff with full jitter: a random wait up to base × 2^n."""
+    r = r or rules()
+    ceiling = min(r.backoff_cap_seconds, r.backoff_seconds * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=r.backoff_seconds / 2 + random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
+
+
+def _claim(message_ids: list[int], now: datetime) -> list[Message]:
+    """Move the due messages among ``message_ids`` from queued to sending.
+
+    A message waits when an earlier message to the same address is not yet
+    sent (order per person), when it is a text in quiet hours, or when its
+    recipient has had their share of messages this hour.
+    """
+    r = rules()
+    with transaction.atomic():
+        rows = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=message_ids, status=Message.Status.QUEUED)
+            .exclude(channel=Channel.PHONE)
+            .order_by("pk")
+        )
+        if not rows:
+            return []
+        in_batch = [m.pk for m in rows]
+        earlier = dict(
+            Message.objects.filter(
+                to__in={m.to for m in rows},
+                status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+                pk__lt=in_batch[-1],
+            )
+            .exclude(pk__in=in_batch)
+            .exclude(channel=Channel.PHONE)
+            .values("to")
+            .annotate(first=Min("pk"))
+            .values_list("to", "first")
+        )
+        recipients = {m.recipient_id for m in rows if m.recipient_id}
+        sent_lately = dict(
+            Message.objects.filter(
+                recipient_id__in=recipients,
+                sent_at__gte=now - timedelta(seconds=r.rate_window_seconds),
+            )
+            .values("recipient_id")
+            .annotate(n=Count("pk"))
+            .values_list("recipient_id", "n")
+        )
+        claimed: list[Message] = []
+        deferred: list[Message] = []
+        blocked_to: set[str] = set()
+        for message in rows:
+            first_earlier = earlier.get(message.to)
+            if message.to in blocked_to or (
+                first_earlier is not None and first_earlier < message.pk
+            ):
+                blocked_to.add(message.to)
+                continue
+            wait_until = None
+            if message.next_attempt_at > now:
+                wait_until = message.next_attempt_at
+            elif (
+                message.channel == Channel.SMS
+                and not message.urgent
+                and _in_quiet_hours(now, r)
+            ):
+                wait_until = _quiet_hours_end(now, r)
+            elif (
+                message.recipient_id
+                and not message.urgent
+                and sent_lately.get(message.recipient_id, 0) >= r.rate_limit
+            ):
+                wait_until = now + timedelta(seconds=r.rate_window_seconds / 4)
+            if wait_until is not None:
+                if message.next_attempt_at != wait_until:
+                    message.next_attempt_at = wait_until
+                    deferred.append(message)
+                blocked_to.add(message.to)
+                continue
+            if message.recipient_id:
+                sent_lately[message.recipient_id] = (
+                    sent_lately.get(message.recipient_id, 0) + 1
+                )
+            claimed.append(message)
+        if deferred:
+            Message.objects.bulk_update(deferred, ["next_attempt_at"])
+        if claimed:
+            Message.objects.filter(
+                pk__in=[m.pk for m in claimed], status=Message.Status.QUEUED
+            ).update(
+                status=Message.Status.SENDING,
+                attempts=F("attempts") + 1,
+                claimed_at=now,
+            )
+            for message in claimed:
+                message.status = Message.Status.SENDING
+                message.attempts += 1
+                message.claimed_at = now
+    return claimed
+
+
+def messages_send(*, message_ids: Iterable[int], now: datetime | None = None) -> int:
+    """Send the due messages among ``message_ids``, each at most once, then
+    the messages queued after them to the same addresses. Returns how many
+    were handed to the channel successfully."""
+    ids = sorted(set(message_ids))
+    total = 0
+    for _round in range(10):
+        if not ids:
+            break
+        now = now or timezone.now()
+        claimed = _claim(ids, now)
+        delivered_to: set[str] = set()
+        held_to: set[str] = set()
+        sent_ids: list[int] = []
+        for message in claimed:
+            if message.to in held_to:
+                # An earlier message to this address could not go: this one
+                # waits behind it, so the person receives them in order.
+                _release(message, now)
+                continue
+            outcome = channels.deliver(message)
+            if not outcome.ok:
+                held_to.add(message.to)
+            if outcome.ok and not outcome.provider_reference:
+                sent_ids.append(message.pk)
+            else:
+                _record(message, outcome, now)
+            if outcome.ok:
+                total += 1
+                delivered_to.add(message.to)
+        if sent_ids:
+            Message.objects.filter(
+                pk__in=sent_ids, status=Message.Status.SENDING
+            ).update(status=Message.Status.SENT, sent_at=timezone.now())
+        if not delivered_to:
+            break
+        # Later messages to the same people waited for these: send them now.
+        ids = list(
+            Message.objects.filter(
+                to__in=delivered_to,
+                status=Message.Status.QUEUED,
+                next_attempt_at__lte=now,
+            )
+            .exclude(channel=Channel.PHONE)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: rules().batch]
+        )
+        now = None
+    return total
+
+
+def _release(message: Message, now: datetime) -> None:
+    """Put a claimed message back, unsent and its try not counted."""
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=Message.Status.QUEUED, attempts=F("attempts") - 1, claimed_at=None
+    )
+
+
+def message_send(*, message_id: int) -> Message:
+    """Deliver one queued message through the configured channel, at most once."""
+    messages_send(message_ids=[message_id])
+    return Message.objects.get(pk=message_id)
+
+
+def _record(message: Message, outcome: Outcome, now: datetime) -> None:
+    """Store what the channel said about one message we tried to send."""
+    r = rules()
+    if outcome.ok:
+        Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            status=Message.Status.SENT,
+            sent_at=timezone.now(),
+            provider_reference=outcome.provider_reference,
+            last_error="",
+        )
+        return
+    if outcome.temporary and message.attempts < r.max_attempts:
+        retry_at = now + backoff(message.attempts, r)
+        Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            status=Message.Status.QUEUED,
+            next_attempt_at=retry_at,
+            last_error=outcome.error[:2000],
+        )
+        transaction.on_commit(lambda: _enqueue([message.pk], run_after=retry_at))
+        return
+    message_fail(
+        message=message,
+        error=outcome.error,
+        bad_detail=outcome.bad_contact_detail,
+    )
+
+
+@transaction.atomic
+def message_fail(*, message: Message, error: str, bad_detail: bool = False) -> Message:
+    """A message that cannot be delivered: mark it failed and tell the
+    coordinators (it goes on their call list). When the provider said the
+    contact detail does not work, mark it bad on the person's record and try
+    their next channel (in the end, a phone call from a coordinator)."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.status == Message.Status.FAILED:
+        return message
+    message.status = Message.Status.FAILED
+    message.failed_at = timezone.now()
+    message.last_error = error[:2000]
+    message.save(update_fields=["status", "failed_at", "last_error"])
+    person = message.recipient
+    detail = CONTACT_DETAIL.get(Channel(message.channel))
+    if bad_detail and person is not None and detail:
+        from kith.accounts.models import User
+
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if detail not in person.bad_contact_details:
+            person.bad_contact_details = [*person.bad_contact_details, detail]
+            person.save(update_fields=["bad_contact_details"])
+        values = dict(message.personalisation)
+        values.pop("name", None)
+        message_queue_for_person(
+            person=person,
+            template=message.template,
+            personalisation=values,
+            locality=message.locality,
+            urgent=message.urgent,
+            replaces=message,
+        )
+    audit_record(
+        actor=None,
+        action="message_failed",
+        target=message,
+        locality=message.locality_id,
+        data={
+            "template": message.template,
+            "channel": message.channel,
+            "error": error[:300],
+            "contact_detail_marked_bad": bool(bad_detail and detail),
+        },
+    )
+    log.warning("Message %s failed: %s", message.pk, error)
+    return message
+
+
+def outbox_recover(*, now: datetime | None = None) -> int:
+    """Messages left "sending" by a worker that died: ask the channel whether
+    each arrived; mark it sent if so, queue it again if not. Returns how many
+    were recovered."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=rules().stale_seconds)
+    count = 0
+    for message in Message.objects.filter(
+        status=Message.Status.SENDING, claimed_at__lte=stale
+    ).order_by("pk"):
+        try:
+            found = channels.find(message)
+        except channels.ChannelUnavailable as exc:
+            log.warning("Cannot check message %s yet: %s", message.pk, exc)
+            continue
+        if found is not None:
+            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+                status=Message.Status.SENT,
+                sent_at=now,
+                provider_reference=found,
+            )
+        else:
+            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+                status=Message.Status.QUEUED, next_attempt_at=now
+            )
+        count += 1
+    return count
+
+
+def outbox_sweep(*, now: datetime | None = None) -> int:
+    """The outbox's safety net, run every minute by the scheduler: recover
+    messages a dead worker left, then send every message that is due (retries
+    after their backoff, texts held over quiet hours, anything whose task was
+    lost). Returns how many were sent."""
+    now = now or timezone.now()
+    outbox_recover(now=now)
+    due = list(
+        Message.objects.filter(status=Message.Status.QUEUED, next_attempt_at__lte=now)
+        .exclude(channel=Channel.PHONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    size = rules().batch
+    sent = 0
+    for start in range(0, len(due), size):
+        sent += messages_send(message_ids=due[start : start + size], now=now)
+    return sent
+
+
+# --- receipts ----------------------------------------------------------------
+
+# Notify's callback statuses (docs.notifications.service.gov.uk, "Callbacks").
+_DELIVERED = {"delivered", "received"}
+_BAD_DETAIL = {"permanent-failure", "validation-failed"}
+_FAILED = {"temporary-failure", "technical-failure", "cancelled", "virus-scan-failed"}
+
+
+def delivery_receipt_record(*, payload: dict[str, Any]) -> Message | None:
+    """Apply one of Notify's delivery receipts. Unknown messages and statuses
+    still in progress change nothing. Raises ApplicationError for a payload
+    without an id or reference."""
+    provider_id = str(payload.get("id") or "")
+    reference = str(payload.get("reference") or "")
+    if not provider_id and not reference:
+        raise ApplicationError(_("A receipt needs an id or a reference."))
+    query = Q(provider_reference=provider_id) if provider_id else Q(pk__in=[])
+    with contextlib.suppress(ValueError):  # a reference that is not ours
+        query |= Q(reference=uuid.UUID(reference))
+    message = Message.objects.filter(query).first()
+    if message is None:
+        return None
+    status = str(payload.get("status", ""))
+    if status in _DELIVERED:
+        Message.objects.filter(pk=message.pk).exclude(
+            status=Message.Status.FAILED
+        ).update(status=Message.Status.DELIVERED, delivered_at=timezone.now())
+    elif status in _BAD_DETAIL:
+        message_fail(
+            message=message,
+            error=_("Notify: %(status)s") % {"status": status},
+            bad_detail=True,
+        )
+    elif status in _FAILED:
+        message_fail(
+            message=message, error=_("Notify: %(status)s") % {"status": status}
+        )
+    message.refresh_from_db()
+    return message
+
+
+# --- the call list -----------------------------------------------------------
+
+
+@transaction.atomic
+def call_record(*, actor: Any, call: Call, outcome: str, note: str = "") -> Call:
+    """Record how a call went. Speaking to the person (or finding the number
+    wrong) takes them off the list; a message passed on by phone counts as
+    delivered. Raises ApplicationError for an unknown outcome."""
+    require_perm(actor, Perm.CALL_LIST, call.locality)
+    if outcome not in Call.Outcome.values:
+        raise ApplicationError(_("Choose how the call went."), field="outcome")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    call.outcome = outcome
+    call.note = note.strip()[:500]
+    call.called_by = actor
+    call.called_at = timezone.now()
+    call.done = outcome in (Call.Outcome.SPOKE, Call.Outcome.WRONG_NUMBER)
+    call.full_clean()
+    call.save()
+    if (
+        outcome == Call.Outcome.SPOKE
+        and call.message_id
+        and call.reason == Call.Reason.MESSAGE
+    ):
+        Message.objects.filter(pk=call.message_id).update(
+            status=Message.Status.DELIVERED,
+            sent_at=call.called_at,
+            delivered_at=call.called_at,
+        )
+    audit_record(
+        actor=actor,
+        action="call_recorded",
+        target=call,
+        on_behalf_of=None,
+        locality=call.locality,
+        data={"outcome": outcome, "reason": call.reason},
+    )
+    return call

@@ -4,6 +4,8 @@ GOV.UK Notify holds the live copies (docs/notify.md); the local channel renders
 these so the demo shows exactly what a person would receive.
 """
 
+from string import Formatter
+
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
@@ -195,7 +197,53 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{locality_phone}.\n\n{locality_name}"
         ),
     },
+    "visit_reminder": {
+        "subject": _("Reminder: your visit is tomorrow, {when}"),
+        "body": _(
+            "Dear {name},\n\nA reminder that your visit is tomorrow: {category} "
+            "with {other_name}, {when}.\n\nIf you cannot make it, please phone "
+            "{locality_phone} as soon as you can.\n\n{locality_name}"
+        ),
+    },
+    "low_credit_balance": {
+        "subject": _("You have {balance} of credits left"),
+        "body": _(
+            "Dear {name},\n\nYou have {balance} of credits left, and you have "
+            "visits booked. To add credits, or if you are worried about paying, "
+            "phone us on {locality_phone}. Nobody goes without help because of "
+            "credits.\n\n{locality_name}"
+        ),
+    },
+    "activity_reminder": {
+        "subject": _("Reminder: {activity} on {when}"),
+        "body": _(
+            "Dear {name},\n\nA reminder that {activity} is on {when}, at "
+            "{place}.\n\nIf you cannot come, or need a lift, phone "
+            "{locality_phone}.\n\n{locality_name}"
+        ),
+    },
+    "monthly_letter": {
+        "subject": _("Your {locality_name} news for {month}"),
+        "body": _(
+            "Dear {name},\n\nHere is your news for {month}.\n\n"
+            "Your visits:\n{visits}\n\nYour credits: {balance}.\n\n"
+            "Activities this month:\n{activities}\n\n"
+            "To ask for help, book a place or change anything, phone us on "
+            "{locality_phone}.\n\n{locality_name}"
+        ),
+    },
 }
+
+
+def fields(template: str) -> list[str]:
+    """The personalisation fields ``template`` uses, in order of first use."""
+    spec = TEMPLATES[template]
+    found: list[str] = []
+    for text in (spec["subject"], spec["body"]):
+        for _literal, field, _spec, _conv in Formatter().parse(text):
+            if field and field not in found:
+                found.append(field)
+    return found
 
 
 def render(template: str, personalisation: dict[str, object]) -> tuple[str, str]:

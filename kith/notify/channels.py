@@ -1,0 +1,249 @@
+"""Where messages go: GOV.UK Notify when ``NOTIFY_API_KEY`` is set, otherwise
+one file per message under ``var/outbox/`` (the local channel).
+
+``deliver`` never raises for a provider's answer: it returns an ``Outcome``
+saying whether the message went, and if not whether trying again may help
+and whether the contact detail itself is at fault.
+"""
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from kith.notify.models import Channel, Message
+from kith.notify.templates_text import render
+
+log = logging.getLogger(__name__)
+
+NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    provider_reference: str = ""
+    error: str = ""
+    temporary: bool = False
+    bad_contact_detail: bool = False
+
+
+class ChannelUnavailable(Exception):
+    """The channel cannot answer now (a network fault, the provider down)."""
+
+
+def notify_enabled() -> bool:
+    return bool(getattr(settings, "NOTIFY_API_KEY", ""))
+
+
+def deliver(message: Message) -> Outcome:
+    """Hand ``message`` to its channel once, with its reference.
+
+    A retry first asks the provider whether the message arrived after all
+    (an earlier attempt may have timed out after Notify accepted it), so a
+    retry never delivers a message twice.
+    """
+    if notify_enabled():
+        if message.attempts > 1:
+            try:
+                found = _notify_find(message)
+            except ChannelUnavailable as exc:
+                return Outcome(ok=False, error=str(exc)[:500], temporary=True)
+            if found is not None:
+                return Outcome(ok=True, provider_reference=found)
+        return _notify_deliver(message)
+    return _local_deliver(message)
+
+
+def find(message: Message) -> str | None:
+    """Whether ``message`` already reached the channel, asked by its
+    reference: the provider's id (or the file name) if so, else None.
+    Raises ChannelUnavailable when the channel cannot say."""
+    if notify_enabled():
+        return _notify_find(message)
+    path = local_path(message)
+    return path.name if path.exists() else None
+
+
+# --- the local channel -------------------------------------------------------
+
+
+def local_path(message: Message) -> Path:
+    outbox = Path(settings.KITH_OUTBOX_DIR)
+    return outbox / f"{message.created_at:%Y%m%dT%H%M%S}-{message.reference}.json"
+
+
+def _local_deliver(message: Message) -> Outcome:
+    """One file per message, written whole or not at all: its name holds the
+    reference, so writing it again replaces it rather than adding another."""
+    subject, body = render(message.template, message.personalisation)
+    path = local_path(message)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "reference": str(message.reference),
+        "channel": message.channel,
+        "to": message.to,
+        "template": message.template,
+        "subject": subject,
+        "body": body,
+        "created_at": message.created_at.isoformat(),
+    }
+    partial = path.with_suffix(".part")
+    partial.write_text(
+        json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    os.replace(partial, path)
+    log.debug("Message %s (%s) written to %s", message.pk, message.template, path)
+    return Outcome(ok=True)
+
+
+# --- GOV.UK Notify -----------------------------------------------------------
+
+_clients: dict[tuple[str, str, float], Any] = {}
+
+
+def _client() -> Any:
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    key = (
+        settings.NOTIFY_API_KEY,
+        getattr(settings, "NOTIFY_BASE_URL", "") or NOTIFY_BASE_URL,
+        float(getattr(settings, "NOTIFY_TIMEOUT_SECONDS", 10)),
+    )
+    client = _clients.get(key)
+    if client is None:
+        client = NotificationsAPIClient(key[0], base_url=key[1], timeout=key[2])
+        _clients[key] = client
+    return client
+
+
+def template_id(template: str) -> str | None:
+    ids: dict[str, str] = getattr(settings, "NOTIFY_TEMPLATE_IDS", {}) or {}
+    return ids.get(template)
+
+
+# A UK postcode, as Notify checks the last line of a letter's address.
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
+_BAD_FIRST_CHARACTERS = set('@()=[]"\\/,<>~')
+
+
+def letter_address_problem(lines: list[str]) -> str | None:
+    """Notify's rules for a letter's address, checked before sending: 3 to 7
+    lines, the last a UK postcode, no line starting with a character Notify
+    refuses. The problem in words, or None."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if len(lines) < 3:
+        return _("The address must have at least 3 lines, including the postcode.")
+    if len(lines) > 7:
+        return _("The address must have no more than 7 lines.")
+    if not POSTCODE.match(lines[-1]):
+        return _("The last line of the address must be a real UK postcode.")
+    for line in lines:
+        if line[0] in _BAD_FIRST_CHARACTERS:
+            return _("An address line cannot start with %(char)s") % {"char": line[0]}
+    return None
+
+
+def _personalisation(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value if isinstance(value, list) else str(value)
+        for key, value in values.items()
+    }
+
+
+def _notify_deliver(message: Message) -> Outcome:
+    from notifications_python_client.errors import APIError
+
+    template = template_id(message.template)
+    if not template:
+        return Outcome(
+            ok=False,
+            error=_(
+                "No GOV.UK Notify template id for %(template)s: add it to "
+                "NOTIFY_TEMPLATE_IDS."
+            )
+            % {"template": message.template},
+        )
+    values = _personalisation(message.personalisation)
+    reference = str(message.reference)
+    client = _client()
+    try:
+        if message.channel == Channel.SMS:
+            answer = client.send_sms_notification(
+                phone_number=message.to,
+                template_id=template,
+                personalisation=values,
+                reference=reference,
+            )
+        elif message.channel == Channel.EMAIL:
+            answer = client.send_email_notification(
+                email_address=message.to,
+                template_id=template,
+                personalisation=values,
+                reference=reference,
+            )
+        elif message.channel == Channel.LETTER:
+            lines = message.to.splitlines()
+            problem = letter_address_problem(lines)
+            if problem:
+                return Outcome(ok=False, error=problem, bad_contact_detail=True)
+            address = {
+                f"address_line_{number}": line
+                for number, line in enumerate(
+                    [line for line in lines if line.strip()], start=1
+                )
+            }
+            answer = client.send_letter_notification(
+                template_id=template,
+                personalisation={**values, **address},
+                reference=reference,
+            )
+        else:
+            return Outcome(ok=False, error=f"No provider for {message.channel}")
+    except APIError as exc:
+        return _outcome_of_error(exc)
+    except Exception as exc:  # a fault in the network stack: try again later
+        log.warning("Notify request for message %s failed: %r", message.pk, exc)
+        return Outcome(ok=False, error=repr(exc)[:500], temporary=True)
+    return Outcome(ok=True, provider_reference=str(answer.get("id", reference)))
+
+
+# Error messages about the recipient, not about us: the detail does not work.
+_DETAIL_WORDS = (
+    "phone_number",
+    "phone number",
+    "email_address",
+    "email address",
+    "address_line",
+    "postcode",
+    "not a valid",
+)
+
+
+def _outcome_of_error(exc: Any) -> Outcome:
+    status = int(getattr(exc, "status_code", 503) or 503)
+    text = f"{status} {exc.message}"[:2000]
+    if status == 429 or status >= 500:
+        return Outcome(ok=False, error=text, temporary=True)
+    lowered = str(exc.message).lower()
+    bad_detail = status == 400 and any(word in lowered for word in _DETAIL_WORDS)
+    return Outcome(ok=False, error=text, bad_contact_detail=bad_detail)
+
+
+def _notify_find(message: Message) -> str | None:
+    from notifications_python_client.errors import APIError
+
+    try:
+        answer = _client().get_all_notifications(reference=str(message.reference))
+    except APIError as exc:
+        raise ChannelUnavailable(str(exc)) from exc
+    except Exception as exc:
+        raise ChannelUnavailable(repr(exc)) from exc
+    found = answer.get("notifications") or []
+    return str(found[0]["id"]) if found else None

@@ -1,0 +1,176 @@
+"""The scheduler: periodic jobs, run by the task worker.
+
+To add a job, append a ``Job`` to ``JOBS`` below: a name, the dotted path of
+a function that takes no arguments (give it keyword arguments with defaults
+for tests), and either a local time of day (``at``) or an interval
+(``every_minutes``). The function must be idempotent: running it twice, or
+again after a crash half-way, must do nothing twice and miss nothing (queue
+messages with a ``key``; record what was done in a row with a unique
+constraint). It returns a count or a short text, kept with the run.
+
+How it runs: the scheduler process (``manage.py scheduler``, started by
+``kith run``) calls ``schedule_due`` every few seconds. For each job, the
+current slot is the day of its last time of day (or the start of the current
+interval); a ``JobRun`` row unique per (job, slot) is created and the run is
+enqueued as a task, so each slot runs once however many schedulers there
+are. A daily job whose time passed while nothing was running runs as soon as
+the scheduler starts. A run that failed, or whose worker died, is enqueued
+again after ``RETRY_AFTER`` up to ``MAX_ATTEMPTS`` times.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from kith.notify.models import JobRun
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    path: str
+    at: time | None = None
+    every_minutes: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.at is None) == (self.every_minutes is None):
+            raise ValueError(f"Job {self.name}: give either at or every_minutes")
+
+    def slot(self, now: datetime) -> str:
+        """The slot that ``now`` falls in: the date of the last time ``at``
+        came round, or the local start of the current interval."""
+        local = timezone.localtime(now)
+        if self.at is not None:
+            day = local.date()
+            if local.time() < self.at:
+                day -= timedelta(days=1)
+            return day.isoformat()
+        assert self.every_minutes is not None  # noqa: S101 - checked above
+        minutes = local.hour * 60 + local.minute
+        start = minutes - minutes % self.every_minutes
+        return f"{local.date().isoformat()}T{start // 60:02d}:{start % 60:02d}"
+
+
+JOBS: list[Job] = [
+    # The outbox: retries after backoff, texts held over quiet hours,
+    # messages a dead worker left half-sent.
+    Job("outbox_sweep", "kith.notify.services.outbox_sweep", every_minutes=1),
+    Job("call_list", "kith.notify.jobs.call_list_prepare", every_minutes=15),
+    Job("visit_reminders", "kith.notify.jobs.visit_reminders_queue", at=time(10, 0)),
+    Job("low_credit", "kith.notify.jobs.low_credit_reminders_queue", at=time(9, 30)),
+    Job("monthly_letters", "kith.notify.jobs.monthly_letters_queue", at=time(9, 0)),
+    Job("job_runs_prune", "kith.notify.schedule.job_runs_prune", at=time(2, 30)),
+    # Members: lapses and renewal reminders (was manage.py memberships_daily).
+    Job("memberships_lapse", "kith.members.services.memberships_lapse", at=time(1, 0)),
+    Job(
+        "renewal_reminders",
+        "kith.members.services.renewal_reminders_queue",
+        at=time(9, 15),
+    ),
+    # Helpers: stored vetting levels, reminders of lapsing checks, DBS scans.
+    Job(
+        "vetting_levels_refresh",
+        "kith.helpers.services.vetting_levels_refresh",
+        at=time(1, 15),
+    ),
+    Job(
+        "vetting_reminders",
+        "kith.helpers.services.vetting_reminders_send",
+        at=time(9, 45),
+    ),
+    Job("dbs_scans_purge", "kith.helpers.services.dbs_scans_purge", at=time(1, 30)),
+]
+
+MAX_ATTEMPTS = 3
+RETRY_AFTER = timedelta(minutes=30)
+
+
+def jobs() -> dict[str, Job]:
+    return {job.name: job for job in JOBS}
+
+
+def schedule_due(*, now: datetime | None = None) -> list[JobRun]:
+    """Enqueue each job whose current slot has no run yet, and runs that
+    failed or were abandoned. Returns the runs enqueued."""
+    now = now or timezone.now()
+    enqueued: list[JobRun] = []
+    for job in JOBS:
+        slot = job.slot(now)
+        if JobRun.objects.filter(job=job.name, slot=slot).exists():
+            continue
+        try:
+            with transaction.atomic():
+                run = JobRun.objects.create(job=job.name, slot=slot, enqueued_at=now)
+        except IntegrityError:
+            continue  # another scheduler got there first
+        enqueued.append(run)
+    stuck = Q(status=JobRun.Status.FAILED) | Q(
+        status__in=[JobRun.Status.QUEUED, JobRun.Status.RUNNING]
+    )
+    for run in JobRun.objects.filter(
+        stuck,
+        attempts__lt=MAX_ATTEMPTS,
+        enqueued_at__lte=now - RETRY_AFTER,
+        job__in=[job.name for job in JOBS],
+    ):
+        if JobRun.objects.filter(pk=run.pk, enqueued_at=run.enqueued_at).update(
+            enqueued_at=now, status=JobRun.Status.QUEUED
+        ):
+            enqueued.append(run)
+    for run in enqueued:
+        _enqueue(run.pk)
+    return enqueued
+
+
+def _enqueue(run_id: int) -> None:
+    from kith.notify.tasks import job_run_task
+
+    transaction.on_commit(lambda: job_run_task.enqueue(run_id))
+
+
+def job_run(*, run_id: int) -> str:
+    """Run one job for its slot, unless it is done or another worker has it."""
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().get(pk=run_id)
+        if run.status == JobRun.Status.DONE:
+            return run.result
+        run.status = JobRun.Status.RUNNING
+        run.attempts += 1
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "attempts", "started_at"])
+    job = jobs().get(run.job)
+    try:
+        if job is None:
+            raise LookupError(f"No job called {run.job!r} in kith.notify.schedule")
+        result: Any = import_string(job.path)()
+    except Exception as exc:
+        log.exception("Scheduled job %s (%s) failed", run.job, run.slot)
+        JobRun.objects.filter(pk=run.pk).update(
+            status=JobRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=repr(exc)[:5000],
+        )
+        return "failed"
+    text = str(result)[:300] if result is not None else ""
+    JobRun.objects.filter(pk=run.pk).update(
+        status=JobRun.Status.DONE, finished_at=timezone.now(), result=text, error=""
+    )
+    log.info("Scheduled job %s (%s) done: %s", run.job, run.slot, text)
+    return text
+
+
+def job_runs_prune(*, keep_days: int = 14) -> int:
+    """Forget finished runs older than ``keep_days``; returns how many."""
+    cutoff = timezone.now() - timedelta(days=keep_days)
+    deleted, _ = JobRun.objects.filter(
+        status=JobRun.Status.DONE, enqueued_at__lt=cutoff
+    ).delete()
+    return deleted

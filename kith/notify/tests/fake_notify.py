@@ -1,0 +1,161 @@
+"""A local stand-in for GOV.UK Notify's REST API, for tests and benchmarks.
+
+A real HTTP server on 127.0.0.1 in a thread, speaking enough of Notify's v2
+API for ``notifications-python-client``: sending email, texts and letters,
+and looking notifications up by reference. ``mode`` says how it answers:
+
+- ``ok``: 201 with a notification id (and the notification is recorded);
+- ``down``: 503 to everything; ``rate_limited``: 429;
+- ``bad_number``: 400 with Notify's error for a phone number not in use;
+- ``slow``: records the notification, then answers after ``delay`` seconds
+  (longer than the client waits: a timeout whose request did arrive).
+
+``fail_next`` answers the next n requests with 503 whatever the mode.
+"""
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
+API_KEY = f"kith_test-{SERVICE_ID}-3d844edf-8d35-48ac-975b-e847b4f122b0"
+
+
+class FakeNotify:
+    def __init__(self) -> None:
+        self.mode = "ok"
+        self.delay = 0.0
+        self.fail_next = 0
+        self.notifications: list[dict[str, Any]] = []
+        self.requests = 0
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> "FakeNotify":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def references(self) -> list[str]:
+        with self.lock:
+            return [n["reference"] for n in self.notifications]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _answer(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped waiting
+
+            def _error(self, status: int, kind: str, message: str) -> None:
+                self._answer(
+                    status,
+                    {
+                        "status_code": status,
+                        "errors": [{"error": kind, "message": message}],
+                    },
+                )
+
+            def _refused(self) -> bool:
+                if not self.headers.get("Authorization", "").startswith("Bearer "):
+                    self._error(403, "AuthError", "Unauthorized: no token")
+                    return True
+                with fake.lock:
+                    fake.requests += 1
+                    failing = fake.fail_next > 0
+                    if failing:
+                        fake.fail_next -= 1
+                if failing or fake.mode == "down":
+                    self._error(503, "ServiceUnavailable", "Notify is down")
+                    return True
+                if fake.mode == "rate_limited":
+                    self._error(
+                        429,
+                        "RateLimitError",
+                        "Exceeded rate limit for key type LIVE of 3000 requests "
+                        "per 60 seconds",
+                    )
+                    return True
+                return False
+
+            def do_GET(self) -> None:
+                if self._refused():
+                    return
+                parts = urlsplit(self.path)
+                if parts.path != "/v2/notifications":
+                    self._error(404, "NoResultFound", "No result found")
+                    return
+                reference = parse_qs(parts.query).get("reference", [""])[0]
+                with fake.lock:
+                    found = [
+                        n for n in fake.notifications if n["reference"] == reference
+                    ]
+                self._answer(200, {"notifications": found, "links": {}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                payload = json.loads(self.rfile.read(length) or b"{}")
+                if self._refused():
+                    return
+                kind = self.path.rsplit("/", 1)[-1]
+                if kind not in ("sms", "email", "letter"):
+                    self._error(404, "NoResultFound", "No result found")
+                    return
+                if fake.mode == "bad_number" and kind == "sms":
+                    self._error(
+                        400,
+                        "ValidationError",
+                        "phone_number Not a UK mobile number",
+                    )
+                    return
+                notification = {
+                    "id": str(uuid.uuid4()),
+                    "reference": payload.get("reference"),
+                    "type": kind,
+                    "template_id": payload.get("template_id"),
+                    "to": payload.get("phone_number")
+                    or payload.get("email_address")
+                    or payload.get("personalisation", {}).get("address_line_1"),
+                    "personalisation": payload.get("personalisation", {}),
+                    "status": "created",
+                }
+                with fake.lock:
+                    fake.notifications.append(notification)
+                if fake.mode == "slow" or fake.delay:
+                    time.sleep(fake.delay)
+                self._answer(
+                    201,
+                    {
+                        "id": notification["id"],
+                        "reference": notification["reference"],
+                        "content": {"body": "", "subject": ""},
+                        "template": {"id": payload.get("template_id"), "version": 1},
+                    },
+                )
+
+        return Handler

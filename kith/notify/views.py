@@ -1,0 +1,157 @@
+"""The outbox's pages: messages sent, the call list, printable large-print
+pages, and the endpoint for GOV.UK Notify's delivery receipts."""
+
+import hmac
+import json
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from kith.core.errors import ApplicationError
+from kith.core.pagination import page_of
+from kith.notify import selectors, services
+from kith.notify.forms import CallOutcomeForm, MessageFilterForm
+from kith.notify.templates_text import render as render_message
+
+
+def _locality(request: HttpRequest) -> Any:
+    return request.locality  # type: ignore[attr-defined]
+
+
+@login_required
+def messages_sent(request: HttpRequest) -> HttpResponse:
+    form = MessageFilterForm(request.GET or None)
+    filters = {"status": "", "channel": "", "query": ""}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "status": form.cleaned_data["status"],
+            "channel": form.cleaned_data["channel"],
+            "query": form.cleaned_data["q"].strip(),
+        }
+    found = selectors.messages_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+        **filters,
+    )
+    page = page_of(found, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notify/messages.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = selectors.message_get_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+        pk=pk,
+    )
+    subject, body = render_message(message.template, message.personalisation)
+    return render(
+        request,
+        "notify/message.html",
+        {"message": message, "subject": subject, "body": body},
+    )
+
+
+@login_required
+def calls(request: HttpRequest) -> HttpResponse:
+    found = selectors.calls_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    return render(
+        request,
+        "notify/calls.html",
+        {
+            "to_do": [call for call in found if not call.done],
+            "done": [call for call in found if call.done],
+        },
+    )
+
+
+@login_required
+def call_record(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+        pk=pk,
+    )
+    form = CallOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_record(
+                actor=request.user,
+                call=call,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request,
+                _("The call to %(name)s is recorded.")
+                % {"name": call.person.full_name},
+            )
+            return redirect("notify:calls")
+    return render(request, "notify/call.html", {"call": call, "form": form})
+
+
+@login_required
+def print_member(
+    request: HttpRequest, membership_pk: int | None = None
+) -> HttpResponse:
+    sheet = selectors.member_sheet_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+        membership_pk=membership_pk,
+    )
+    return render(request, "notify/print_member.html", {"sheet": sheet})
+
+
+@login_required
+def print_helper_week(
+    request: HttpRequest, helper_pk: int | None = None
+) -> HttpResponse:
+    start = None
+    if request.GET.get("from"):
+        try:
+            start = date.fromisoformat(request.GET["from"])
+        except ValueError:
+            start = None
+    week = selectors.helper_week_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+        helper_pk=helper_pk,
+        start=start,
+    )
+    return render(request, "notify/print_week.html", {"week": week})
+
+
+@csrf_exempt
+@require_POST
+def delivery_receipt(request: HttpRequest) -> HttpResponse:
+    """GOV.UK Notify's callback: one receipt per request, authorised by the
+    bearer token set in Notify's callback settings."""
+    expected = getattr(settings, "NOTIFY_CALLBACK_TOKEN", "")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return JsonResponse({"error": "Not authorised"}, status=401)
+    try:
+        payload = json.loads(request.body)
+        if not isinstance(payload, dict):
+            raise ValueError
+        message = services.delivery_receipt_record(payload=payload)
+    except (ValueError, ApplicationError):
+        return JsonResponse({"error": "Not a delivery receipt"}, status=400)
+    return JsonResponse({"found": message is not None})
