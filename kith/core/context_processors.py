@@ -22,6 +22,8 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         is_supporter = has_role(user, Role.SUPPORTER, locality)
         if is_member or is_supporter or has_perm(user, Perm.HELP_MANAGE, locality):
             nav.append((_("Help"), reverse("help:home")))
+        if is_supporter or has_perm(user, Perm.ACTIVITIES_PROPOSE, locality):
+            nav.append((_("Activities"), reverse("social:home")))
         if is_member:
             nav.append((_("Your membership"), reverse("members:mine")))
             nav.append((_("Your credits"), reverse("credits:mine")))

@@ -192,7 +192,9 @@ class Venue(TimeStampedModel):
     seating = models.BooleanField(_("seating for everyone"), default=False)
     parking = models.BooleanField(_("parking nearby"), default=False)
     quiet = models.BooleanField(_("quiet enough to talk"), default=False)
-    bus_routes = models.CharField(_("buses that stop nearby"), max_length=120, blank=True)
+    bus_routes = models.CharField(
+        _("buses that stop nearby"), max_length=120, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -218,7 +220,7 @@ class Venue(TimeStampedModel):
     @property
     def features(self) -> list[str]:
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
             for name in self.FEATURES
             if getattr(self, name)
         ]
@@ -264,7 +266,9 @@ class Activity(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="activities")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="activities"
+    )
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -103,9 +103,10 @@ def distance_km(a: Member, b: Member) -> float:
     lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
     dlat = lat2 - lat1
     dlon = math.radians(b.longitude) - math.radians(a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        dlon / 2
-    ) ** 2
+    h = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -125,7 +126,7 @@ def pair_score(
     *,
     weights: Mapping[int, float],
     counts: Mapping[int, int] | None = None,
-    policy: Policy = Policy(),  # noqa: B008 - frozen, never changed
+    policy: Policy = Policy(),
 ) -> Suggestion | None:
     """The suggestion for ``a`` and ``b`` (smaller id first), or None when
     they may not be suggested to each other."""
@@ -176,7 +177,7 @@ def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 def suggest(
     members: Iterable[Member],
     *,
-    policy: Policy = Policy(),  # noqa: B008 - frozen, never changed
+    policy: Policy = Policy(),
     exclude: Iterable[tuple[int, int]] = (),
 ) -> list[Suggestion]:
     """Each consenting member's ``policy.per_member`` best matches (pairs in
@@ -213,9 +214,7 @@ def suggest(
     free = np.array(
         [_bits(m.free_times, _TIME_BIT) for m in taking_part], dtype=np.uint32
     )
-    needs = np.array(
-        [_bits(m.needs, _NEED_BIT) for m in taking_part], dtype=np.uint32
-    )
+    needs = np.array([_bits(m.needs, _NEED_BIT) for m in taking_part], dtype=np.uint32)
     points = _unit_vectors(lat, lon)
     # Closest a pair may be, as the cosine of the angle between them.
     min_cos = math.cos(policy.max_km / EARTH_RADIUS_KM)
@@ -260,9 +259,11 @@ def suggest(
         harder = (both_needs & (HEARING | SIGHT | MOBILITY)) != 0
         score = np.where(harder, score * policy.needs_factor, score)
         score = np.where(allowed, score, -np.inf)
-        keep = min(others.size, policy.per_member + max(
-            (excluded_per[int(ids[r])] for r in rows), default=0
-        ))
+        keep = min(
+            others.size,
+            policy.per_member
+            + max((excluded_per[int(ids[r])] for r in rows), default=0),
+        )
         if keep <= 0:
             continue
         if keep < others.size:
@@ -272,9 +273,10 @@ def suggest(
         for local, row in enumerate(rows.tolist()):
             picks = top[local]
             picks = picks[np.isfinite(score[local, picks])]
+            row_score = score[local]
             ranked = sorted(
                 picks.tolist(),
-                key=lambda p, local=local: (-score[local, p], int(ids[others[p]])),
+                key=lambda p: (-float(row_score[p]), int(ids[others[p]])),
             )
             taken = 0
             me = int(ids[row])

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
@@ -64,9 +65,7 @@ def calendar(
         .select_related("activity__venue__ward", "activity__interest")
         .annotate(
             booked=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.BOOKED)),
-            waiting=Count(
-                "sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITING)
-            ),
+            waiting=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITING)),
         )
         .order_by("starts_at", "pk")
     )
@@ -101,9 +100,7 @@ def occurrences_of(*, activity: Activity) -> QuerySet[Occurrence]:
         activity.occurrences.filter(ends_at__gte=timezone.now())
         .annotate(
             booked=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.BOOKED)),
-            waiting=Count(
-                "sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITING)
-            ),
+            waiting=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITING)),
         )
         .order_by("starts_at")
     )
@@ -115,9 +112,7 @@ def occurrence_get_for(*, actor: Any, locality: Locality, pk: int) -> Occurrence
         .select_related("activity__venue__ward", "activity__host", "activity__interest")
         .annotate(
             booked=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.BOOKED)),
-            waiting=Count(
-                "sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITING)
-            ),
+            waiting=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITING)),
         )
         .first()
     )
@@ -251,7 +246,9 @@ def introduction_get_for_coordinator(
             "first__person", "second__person", "first__ward", "second__ward", "locality"
         )
         .prefetch_related(
-            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("membership"))
+            Prefetch(
+                "follow_ups", queryset=FollowUp.objects.select_related("membership")
+            )
         )
         .first()
     )
@@ -463,15 +460,24 @@ def private_feed_items(*, feed: CalendarFeed) -> list[FeedItem]:
             starts_at__gte=since,
             starts_at__lt=until,
         )
-        .select_related("request__category", "helper__user", "request__membership__person")
+        .select_related(
+            "request__category", "helper__user", "request__membership__person"
+        )
         .order_by("starts_at")
     )
     for visit in visits:
         assert visit.starts_at is not None  # noqa: S101 - confirmed visits have a time
+        category = visit.request.category.name
         if visit.helper.user_id == person.pk:
-            title = f"{visit.request.category.name}: {words.first_name(visit.request.membership.person)}"
+            title = _("%(category)s for %(name)s") % {
+                "category": category,
+                "name": words.first_name(visit.request.membership.person),
+            }
         else:
-            title = f"{visit.request.category.name} with {visit.helper.user.display_name}"
+            title = _("%(category)s with %(name)s") % {
+                "category": category,
+                "name": visit.helper.user.display_name,
+            }
         items.append(
             FeedItem(
                 uid=f"visit-{visit.pk}",

@@ -144,11 +144,11 @@ def members_for_scoring(*, locality: Locality) -> list[scoring.Member]:
     ).values_list("membership_id", "interest_id"):
         interests.setdefault(membership_id, set()).add(interest_id)
     postcodes = {code for _pk, code, *_rest in rows if code}
-    where: dict[str, tuple[float, float]] = {}
-    for code, lat, lon in Postcode.objects.filter(postcode__in=postcodes).values_list(
-        "postcode", "latitude", "longitude"
-    ):
-        where[code] = (lat, lon)
+    where: dict[str, tuple[float | None, float | None]] = {}
+    for code, latitude, longitude in Postcode.objects.filter(
+        postcode__in=postcodes
+    ).values_list("postcode", "latitude", "longitude"):
+        where[code] = (latitude, longitude)
     members = []
     for pk, code, needs, consent, free in rows:
         lat, lon = where.get(code or "", (None, None))
@@ -200,7 +200,9 @@ def introductions_suggest(
     existing = Introduction.objects.filter(locality=locality).values_list(
         "first_id", "second_id"
     )
-    found = scoring.suggest(members, policy=policy or scoring.Policy(), exclude=existing)
+    found = scoring.suggest(
+        members, policy=policy or scoring.Policy(), exclude=existing
+    )
     names = dict(Interest.objects.filter(locality=locality).values_list("pk", "name"))
     taking_part = sum(1 for m in members if m.consents)
     made = Introduction.objects.bulk_create(
@@ -395,8 +397,7 @@ def introduction_stop(
     introduction.status = Introduction.Status.CLOSED
     introduction.closed_at = timezone.now()
     introduction.closed_reason = (
-        reason.strip()
-        or (_("A member stopped it.") if membership else _("Set aside."))
+        reason.strip() or (_("A member stopped it.") if membership else _("Set aside."))
     )[:300]
     introduction.save()
     audit_record(
@@ -794,7 +795,10 @@ def activity_approve(*, actor: User, activity: Activity) -> Activity:
         when=words.when_text(occurrence_starts(activity)[0]),
     )
     audit_record(
-        actor=actor, action="activity_approved", target=activity, locality=activity.locality
+        actor=actor,
+        action="activity_approved",
+        target=activity,
+        locality=activity.locality,
     )
     return activity
 
@@ -820,7 +824,10 @@ def activity_decline(*, actor: User, activity: Activity, reason: str) -> Activit
         reason=activity.decision_note,
     )
     audit_record(
-        actor=actor, action="activity_declined", target=activity, locality=activity.locality
+        actor=actor,
+        action="activity_declined",
+        target=activity,
+        locality=activity.locality,
     )
     return activity
 
@@ -1110,10 +1117,10 @@ def sign_up_cancel(*, actor: User, sign_up: SignUp) -> SignUp:
     )
     activity = occurrence.activity
     membership = _membership_of(sign_up.person, activity.locality)
-    allowed = (membership is not None and can_sign_up_for(
-        actor=actor, membership=membership
-    )) or actor.pk == sign_up.person_id or has_perm(
-        actor, Perm.ACTIVITIES_MANAGE, activity.locality
+    allowed = (
+        (membership is not None and can_sign_up_for(actor=actor, membership=membership))
+        or actor.pk == sign_up.person_id
+        or has_perm(actor, Perm.ACTIVITIES_MANAGE, activity.locality)
     )
     if not allowed:
         raise PermissionDenied

@@ -7,238 +7,718 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('help', '0001_initial'),
-        ('members', '0001_initial'),
-        ('places', '0001_initial'),
+        ("help", "0001_initial"),
+        ("members", "0001_initial"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=120, verbose_name='name of the activity')),
-                ('description', models.TextField(verbose_name='what happens')),
-                ('host_kind', models.CharField(choices=[('member', 'A member'), ('helper', 'A Neighbourhood Helper'), ('coordinator', 'The circle'), ('organisation', 'An organisation')], max_length=12)),
-                ('status', models.CharField(choices=[('proposed', 'Waiting for a coordinator'), ('listed', 'Listed'), ('declined', 'Not listed'), ('cancelled', 'Cancelled')], default='proposed', max_length=10)),
-                ('starts_on', models.DateField(verbose_name='first date')),
-                ('start_time', models.TimeField(verbose_name='starts at')),
-                ('minutes', models.PositiveSmallIntegerField(verbose_name='how long')),
-                ('repeat', models.CharField(choices=[('once', 'Just once'), ('weekly', 'Every week'), ('fortnightly', 'Every two weeks')], max_length=12)),
-                ('repeat_count', models.PositiveSmallIntegerField(default=1, verbose_name='how many times')),
-                ('cost', models.CharField(choices=[('free', 'Free'), ('pounds', 'Pounds'), ('credits', 'Credits')], default='free', max_length=10)),
-                ('cost_pence', models.PositiveIntegerField(default=0)),
-                ('cost_credits', models.PositiveSmallIntegerField(default=0)),
-                ('places', models.PositiveSmallIntegerField(verbose_name='places')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=300)),
-                ('submission_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interest', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.interest')),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.locality')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "title",
+                    models.CharField(
+                        max_length=120, verbose_name="name of the activity"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="what happens")),
+                (
+                    "host_kind",
+                    models.CharField(
+                        choices=[
+                            ("member", "A member"),
+                            ("helper", "A Neighbourhood Helper"),
+                            ("coordinator", "The circle"),
+                            ("organisation", "An organisation"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Waiting for a coordinator"),
+                            ("listed", "Listed"),
+                            ("declined", "Not listed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="first date")),
+                ("start_time", models.TimeField(verbose_name="starts at")),
+                ("minutes", models.PositiveSmallIntegerField(verbose_name="how long")),
+                (
+                    "repeat",
+                    models.CharField(
+                        choices=[
+                            ("once", "Just once"),
+                            ("weekly", "Every week"),
+                            ("fortnightly", "Every two weeks"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "repeat_count",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="how many times"
+                    ),
+                ),
+                (
+                    "cost",
+                    models.CharField(
+                        choices=[
+                            ("free", "Free"),
+                            ("pounds", "Pounds"),
+                            ("credits", "Credits"),
+                        ],
+                        default="free",
+                        max_length=10,
+                    ),
+                ),
+                ("cost_pence", models.PositiveIntegerField(default=0)),
+                ("cost_credits", models.PositiveSmallIntegerField(default=0)),
+                ("places", models.PositiveSmallIntegerField(verbose_name="places")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=300)),
+                (
+                    "submission_key",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "interest",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="members.interest",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activities',
-                'ordering': ['starts_on', 'start_time', 'pk'],
+                "verbose_name_plural": "activities",
+                "ordering": ["starts_on", "start_time", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.locality')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("token_digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Introduction',
+            name="Introduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('asked', 'Asked'), ('agreed', 'Agreed'), ('closed', 'Not going ahead')], default='suggested', max_length=10)),
-                ('score', models.FloatField(default=0)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('share_how', models.CharField(choices=[('contact', 'Share first names and contact details'), ('meeting', 'Arrange a first meeting')], default='contact', max_length=10)),
-                ('first_answer', models.CharField(blank=True, choices=[('', 'Not answered yet'), ('yes', 'Yes'), ('no', 'No')], default='', max_length=3)),
-                ('second_answer', models.CharField(blank=True, choices=[('', 'Not answered yet'), ('yes', 'Yes'), ('no', 'No')], default='', max_length=3)),
-                ('asked_at', models.DateTimeField(blank=True, null=True)),
-                ('agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('meeting_at', models.DateTimeField(blank=True, null=True, verbose_name='when')),
-                ('meeting_place', models.CharField(blank=True, max_length=200, verbose_name='where')),
-                ('helper_present', models.BooleanField(default=False, verbose_name='a helper will be there')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_reason', models.CharField(blank=True, max_length=300)),
-                ('follow_up_asked_at', models.DateTimeField(blank=True, null=True)),
-                ('asked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.membership')),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.locality')),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Suggested"),
+                            ("asked", "Asked"),
+                            ("agreed", "Agreed"),
+                            ("closed", "Not going ahead"),
+                        ],
+                        default="suggested",
+                        max_length=10,
+                    ),
+                ),
+                ("score", models.FloatField(default=0)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                (
+                    "share_how",
+                    models.CharField(
+                        choices=[
+                            ("contact", "Share first names and contact details"),
+                            ("meeting", "Arrange a first meeting"),
+                        ],
+                        default="contact",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "first_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not answered yet"),
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                        ],
+                        default="",
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "second_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not answered yet"),
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                        ],
+                        default="",
+                        max_length=3,
+                    ),
+                ),
+                ("asked_at", models.DateTimeField(blank=True, null=True)),
+                ("agreed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "meeting_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="when"),
+                ),
+                (
+                    "meeting_place",
+                    models.CharField(blank=True, max_length=200, verbose_name="where"),
+                ),
+                (
+                    "helper_present",
+                    models.BooleanField(
+                        default=False, verbose_name="a helper will be there"
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_reason", models.CharField(blank=True, max_length=300)),
+                ("follow_up_asked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="members.membership",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="members.membership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'pk'],
+                "ordering": ["-score", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('met', models.BooleanField(verbose_name='did they meet')),
-                ('meet_again', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('not_sure', 'Not sure')], max_length=10, verbose_name='would they meet again')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.membership')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('introduction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='social.introduction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("met", models.BooleanField(verbose_name="did they meet")),
+                (
+                    "meet_again",
+                    models.CharField(
+                        choices=[
+                            ("yes", "Yes"),
+                            ("no", "No"),
+                            ("not_sure", "Not sure"),
+                        ],
+                        max_length=10,
+                        verbose_name="would they meet again",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="members.membership",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "introduction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="social.introduction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at'],
+                "ordering": ["recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Occurrence',
+            name="Occurrence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(db_index=True)),
-                ('ends_at', models.DateTimeField()),
-                ('cancelled', models.BooleanField(default=False)),
-                ('attendance_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='social.activity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True)),
+                ("ends_at", models.DateTimeField()),
+                ("cancelled", models.BooleanField(default=False)),
+                ("attendance_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="occurrences",
+                        to="social.activity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'pk'],
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SignUp',
+            name="SignUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('booked', 'Has a place'), ('waiting', 'On the waiting list'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('waiting_since', models.DateTimeField(blank=True, null=True)),
-                ('needs_lift', models.BooleanField(default=False, verbose_name='needs a lift')),
-                ('attended', models.BooleanField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('lift_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='help.helprequest')),
-                ('occurrence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sign_ups', to='social.occurrence')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_up_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Has a place"),
+                            ("waiting", "On the waiting list"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("waiting_since", models.DateTimeField(blank=True, null=True)),
+                (
+                    "needs_lift",
+                    models.BooleanField(default=False, verbose_name="needs a lift"),
+                ),
+                ("attended", models.BooleanField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lift_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="help.helprequest",
+                    ),
+                ),
+                (
+                    "occurrence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sign_ups",
+                        to="social.occurrence",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_up_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SocialProfile',
+            name="SocialProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('free_times', models.JSONField(blank=True, default=list, verbose_name='usually free')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('membership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='social_profile', to='members.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "free_times",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="usually free"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "membership",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="social_profile",
+                        to="members.membership",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Venue',
+            name="Venue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120, verbose_name='name of the place')),
-                ('address', models.CharField(max_length=300, verbose_name='address')),
-                ('postcode', models.CharField(blank=True, max_length=8, verbose_name='postcode')),
-                ('step_free', models.BooleanField(default=False, verbose_name='step-free access')),
-                ('accessible_toilet', models.BooleanField(default=False, verbose_name='accessible toilet')),
-                ('hearing_loop', models.BooleanField(default=False, verbose_name='hearing loop')),
-                ('seating', models.BooleanField(default=False, verbose_name='seating for everyone')),
-                ('parking', models.BooleanField(default=False, verbose_name='parking nearby')),
-                ('quiet', models.BooleanField(default=False, verbose_name='quiet enough to talk')),
-                ('bus_routes', models.CharField(blank=True, max_length=120, verbose_name='buses that stop nearby')),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.locality')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='places.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "name",
+                    models.CharField(max_length=120, verbose_name="name of the place"),
+                ),
+                ("address", models.CharField(max_length=300, verbose_name="address")),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=8, verbose_name="postcode"),
+                ),
+                (
+                    "step_free",
+                    models.BooleanField(default=False, verbose_name="step-free access"),
+                ),
+                (
+                    "accessible_toilet",
+                    models.BooleanField(
+                        default=False, verbose_name="accessible toilet"
+                    ),
+                ),
+                (
+                    "hearing_loop",
+                    models.BooleanField(default=False, verbose_name="hearing loop"),
+                ),
+                (
+                    "seating",
+                    models.BooleanField(
+                        default=False, verbose_name="seating for everyone"
+                    ),
+                ),
+                (
+                    "parking",
+                    models.BooleanField(default=False, verbose_name="parking nearby"),
+                ),
+                (
+                    "quiet",
+                    models.BooleanField(
+                        default=False, verbose_name="quiet enough to talk"
+                    ),
+                ),
+                (
+                    "bus_routes",
+                    models.CharField(
+                        blank=True,
+                        max_length=120,
+                        verbose_name="buses that stop nearby",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.locality",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="places.ward",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='venue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='social.venue'),
+            model_name="activity",
+            name="venue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="activities",
+                to="social.venue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='introduction',
-            index=models.Index(fields=['locality', 'status', '-score'], name='social_intr_localit_9d54ac_idx'),
+            model_name="introduction",
+            index=models.Index(
+                fields=["locality", "status", "-score"],
+                name="social_intr_localit_9d54ac_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='introduction',
-            constraint=models.UniqueConstraint(fields=('first', 'second'), name='introduction_pair_once'),
+            model_name="introduction",
+            constraint=models.UniqueConstraint(
+                fields=("first", "second"), name="introduction_pair_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='introduction',
-            constraint=models.CheckConstraint(condition=models.Q(('first__lt', models.F('second'))), name='introduction_pair_ordered'),
+            model_name="introduction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first__lt", models.F("second"))),
+                name="introduction_pair_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='introduction',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['suggested', 'asked', 'agreed', 'closed'])), name='introduction_known_status'),
+            model_name="introduction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["suggested", "asked", "agreed", "closed"])
+                ),
+                name="introduction_known_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(fields=('introduction', 'membership'), name='follow_up_once'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                fields=("introduction", "membership"), name="follow_up_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.UniqueConstraint(fields=('activity', 'starts_at'), name='occurrence_once'),
+            model_name="occurrence",
+            constraint=models.UniqueConstraint(
+                fields=("activity", "starts_at"), name="occurrence_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='occurrence_order'),
+            model_name="occurrence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="occurrence_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='signup',
-            index=models.Index(fields=['occurrence', 'status', 'waiting_since'], name='social_sign_occurre_f591fb_idx'),
+            model_name="signup",
+            index=models.Index(
+                fields=["occurrence", "status", "waiting_since"],
+                name="social_sign_occurre_f591fb_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='signup',
-            index=models.Index(fields=['person', 'status'], name='social_sign_person__6270f3_idx'),
+            model_name="signup",
+            index=models.Index(
+                fields=["person", "status"], name="social_sign_person__6270f3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signup',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['booked', 'waiting'])), fields=('occurrence', 'person'), name='sign_up_once'),
+            model_name="signup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["booked", "waiting"])),
+                fields=("occurrence", "person"),
+                name="sign_up_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signup',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['booked', 'waiting', 'cancelled'])), name='sign_up_known_status'),
+            model_name="signup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["booked", "waiting", "cancelled"])),
+                name="sign_up_known_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='venue',
-            constraint=models.UniqueConstraint(fields=('locality', 'name'), name='venue_name_unique'),
+            model_name="venue",
+            constraint=models.UniqueConstraint(
+                fields=("locality", "name"), name="venue_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['locality', 'status'], name='social_acti_localit_0352d0_idx'),
+            model_name="activity",
+            index=models.Index(
+                fields=["locality", "status"], name="social_acti_localit_0352d0_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('places__gte', 1)), name='activity_has_places'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("places__gte", 1)), name="activity_has_places"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__gte', 15), ('minutes__lte', 720)), name='activity_length'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("minutes__gte", 15), ("minutes__lte", 720)),
+                name="activity_length",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'listed', 'declined', 'cancelled'])), name='activity_known_status'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["proposed", "listed", "declined", "cancelled"])
+                ),
+                name="activity_known_status",
+            ),
         ),
     ]

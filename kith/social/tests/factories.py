@@ -53,7 +53,9 @@ def member(
         phone=f"020 7946 {n:04d}",
         password="a-long-test-password",
     )
-    RoleAssignment.objects.get_or_create(user=person, locality=locality, role=Role.MEMBER)
+    RoleAssignment.objects.get_or_create(
+        user=person, locality=locality, role=Role.MEMBER
+    )
     plan, _created = MembershipPlan.objects.get_or_create(
         locality=locality,
         name="Full",

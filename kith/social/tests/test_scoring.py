@@ -104,7 +104,8 @@ def test_suggest_gives_each_member_their_best_few_and_skips_pairs_seen_before():
 # --- properties ---------------------------------------------------------------
 
 points = st.tuples(
-    st.floats(min_value=51.48, max_value=51.50), st.floats(min_value=-0.1, max_value=-0.08)
+    st.floats(min_value=51.48, max_value=51.50),
+    st.floats(min_value=-0.1, max_value=-0.08),
 )
 members_strategy = st.lists(
     st.builds(
@@ -163,7 +164,5 @@ def test_every_member_who_could_be_suggested_gets_a_suggestion(members):
     found = suggest(members, policy=Policy(per_member=1))
     suggested = {s.first for s in found} | {s.second for s in found}
     for a in members:
-        possible = [
-            b for b in members if pair_score(a, b, weights=weights) is not None
-        ]
+        possible = [b for b in members if pair_score(a, b, weights=weights) is not None]
         assert (a.id in suggested) == bool(possible)

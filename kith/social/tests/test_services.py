@@ -87,7 +87,10 @@ def test_double_opt_in_shares_first_names_and_contact_only_when_both_say_yes(
 
     # Pat tells a coordinator on the phone.
     introduction = services.introduction_answer(
-        actor=testford.coordinator, introduction=introduction, membership=pat, answer="yes"
+        actor=testford.coordinator,
+        introduction=introduction,
+        membership=pat,
+        answer="yes",
     )
     assert introduction.status == Introduction.Status.AGREED
     (to_joan,) = messages_to(joan.person, "introduction_agreed")
@@ -151,7 +154,11 @@ def test_asking_checks_consent_again(testford, joan, pat):
     from kith.members.services import consent_record
 
     consent_record(
-        actor=pat.person, membership=pat, kind="introductions", given=False, how="online"
+        actor=pat.person,
+        membership=pat,
+        kind="introductions",
+        given=False,
+        how="online",
     )
     with pytest.raises(ApplicationError, match="no longer"):
         services.introduction_ask(
@@ -312,9 +319,7 @@ def test_when_someone_drops_out_the_first_waiting_gets_the_place_and_is_told(
         services.sign_up_cancel(actor=joan.person, sign_up=booked)
 
 
-def test_coordinators_and_supporters_sign_members_up_but_others_may_not(
-    testford, joan
-):
+def test_coordinators_and_supporters_sign_members_up_but_others_may_not(testford, joan):
     from kith.members.models import SupporterLink
 
     occurrence = factories.activity(testford).occurrences.get()
