@@ -33,6 +33,19 @@ def acting_for_resolve(*, actor: Any, person_id: int) -> User | None:
     return None
 
 
+def person_matches(word: str, prefix: str = "") -> Q:
+    """A person whose name, preferred name, email or postcode contains
+    ``word`` (any case), or whose phone number contains its digits (four or
+    more). ``prefix`` reaches the person from another model (``"person__"``)."""
+    match = Q(**{f"{prefix}search_text__contains": word.lower()})
+    digits = "".join(ch for ch in word if ch.isdigit())
+    if len(digits) >= 4:
+        match |= Q(**{f"{prefix}mobile__contains": digits.lstrip("0")}) | Q(
+            **{f"{prefix}phone__contains": digits}
+        )
+    return match
+
+
 def _with_roles(queryset: QuerySet[User], locality: Locality) -> QuerySet[User]:
     return queryset.prefetch_related(
         Prefetch(
@@ -54,17 +67,7 @@ def people_search_for(
         people = people.filter(roles__role=role)
     words = query.split()
     for word in words:
-        digits = "".join(ch for ch in word if ch.isdigit())
-        match = (
-            Q(full_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(postcode__icontains=word)
-            | Q(address_line_1__icontains=word)
-        )
-        if len(digits) >= 4:
-            match |= Q(mobile__contains=digits.lstrip("0")) | Q(phone__contains=digits)
-        people = people.filter(match)
+        people = people.filter(person_matches(word) | Q(address_line_1__icontains=word))
     if query.replace(" ", "").isalnum() and len(query.replace(" ", "")) in range(5, 8):
         compact = query.replace(" ", "").upper()
         people = people | User.objects.filter(

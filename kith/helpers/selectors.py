@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from kith.accounts.models import RoleAssignment, User
 from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.accounts.selectors import person_matches
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.helpers.models import (
@@ -286,18 +287,7 @@ def helpers_search_for(
     today = today or _today()
     helpers = HelperProfile.objects.filter(locality=locality)
     for word in filters.query.split():
-        digits = "".join(ch for ch in word if ch.isdigit())
-        match = (
-            Q(user__full_name__icontains=word)
-            | Q(user__preferred_name__icontains=word)
-            | Q(user__email__icontains=word)
-            | Q(user__postcode__icontains=word)
-        )
-        if len(digits) >= 4:
-            match |= Q(user__mobile__contains=digits.lstrip("0")) | Q(
-                user__phone__contains=digits
-            )
-        helpers = helpers.filter(match)
+        helpers = helpers.filter(person_matches(word, "user__"))
     if filters.ward is not None:
         helpers = helpers.filter(
             user__postcode__in=Postcode.objects.filter(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.accounts.selectors import person_matches
 from kith.core.services import audit_record
 from kith.members.models import (
     Consent,
@@ -60,18 +61,7 @@ def members_list_for(
             possible_duplicates__decision=PossibleDuplicate.Decision.OPEN
         ).distinct()
     for word in query.split():
-        digits = "".join(ch for ch in word if ch.isdigit())
-        match = (
-            Q(person__full_name__icontains=word)
-            | Q(person__preferred_name__icontains=word)
-            | Q(person__email__icontains=word)
-            | Q(person__postcode__icontains=word)
-        )
-        if len(digits) >= 4:
-            match |= Q(person__mobile__contains=digits.lstrip("0")) | Q(
-                person__phone__contains=digits
-            )
-        members = members.filter(match)
+        members = members.filter(person_matches(word, "person__"))
     return members.select_related("person", "plan", "ward").order_by(
         "person__full_name", "pk"
     )
