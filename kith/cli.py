@@ -1,7 +1,8 @@
 """The `kith` command.
 
-kith run     migrate, load the demo once, start the web server and the task
-             worker, print the address and the demo logins; Ctrl-C stops both
+kith run     migrate, load the demo once, start the web server, the task
+             worker and the scheduler, print the address and the demo logins;
+             Ctrl-C stops them all
 kith reset   delete the local data and load the demo afresh
 kith manage  any Django management command (kith manage createsuperuser)
 kith match   solve a matching problem: kith match PROBLEM.json (or - for stdin)
@@ -89,6 +90,12 @@ def run(port: str) -> int:
             env=env,
             start_new_session=True,
         ),
+        # The scheduler only enqueues periodic jobs; the worker runs them.
+        subprocess.Popen(  # noqa: S603
+            [*manage, "scheduler"],
+            env=env,
+            start_new_session=True,
+        ),
     ]
     stopping = False
 
@@ -138,7 +145,9 @@ def reset() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kith", description="Run and manage Kith.")
     commands = parser.add_subparsers(dest="command", required=True)
-    run_parser = commands.add_parser("run", help="start the web server and task worker")
+    run_parser = commands.add_parser(
+        "run", help="start the web server, task worker and scheduler"
+    )
     run_parser.add_argument("--port", default=os.environ.get("KITH_PORT", "8000"))
     commands.add_parser("reset", help="delete local data and load the demo afresh")
     manage_parser = commands.add_parser(

@@ -86,7 +86,7 @@ def call_record(request: HttpRequest, pk: int) -> HttpResponse:
         locality=_locality(request),
         pk=pk,
     )
-    form = CallOutcomeForm(request.POST or None)
+    form = CallOutcomeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.call_record(
