@@ -110,6 +110,14 @@ def build(members: int, helpers: int) -> dict:
         batch_size=2000,
     )
     build_helpers(locality, helper_people, rng)
+    # Fresh tables have no planner statistics until autovacuum (PostgreSQL)
+    # or ANALYZE (SQLite) gathers them, as it would long before a live
+    # circle reached 10,000 members: without them PostgreSQL plans a search
+    # as if the tables were empty.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "locality": locality,
         "coordinator": coordinator,

@@ -15,8 +15,9 @@ urlpatterns = [
     path("helpers/", include("kith.helpers.urls")),
     path("credits/", include("kith.credits.urls")),
     path("help/", include("kith.help.urls")),
-    path("notify/", include("kith.notify.urls")),
+    path("matching/", include("kith.matching.urls")),
     path("social/", include("kith.social.urls")),
+    path("notify/", include("kith.notify.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         entries = [
             (Perm.MEMBERS_MANAGE, _("Members"), "members:list"),
             (Perm.HELPERS_MANAGE, _("Helpers"), "helpers:list"),
+            (Perm.MATCHING_PLAN, _("Matching"), "matching:plans"),
             (Perm.CREDITS_MANAGE, _("Credits"), "credits:accounts"),
             (Perm.CREDITS_GRANT, _("Grants"), "credits:grants"),
             (Perm.PEOPLE_VIEW, _("People"), "accounts:people"),

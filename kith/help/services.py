@@ -559,6 +559,10 @@ def visit_decline(*, actor: User, visit: Visit, reason: str) -> Visit:
     audit_record(
         actor=actor, action="visit_declined", target=visit, locality=request.locality
     )
+    # An offer from a matching plan is planned again, without this helper.
+    from kith.matching.services import decline_replan_queue
+
+    decline_replan_queue(visit=visit)
     return visit
 
 

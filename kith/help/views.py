@@ -264,11 +264,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_member": request.user.pk == help_request.membership.person_id,
     }
     if coordinator and help_request.status == HelpRequest.Status.OPEN:
-        helpers = selectors.suitable_helpers(actor=request.user, request=help_request)  # type: ignore[arg-type]
-        context["suitable"] = [helper for helper, reason in helpers if reason is None]
-        context["unsuitable"] = [
-            (helper, reason) for helper, reason in helpers if reason
-        ]
+        from kith.matching.selectors import shortlist_for
+
+        context["shortlist"] = shortlist_for(actor=request.user, request=help_request)  # type: ignore[arg-type]
     return render(request, "help/request.html", context)
 
 

@@ -1032,14 +1032,14 @@ def shortlist(
                 marginal_cost=cost,
                 helped_before=helped,
                 recent_visits=helper.load,
-                free=_free_parts(request, helper),
+                free=free_parts(request, helper),
             )
         )
     out.sort(key=lambda s: (s.marginal_cost, s.distance_m, s.helper.id))
     return out[: max(limit, 0)]
 
 
-def _free_parts(request: Request, helper: Helper) -> tuple[Interval, ...]:
+def free_parts(request: Request, helper: Helper) -> tuple[Interval, ...]:
     need = timedelta(minutes=request.minutes)
     parts = []
     for start, end in sorted(helper.available):
@@ -1049,31 +1049,54 @@ def _free_parts(request: Request, helper: Helper) -> tuple[Interval, ...]:
     return tuple(parts)
 
 
-def reasons_not_suitable(request: Request, helper: Helper) -> list[str]:
-    """Every rule this helper fails for this request, in plain words, in the
-    order the rules are checked; empty when the pair is allowed and the
-    helper takes visits."""
+def distance_km(request: Request, helper: Helper) -> float:
+    """The great-circle distance between a request and a helper, as the
+    rules measure it."""
+    a = _arrays([request], [helper])
+    zero = np.zeros(1, dtype=np.int64)
+    return float(_haversine_km(a, zero, zero)[0])
+
+
+def rules_failed(request: Request, helper: Helper) -> list[UnmatchedReason]:
+    """Every rule this helper fails for this request, in the order the rules
+    are checked (taking no visits last); empty when the pair is allowed and
+    the helper takes visits."""
     a = _arrays([request], [helper])
     zero = np.zeros(1, dtype=np.int64)
     out = []
     if request.skill not in helper.skills:
-        out.append(f"Does not do {_skill_words(request.skill)}.")
+        out.append(UnmatchedReason.NO_SKILL)
     if helper.vetting < request.vetting:
-        out.append(
-            f"Vetting is {helper.vetting.label}; this needs {request.vetting.label}."
-        )
-    km = float(_haversine_km(a, zero, zero)[0])
-    if not km <= helper.max_km:
-        out.append(
-            f"Lives {_km_words(km)} away; travels up to {_km_words(helper.max_km)}."
-        )
+        out.append(UnmatchedReason.VETTING)
+    if not float(_haversine_km(a, zero, zero)[0]) <= helper.max_km:
+        out.append(UnmatchedReason.DISTANCE)
     if not _window_ok(a, zero, zero)[0]:
-        out.append(
+        out.append(UnmatchedReason.WINDOW)
+    if request.id in helper.declined:
+        out.append(UnmatchedReason.DECLINED)
+    if helper.capacity <= 0:
+        out.append(UnmatchedReason.NO_CAPACITY)
+    return out
+
+
+def reasons_not_suitable(request: Request, helper: Helper) -> list[str]:
+    """Every rule this helper fails for this request, in plain words, in the
+    order the rules are checked; empty when the pair is allowed and the
+    helper takes visits."""
+    words = {
+        UnmatchedReason.NO_SKILL: lambda: f"Does not do {_skill_words(request.skill)}.",
+        UnmatchedReason.VETTING: lambda: (
+            f"Vetting is {helper.vetting.label}; this needs {request.vetting.label}."
+        ),
+        UnmatchedReason.DISTANCE: lambda: (
+            f"Lives {_km_words(distance_km(request, helper))} away; "
+            f"travels up to {_km_words(helper.max_km)}."
+        ),
+        UnmatchedReason.WINDOW: lambda: (
             f"Not free for {request.minutes} minutes from "
             f"{_interval_words(request.earliest, request.latest)}."
-        )
-    if request.id in helper.declined:
-        out.append("Declined this request.")
-    if helper.capacity <= 0:
-        out.append("Is taking no visits at present.")
-    return out
+        ),
+        UnmatchedReason.DECLINED: lambda: "Declined this request.",
+        UnmatchedReason.NO_CAPACITY: lambda: "Is taking no visits at present.",
+    }
+    return [words[rule]() for rule in rules_failed(request, helper)]

@@ -1,6 +1,6 @@
 """Help in Chromium: from asking to a settled, rated visit on the statement."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pyotp
 import pytest
@@ -86,13 +86,16 @@ def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
         HelperSkill.objects.get_or_create(
             profile=sam, skill_id=request.category.skill_id, defaults={"level": "good"}
         )
+    # ...and is free that day, so the shortlist suggests him.
+    sam.availability.all().delete()
+    sam.availability.create(weekday=day.weekday(), starts_at=time(9), ends_at=time(17))
 
     # The coordinator offers it to the demo helper.
     _sign_in(page, "coordinator@riverside.example")
     page.goto(f"/help/requests/{request.pk}/")
     check_accessibility(page)
-    page.get_by_label("Sam Okafor").check()
-    page.get_by_role("button", name="Offer").click()
+    expect(page.locator("#shortlist")).to_have_text("Offer to a helper")
+    page.get_by_role("button", name="Offer to Sam Okafor").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Offered to Sam Okafor"
     )

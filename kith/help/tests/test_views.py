@@ -103,7 +103,7 @@ def test_the_coordinator_offers_from_the_request_page(client, circle):
     client.force_login(circle.coordinator)
     page = client.get(reverse("help:request", args=[request.pk])).content.decode()
     assert (
-        "Bea Basic: Their vetting level" in page and "below what Shopping needs" in page
+        "<strong>Bea Basic</strong>: Vetting is basic; this needs enhanced with" in page
     )
     client.post(
         reverse("help:offer", args=[request.pk]), {"helper": circle.basic_helper.pk}

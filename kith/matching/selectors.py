@@ -1,0 +1,240 @@
+"""Reads for matching: one request's shortlist, and the recorded plans.
+
+Coordinators only. The shortlist and the plans use the same engine and the
+same rules (engine.py), so what a coordinator sees for one request is what a
+plan for all of them would weigh.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kith.accounts.models import User
+from kith.accounts.permissions import Perm, require_perm
+from kith.help.models import HelpRequest
+from kith.helpers.models import HelperProfile
+from kith.matching import engine
+from kith.matching.build import build_problem
+from kith.matching.models import MatchingPlan, PlanItem
+from kith.places.models import Locality
+
+#: Rules a coordinator may overrule on the phone (the helper says they can go
+#: further, or come at another time); the others the help part enforces.
+SOFT_RULES = frozenset(
+    {
+        engine.UnmatchedReason.DISTANCE,
+        engine.UnmatchedReason.WINDOW,
+        engine.UnmatchedReason.NO_CAPACITY,
+    }
+)
+SHORTLIST_LENGTH = 10
+OTHERS_SHOWN = 30
+
+
+def km_words(metres: float) -> str:
+    km = f"{metres / 1000:.1f}".removesuffix(".0")
+    return _("%(km)s km") % {"km": km}
+
+
+def _when_words(start: datetime, end: datetime) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    first = f"{start:%a} {start.day} {start:%b}, {start:%H:%M}"
+    if start.date() == end.date():
+        return _("%(start)s to %(end)s") % {"start": first, "end": f"{end:%H:%M}"}
+    last = f"{end:%a} {end.day} {end:%b}, {end:%H:%M}"
+    return _("%(start)s to %(end)s") % {"start": first, "end": last}
+
+
+def suggestion_reasons(
+    suggestion: engine.Suggestion, *, member_name: str, limit_free: int = 3
+) -> list[str]:
+    """Why a helper suits a request, in words a coordinator can read out."""
+    out = [_("%(distance)s away.") % {"distance": km_words(suggestion.distance_m)}]
+    if suggestion.helped_before:
+        out.append(_("Has helped %(name)s before.") % {"name": member_name})
+    visits = suggestion.recent_visits
+    out.append(
+        ngettext(
+            "%(count)d visit in the last 28 days.",
+            "%(count)d visits in the last 28 days.",
+            visits,
+        )
+        % {"count": visits}
+        if visits
+        else _("No visits in the last 28 days.")
+    )
+    for start, end in suggestion.free[:limit_free]:
+        out.append(_("Free %(when)s.") % {"when": _when_words(start, end)})
+    if len(suggestion.free) > limit_free:
+        more = len(suggestion.free) - limit_free
+        out.append(
+            ngettext(
+                "Free at %(count)d other time too.",
+                "Free at %(count)d other times too.",
+                more,
+            )
+            % {"count": more}
+        )
+    return out
+
+
+def rule_words(
+    rule: engine.UnmatchedReason,
+    request: engine.Request,
+    helper: engine.Helper,
+    *,
+    kind_name: str,
+) -> str:
+    """Why a helper does not suit a request, one rule, in plain words."""
+    if rule is engine.UnmatchedReason.NO_SKILL:
+        return _("Has not said they can do %(kind)s.") % {"kind": kind_name.lower()}
+    if rule is engine.UnmatchedReason.VETTING:
+        return _("Vetting is %(has)s; this needs %(needs)s.") % {
+            "has": helper.vetting.label,
+            "needs": request.vetting.label,
+        }
+    if rule is engine.UnmatchedReason.DISTANCE:
+        return _("Lives %(distance)s away; travels up to %(limit)s.") % {
+            "distance": km_words(engine.distance_km(request, helper) * 1000),
+            "limit": km_words(helper.max_km * 1000),
+        }
+    if rule is engine.UnmatchedReason.WINDOW:
+        return _("Not free for %(minutes)d minutes between %(when)s.") % {
+            "minutes": request.minutes,
+            "when": _when_words(request.earliest, request.latest),
+        }
+    if rule is engine.UnmatchedReason.DECLINED:
+        return _("Said no to this request.")
+    return _("Has no room for more visits this week, or is paused.")
+
+
+@dataclass
+class ShortlistEntry:
+    helper: HelperProfile
+    distance_m: int
+    reasons: list[str]
+
+
+@dataclass
+class OtherHelper:
+    helper: HelperProfile
+    distance_m: int
+    reasons: list[str]
+    #: Only soft rules fail: a coordinator may still offer it.
+    can_offer: bool
+
+
+@dataclass
+class Shortlist:
+    request: HelpRequest
+    suggestions: list[ShortlistEntry] = field(default_factory=list)
+    more_suitable: int = 0
+    others: list[OtherHelper] = field(default_factory=list)
+    more_others: int = 0
+    #: Why the request cannot be weighed at all (no postcode position...).
+    cannot_place: str = ""
+
+
+def shortlist_for(
+    *, actor: User, request: HelpRequest, limit: int = SHORTLIST_LENGTH
+) -> Shortlist:
+    """The best helpers for one open request, ranked as a plan would weigh
+    them, each with reasons; then the nearest others with why they do not
+    suit (those failing only distance, time or room may still be offered).
+    Coordinators only; raises PermissionDenied."""
+    require_perm(actor, Perm.HELP_MANAGE, request.locality)
+    out = Shortlist(request=request)
+    if request.status != HelpRequest.Status.OPEN:
+        return out
+    built = build_problem(request.locality, request_ids=[request.pk])
+    key = str(request.pk)
+    if key in built.left_out:
+        out.cannot_place = built.left_out[key]
+        return out
+    engine_request = built.problem.requests[0]
+    helpers = list(built.problem.helpers)
+    member_name = request.membership.person.display_name
+    ranked = engine.shortlist(
+        engine_request, helpers, built.problem.policy, limit=len(helpers)
+    )
+    for suggestion in ranked[:limit]:
+        out.suggestions.append(
+            ShortlistEntry(
+                helper=built.helpers[suggestion.helper.id],
+                distance_m=suggestion.distance_m,
+                reasons=suggestion_reasons(suggestion, member_name=member_name),
+            )
+        )
+    out.more_suitable = max(0, len(ranked) - limit)
+    suitable = {s.helper.id for s in ranked}
+    others = sorted(
+        (
+            (engine.distance_km(engine_request, h), h)
+            for h in helpers
+            if h.id not in suitable
+        ),
+        key=lambda pair: (pair[0], pair[1].id),
+    )
+    kind_name = request.category.name
+    for km, helper in others[:OTHERS_SHOWN]:
+        rules = engine.rules_failed(engine_request, helper)
+        out.others.append(
+            OtherHelper(
+                helper=built.helpers[helper.id],
+                distance_m=round(km * 1000),
+                reasons=[
+                    rule_words(rule, engine_request, helper, kind_name=kind_name)
+                    for rule in rules
+                ],
+                can_offer=all(rule in SOFT_RULES for rule in rules),
+            )
+        )
+    out.more_others = max(0, len(others) - OTHERS_SHOWN)
+    return out
+
+
+def plans_for(*, actor: User, locality: Locality) -> QuerySet[MatchingPlan]:
+    """The locality's plans, newest first, with how many requests each
+    proposed a helper for and how many offers went out."""
+    require_perm(actor, Perm.MATCHING_PLAN, locality)
+    return (
+        MatchingPlan.objects.filter(locality=locality)
+        .select_related("created_by", "sent_by")
+        .annotate(
+            item_count=Count("items"),
+            matched_count=Count("items", filter=~Q(items__outcome="unmatched")),
+            sent_count=Count("items", filter=Q(items__outcome="sent")),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def plan_get_for(*, actor: User, locality: Locality, pk: int) -> MatchingPlan:
+    """One plan with every item and what the page shows of it. Raises Http404
+    or PermissionDenied."""
+    require_perm(actor, Perm.MATCHING_PLAN, locality)
+    plan = (
+        MatchingPlan.objects.filter(pk=pk, locality=locality)
+        .select_related("created_by", "sent_by", "closed_by", "replans__helper__user")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=PlanItem.objects.select_related(
+                    "request__membership__person",
+                    "request__membership__ward",
+                    "request__category",
+                    "helper__user",
+                    "visit",
+                ).order_by("id"),
+            )
+        )
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
