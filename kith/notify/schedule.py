@@ -87,6 +87,8 @@ JOBS: list[Job] = [
         at=time(9, 45),
     ),
     Job("dbs_scans_purge", "kith.helpers.services.dbs_scans_purge", at=time(1, 30)),
+    # Matching: a plan of every open request, ready for the morning's review.
+    Job("matching_nightly", "kith.matching.services.plans_nightly_job", at=time(6, 0)),
 ]
 
 MAX_ATTEMPTS = 3
