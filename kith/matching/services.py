@@ -386,3 +386,9 @@ def plans_nightly(*, today: date | None = None) -> list[MatchingPlan]:
             continue  # built already tonight, or a coordinator's is building
         built.append(plan_build(plan_id=plan.pk))
     return built
+
+
+def plans_nightly_job() -> str:
+    """The scheduler's nightly job (kith/notify/schedule.py)."""
+    built = plans_nightly()
+    return f"{len(built)} plan(s) built"

@@ -13,8 +13,3 @@ def plan_build_task(plan_id: int) -> None:
 @task()
 def replan_after_decline_task(visit_id: int) -> None:
     services.plan_after_decline(visit_id=visit_id)
-
-
-@task()
-def plans_nightly_task() -> None:
-    services.plans_nightly()

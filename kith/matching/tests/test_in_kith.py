@@ -6,6 +6,7 @@ from datetime import time, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from kith.core.errors import ApplicationError
 from kith.core.models import AuditEvent
@@ -319,6 +320,14 @@ def test_the_nightly_plan_is_built_once_a_night(town):
 
 def test_the_nightly_plan_skips_localities_with_nothing_open(town):
     assert services.plans_nightly() == []
+
+
+def test_the_nightly_plan_is_a_scheduled_job(town):
+    from kith.notify.schedule import jobs
+
+    ask(town)
+    job = jobs()["matching_nightly"]
+    assert import_string(job.path)() == "1 plan(s) built"
 
 
 def test_putting_a_plan_aside_sends_nothing(town):
