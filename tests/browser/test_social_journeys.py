@@ -1,0 +1,200 @@
+"""Activities and introductions in Chromium: signing up for a coffee
+morning, hosting an activity a coordinator approves, and two members
+introduced who both say yes. axe-core checks each page."""
+
+import pyotp
+import pytest
+from django.db.models import Q
+from playwright.sync_api import expect
+
+from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
+from kith.core.demo import demo_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    demo_load()
+
+
+_LAST_CODE: dict[str, str] = {}
+
+
+def _fresh_code(email):
+    """A code from the demo authenticator that has not been used yet: each
+    code works once, so a second sign-in in the same 30 seconds waits."""
+    import time
+
+    totp = pyotp.TOTP(demo_authenticator_secret(email))
+    while totp.now() == _LAST_CODE.get(email):
+        time.sleep(1)
+    _LAST_CODE[email] = totp.now()
+    return _LAST_CODE[email]
+
+
+def _sign_in(page, email):
+    page.context.clear_cookies()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if "authenticator" in page.url:
+        page.get_by_label("Code from your authenticator app").fill(_fresh_code(email))
+        page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+
+def test_a_member_signs_up_for_a_coffee_morning_with_a_lift(
+    page, demo, check_accessibility
+):
+    from kith.social.models import SignUp
+
+    _sign_in(page, "member@riverside.example")
+    page.get_by_role("link", name="Activities").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Activities and introductions"
+    )
+    check_accessibility(page)
+    page.get_by_role("link", name="See what’s on").click()
+    check_accessibility(page)
+    # Filter, without JavaScript's help: the form works as a plain GET.
+    page.get_by_label("Hearing loop").check()
+    page.get_by_role("button", name="Show activities").click()
+    expect(page.locator("#weeks")).to_contain_text("Coffee morning")
+    expect(page.locator("#weeks")).not_to_contain_text("Walk round the park")
+    page.get_by_role("link", name="Coffee morning").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coffee morning")
+    expect(page.locator("main")).to_contain_text("Hearing loop")
+    check_accessibility(page)
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("I need a lift there and back").check()
+    check_accessibility(page)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("You have a place")
+    expect(page.locator("main")).to_contain_text("We have asked for a lift")
+    check_accessibility(page)
+    made = SignUp.objects.get(person__email="member@riverside.example")
+    assert made.status == "booked" and made.lift_request is not None
+
+    # Signing up again changes nothing and says why.
+    page.goto(f"/social/dates/{made.occurrence_id}/sign-up/")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "already has a place. Nothing has changed."
+    )
+    check_accessibility(page)
+    assert SignUp.objects.filter(person__email="member@riverside.example").count() == 1
+
+
+def test_a_member_hosts_an_activity_that_a_coordinator_approves(
+    page, demo, check_accessibility
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kith.social.models import Activity
+
+    day = timezone.localdate() + timedelta(days=4)
+    _sign_in(page, "member@riverside.example")
+    page.goto("/social/")
+    page.get_by_role("link", name="Host an activity").click()
+    page.get_by_label("What is the activity called?").fill("Scrabble club")
+    page.get_by_label("What happens?").fill("Friendly games of Scrabble, all levels.")
+    check_accessibility(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Day", exact=True).fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("Starts at").select_option("14:00")
+    page.get_by_label("2 hours").check()
+    page.get_by_label("Every week").check()
+    page.get_by_label("If it repeats: how many times?").fill("6")
+    check_accessibility(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Riverside Library, 40 High Street").check()
+    check_accessibility(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("How many people can come?").fill("8")
+    page.get_by_label("Free").check()
+    check_accessibility(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before you send")
+    check_accessibility(page)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("sent for approval")
+    check_accessibility(page)
+    activity = Activity.objects.get(title="Scrabble club")
+    assert activity.status == "proposed" and activity.host_kind == "member"
+
+    _sign_in(page, "coordinator@riverside.example")
+    page.goto("/social/activities/to-approve/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Approve Scrabble club").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Scrabble club is approved"
+    )
+    check_accessibility(page)
+    activity.refresh_from_db()
+    assert activity.status == "listed" and activity.occurrences.count() == 6
+    page.goto("/social/activities/")
+    expect(page.locator("#weeks")).to_contain_text("Scrabble club")
+
+
+def test_two_members_are_introduced_and_both_say_yes(page, demo, check_accessibility):
+    from kith.social.models import Introduction
+
+    joan = Q(first__person__email="member@riverside.example") | Q(
+        second__person__email="member@riverside.example"
+    )
+    introduction = (
+        Introduction.objects.filter(joan, status="suggested")
+        .select_related("first__person", "second__person")
+        .order_by("-score")
+        .first()
+    )
+    other = (
+        introduction.second
+        if introduction.first.person.email == "member@riverside.example"
+        else introduction.first
+    )
+
+    _sign_in(page, "coordinator@riverside.example")
+    page.goto("/social/introductions/")
+    check_accessibility(page)
+    page.goto(f"/social/introductions/{introduction.pk}/")
+    expect(page.locator("main")).to_contain_text("Why they might get on")
+    check_accessibility(page)
+    page.get_by_label("Share first names and contact details").check()
+    page.get_by_role("button", name="Ask them both").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Asked.")
+    check_accessibility(page)
+
+    _sign_in(page, "member@riverside.example")
+    page.goto("/social/")
+    page.get_by_role("link", name="We think you might get on").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Would you like to meet another member?"
+    )
+    expect(page.locator("main")).not_to_contain_text(other.person.full_name)
+    check_accessibility(page)
+    page.get_by_label("Yes, introduce us").check()
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.locator("main")).to_contain_text("We are waiting to hear")
+    check_accessibility(page)
+
+    # The other member says yes on the phone.
+    _sign_in(page, "coordinator@riverside.example")
+    page.goto(f"/social/introductions/{introduction.pk}/")
+    page.get_by_role("button", name=f"{other.person.display_name} said yes").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Yes")
+    check_accessibility(page)
+
+    _sign_in(page, "member@riverside.example")
+    page.goto(f"/social/introductions/yours/{introduction.pk}/")
+    first_name = other.person.preferred_name or other.person.full_name.split()[0]
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Meet {first_name}")
+    check_accessibility(page)
+    introduction.refresh_from_db()
+    assert introduction.status == "agreed"
