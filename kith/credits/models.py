@@ -160,6 +160,7 @@ class TransferKind(models.TextChoices):
     JOINING = "joining", _("Credits included with membership")
     VISIT = "visit", _("Visit")
     GIFT = "gift", _("Gift of credits")
+    LEAVING = "leaving", _("Credits of a member who left")
     REVERSAL = "reversal", _("Correction")
     ADJUSTMENT = "adjustment", _("Adjustment")
 

@@ -877,6 +877,53 @@ def gift_give(
     )
 
 
+def leaving_credits_move(*, actor: User, membership: Any) -> Transfer | None:
+    """Move a leaving member's remaining credits as they chose: refunded
+    (back to the outside world: the coordinator pays the money), given to the
+    circle's pot, or given to another member. Called by the members part as
+    the member leaves, in its transaction; once per membership (the key).
+    None when there is nothing to move."""
+    from kith.members.models import Membership
+
+    locality = membership.locality
+    account = (
+        Account.objects.select_for_update()
+        .filter(
+            locality=locality, kind=AccountKind.MEMBER, person_id=membership.person_id
+        )
+        .first()
+    )
+    if account is None or account.balance_minutes <= 0:
+        return None
+    minutes = account.balance_minutes
+    choice = membership.leaving_credits
+    if choice == Membership.LeavingCredits.REFUND:
+        target: Owner = (AccountKind.OUTSIDE, None)
+    elif choice == Membership.LeavingCredits.CIRCLE:
+        target = (AccountKind.POT, None)
+    elif choice == Membership.LeavingCredits.MEMBER and membership.leaving_credits_to:
+        target = (AccountKind.MEMBER, membership.leaving_credits_to.person_id)
+    else:
+        raise ApplicationError(
+            _("Choose what should happen to their remaining credits."),
+            field="credits_choice",
+        )
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=f"leaving:{membership.pk}",
+        kind=TransferKind.LEAVING,
+        legs=[
+            ((AccountKind.MEMBER, membership.person_id), -minutes),
+            (target, minutes),
+        ],
+        description="",
+        reference_type="members.membership",
+        reference_id=str(membership.pk),
+        on_behalf_of=membership.person if actor.pk != membership.person_id else None,
+    )
+
+
 def transfer_reverse(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
     """Put a mistake right: a new transfer with every entry of ``transfer``
     the other way round. At most one per transfer (a second attempt with the

@@ -143,6 +143,20 @@ def what_happened(facts: LineFacts) -> str:
         if facts.other_name:
             return _("credits given to %(name)s") % {"name": facts.other_name}
         return _("credits given")
+    if kind == TransferKind.LEAVING:
+        if facts.incoming:
+            if facts.other_name:
+                return _("credits left to you by %(name)s") % {"name": facts.other_name}
+            return _("credits of a member who left")
+        if facts.other_kind == "pot":
+            return _("credits given to the circle’s pot on leaving")
+        if facts.other_kind == "outside":
+            return _("credits refunded on leaving")
+        if facts.other_name:
+            return _("credits given to %(name)s on leaving") % {
+                "name": facts.other_name
+            }
+        return _("credits moved on leaving")
     if kind == TransferKind.REVERSAL:
         if facts.reversal_of is not None:
             text = _("correction to %(day)s (%(what)s)") % {

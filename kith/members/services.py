@@ -608,6 +608,10 @@ def membership_leave(
     )
     membership.leaving_reason = reason.strip()
     membership.save()
+    # Their remaining credits go where they chose, in this transaction.
+    from kith.credits.services import leaving_credits_move
+
+    leaving_credits_move(actor=actor, membership=membership)
     SupporterLink.objects.filter(
         membership=membership,
         status__in=[SupporterLink.Status.ACTIVE, SupporterLink.Status.INVITED],

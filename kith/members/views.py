@@ -714,8 +714,19 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": membership.person.full_name},
             )
             return redirect("members:member", pk=pk)
+    from kith.credits.services import balance_minutes, credit_settings_for
+    from kith.credits.words import credits_text
+
+    left = balance_minutes(person=membership.person, locality=membership.locality)
+    per_credit = credit_settings_for(membership.locality).minutes_per_credit
     return render(
-        request, "members/member_leave.html", {"form": form, "membership": membership}
+        request,
+        "members/member_leave.html",
+        {
+            "form": form,
+            "membership": membership,
+            "credits_left": credits_text(left, per_credit) if left > 0 else "",
+        },
     )
 
 

@@ -868,3 +868,67 @@ def test_a_first_settlement_makes_the_helpers_account(testford, joan, sam):
     assert not Account.objects.filter(kind="helper").exists()
     settle(testford, joan.person, sam, 60)
     assert Account.objects.get(kind="helper", person=sam).balance_minutes == 60
+
+
+# --- leaving ---------------------------------------------------------------------
+
+
+def leave(testford, membership, choice, to=None):
+    from kith.members.services import membership_leave
+
+    return membership_leave(
+        actor=testford.coordinator,
+        membership=membership,
+        credits_choice=choice,
+        credits_to=to,
+    )
+
+
+@pytest.mark.parametrize(("choice", "kind"), [("refund", "outside"), ("circle", "pot")])
+def test_a_leaving_members_credits_go_where_they_chose(testford, joan, choice, kind):
+    topup(testford, joan.person, 90)
+    outside_before = Account.objects.get(kind="outside").balance_minutes
+    leave(testford, joan, choice)
+    assert balance(joan.person, testford.locality) == 0
+    if kind == "pot":
+        assert Account.objects.get(kind="pot").balance_minutes == 90
+    else:
+        assert (
+            Account.objects.get(kind="outside").balance_minutes == outside_before + 90
+        )
+    transfer = Transfer.objects.get(kind="leaving")
+    assert (
+        transfer.key == f"leaving:{joan.pk}" and transfer.actor == testford.coordinator
+    )
+    assert_ledger_balances()
+
+
+def test_a_leaving_members_credits_may_go_to_another_member(testford, joan, iris):
+    topup(testford, joan.person, 90)
+    before = balance(iris.person, testford.locality)
+    leave(testford, joan, "member", to=iris)
+    assert balance(joan.person, testford.locality) == 0
+    assert balance(iris.person, testford.locality) == before + 90
+    account = Account.objects.get(kind="member", person=iris.person)
+    lines = selectors.statement_lines(
+        account=account, entries=list(selectors.statement_entries(account=account))
+    )
+    assert lines[-1].what == "credits left to you by Joan"
+    assert_ledger_balances()
+
+
+def test_leaving_with_no_credits_moves_nothing(testford):
+    from tests.factories import UserFactory
+
+    member = make_member(testford.locality, person=UserFactory(), joining_credits=0)
+    leave(testford, member, "refund")
+    assert not Transfer.objects.filter(kind="leaving").exists()
+
+
+def test_the_database_refuses_changing_a_transfer(testford, joan):
+    transfer = topup(testford, joan.person, 60)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute(
+            "UPDATE credits_transfer SET description = %s WHERE id = %s",
+            ["changed", transfer.pk],
+        )

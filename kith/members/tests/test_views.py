@@ -385,3 +385,18 @@ def test_the_record_shows_its_history_and_follows_a_move(client, testford, iris)
         postcode="SE17 3BB",
     )
     assert Membership.objects.get(pk=iris.pk).ward == other
+
+
+def test_leaving_says_how_many_credits_move_and_moves_them(client, testford, iris):
+    from kith.credits.models import Account
+
+    services.membership_activate(
+        actor=testford.coordinator, membership=iris, method="cash"
+    )  # the plan includes 2 credits
+    client.force_login(testford.coordinator)
+    url = reverse("members:member_leave", args=[iris.pk])
+    assert "They have 2 credits left." in client.get(url).content.decode()
+    response = client.post(url, {"credits_choice": "circle", "reason": "Moving"})
+    assert response.status_code == 302
+    assert Account.objects.get(kind="pot", locality=testford.locality).balance_minutes
+    assert "no credits left" in client.get(url).content.decode()
