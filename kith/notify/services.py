@@ -116,27 +116,30 @@ def message_queue(
     )
     if duplicate is not None:
         return duplicate
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                key=key,
-                to=to,
-                channel=channel,
-                template=template,
-                personalisation=personalisation,
-                fingerprint=fingerprint,
-                recipient=recipient,
-                locality=locality,
-                urgent=urgent,
-                replaces=replaces,
-                created_at=now,
-                next_attempt_at=now,
-            )
-    except IntegrityError:
-        # Another process queued the same key between our look and our write.
-        if key is None:
-            raise
-        return Message.objects.get(key=key)
+    values = {
+        "key": key,
+        "to": to,
+        "channel": channel,
+        "template": template,
+        "personalisation": personalisation,
+        "fingerprint": fingerprint,
+        "recipient": recipient,
+        "locality": locality,
+        "urgent": urgent,
+        "replaces": replaces,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+    if key is None:
+        message = Message.objects.create(**values)
+    else:
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(**values)
+        except IntegrityError:
+            # Another process queued the same key between our look and our
+            # write: theirs stands.
+            return Message.objects.get(key=key)
     if message.channel != Channel.PHONE:
         _send_after_commit(message.pk)
     return message
