@@ -1,0 +1,98 @@
+"""The outbox in Chromium: the coordinator's call list and messages sent,
+and the large-print pages for members and helpers."""
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+
+from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
+from kith.core.demo import demo_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+_LAST_CODE: dict[str, str] = {}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    demo_load()
+
+
+def _fresh_code(email):
+    """Each authenticator code works once: wait for a new one if needed."""
+    import time
+
+    totp = pyotp.TOTP(demo_authenticator_secret(email))
+    while totp.now() == _LAST_CODE.get(email):
+        time.sleep(1)
+    _LAST_CODE[email] = totp.now()
+    return _LAST_CODE[email]
+
+
+def _sign_in(page, email):
+    page.context.clear_cookies()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if "authenticator" in page.url:
+        page.get_by_label("Code from your authenticator app").fill(_fresh_code(email))
+        page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+
+def test_a_coordinator_works_through_the_call_list(page, demo, check_accessibility):
+    from kith.notify.models import Call
+
+    _sign_in(page, "coordinator@riverside.example")
+    page.get_by_role("link", name="Call list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Call list")
+    check_accessibility(page)
+    open_calls = Call.objects.filter(done=False).count()
+    assert open_calls > 0
+    page.get_by_role("link", name="Record the call").first.click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose how the call went."
+    )
+    check_accessibility(page)
+    page.get_by_label("Spoke to them").check()
+    page.get_by_label("Note (optional)").fill("Happy with the time.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is recorded")
+    expect(page.get_by_role("heading", name="Done today")).to_be_visible()
+    check_accessibility(page)
+    assert Call.objects.filter(done=False).count() == open_calls - 1
+
+    page.get_by_role("link", name="Messages sent").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Messages sent")
+    check_accessibility(page)
+    page.get_by_label("Status").select_option("queued")
+    page.get_by_role("button", name="Filter").click()
+    check_accessibility(page)
+    page.locator("td a.govuk-link").first.click()
+    expect(page.get_by_role("heading", name="What they received")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_large_print_pages_for_a_member_and_a_helper(page, demo, check_accessibility):
+    _sign_in(page, "member@riverside.example")
+    page.goto("/notify/print/visits/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Coming visits for")
+    expect(page.get_by_role("heading", name="Your credits")).to_be_visible()
+    expect(page.locator("nav")).to_have_count(0)
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('li, p')).fontSize)"
+    )
+    assert size >= 16 * 96 / 72  # at least 16pt on screen
+    page.emulate_media(media="print")
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 16 * 96 / 72 - 0.5
+    page.emulate_media(media="screen")
+    check_accessibility(page)
+
+    _sign_in(page, "helper@riverside.example")
+    page.goto("/notify/print/week/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("the week from")
+    check_accessibility(page)
