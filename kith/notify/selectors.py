@@ -175,3 +175,34 @@ def helper_week_for(
             )
         )
     return HelperWeek(helper=helper, start=start, days=days)
+
+
+@dataclass
+class ActivitiesSheet:
+    first: date
+    days: list[tuple[date, list[Any]]]
+
+
+def month_of(text: str) -> date:
+    """The first day of the month ``YYYY-MM``, or of this month."""
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def activities_sheet_for(*, locality: Locality, month: date) -> ActivitiesSheet | None:
+    """The month's listed activities, by day; None without the social part."""
+    from kith.notify.jobs import month_activities
+
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    found = month_activities(locality, first, last)
+    if found is None:
+        return None
+    days: dict[date, list[Any]] = {}
+    for occurrence in found:
+        days.setdefault(timezone.localtime(occurrence.starts_at).date(), []).append(
+            occurrence
+        )
+    return ActivitiesSheet(first=first, days=sorted(days.items()))

@@ -20,5 +20,6 @@ urlpatterns = [
         views.print_helper_week,
         name="print_helper_week_for",
     ),
+    path("print/activities/", views.print_activities, name="print_activities"),
     path("receipts/", views.delivery_receipt, name="receipts"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -136,6 +136,17 @@ def print_helper_week(
         start=start,
     )
     return render(request, "notify/print_week.html", {"week": week})
+
+
+@login_required
+def print_activities(request: HttpRequest) -> HttpResponse:
+    """The month's activities in large print (from kith.social). The
+    calendar is public, so anyone signed in may print it."""
+    month = selectors.month_of(request.GET.get("month", ""))
+    sheet = selectors.activities_sheet_for(locality=_locality(request), month=month)
+    if sheet is None:
+        raise Http404
+    return render(request, "notify/print_activities.html", {"sheet": sheet})
 
 
 @csrf_exempt

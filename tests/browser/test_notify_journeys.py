@@ -78,7 +78,8 @@ def test_a_coordinator_works_through_the_call_list(page, demo, check_accessibili
 
 def test_large_print_pages_for_a_member_and_a_helper(page, demo, check_accessibility):
     _sign_in(page, "member@riverside.example")
-    page.goto("/notify/print/visits/")
+    page.get_by_role("link", name="Your membership").first.click()
+    page.get_by_role("link", name="coming visits and credits in large print").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Coming visits for")
     expect(page.get_by_role("heading", name="Your credits")).to_be_visible()
     expect(page.locator("nav")).to_have_count(0)
@@ -91,8 +92,12 @@ def test_large_print_pages_for_a_member_and_a_helper(page, demo, check_accessibi
     assert size >= 16 * 96 / 72 - 0.5
     page.emulate_media(media="screen")
     check_accessibility(page)
+    page.goto("/notify/print/activities/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Activities in")
+    check_accessibility(page)
 
     _sign_in(page, "helper@riverside.example")
-    page.goto("/notify/print/week/")
+    page.get_by_role("link", name="Helper profile").first.click()
+    page.get_by_role("link", name="week of visits in large print").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("the week from")
     check_accessibility(page)

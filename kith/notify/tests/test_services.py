@@ -295,7 +295,7 @@ def test_a_letter_address_is_checked_before_sending(make_person, fake_notify):
         email=None,
         contact_by="letter",
         address_line_1="9 Wharf Road",
-        postcode="NOT A CODE",
+        postcode="NOTACODE",
         phone="020 7946 0302",
     )
     message = queue(person)

@@ -161,3 +161,12 @@ def test_receipts_need_the_token(client, circle, settings):  # noqa: F811
         HTTP_AUTHORIZATION="Bearer s3cret-token-from-notify",
     )
     assert bad.status_code == 400
+
+
+def test_the_months_activities_print_for_anyone_signed_in(client, circle):  # noqa: F811
+    client.force_login(circle.membership.person)
+    page = client.get(reverse("notify:print_activities"), {"month": "2027-03"})
+    text = page.content.decode()
+    assert "Activities in March 2027" in text and "@media print" in text
+    client.logout()
+    assert client.get(reverse("notify:print_activities")).status_code == 302
