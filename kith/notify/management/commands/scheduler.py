@@ -42,7 +42,8 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 for run in schedule_due():
-                    self.stdout.write(f"Enqueued {run.job} ({run.slot}).")
+                    if options["verbosity"] > 1:
+                        self.stdout.write(f"Enqueued {run.job} ({run.slot}).")
             except Exception as exc:  # the database may be busy or restarting
                 self.stderr.write(f"Scheduler: {exc!r}; trying again.")
             waited = 0.0
