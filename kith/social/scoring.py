@@ -28,10 +28,11 @@ exactly what the rule says, whichever way round a pair is given.
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
+from scipy import sparse
 
 EARTH_RADIUS_KM = 6371.0088
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -65,8 +66,7 @@ class Policy:
     needs_factor: float = 0.8
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """Why a pair was suggested. ``kind`` is one of ``interest`` (value: the
     interest's id and how many members share it), ``distance`` (km),
     ``free`` (the shared free times), ``quiet`` or ``helper`` (a need to
@@ -76,12 +76,11 @@ class Reason:
     value: Any = None
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     first: int
     second: int
     score: float
-    reasons: tuple[Reason, ...] = field(default=())
+    reasons: tuple[Reason, ...] = ()
 
 
 def interest_counts(members: Iterable[Member]) -> dict[int, int]:
@@ -179,116 +178,129 @@ def suggest(
     *,
     policy: Policy = Policy(),
     exclude: Iterable[tuple[int, int]] = (),
+    busy: Iterable[int] = (),
 ) -> list[Suggestion]:
-    """Each consenting member's ``policy.per_member`` best matches (pairs in
-    ``exclude``, either way round, are never suggested again), best first."""
+    """Each consenting member's ``policy.per_member`` best matches, best
+    first. Pairs in ``exclude`` (either way round) are never suggested again,
+    and members in ``busy`` (who have enough suggestions already) are left
+    out, so a second run with the first run's pairs and busy members adds
+    nothing new."""
     everyone = list(members)
     weights = rarity_weights(everyone)
+    resting = set(busy)
     taking_part = [
         m
         for m in everyone
-        if m.consents and m.latitude is not None and m.longitude is not None
+        if m.consents
+        and m.latitude is not None
+        and m.longitude is not None
+        and m.id not in resting
     ]
     if len(taking_part) < 2:
         return []
     counts = interest_counts(everyone)
-    excluded = {(min(a, b), max(a, b)) for a, b in exclude}
+    excluded = {(min(x, y), max(x, y)) for x, y in exclude}
     excluded_per: Counter[int] = Counter()
-    for a, b in excluded:
-        excluded_per[a] += 1
-        excluded_per[b] += 1
+    for x, y in excluded:
+        excluded_per[x] += 1
+        excluded_per[y] += 1
 
     n = len(taking_part)
     ids = np.array([m.id for m in taking_part], dtype=np.int64)
     lat = np.array([m.latitude for m in taking_part], dtype=np.float64)
     lon = np.array([m.longitude for m in taking_part], dtype=np.float64)
     columns = {i: c for c, i in enumerate(sorted(weights))}
-    interests = np.zeros((n, max(1, len(columns))), dtype=np.float64)
-    for row, m in enumerate(taking_part):
-        for i in m.interests:
-            interests[row, columns[i]] = 1.0
-    w = np.zeros(interests.shape[1])
+    width = max(1, len(columns))
+    w = np.zeros(width)
     for i, c in columns.items():
         w[c] = weights[i]
-    weighted = interests * w
+    holders = [
+        (row, columns[i]) for row, m in enumerate(taking_part) for i in m.interests
+    ]
+    held_rows = np.array([r for r, _c in holders], dtype=np.int64)
+    held_cols = np.array([c for _r, c in holders], dtype=np.int64)
+    interests = sparse.csr_matrix(
+        (np.ones(len(holders)), (held_rows, held_cols)), shape=(n, width)
+    )
+    weighted = sparse.csr_matrix(
+        (w[held_cols], (held_rows, held_cols)), shape=(n, width)
+    )
     free = np.array(
         [_bits(m.free_times, _TIME_BIT) for m in taking_part], dtype=np.uint32
     )
     needs = np.array([_bits(m.needs, _NEED_BIT) for m in taking_part], dtype=np.uint32)
     points = _unit_vectors(lat, lon)
-    # Closest a pair may be, as the cosine of the angle between them.
-    min_cos = math.cos(policy.max_km / EARTH_RADIUS_KM)
+    # Closest a pair may be, as the cosine of the angle between them (a hair
+    # generous: pair_score has the last word on every pair kept).
+    min_cos = math.cos(policy.max_km * 1.0001 / EARTH_RADIUS_KM)
 
-    # A grid of squares about max_km across; each square meets its neighbours.
+    # A grid of squares half of max_km across; each square meets the squares
+    # within two of it, which holds every pair close enough.
+    size = policy.max_km / 2
     km_lat = math.pi * EARTH_RADIUS_KM / 180
     km_lon = km_lat * max(0.1, math.cos(math.radians(float(np.mean(lat)))))
-    gy = np.floor(lat * km_lat / policy.max_km).astype(np.int64)
-    gx = np.floor(lon * km_lon / policy.max_km).astype(np.int64)
+    gy = np.floor(lat * km_lat / size).astype(np.int64)
+    gx = np.floor(lon * km_lon / size).astype(np.int64)
     cells: dict[tuple[int, int], list[int]] = {}
     for row, key in enumerate(zip(gy.tolist(), gx.tolist(), strict=True)):
         cells.setdefault(key, []).append(row)
     cell_rows = {key: np.array(rows, dtype=np.int64) for key, rows in cells.items()}
 
     chosen: set[tuple[int, int]] = set()
+    reach = range(-2, 3)
     for (cy, cx), rows in cell_rows.items():
-        around = [
-            cell_rows[(cy + dy, cx + dx)]
-            for dy in (-1, 0, 1)
-            for dx in (-1, 0, 1)
-            if (cy + dy, cx + dx) in cell_rows
-        ]
-        others = np.concatenate(around)
-        shared_weight = weighted[rows] @ interests[others].T
-        cosine = np.clip(points[rows] @ points[others].T, -1.0, 1.0)
-        km = EARTH_RADIUS_KM * np.arccos(cosine)
-        overlap = free[rows][:, None] & free[others][None, :]
-        both_said = (free[rows][:, None] != 0) & (free[others][None, :] != 0)
-        allowed = (
-            (shared_weight > 0)
-            & (cosine >= min_cos - 1e-12)
-            & (km <= policy.max_km)
-            & ~(both_said & (overlap == 0))
-            & (rows[:, None] != others[None, :])
+        others = np.concatenate(
+            [
+                cell_rows[(cy + dy, cx + dx)]
+                for dy in reach
+                for dx in reach
+                if (cy + dy, cx + dx) in cell_rows
+            ]
         )
+        # Only pairs sharing an interest come out of the sparse product.
+        shared = (weighted[rows] @ interests[others].T).tocsr()
+        shared.sort_indices()
+        local = np.repeat(np.arange(rows.size), np.diff(shared.indptr))
+        a, b = rows[local], others[shared.indices]
+        cosine = np.einsum("ij,ij->i", points[a], points[b])
+        overlap = free[a] & free[b]
+        keep = (
+            (cosine >= min_cos)
+            & (a != b)
+            & ((overlap != 0) | (free[a] == 0) | (free[b] == 0))
+        )
+        local, a, b = local[keep], a[keep], b[keep]
+        cosine, overlap = cosine[keep], overlap[keep]
+        # The chord is the distance along the ground to within a millimetre
+        # at these distances, and needs no arccos.
+        km = EARTH_RADIUS_KM * np.sqrt(np.maximum(0, 2 - 2 * cosine))
         score = (
-            shared_weight
+            shared.data[keep]
             + policy.distance_weight * (1 - km / policy.max_km)
             + policy.time_weight * np.minimum(3, np.bitwise_count(overlap))
         )
-        both_needs = needs[rows][:, None] & needs[others][None, :]
-        harder = (both_needs & (HEARING | SIGHT | MOBILITY)) != 0
-        score = np.where(harder, score * policy.needs_factor, score)
-        score = np.where(allowed, score, -np.inf)
-        keep = min(
-            others.size,
-            policy.per_member
-            + max((excluded_per[int(ids[r])] for r in rows), default=0),
+        harder = (needs[a] & needs[b] & (HEARING | SIGHT | MOBILITY)) != 0
+        score[harder] *= policy.needs_factor
+        # Best first within each member, ties to the smaller id.
+        order = np.lexsort((ids[b], -score, local))
+        local, b = local[order], b[order]
+        starts = np.searchsorted(local, np.arange(rows.size))
+        rank = np.arange(local.size) - starts[local]
+        room = policy.per_member + np.array(
+            [excluded_per[int(ids[r])] for r in rows], dtype=np.int64
         )
-        if keep <= 0:
-            continue
-        if keep < others.size:
-            top = np.argpartition(-score, keep - 1, axis=1)[:, :keep]
-        else:
-            top = np.broadcast_to(np.arange(others.size), (rows.size, others.size))
-        for local, row in enumerate(rows.tolist()):
-            picks = top[local]
-            picks = picks[np.isfinite(score[local, picks])]
-            row_score = score[local]
-            ranked = sorted(
-                picks.tolist(),
-                key=lambda p: (-float(row_score[p]), int(ids[others[p]])),
-            )
-            taken = 0
-            me = int(ids[row])
-            for p in ranked:
-                other = int(ids[others[p]])
-                pair = (min(me, other), max(me, other))
-                if pair in excluded:
-                    continue
-                chosen.add(pair)
-                taken += 1
-                if taken == policy.per_member:
-                    break
+        wanted = rank < room[local]
+        taken: Counter[int] = Counter()
+        for me, other in zip(
+            ids[rows][local[wanted]].tolist(), ids[b[wanted]].tolist(), strict=True
+        ):
+            if taken[me] == policy.per_member:
+                continue
+            pair = (me, other) if me < other else (other, me)
+            if pair in excluded:
+                continue
+            chosen.add(pair)
+            taken[me] += 1
 
     by_id = {m.id: m for m in taking_part}
     found = []

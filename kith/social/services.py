@@ -13,12 +13,13 @@ more people booked than places or a free place while someone waits.
 
 import hashlib
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,16 +172,20 @@ def reasons_for(
     *,
     interest_names: dict[int, str],
     taking_part: int,
+    texts: dict[scoring.Reason, str] | None = None,
 ) -> list[dict[str, str]]:
-    return [
-        {
-            "kind": reason.kind,
-            "text": words.reason_text(
+    """The suggestion's reasons in words; ``texts`` remembers each reason's
+    words across a run (the same few reasons come up thousands of times)."""
+    texts = {} if texts is None else texts
+    made = []
+    for reason in suggestion.reasons:
+        text = texts.get(reason)
+        if text is None:
+            text = texts[reason] = words.reason_text(
                 reason, interest_names=interest_names, taking_part=taking_part
-            ),
-        }
-        for reason in suggestion.reasons
-    ]
+            )
+        made.append({"kind": reason.kind, "text": text})
+    return made
 
 
 @transaction.atomic
@@ -192,40 +197,114 @@ def introductions_suggest(
 ) -> int:
     """Find members who would likely get on and add them as suggestions for
     coordinators to review. Pairs suggested before (whatever came of it) are
-    never suggested again, so running it twice adds nothing the second time.
-    Returns how many suggestions were added. ``actor`` None is the scheduler."""
+    never suggested again, and a member with ``per_member`` suggestions
+    still open gets no more until a coordinator deals with them, so running
+    it again adds nothing until something changes. Returns how many were
+    added. ``actor`` None is the scheduler."""
     if actor is not None:
         require_perm(actor, Perm.INTRODUCTIONS_MANAGE, locality)
+    policy = policy or scoring.Policy()
     members = members_for_scoring(locality=locality)
-    existing = Introduction.objects.filter(locality=locality).values_list(
-        "first_id", "second_id"
+    existing = list(
+        Introduction.objects.filter(locality=locality).values_list(
+            "first_id", "second_id", "status"
+        )
     )
+    open_count: Counter[int] = Counter()
+    for first, second, status in existing:
+        if status in (Introduction.Status.SUGGESTED, Introduction.Status.ASKED):
+            open_count[first] += 1
+            open_count[second] += 1
     found = scoring.suggest(
-        members, policy=policy or scoring.Policy(), exclude=existing
+        members,
+        policy=policy,
+        exclude=[(first, second) for first, second, _status in existing],
+        busy=[m for m, n in open_count.items() if n >= policy.per_member],
     )
     names = dict(Interest.objects.filter(locality=locality).values_list("pk", "name"))
     taking_part = sum(1 for m in members if m.consents)
-    made = Introduction.objects.bulk_create(
+    texts: dict[scoring.Reason, str] = {}
+    before = Introduction.objects.filter(locality=locality).count()
+    _insert_suggestions(
+        locality,
         [
-            Introduction(
-                locality=locality,
-                first_id=s.first,
-                second_id=s.second,
-                score=round(s.score, 4),
-                reasons=reasons_for(s, interest_names=names, taking_part=taking_part),
+            (
+                s.first,
+                s.second,
+                round(s.score, 4),
+                reasons_for(
+                    s, interest_names=names, taking_part=taking_part, texts=texts
+                ),
             )
             for s in found
         ],
-        batch_size=1000,
-        ignore_conflicts=True,
     )
+    added = Introduction.objects.filter(locality=locality).count() - before
     audit_record(
         actor=actor,
         action="introductions_suggested",
         locality=locality,
-        data={"suggestions": len(made)},
+        data={"suggestions": added},
     )
-    return len(made)
+    return added
+
+
+def _insert_suggestions(
+    locality: Locality, rows: list[tuple[int, int, float, list[dict[str, str]]]]
+) -> None:
+    """Insert many suggestions at once, skipping pairs already there.
+
+    Thousands of rows at a time: the ORM's bulk_create spends most of its
+    time preparing each field of each row, so this writes only the columns a
+    new suggestion needs, in one statement per batch.
+    """
+    table = connection.ops.quote_name(Introduction._meta.db_table)
+    columns = (
+        "locality_id",
+        "first_id",
+        "second_id",
+        "status",
+        "score",
+        "reasons",
+        "share_how",
+        "first_answer",
+        "second_answer",
+        "helper_present",
+        "meeting_place",
+        "closed_reason",
+        "created_at",
+        "updated_at",
+    )
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    values = ", ".join(["%s"] * len(columns))
+    if connection.vendor == "sqlite":
+        sql = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({values})"  # noqa: S608
+    else:
+        sql = f"INSERT INTO {table} ({names}) VALUES ({values}) ON CONFLICT DO NOTHING"  # noqa: S608
+    reasons_field = Introduction._meta.get_field("reasons")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        (
+            locality.pk,
+            first,
+            second,
+            Introduction.Status.SUGGESTED,
+            score,
+            reasons_field.get_db_prep_save(reasons, connection),
+            Introduction.ShareHow.CONTACT,
+            "",
+            "",
+            False,
+            "",
+            "",
+            now,
+            now,
+        )
+        for first, second, score, reasons in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 2000):
+            cursor.executemany(sql, params[start : start + 2000])
 
 
 def _lock_introduction(introduction: Introduction) -> Introduction:

@@ -429,3 +429,36 @@ def test_free_times_are_the_members_or_a_coordinators_to_set(testford, joan, pat
         services.free_times_set(actor=pat.person, membership=joan, free_times=[])
     with pytest.raises(ApplicationError):
         services.free_times_set(actor=joan.person, membership=joan, free_times=["x"])
+
+
+def test_suggestions_are_written_whole_and_read_back_the_same(testford, joan, pat):
+    before = timezone.now()
+    services.introductions_suggest(actor=None, locality=testford.locality)
+    suggestion = Introduction.objects.get()
+    assert suggestion.status == "suggested" and suggestion.share_how == "contact"
+    assert before <= suggestion.created_at <= timezone.now()
+    assert suggestion.created_at.tzinfo is not None
+    assert isinstance(suggestion.reasons, list) and suggestion.reasons[0]["kind"]
+    assert suggestion.first_answer == "" and not suggestion.helper_present
+
+
+def test_a_member_with_enough_open_suggestions_gets_no_more(testford, joan, pat):
+    from kith.social.scoring import Policy
+
+    services.introductions_suggest(
+        actor=None, locality=testford.locality, policy=Policy(per_member=1)
+    )
+    factories.member(testford.locality, "Third Birder", interests=["Birdwatching"])
+    added = services.introductions_suggest(
+        actor=None, locality=testford.locality, policy=Policy(per_member=1)
+    )
+    assert added == 0
+    services.introduction_stop(
+        actor=testford.coordinator, introduction=Introduction.objects.get()
+    )
+    assert (
+        services.introductions_suggest(
+            actor=None, locality=testford.locality, policy=Policy(per_member=1)
+        )
+        == 2
+    )
