@@ -89,6 +89,17 @@ JOBS: list[Job] = [
     Job("dbs_scans_purge", "kith.helpers.services.dbs_scans_purge", at=time(1, 30)),
     # Matching: a plan of every open request, ready for the morning's review.
     Job("matching_nightly", "kith.matching.services.plans_nightly_job", at=time(6, 0)),
+    # Social: reminders the day before an activity; introductions' follow-ups.
+    Job(
+        "activity_reminders",
+        "kith.social.services.activity_reminders_queue",
+        at=time(10, 5),
+    ),
+    Job(
+        "introduction_follow_ups",
+        "kith.social.services.introduction_follow_ups_queue",
+        at=time(9, 50),
+    ),
 ]
 
 MAX_ATTEMPTS = 3
