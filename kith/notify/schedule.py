@@ -176,7 +176,14 @@ def job_run(*, run_id: int) -> str:
     JobRun.objects.filter(pk=run.pk).update(
         status=JobRun.Status.DONE, finished_at=timezone.now(), result=text, error=""
     )
-    log.info("Scheduled job %s (%s) done: %s", run.job, run.slot, text)
+    # Jobs every few minutes would fill the log: only daily ones say so.
+    log.log(
+        logging.INFO if job.at else logging.DEBUG,
+        "Scheduled job %s (%s) done: %s",
+        run.job,
+        run.slot,
+        text,
+    )
     return text
 
 
