@@ -268,6 +268,7 @@ def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": occurrence.activity,
             "cost": services.cost_text(occurrence.activity),
             "full": full,
+            "only": memberships[0] if len(memberships) == 1 else None,
         },
     )
 

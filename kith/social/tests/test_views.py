@@ -358,3 +358,114 @@ def test_a_private_feed_has_the_persons_activities_and_visits_and_can_be_reset(
     client.post(reverse("social:feed_address"))
     client.logout()
     assert client.get(address).status_code == 404
+
+
+def test_a_coordinator_on_the_phone_signs_a_member_up(client, testford, joan):
+    occurrence = factories.activity(testford).occurrences.get()
+    client.force_login(testford.coordinator)
+    session = client.session
+    session["kith_acting_for"] = joan.person_id
+    session.save()
+    page = client.get(reverse("social:sign_up", args=[occurrence.pk])).content.decode()
+    assert "You are acting for Joan Walker" in page
+    response = client.post(
+        reverse("social:sign_up", args=[occurrence.pk]), {"membership": joan.pk}
+    )
+    assert response.status_code == 302
+    made = SignUp.objects.get()
+    assert made.person == joan.person and made.signed_up_by == testford.coordinator
+    from kith.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="activity_signed_up")
+    assert event.on_behalf_of_id == joan.person_id
+
+
+def test_a_supporter_chooses_whom_to_sign_up(client, testford, joan):
+    from kith.members.models import SupporterLink
+
+    SupporterLink.objects.create(
+        membership=joan,
+        supporter=testford.supporter,
+        name="Sue",
+        relationship="daughter",
+        status="active",
+        consent_how="phone",
+    )
+    occurrence = factories.activity(testford).occurrences.get()
+    client.force_login(testford.supporter)
+    page = client.get(reverse("social:sign_up", args=[occurrence.pk])).content.decode()
+    assert "Joan Walker" in page
+    client.post(
+        reverse("social:sign_up", args=[occurrence.pk]), {"membership": joan.pk}
+    )
+    assert SignUp.objects.get().person == joan.person
+
+
+def test_the_host_records_who_came_on_the_page(client, testford, joan, pat):
+    occurrence = factories.activity(testford).occurrences.get()
+    came = services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up(actor=pat.person, occurrence=occurrence, membership=pat)
+    Occurrence.objects.filter(pk=occurrence.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1)
+    )
+    client.force_login(testford.coordinator)
+    url = reverse("social:attendance", args=[occurrence.pk])
+    page = client.get(url).content.decode()
+    assert "Joan Walker" in page and "Pat Jones" in page
+    client.post(url, {"came": [came.pk]})
+    assert dict(SignUp.objects.values_list("person_id", "attended")) == {
+        joan.person_id: True,
+        pat.person_id: False,
+    }
+
+
+def test_a_first_meeting_is_arranged_and_a_follow_up_answered_on_the_pages(
+    client, testford, joan, pat
+):
+    services.introductions_suggest(actor=None, locality=testford.locality)
+    introduction = Introduction.objects.get()
+    services.introduction_ask(
+        actor=testford.coordinator, introduction=introduction, share_how="meeting"
+    )
+    client.force_login(testford.coordinator)
+    url = reverse("social:introduction", args=[introduction.pk])
+    for side in ("first", "second"):
+        client.post(url, {"action": f"{side}_yes"})
+    day = timezone.localdate() + timedelta(days=3)
+    page = client.post(
+        url, {"action": "meeting", "at": "11:00", "place": ""}
+    ).content.decode()
+    assert "Say where they will meet." in page
+    client.post(
+        url,
+        {
+            "action": "meeting",
+            "day_day": day.day,
+            "day_month": day.month,
+            "day_year": day.year,
+            "at": "11:00",
+            "place": "The library café",
+            "helper_present": "on",
+        },
+    )
+    introduction.refresh_from_db()
+    assert introduction.meeting_place == "The library café"
+    assert introduction.helper_present
+    client.force_login(joan.person)
+    mine = reverse("social:my_introduction", args=[introduction.pk])
+    page = client.get(mine).content.decode()
+    assert "The library café" in page and "Helper will be there" in page
+    client.post(mine, {"met": "yes", "meet_again": "yes"})
+    assert introduction.follow_ups.get().met is True
+    assert "Thank you for telling us" in client.get(mine).content.decode()
+
+
+def test_members_set_when_they_are_free(client, testford, joan):
+    client.force_login(joan.person)
+    url = reverse("social:free_times")
+    client.post(url, {"free_times": ["mon_morning", "fri_afternoon"]})
+    from kith.social.selectors import free_times_of
+
+    assert free_times_of(joan) == ["mon_morning", "fri_afternoon"]
+    client.force_login(testford.helper)
+    assert client.get(url).status_code == 403
