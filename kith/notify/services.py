@@ -276,7 +276,8 @@ def _claim(message_ids: list[int], now: datetime) -> list[Message]:
 
     A message waits when an earlier message to the same address is not yet
     sent (order per person), when it is a text in quiet hours, or when its
-    recipient has had their share of messages this hour.
+    recipient has had their share of messages this hour; an urgent message
+    waits for none of these.
     """
     r = rules()
     with transaction.atomic():
@@ -316,8 +317,10 @@ def _claim(message_ids: list[int], now: datetime) -> list[Message]:
         blocked_to: set[str] = set()
         for message in rows:
             first_earlier = earlier.get(message.to)
-            if message.to in blocked_to or (
-                first_earlier is not None and first_earlier < message.pk
+            # Urgent messages (sign-in codes) do not wait their turn.
+            if not message.urgent and (
+                message.to in blocked_to
+                or (first_earlier is not None and first_earlier < message.pk)
             ):
                 blocked_to.add(message.to)
                 continue

@@ -33,6 +33,19 @@ def test_visit_reminders_go_to_both_sides_the_day_before_once(circle):  # noqa: 
     assert visit.status == "confirmed"
 
 
+def test_a_job_that_stopped_half_way_finishes_the_rest_when_run_again(
+    circle,  # noqa: F811
+):
+    arranged(circle)
+    jobs.visit_reminders_queue()
+    # As if it had stopped after the member's reminder: the helper's is missing.
+    Message.objects.filter(
+        template="visit_reminder", recipient=circle.helper_profile.user
+    ).delete()
+    assert jobs.visit_reminders_queue() == 1
+    assert Message.objects.filter(template="visit_reminder").count() == 2
+
+
 def test_the_call_list_has_messages_visits_to_confirm_and_failures(circle):  # noqa: F811
     from kith.help import services as help_services
 

@@ -168,6 +168,32 @@ def test_texts_wait_for_the_morning_unless_urgent(make_person, settings):
     assert services.messages_send(message_ids=[message.pk], now=late) == 1
 
 
+def test_an_urgent_text_does_not_wait_behind_one_held_for_the_morning(
+    make_person, settings
+):
+    hour = timezone.localtime().hour  # quiet hours now, whenever this runs
+    settings.KITH_NOTIFY_QUIET_FROM_HOUR = hour
+    settings.KITH_NOTIFY_QUIET_UNTIL_HOUR = (hour + 1) % 24
+    person = make_person(mobile="07700900012")
+    news = queue(person)
+    code = services.message_queue(
+        to=person.mobile,
+        channel="sms",
+        template="sign_in_code",
+        personalisation={
+            "code": "123456",
+            "service_name": "Testford Circle",
+            "locality_name": "Testford Circle",
+            "locality_phone": "020 7946 0999",
+        },
+        recipient=person,
+        urgent=True,
+    )
+    news.refresh_from_db()
+    code.refresh_from_db()
+    assert news.status == "queued" and code.status == "sent"
+
+
 def test_a_person_gets_no_more_than_the_rate_limit(make_person, settings):
     settings.KITH_NOTIFY_RATE_LIMIT = 3
     person = make_person(email="busy@example.com", contact_by="email")
