@@ -198,3 +198,53 @@ def test_two_members_are_introduced_and_both_say_yes(page, demo, check_accessibi
     check_accessibility(page)
     introduction.refresh_from_db()
     assert introduction.status == "agreed"
+
+
+def test_the_other_social_pages_pass_axe(page, demo, check_accessibility):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kith.social.models import Activity, Occurrence
+
+    # A member: their introductions, free times and calendar address.
+    _sign_in(page, "member@riverside.example")
+    for path in ("/social/introductions/yours/", "/social/free-times/"):
+        page.goto(path)
+        check_accessibility(page)
+    page.goto("/social/calendar-address/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Make my address").click()
+    expect(page.locator("#feed-address")).to_contain_text("/social/calendar/")
+    check_accessibility(page)
+    address = page.locator("#feed-address").inner_text()
+    response = page.request.get(address)
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert b"BEGIN:VCALENDAR" in response.body()
+
+    # A coordinator: who is coming, who came, cancelling, not listing.
+    coffee = Activity.objects.get(title="Coffee morning")
+    first = coffee.occurrences.order_by("starts_at").first()
+    Occurrence.objects.filter(pk=first.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    _sign_in(page, "coordinator@riverside.example")
+    page.goto(f"/social/dates/{first.pk}/")
+    expect(page.get_by_role("heading", name="Who is coming")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Record who came").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Who came has been recorded"
+    )
+    film = Activity.objects.get(title="Film afternoon")
+    page.goto(f"/social/activities/{film.pk}/do-not-list/")
+    page.get_by_role("button", name="Do not list it").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why.")
+    check_accessibility(page)
+    page.goto(f"/social/activities/{coffee.pk}/cancel/")
+    check_accessibility(page)
+    page.goto("/social/")
+    check_accessibility(page)
