@@ -38,6 +38,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
             (Perm.MATCHING_PLAN, _("Matching"), "matching:plans"),
             (Perm.CREDITS_MANAGE, _("Credits"), "credits:accounts"),
             (Perm.CREDITS_GRANT, _("Grants"), "credits:grants"),
+            (Perm.REPORTS_VIEW, _("Connections"), "social:figures"),
             (Perm.PEOPLE_VIEW, _("People"), "accounts:people"),
             (Perm.CALL_LIST, _("Call list"), "notify:calls"),
             (Perm.MESSAGES_VIEW, _("Messages sent"), "notify:messages"),

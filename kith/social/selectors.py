@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -364,6 +365,68 @@ def connections_count(
         .distinct()
         .count()
     )
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date
+    introductions_agreed: int
+    connections: int
+    places_taken: int
+    people_came: int
+
+
+def monthly_figures(
+    *, actor: User, locality: Locality, months: int = 6, today: date | None = None
+) -> list[MonthFigures]:
+    """For the council: each of the last ``months`` months (this one first),
+    introductions agreed, connections made (at least one of the two said
+    they met) and activity places taken and attended. Four queries."""
+    if not (
+        has_perm(actor, Perm.REPORTS_VIEW, locality)
+        or has_perm(actor, Perm.INTRODUCTIONS_MANAGE, locality)
+    ):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    firsts = [today.replace(day=1)]
+    for _n in range(months - 1):
+        firsts.append((firsts[-1] - timedelta(days=1)).replace(day=1))
+    since = _local_midnight(firsts[-1])
+
+    def by_month(queryset: QuerySet[Any], field: str) -> dict[date, int]:
+        rows = (
+            queryset.annotate(month=TruncMonth(field))
+            .values("month")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("month", "n")
+        )
+        return {
+            timezone.localtime(m).date() if isinstance(m, datetime) else m: n
+            for m, n in rows
+        }
+
+    agreed = Introduction.objects.filter(
+        locality=locality, status=Introduction.Status.AGREED, agreed_at__gte=since
+    )
+    made = by_month(agreed, "agreed_at")
+    connected = by_month(agreed.filter(follow_ups__met=True), "agreed_at")
+    places = SignUp.objects.filter(
+        occurrence__activity__locality=locality,
+        status=SignUp.Status.BOOKED,
+        occurrence__starts_at__gte=since,
+    )
+    taken = by_month(places, "occurrence__starts_at")
+    came = by_month(places.filter(attended=True), "occurrence__starts_at")
+    return [
+        MonthFigures(
+            month=first,
+            introductions_agreed=made.get(first, 0),
+            connections=connected.get(first, 0),
+            places_taken=taken.get(first, 0),
+            people_came=came.get(first, 0),
+        )
+        for first in firsts
+    ]
 
 
 def free_times_of(membership: Membership) -> list[str]:

@@ -32,4 +32,5 @@ urlpatterns = [
         name="my_introduction",
     ),
     path("free-times/", views.free_times, name="free_times"),
+    path("figures/", views.figures, name="figures"),
 ]

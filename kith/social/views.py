@@ -887,3 +887,19 @@ def free_times(request: HttpRequest) -> HttpResponse:
             "back": reverse("social:my_introductions"),
         },
     )
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    """Connections and activities by month, for the council's reports."""
+    locality = _locality(request)
+    return render(
+        request,
+        "social/figures.html",
+        {
+            "months": selectors.monthly_figures(
+                actor=request.user,  # type: ignore[arg-type]
+                locality=locality,
+            )
+        },
+    )

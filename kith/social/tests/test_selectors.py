@@ -167,3 +167,34 @@ def test_connections_are_counted_for_the_council_and_coordinators(testford):
             selectors.connections_count(
                 actor=refused, locality=testford.locality, since=today, until=today
             )
+
+
+def test_monthly_figures_count_connections_and_who_came(testford, joan, pat, booked):
+    services.introductions_suggest(actor=None, locality=testford.locality)
+    introduction = services.introduction_ask(
+        actor=testford.coordinator,
+        introduction=Introduction.objects.get(),
+        share_how="contact",
+    )
+    for membership in (joan, pat):
+        services.introduction_answer(
+            actor=membership.person,
+            introduction=introduction,
+            membership=membership,
+            answer="yes",
+        )
+    services.follow_up_record(
+        actor=pat.person,
+        introduction=introduction,
+        membership=pat,
+        met=True,
+        meet_again="not_sure",
+    )
+    (this_month, *earlier) = selectors.monthly_figures(
+        actor=testford.council_officer, locality=testford.locality
+    )
+    assert this_month.month == timezone.localdate().replace(day=1)
+    assert (this_month.introductions_agreed, this_month.connections) == (1, 1)
+    assert len(earlier) == 5
+    with pytest.raises(PermissionDenied):
+        selectors.monthly_figures(actor=joan.person, locality=testford.locality)

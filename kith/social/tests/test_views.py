@@ -469,3 +469,15 @@ def test_members_set_when_they_are_free(client, testford, joan):
     assert free_times_of(joan) == ["mon_morning", "fri_afternoon"]
     client.force_login(testford.helper)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("council_officer", 200), ("coordinator", 200), ("member", 403), ("helper", 403)],
+)
+def test_the_councils_figures_page(client, testford, role, status):
+    client.force_login(testford.by_role(role))
+    response = client.get(reverse("social:figures"))
+    assert response.status_code == status
+    if status == 200:
+        assert "Connections" in response.content.decode()
