@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kith.notify.models import Message
+from kith.notify.models import Call, JobRun, Message
 
 
 @admin.register(Message)
@@ -14,4 +14,24 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["job", "slot", "status", "attempts", "enqueued_at", "result"]
+    list_filter = ["status", "job"]
+    readonly_fields = [f.name for f in JobRun._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["day", "person", "reason", "outcome", "done", "called_at"]
+    list_filter = ["reason", "outcome", "done"]
+    readonly_fields = [f.name for f in Call._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
