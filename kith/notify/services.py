@@ -367,12 +367,22 @@ def _claim(message_ids: list[int], now: datetime) -> list[Message]:
     return claimed
 
 
+#: Temporary failures in a row after which a batch stops trying.
+PROVIDER_DOWN_AFTER = 3
+
+
 def messages_send(*, message_ids: Iterable[int], now: datetime | None = None) -> int:
     """Send the due messages among ``message_ids``, each at most once, then
     the messages queued after them to the same addresses. Returns how many
     were handed to the channel successfully."""
+    return _send(message_ids, now)[0]
+
+
+def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
+    """How many were sent, and whether the provider looked down."""
     ids = sorted(set(message_ids))
     total = 0
+    failing = 0
     for _round in range(10):
         if not ids:
             break
@@ -382,12 +392,15 @@ def messages_send(*, message_ids: Iterable[int], now: datetime | None = None) ->
         held_to: set[str] = set()
         sent_ids: list[int] = []
         for message in claimed:
-            if message.to in held_to:
-                # An earlier message to this address could not go: this one
-                # waits behind it, so the person receives them in order.
+            if message.to in held_to or failing >= PROVIDER_DOWN_AFTER:
+                # An earlier message to this address could not go, so this one
+                # waits behind it and the person receives them in order; or
+                # the provider looks down, and the rest of the batch waits for
+                # the next sweep rather than each timing out in turn.
                 _release(message, now)
                 continue
             outcome = channels.deliver(message)
+            failing = failing + 1 if outcome.temporary else 0
             if not outcome.ok:
                 held_to.add(message.to)
             if outcome.ok and not outcome.provider_reference:
@@ -415,7 +428,7 @@ def messages_send(*, message_ids: Iterable[int], now: datetime | None = None) ->
             .values_list("pk", flat=True)[: rules().batch]
         )
         now = None
-    return total
+    return total, failing >= PROVIDER_DOWN_AFTER
 
 
 def _release(message: Message, now: datetime) -> None:
@@ -551,7 +564,10 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     size = rules().batch
     sent = 0
     for start in range(0, len(due), size):
-        sent += messages_send(message_ids=due[start : start + size], now=now)
+        count, provider_down = _send(due[start : start + size], now)
+        sent += count
+        if provider_down:
+            break  # try again at the next sweep
     return sent
 
 

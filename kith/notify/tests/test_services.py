@@ -402,6 +402,27 @@ def test_notify_down_for_a_while_then_every_message_arrives_once_in_order(
         assert received == [f"news {n}" for n in range(5)]
 
 
+def test_with_notify_down_a_batch_stops_after_a_few_tries(make_person, fake_notify):
+    from django.db import transaction
+
+    fake_notify.mode = "down"
+    people = [make_person(mobile=f"0770090030{n}") for n in range(8)]
+    with transaction.atomic():
+        for person in people:
+            queue(person)
+    assert fake_notify.requests == services.PROVIDER_DOWN_AFTER
+    attempts = sorted(Message.objects.values_list("attempts", flat=True))
+    assert attempts == [0] * 5 + [1] * 3  # the rest were not tried at all
+    # Nor does the sweep try them all while Notify is still down.
+    fake_notify.requests = 0
+    services.outbox_sweep(now=after_all_backoff())
+    assert fake_notify.requests <= 2 * services.PROVIDER_DOWN_AFTER
+    fake_notify.mode = "ok"
+    services.outbox_sweep(now=after_all_backoff() + timedelta(days=1))
+    assert len(fake_notify.references()) == 8
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+
+
 def test_a_worker_that_died_mid_send_is_recovered_without_duplicates(
     make_person, fake_notify, settings
 ):
