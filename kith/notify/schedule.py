@@ -155,6 +155,12 @@ def job_run(*, run_id: int) -> str:
         run = JobRun.objects.select_for_update().get(pk=run_id)
         if run.status == JobRun.Status.DONE:
             return run.result
+        if (
+            run.status == JobRun.Status.RUNNING
+            and run.started_at
+            and run.started_at > timezone.now() - RETRY_AFTER
+        ):
+            return "already running"
         run.status = JobRun.Status.RUNNING
         run.attempts += 1
         run.started_at = timezone.now()

@@ -141,3 +141,16 @@ def test_old_finished_runs_are_pruned():
     JobRun.objects.create(job="a", slot="new", status="done")
     assert schedule.job_runs_prune() == 1
     assert list(JobRun.objects.values_list("slot", flat=True)) == ["new"]
+
+
+def test_a_run_another_worker_is_running_is_not_run_twice(counting_job):
+    _job, calls = counting_job
+    run = JobRun.objects.create(
+        job="count",
+        slot="2026-01-01",
+        status="running",
+        attempts=1,
+        started_at=timezone.now(),
+    )
+    assert schedule.job_run(run_id=run.pk) == "already running"
+    assert calls == []
