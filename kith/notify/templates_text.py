@@ -1,7 +1,10 @@
 """The wording of each message, keyed by template name.
 
 GOV.UK Notify holds the live copies (docs/notify.md); the local channel renders
-these so the demo shows exactly what a person would receive.
+these so the demo shows exactly what a person would receive. After adding or
+changing a template, run ``python manage.py notify_docs`` to rewrite
+docs/notify.md (a test fails until you do), and add example values for any new
+personalisation field to ``kith.notify.docs.EXAMPLES``.
 """
 
 from string import Formatter
