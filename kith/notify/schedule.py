@@ -68,6 +68,11 @@ JOBS: list[Job] = [
     Job("low_credit", "kith.notify.jobs.low_credit_reminders_queue", at=time(9, 30)),
     Job("monthly_letters", "kith.notify.jobs.monthly_letters_queue", at=time(9, 0)),
     Job("job_runs_prune", "kith.notify.schedule.job_runs_prune", at=time(2, 30)),
+    Job(
+        "task_results_prune",
+        "kith.notify.schedule.task_results_prune",
+        at=time(2, 45),
+    ),
     # Members: lapses and renewal reminders (was manage.py memberships_daily).
     Job("memberships_lapse", "kith.members.services.memberships_lapse", at=time(1, 0)),
     Job(
@@ -200,3 +205,21 @@ def job_runs_prune(*, keep_days: int = 14) -> int:
         status=JobRun.Status.DONE, enqueued_at__lt=cutoff
     ).delete()
     return deleted
+
+
+def task_results_prune(*, keep_days: int = 14) -> str:
+    """Forget the task worker's finished tasks older than ``keep_days`` (the
+    outbox's sweep alone adds one a minute). Only for the database backend."""
+    from django.core.management import call_command
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return "not a database backend"
+    call_command(
+        "prune_db_task_results",
+        queue_name="*",
+        min_age_days=keep_days,
+        verbosity=0,
+    )
+    return "pruned"

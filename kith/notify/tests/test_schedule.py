@@ -154,3 +154,7 @@ def test_a_run_another_worker_is_running_is_not_run_twice(counting_job):
     )
     assert schedule.job_run(run_id=run.pk) == "already running"
     assert calls == []
+
+
+def test_finished_tasks_are_pruned_only_with_the_database_backend(settings):
+    assert schedule.task_results_prune() == "not a database backend"
