@@ -1169,7 +1169,6 @@ def _lift_category(locality: Locality) -> Any:
 def _ask_for_lift(actor: User, made: SignUp, membership: Membership) -> None:
     """Ask the help part for a lift there and back, from an hour before the
     activity until an hour after it."""
-    from kith.help import services as help_services
 
     occurrence = made.occurrence
     activity = occurrence.activity
@@ -1184,7 +1183,34 @@ def _ask_for_lift(actor: User, made: SignUp, membership: Membership) -> None:
             field="needs_lift",
         )
     minutes = min(480, activity.minutes + 120)
-    request = help_services.request_create(
+    try:
+        request = _lift_request_create(
+            actor, made, membership, category=category, minutes=minutes
+        )
+    except ApplicationError as exc:
+        raise ApplicationError(
+            _(
+                "We could not ask for a lift for this date (%(why)s) so nothing "
+                "has changed. Sign up without a lift, or phone %(phone)s."
+            )
+            % {
+                "why": (exc.message[:1].lower() + exc.message[1:]).rstrip("."),
+                "phone": activity.locality.phone,
+            },
+            field="needs_lift",
+        ) from exc
+    made.lift_request = request
+    made.save(update_fields=["lift_request", "updated_at"])
+
+
+def _lift_request_create(
+    actor: User, made: SignUp, membership: Membership, *, category: Any, minutes: int
+) -> Any:
+    from kith.help import services as help_services
+
+    occurrence = made.occurrence
+    activity = occurrence.activity
+    return help_services.request_create(
         actor=actor,
         membership=membership,
         category=category,
@@ -1205,8 +1231,6 @@ def _ask_for_lift(actor: User, made: SignUp, membership: Membership) -> None:
         place=f"{activity.venue.name}, {activity.venue.address}",
         submission_key=f"social-lift-{made.pk}",
     )
-    made.lift_request = request
-    made.save(update_fields=["lift_request", "updated_at"])
 
 
 def _cancel_lift(actor: Any, made: SignUp, *, reason: str) -> None:

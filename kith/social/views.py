@@ -234,7 +234,12 @@ def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     )
     memberships = _for_whom(request)
     if not memberships:
-        return render(request, "social/cannot_sign_up.html", status=403)
+        return render(
+            request,
+            "social/cannot_sign_up.html",
+            {"coordinator": has_perm(request.user, Perm.ACT_ON_BEHALF, locality)},
+            status=403,
+        )
     form = forms.SignUpForm(
         request.POST if request.method == "POST" else None, memberships=memberships
     )

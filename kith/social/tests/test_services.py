@@ -462,3 +462,25 @@ def test_a_member_with_enough_open_suggestions_gets_no_more(testford, joan, pat)
         )
         == 2
     )
+
+
+def test_a_lift_that_cannot_be_asked_for_changes_nothing_and_says_why(testford, joan):
+    from kith.help.models import HelpRequest
+    from kith.help.services import categories_create_defaults
+
+    occurrence = factories.activity(
+        testford, starts_on=timezone.localdate() + timedelta(weeks=14)
+    ).occurrences.get()
+    with pytest.raises(ApplicationError, match="cannot arrange lifts") as no_lifts:
+        services.sign_up(
+            actor=joan.person, occurrence=occurrence, membership=joan, needs_lift=True
+        )
+    assert no_lifts.value.field == "needs_lift"
+    categories_create_defaults(locality=testford.locality)
+    with pytest.raises(ApplicationError, match="12 weeks ahead") as too_far:
+        services.sign_up(
+            actor=joan.person, occurrence=occurrence, membership=joan, needs_lift=True
+        )
+    assert "Sign up without a lift" in too_far.value.message
+    assert not SignUp.objects.exists() and not HelpRequest.objects.exists()
+    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
