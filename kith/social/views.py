@@ -69,25 +69,18 @@ def _own_membership(request: HttpRequest) -> Membership:
 @login_required
 def social_home(request: HttpRequest) -> HttpResponse:
     locality = _locality(request)
-    rows = []
-    for membership in _for_whom(request):
-        rows.append(
-            {
-                "membership": membership,
-                "sign_ups": list(
-                    selectors.sign_ups_for(actor=request.user, membership=membership)  # type: ignore[arg-type]
-                ),
-            }
-        )
-    own = next(
-        (
-            r["membership"]
-            for r in rows
-            if r["membership"].person_id
-            == (getattr(request, "acting_for", None) or request.user).pk
-        ),
-        None,
-    )
+    person = getattr(request, "acting_for", None) or request.user
+    memberships = _for_whom(request)
+    rows = [
+        {
+            "membership": membership,
+            "sign_ups": list(
+                selectors.sign_ups_for(actor=request.user, membership=membership)  # type: ignore[arg-type]
+            ),
+        }
+        for membership in memberships
+    ]
+    own = next((m for m in memberships if m.person_id == person.pk), None)
     waiting = []
     if own is not None:
         waiting = [
