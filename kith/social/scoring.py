@@ -281,8 +281,11 @@ def suggest(
         )
         harder = (needs[a] & needs[b] & (HEARING | SIGHT | MOBILITY)) != 0
         score[harder] *= policy.needs_factor
-        # Best first within each member, ties to the smaller id.
-        order = np.lexsort((ids[b], -score, local))
+        # Best first within each member: one sort on the member's place
+        # plus a fraction that falls as the score rises (entries come out of
+        # the product already grouped by member).
+        top = float(score.max(initial=0.0)) + 1
+        order = np.argsort(local + (top - score) / (2 * top), kind="stable")
         local, b = local[order], b[order]
         starts = np.searchsorted(local, np.arange(rows.size))
         rank = np.arange(local.size) - starts[local]
