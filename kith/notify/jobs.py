@@ -14,7 +14,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kith.notify.models import Call, Channel, Message
-from kith.notify.services import message_queue_for_person
+from kith.notify.services import (
+    call_for_failed,
+    message_queue_for_person,
+    message_summary,
+)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -226,7 +230,7 @@ def call_list_prepare(*, today: date | None = None) -> int:
                 person_id=message.recipient_id or 0,
                 day=today,
                 reason=Call.Reason.MESSAGE,
-                summary=_summary(message),
+                summary=message_summary(message),
                 message=message,
             )
         )
@@ -237,22 +241,7 @@ def call_list_prepare(*, today: date | None = None) -> int:
         locality__isnull=False,
     ).exclude(channel=Channel.PHONE)
     for message in failed:
-        wanted.append(
-            Call(
-                key=f"failed:{message.pk}",
-                locality_id=message.locality_id or 0,
-                person_id=message.recipient_id or 0,
-                day=today,
-                reason=Call.Reason.FAILED_MESSAGE,
-                summary=_("%(what)s by %(channel)s: %(error)s")
-                % {
-                    "what": _summary(message),
-                    "channel": message.get_channel_display().lower(),
-                    "error": message.last_error[:150],
-                },
-                message=message,
-            )
-        )
+        wanted.append(call_for_failed(message, today))
     to_confirm = Visit.objects.filter(
         status=Visit.Status.ACCEPTED,
         request__membership__person__contact_by="phone",
@@ -284,10 +273,3 @@ def call_list_prepare(*, today: date | None = None) -> int:
     new = [call for call in wanted if call.key not in existing]
     Call.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
-
-
-def _summary(message: Message) -> str:
-    from kith.notify.templates_text import render
-
-    subject, _body = render(message.template, message.personalisation)
-    return subject[:300]

@@ -18,7 +18,7 @@ import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +33,7 @@ from kith.core.services import audit_record
 from kith.notify import channels
 from kith.notify.channels import Outcome
 from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message
-from kith.notify.templates_text import TEMPLATES
+from kith.notify.templates_text import TEMPLATES, render
 
 log = logging.getLogger(__name__)
 
@@ -503,6 +503,11 @@ def message_fail(*, message: Message, error: str, bad_detail: bool = False) -> M
             urgent=message.urgent,
             replaces=message,
         )
+    if message.recipient_id and message.locality_id:
+        # Straight onto the coordinators' call list.
+        Call.objects.bulk_create(
+            [call_for_failed(message, timezone.localdate())], ignore_conflicts=True
+        )
     audit_record(
         actor=None,
         action="message_failed",
@@ -517,6 +522,32 @@ def message_fail(*, message: Message, error: str, bad_detail: bool = False) -> M
     )
     log.warning("Message %s failed: %s", message.pk, error)
     return message
+
+
+def message_summary(message: Message) -> str:
+    """The message's subject line, to say on the phone what it was about."""
+    subject, _body = render(message.template, message.personalisation)
+    return subject[:300]
+
+
+def call_for_failed(message: Message, day: date) -> Call:
+    """The call-list line for a message that could not be delivered."""
+    return Call(
+        key=f"failed:{message.pk}",
+        locality_id=message.locality_id or 0,
+        person_id=message.recipient_id or 0,
+        day=day,
+        reason=Call.Reason.FAILED_MESSAGE,
+        summary=(
+            _("%(what)s, by %(channel)s: %(error)s")
+            % {
+                "what": message_summary(message),
+                "channel": message.get_channel_display().lower(),
+                "error": message.last_error[:150],
+            }
+        )[:300],
+        message=message,
+    )
 
 
 def outbox_recover(*, now: datetime | None = None) -> int:

@@ -306,6 +306,19 @@ def test_a_number_not_in_use_is_marked_bad_and_the_next_channel_tried(
     ).exists()
 
 
+def test_a_failed_message_goes_straight_onto_the_call_list(make_person, fake_notify):
+    from kith.notify.models import Call
+    from tests.factories import LocalityFactory
+
+    fake_notify.mode = "bad_number"
+    person = make_person(mobile="07700900013", email=None, phone="020 7946 0303")
+    message = queue(person, locality=LocalityFactory())
+    call = Call.objects.get(message=message)
+    assert call.reason == "failed_message" and call.person == person
+    assert "Welcome to Testford Circle, by text message" in call.summary
+    assert "Not a UK mobile number" in call.summary
+
+
 def test_with_no_channel_left_the_message_goes_to_the_call_list(
     make_person, fake_notify
 ):
