@@ -244,6 +244,13 @@ NOTIFY_TEMPLATE_IDS: dict[str, str] = json.loads(
 # The bearer token Notify sends with delivery receipts (set in Notify's
 # callback settings); receipts are refused while it is unset.
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+# The outbox's rules (docs/adr/0012): retries, quiet hours for texts (local
+# time), messages a person may get an hour, the window for duplicates.
+KITH_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("KITH_NOTIFY_MAX_ATTEMPTS", "8"))
+KITH_NOTIFY_QUIET_FROM_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_FROM_HOUR", "21"))
+KITH_NOTIFY_QUIET_UNTIL_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_UNTIL_HOUR", "8"))
+KITH_NOTIFY_RATE_LIMIT = int(os.environ.get("KITH_NOTIFY_RATE_LIMIT", "10"))
+KITH_NOTIFY_DEDUPE_SECONDS = int(os.environ.get("KITH_NOTIFY_DEDUPE_SECONDS", "600"))
 KITH_OUTBOX_DIR = VAR_DIR / "outbox"
 
 # Demo conveniences (showing a demo account's authenticator code) need both
