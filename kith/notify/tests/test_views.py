@@ -170,3 +170,25 @@ def test_the_months_activities_print_for_anyone_signed_in(client, circle):  # no
     assert "Activities in March 2027" in text and "@media print" in text
     client.logout()
     assert client.get(reverse("notify:print_activities")).status_code == 302
+
+
+def test_the_call_list_runs_the_same_queries_for_many_calls(
+    client,
+    circle,  # noqa: F811
+    django_assert_max_num_queries,
+):
+    from tests.factories import UserFactory
+
+    for number in range(25):
+        Call.objects.create(
+            key=f"test:{number}",
+            locality=circle.locality,
+            person=UserFactory(phone="020 7946 0400"),
+            day=timezone.localdate(),
+            reason="message",
+            summary="Your visit is booked",
+        )
+    client.force_login(circle.coordinator)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("notify:calls")).content.decode()
+    assert "25 calls to make" in page
