@@ -481,3 +481,39 @@ def test_the_councils_figures_page(client, testford, role, status):
     assert response.status_code == status
     if status == 200:
         assert "Connections" in response.content.decode()
+
+
+def test_the_list_to_approve_runs_the_same_queries_for_few_or_many(
+    client, testford, joan, django_assert_num_queries
+):
+    factories.activity(testford, actor=joan.person, title="First")
+    client.force_login(testford.coordinator)
+    url = reverse("social:review")
+    query_count(client, url)
+    few = query_count(client, url)
+    hall = factories.venue(testford, "Another Hall")
+    for n in range(6):
+        factories.activity(testford, actor=joan.person, title=f"Idea {n}", where=hall)
+    with django_assert_num_queries(few):
+        assert "Idea 5" in client.get(url).content.decode()
+
+
+def test_who_is_coming_runs_the_same_queries_for_few_or_many(
+    client, testford, joan, django_assert_num_queries
+):
+    occurrence = factories.activity(testford, places=50).occurrences.get()
+    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    client.force_login(testford.coordinator)
+    url = reverse("social:occurrence", args=[occurrence.pk])
+    query_count(client, url)
+    few = query_count(client, url)
+    for n in range(8):
+        member = factories.member(testford.locality, f"Guest {n}", interests=["Cards"])
+        services.sign_up(
+            actor=member.person,
+            occurrence=occurrence,
+            membership=member,
+            needs_lift=False,
+        )
+    with django_assert_num_queries(few):
+        assert "Guest 7" in client.get(url).content.decode()
