@@ -29,7 +29,9 @@ the cores with the database and everything else.
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,7 @@ os.environ.setdefault("KITH_BENCH_DATABASE", "kith_bench_outbox")
 if os.environ.get("DATABASE_URL") and not os.environ.get("KITH_VAR_DIR"):
     # The outbox folder lives under KITH_VAR_DIR: keep the bench's files apart.
     os.environ["KITH_VAR_DIR"] = tempfile.mkdtemp(prefix="kith-bench-outbox-")
+    atexit.register(shutil.rmtree, os.environ["KITH_VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("KITH_LOG_LEVEL", "WARNING")
 os.environ.pop("NOTIFY_API_KEY", None)  # the local channel
 GOAL_PER_SECOND = 500
