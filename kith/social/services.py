@@ -816,13 +816,22 @@ def activity_propose(
     locality: Locality,
     venue: Venue,
     answers: ActivityAnswers,
+    host: User | None = None,
     submission_key: str | None = None,
 ) -> Activity:
-    """Propose an activity, hosted by the person proposing it. A coordinator's
-    or an organisation's is listed at once; a member's or a helper's waits
-    for a coordinator to approve it. The same submission sent twice returns
-    the first activity."""
+    """Propose an activity, hosted by the person proposing it, or by ``host``
+    when a coordinator proposes it for them (on the phone). A coordinator's
+    or an organisation's is listed at once, and so is one a coordinator
+    proposes for someone (they approve it by proposing it); a member's or a
+    helper's own waits for a coordinator. The same submission sent twice
+    returns the first activity."""
     require_perm(actor, Perm.ACTIVITIES_PROPOSE, locality)
+    host = host or actor
+    by_coordinator = has_perm(actor, Perm.ACTIVITIES_MANAGE, locality)
+    if host.pk != actor.pk and not (
+        by_coordinator and has_perm(host, Perm.ACTIVITIES_PROPOSE, locality)
+    ):
+        raise PermissionDenied
     if submission_key:
         existing = Activity.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -832,18 +841,21 @@ def activity_propose(
     if venue.locality_id != locality.pk:
         raise PermissionDenied
     _validate_activity(answers, locality)
-    kind = _host_kind(actor, locality)
-    listed = kind in (Activity.HostKind.COORDINATOR, Activity.HostKind.ORGANISATION)
+    kind = _host_kind(host, locality)
+    listed = by_coordinator or kind == Activity.HostKind.ORGANISATION
+    now = timezone.now()
     activity = Activity.objects.create(
         locality=locality,
         title=answers.title.strip(),
         description=answers.description.strip(),
         interest_id=answers.interest_id,
         venue=venue,
-        host=actor,
+        host=host,
         host_kind=kind,
         proposed_by=actor,
         status=Activity.Status.LISTED if listed else Activity.Status.PROPOSED,
+        decided_by=actor if by_coordinator else None,
+        decided_at=now if by_coordinator else None,
         starts_on=answers.starts_on,
         start_time=answers.start_time,
         minutes=answers.minutes,
@@ -865,6 +877,7 @@ def activity_propose(
         actor=actor,
         action="activity_proposed",
         target=activity,
+        on_behalf_of=host if host.pk != actor.pk else None,
         locality=locality,
         data={"host_kind": kind, "listed": listed},
     )

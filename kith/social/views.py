@@ -492,6 +492,7 @@ def _propose(
         actor=request.user,  # type: ignore[arg-type]
         locality=locality,
         venue=venue,
+        host=getattr(request, "acting_for", None),
         answers=services.ActivityAnswers(
             title=cleaned["about"]["title"],
             description=cleaned["about"]["description"],

@@ -104,12 +104,14 @@ def activity(
     repeat="once",
     repeat_count=1,
     where=None,
+    host=None,
     **extra,
 ):
     return services.activity_propose(
         actor=actor or circle.coordinator,
         locality=circle.locality,
         venue=where or venue(circle),
+        host=host,
         answers=services.ActivityAnswers(
             title=title,
             description="Tea, coffee and cake, and a chat.",

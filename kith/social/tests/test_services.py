@@ -484,3 +484,16 @@ def test_a_lift_that_cannot_be_asked_for_changes_nothing_and_says_why(testford, 
     assert "Sign up without a lift" in too_far.value.message
     assert not SignUp.objects.exists() and not HelpRequest.objects.exists()
     services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+
+
+def test_a_coordinator_proposes_an_activity_for_a_member_on_the_phone(
+    testford, joan, pat
+):
+    activity = factories.activity(testford, title="Bridge club", host=joan.person)
+    assert activity.host == joan.person and activity.host_kind == "member"
+    assert activity.status == "listed" and activity.decided_by == testford.coordinator
+    assert activity.occurrences.count() == 1
+    with pytest.raises(PermissionDenied):
+        factories.activity(
+            testford, actor=pat.person, title="Not mine", host=joan.person
+        )
