@@ -2,6 +2,7 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.forms import GovukDateField, GovukForm
@@ -46,7 +47,8 @@ class CalendarFilterForm(GovukForm):
             (i.pk, i.name) for i in interests
         ]
         self.fields["access"].choices = [  # type: ignore[attr-defined]
-            (name, Venue._meta.get_field(name).verbose_name) for name in Venue.FEATURES
+            (name, capfirst(Venue._meta.get_field(name).verbose_name))
+            for name in Venue.FEATURES
         ]
 
 
@@ -219,7 +221,8 @@ class WhereForm(GovukForm):
             (str(v.pk), f"{v.name}, {v.address}") for v in venues
         ] + [(NEW_VENUE, _("Somewhere new"))]
         self.fields["features"].choices = [  # type: ignore[attr-defined]
-            (name, Venue._meta.get_field(name).verbose_name) for name in Venue.FEATURES
+            (name, capfirst(Venue._meta.get_field(name).verbose_name))
+            for name in Venue.FEATURES
         ]
 
     def clean(self):  # type: ignore[no-untyped-def]
