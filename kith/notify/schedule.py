@@ -101,6 +101,11 @@ JOBS: list[Job] = [
         at=time(10, 5),
     ),
     Job(
+        "introductions_suggest",
+        "kith.social.services.introductions_suggest_all",
+        at=time(5, 30),
+    ),
+    Job(
         "introduction_follow_ups",
         "kith.social.services.introduction_follow_ups_queue",
         at=time(9, 50),

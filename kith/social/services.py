@@ -250,6 +250,15 @@ def introductions_suggest(
     return added
 
 
+def introductions_suggest_all() -> int:
+    """Every locality's new suggestions, for the scheduler each night: safe
+    to run again (see introductions_suggest). Returns how many were added."""
+    return sum(
+        introductions_suggest(actor=None, locality=locality)
+        for locality in Locality.objects.order_by("pk")
+    )
+
+
 def _insert_suggestions(
     locality: Locality, rows: list[tuple[int, int, float, list[dict[str, str]]]]
 ) -> None:

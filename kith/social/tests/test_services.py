@@ -497,3 +497,10 @@ def test_a_coordinator_proposes_an_activity_for_a_member_on_the_phone(
         factories.activity(
             testford, actor=pat.person, title="Not mine", host=joan.person
         )
+
+
+def test_the_nightly_job_suggests_in_every_locality_once(
+    testford, elsewhere, joan, pat
+):
+    assert services.introductions_suggest_all() == 1
+    assert services.introductions_suggest_all() == 0
