@@ -86,3 +86,11 @@ def check_accessibility():
 
     check.checked = checked
     return check
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo locality, loaded afresh for each journey."""
+    from kith.core.demo import demo_load
+
+    demo_load()

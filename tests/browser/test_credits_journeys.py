@@ -1,32 +1,12 @@
 """Credits in Chromium: a coordinator records a member's top-up on the phone
 and the member sees it on their statement, with axe-core on every page."""
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
-from kith.core.demo import demo_load
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
-
-
-def _sign_in(page, email):
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if "authenticator" in page.url:
-        page.get_by_label("Code from your authenticator app").fill(
-            pyotp.TOTP(demo_authenticator_secret(email)).now()
-        )
-        page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
 def test_a_coordinator_records_a_top_up_and_the_member_sees_it(
@@ -38,7 +18,7 @@ def test_a_coordinator_records_a_top_up_and_the_member_sees_it(
 
     member = User.objects.get(email="member@riverside.example")
 
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto("/credits/accounts/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Credits")
     check_accessibility(page)
@@ -76,7 +56,7 @@ def test_a_coordinator_records_a_top_up_and_the_member_sees_it(
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
 
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.goto("/credits/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your credits")
     first_line = page.locator("tbody tr").first
@@ -96,7 +76,7 @@ def test_every_credits_page_passes_axe(
     from kith.credits.models import Transfer
 
     topup = Transfer.objects.filter(kind="topup").order_by("pk").first()
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     for path in ("/credits/accounts/?kind=helper", "/credits/accounts/?low=on"):
         page.goto(path)
         check_accessibility(page)
@@ -114,7 +94,7 @@ def test_every_credits_page_passes_axe(
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
 
-    _sign_in(page, "council@riverside.example")
+    sign_in(page, "council@riverside.example")
     page.goto("/credits/grants/")
     check_accessibility(page)
     page.get_by_role("link", name="Grant credits").first.click()
@@ -123,12 +103,12 @@ def test_every_credits_page_passes_axe(
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
 
-    _sign_in(page, "admin@riverside.example")
+    sign_in(page, "admin@riverside.example")
     page.goto("/credits/settings/")
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
 
-    _sign_in(page, "helper@riverside.example")
+    sign_in(page, "helper@riverside.example")
     page.goto("/credits/helper/")
     check_accessibility(page)
     page.goto("/credits/helper/give/")

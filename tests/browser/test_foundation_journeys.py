@@ -6,14 +6,9 @@ from playwright.sync_api import expect
 
 from kith.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_authenticator_secret
 from kith.accounts.models import STAFF_ROLES
-from kith.core.demo import demo_load
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
 
 
 def test_public_pages_are_accessible(page, demo, check_accessibility):
@@ -88,18 +83,6 @@ def _links(page) -> list[str]:
     )
 
 
-def _sign_in_staff(page, email):
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code from your authenticator app").fill(
-        pyotp.TOTP(demo_authenticator_secret(email)).now()
-    )
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-
-
 def test_a_coordinator_finds_a_member_and_acts_for_them(
     page, demo, check_accessibility
 ):
@@ -110,7 +93,7 @@ def test_a_coordinator_finds_a_member_and_acts_for_them(
         .order_by("pk")
         .first()
     )
-    _sign_in_staff(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.get_by_role("link", name="People").first.click()
     page.get_by_label("Name, email, phone number or postcode").fill(member.full_name)
     page.get_by_role("button", name="Search").click()
@@ -132,7 +115,7 @@ def test_a_coordinator_finds_a_member_and_acts_for_them(
 def test_a_coordinator_adds_a_person_with_no_contact_details(
     page, demo, check_accessibility
 ):
-    _sign_in_staff(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto("/people/add/")
     page.get_by_role("button", name="Add person").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the full name")

@@ -2,47 +2,14 @@
 
 from datetime import time, timedelta
 
-import pyotp
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
-from kith.core.demo import demo_load
+from kith.accounts.demo import DEMO_PASSWORD
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
-
-
-_LAST_CODE: dict[str, str] = {}
-
-
-def _fresh_code(email):
-    """A code from the demo authenticator that has not been used yet: each
-    code works once, so a second sign-in in the same 30 seconds waits."""
-    import time
-
-    totp = pyotp.TOTP(demo_authenticator_secret(email))
-    while totp.now() == _LAST_CODE.get(email):
-        time.sleep(1)
-    _LAST_CODE[email] = totp.now()
-    return _LAST_CODE[email]
-
-
-def _sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if "authenticator" in page.url:
-        page.get_by_label("Code from your authenticator app").fill(_fresh_code(email))
-        page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
 def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
@@ -50,7 +17,7 @@ def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
 
     day = timezone.localdate() + timedelta(days=3)
     # The member asks for help.
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.get_by_role("link", name="Ask for help").first.click()
     page.get_by_label("Gardening").check()
     check_accessibility(page)
@@ -91,7 +58,7 @@ def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
     sam.availability.create(weekday=day.weekday(), starts_at=time(9), ends_at=time(17))
 
     # The coordinator offers it to the demo helper.
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto(f"/help/requests/{request.pk}/")
     check_accessibility(page)
     expect(page.locator("#shortlist")).to_have_text("Offer to a helper")
@@ -111,7 +78,7 @@ def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
     assert other is not None
 
     # The helper accepts.
-    _sign_in(page, "helper@riverside.example")
+    sign_in(page, "helper@riverside.example")
     page.goto("/help/visits/")
     check_accessibility(page)
     page.goto(f"/help/visits/{visit.pk}/")
@@ -127,7 +94,7 @@ def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
     expect(page.get_by_text("A coordinator will confirm it")).to_be_visible()
 
     # The coordinator confirms it to the member.
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto(f"/help/requests/{request.pk}/")
     page.get_by_role("button", name="Confirm to the member").click()
     expect(
@@ -138,7 +105,7 @@ def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
     Visit.objects.filter(pk=visit.pk).update(
         starts_at=timezone.now() - timedelta(hours=2)
     )
-    _sign_in(page, "helper@riverside.example")
+    sign_in(page, "helper@riverside.example")
     page.goto(f"/help/visits/{visit.pk}/")
     expect(page.locator(".govuk-summary-list")).to_contain_text(
         "RV"
@@ -157,12 +124,12 @@ def test_from_asking_to_a_settled_rated_visit(page, demo, check_accessibility):
     other_user.email = "other.helper@riverside.example"
     other_user.set_password(DEMO_PASSWORD)
     other_user.save()
-    _sign_in(page, "other.helper@riverside.example")
+    sign_in(page, "other.helper@riverside.example")
     response = page.goto(f"/help/visits/{visit.pk}/")
     assert response.status == 404
 
     # The member rates it and sees it on their statement.
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.goto(f"/help/requests/{request.pk}/")
     page.get_by_role("link", name="Say how it went").click()
     page.get_by_label("Very well", exact=True).check()

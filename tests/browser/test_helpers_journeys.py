@@ -4,32 +4,14 @@ checks every page reached."""
 
 from datetime import timedelta
 
-import pyotp
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
-from kith.core.demo import demo_load
+from kith.accounts.demo import DEMO_PASSWORD
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
-
-
-def _sign_in_staff(page, email):
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code from your authenticator app").fill(
-        pyotp.TOTP(demo_authenticator_secret(email)).now()
-    )
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
 def _continue(page):
@@ -169,7 +151,7 @@ def test_someone_applies_online_and_a_coordinator_vets_and_approves_them(
         template="helper_application_received", recipient=profile.user
     ).exists()
 
-    _sign_in_staff(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto("/helpers/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Neighbourhood Helpers")
     check_accessibility(page)
@@ -280,7 +262,7 @@ def test_a_helper_sees_their_record_and_pauses(page, demo, check_accessibility):
 def test_coordinator_pages_are_accessible(page, demo, check_accessibility):
     from kith.helpers.models import HelperProfile
 
-    _sign_in_staff(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     profile = HelperProfile.objects.filter(user__email="helper@riverside.example").get()
     for path in [
         "/helpers/?level=enhanced_barred",

@@ -4,15 +4,9 @@ reviews it, sends the offers, and a decline is planned again."""
 import pytest
 from playwright.sync_api import expect
 
-from kith.core.demo import demo_load
-from tests.browser.test_help_journeys import _sign_in
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
 
 
 def test_a_coordinator_builds_reviews_and_sends_a_plan(page, demo, check_accessibility):
@@ -21,7 +15,7 @@ def test_a_coordinator_builds_reviews_and_sends_a_plan(page, demo, check_accessi
 
     open_before = HelpRequest.objects.filter(status="open").count()
     assert open_before, "the demo has open requests to plan"
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.get_by_role("link", name="Matching").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matching plans")
     expect(page.get_by_text("No plan has been built yet.")).to_be_visible()

@@ -1,18 +1,11 @@
 """Members in Chromium: joining online, joining by phone, and a supporter."""
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
-from kith.core.demo import demo_load
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
 
 
 def _continue(page):
@@ -89,23 +82,10 @@ def test_a_person_joins_online(page, demo, check_accessibility):
     assert membership.joined_how == "online" and membership.concession
 
 
-def _sign_in(page, email):
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if "authenticator" in page.url:
-        page.get_by_label("Code from your authenticator app").fill(
-            pyotp.TOTP(demo_authenticator_secret(email)).now()
-        )
-        page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-
-
 def test_a_coordinator_joins_someone_by_phone_acting_for_them(
     page, demo, check_accessibility
 ):
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.get_by_role("link", name="Members").first.click()
     check_accessibility(page)
     page.get_by_role("link", name="Join someone by phone").first.click()
@@ -142,7 +122,7 @@ def test_a_supporter_is_invited_and_accepts(page, demo, check_accessibility):
         password="long-enough-password",
         full_name="Ruth Adeyemi",
     )
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.get_by_role("link", name="Your membership").first.click()
     check_accessibility(page)
     page.get_by_role("link", name="Invite a supporter").click()

@@ -1,50 +1,18 @@
 """The outbox in Chromium: the coordinator's call list and messages sent,
 and the large-print pages for members and helpers."""
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
-from kith.core.demo import demo_load
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-_LAST_CODE: dict[str, str] = {}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
-
-
-def _fresh_code(email):
-    """Each authenticator code works once: wait for a new one if needed."""
-    import time
-
-    totp = pyotp.TOTP(demo_authenticator_secret(email))
-    while totp.now() == _LAST_CODE.get(email):
-        time.sleep(1)
-    _LAST_CODE[email] = totp.now()
-    return _LAST_CODE[email]
-
-
-def _sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if "authenticator" in page.url:
-        page.get_by_label("Code from your authenticator app").fill(_fresh_code(email))
-        page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
 def test_a_coordinator_works_through_the_call_list(page, demo, check_accessibility):
     from kith.notify.models import Call
 
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.get_by_role("link", name="Call list").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Call list")
     check_accessibility(page)
@@ -77,7 +45,7 @@ def test_a_coordinator_works_through_the_call_list(page, demo, check_accessibili
 
 
 def test_large_print_pages_for_a_member_and_a_helper(page, demo, check_accessibility):
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.get_by_role("link", name="Your membership").first.click()
     page.get_by_role("link", name="coming visits and credits in large print").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Coming visits for")
@@ -96,7 +64,7 @@ def test_large_print_pages_for_a_member_and_a_helper(page, demo, check_accessibi
     expect(page.get_by_role("heading", level=1)).to_contain_text("Activities in")
     check_accessibility(page)
 
-    _sign_in(page, "helper@riverside.example")
+    sign_in(page, "helper@riverside.example")
     page.get_by_role("link", name="Helper profile").first.click()
     page.get_by_role("link", name="week of visits in large print").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("the week from")

@@ -2,47 +2,13 @@
 morning, hosting an activity a coordinator approves, and two members
 introduced who both say yes. axe-core checks each page."""
 
-import pyotp
 import pytest
 from django.db.models import Q
 from playwright.sync_api import expect
 
-from kith.accounts.demo import DEMO_PASSWORD, demo_authenticator_secret
-from kith.core.demo import demo_load
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    demo_load()
-
-
-_LAST_CODE: dict[str, str] = {}
-
-
-def _fresh_code(email):
-    """A code from the demo authenticator that has not been used yet: each
-    code works once, so a second sign-in in the same 30 seconds waits."""
-    import time
-
-    totp = pyotp.TOTP(demo_authenticator_secret(email))
-    while totp.now() == _LAST_CODE.get(email):
-        time.sleep(1)
-    _LAST_CODE[email] = totp.now()
-    return _LAST_CODE[email]
-
-
-def _sign_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if "authenticator" in page.url:
-        page.get_by_label("Code from your authenticator app").fill(_fresh_code(email))
-        page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
 def test_a_member_signs_up_for_a_coffee_morning_with_a_lift(
@@ -50,7 +16,7 @@ def test_a_member_signs_up_for_a_coffee_morning_with_a_lift(
 ):
     from kith.social.models import SignUp
 
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.get_by_role("link", name="Activities").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Activities and introductions"
@@ -97,7 +63,7 @@ def test_a_member_hosts_an_activity_that_a_coordinator_approves(
     from kith.social.models import Activity
 
     day = timezone.localdate() + timedelta(days=4)
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.goto("/social/")
     page.get_by_role("link", name="Host an activity").click()
     page.get_by_label("What is the activity called?").fill("Scrabble club")
@@ -128,7 +94,7 @@ def test_a_member_hosts_an_activity_that_a_coordinator_approves(
     activity = Activity.objects.get(title="Scrabble club")
     assert activity.status == "proposed" and activity.host_kind == "member"
 
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto("/social/activities/to-approve/")
     check_accessibility(page)
     page.get_by_role("button", name="Approve Scrabble club").click()
@@ -160,7 +126,7 @@ def test_two_members_are_introduced_and_both_say_yes(page, demo, check_accessibi
         else introduction.first
     )
 
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto("/social/introductions/")
     check_accessibility(page)
     page.goto(f"/social/introductions/{introduction.pk}/")
@@ -171,7 +137,7 @@ def test_two_members_are_introduced_and_both_say_yes(page, demo, check_accessibi
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Asked.")
     check_accessibility(page)
 
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.goto("/social/")
     page.get_by_role("link", name="We think you might get on").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -185,13 +151,13 @@ def test_two_members_are_introduced_and_both_say_yes(page, demo, check_accessibi
     check_accessibility(page)
 
     # The other member says yes on the phone.
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto(f"/social/introductions/{introduction.pk}/")
     page.get_by_role("button", name=f"{other.person.display_name} said yes").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("Yes")
     check_accessibility(page)
 
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     page.goto(f"/social/introductions/yours/{introduction.pk}/")
     first_name = other.person.preferred_name or other.person.full_name.split()[0]
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Meet {first_name}")
@@ -208,7 +174,7 @@ def test_the_other_social_pages_pass_axe(page, demo, check_accessibility):
     from kith.social.models import Activity, Occurrence
 
     # A member: their introductions, free times and calendar address.
-    _sign_in(page, "member@riverside.example")
+    sign_in(page, "member@riverside.example")
     for path in ("/social/introductions/yours/", "/social/free-times/"):
         page.goto(path)
         check_accessibility(page)
@@ -229,7 +195,7 @@ def test_the_other_social_pages_pass_axe(page, demo, check_accessibility):
         starts_at=timezone.now() - timedelta(hours=1),
         ends_at=timezone.now() + timedelta(hours=1),
     )
-    _sign_in(page, "coordinator@riverside.example")
+    sign_in(page, "coordinator@riverside.example")
     page.goto(f"/social/dates/{first.pk}/")
     expect(page.get_by_role("heading", name="Who is coming")).to_be_visible()
     check_accessibility(page)
