@@ -787,6 +787,11 @@ def consent_record(
         locality=membership.locality,
         data={"kind": kind, "given": given, "how": how, "service": service.strip()},
     )
+    if kind == Consent.Kind.INTRODUCTIONS and not given:
+        # Introductions waiting on them end now (social builds on members).
+        from kith.social.services import introductions_close_on_consent_withdrawn
+
+        introductions_close_on_consent_withdrawn(actor=actor, membership=membership)
     return consent
 
 

@@ -539,6 +539,37 @@ def introduction_stop(
     return introduction
 
 
+def introductions_close_on_consent_withdrawn(
+    *, actor: User, membership: Membership
+) -> int:
+    """A member who no longer agrees to be introduced leaves every
+    introduction not yet agreed (suggested or asked): each closes, and the
+    other member sees only "not going ahead". Agreed ones stay: their
+    details were shared with both's yes. Called by the members part as the
+    consent is withdrawn, in its transaction. Returns how many closed."""
+    from django.db.models import Q
+
+    found = Introduction.objects.select_for_update().filter(
+        Q(first=membership) | Q(second=membership),
+        status__in=[Introduction.Status.SUGGESTED, Introduction.Status.ASKED],
+    )
+    closed = 0
+    for introduction in found:
+        introduction.status = Introduction.Status.CLOSED
+        introduction.closed_at = timezone.now()
+        introduction.closed_reason = _("A member no longer agrees to be introduced.")
+        introduction.save(update_fields=["status", "closed_at", "closed_reason"])
+        audit_record(
+            actor=actor,
+            action="introduction_stopped",
+            target=introduction,
+            locality=introduction.locality,
+            data={"why": "consent withdrawn"},
+        )
+        closed += 1
+    return closed
+
+
 @transaction.atomic
 def introduction_meeting_arrange(
     *,

@@ -150,21 +150,42 @@ def test_either_can_stop_at_any_time_and_nobody_else_may(testford, joan, pat):
 
 
 def test_asking_checks_consent_again(testford, joan, pat):
-    services.introductions_suggest(actor=None, locality=testford.locality)
-    from kith.members.services import consent_record
+    from kith.members.models import Consent
 
-    consent_record(
-        actor=pat.person,
-        membership=pat,
-        kind="introductions",
-        given=False,
-        how="online",
+    services.introductions_suggest(actor=None, locality=testford.locality)
+    # A "no" recorded some other way than through the members' service.
+    Consent.objects.create(
+        membership=pat, kind="introductions", given=False, how="phone"
     )
     with pytest.raises(ApplicationError, match="no longer"):
         services.introduction_ask(
             actor=testford.coordinator,
             introduction=Introduction.objects.get(),
             share_how="contact",
+        )
+
+
+def test_withdrawing_consent_closes_introductions_not_yet_agreed(testford, joan, pat):
+    from kith.members.services import consent_record
+
+    asked = _asked(testford)
+    consent_record(
+        actor=testford.coordinator,
+        membership=pat,
+        kind="introductions",
+        given=False,
+        how="phone",
+    )
+    asked.refresh_from_db()
+    assert asked.status == Introduction.Status.CLOSED
+    assert asked.closed_reason == "A member no longer agrees to be introduced."
+    # Joan sees only that it is not going ahead, never why.
+    (mine,) = selectors.introductions_for_member(actor=joan.person, membership=joan)
+    assert mine.status == Introduction.Status.CLOSED
+    assert "agree" not in " ".join(mine.reasons)
+    with pytest.raises(ApplicationError, match="not going ahead"):
+        services.introduction_answer(
+            actor=joan.person, introduction=asked, membership=joan, answer="yes"
         )
 
 
