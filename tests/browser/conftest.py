@@ -92,5 +92,7 @@ def check_accessibility():
 def demo(transactional_db):
     """The demo locality, loaded afresh for each journey."""
     from kith.core.demo import demo_load
+    from tests.browser.signing_in import forget_codes
 
     demo_load()
+    forget_codes()
