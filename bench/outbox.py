@@ -48,6 +48,9 @@ if os.environ.get("DATABASE_URL") and not os.environ.get("KITH_VAR_DIR"):
     os.environ["KITH_VAR_DIR"] = tempfile.mkdtemp(prefix="kith-bench-outbox-")
     atexit.register(shutil.rmtree, os.environ["KITH_VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("KITH_LOG_LEVEL", "WARNING")
+# The bench measures the queue, not quiet hours: texts go at any hour.
+os.environ["KITH_NOTIFY_QUIET_FROM_HOUR"] = "0"
+os.environ["KITH_NOTIFY_QUIET_UNTIL_HOUR"] = "0"
 os.environ.pop("NOTIFY_API_KEY", None)  # the local channel
 GOAL_PER_SECOND = 500
 #: How long an idle worker waits before looking for work again. Much shorter

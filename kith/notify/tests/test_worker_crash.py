@@ -26,6 +26,9 @@ def _environment(tmp_path: Path, fake: FakeNotify) -> dict[str, str]:
         KITH_DEMO="0",
         KITH_VAR_DIR=str(tmp_path),
         KITH_LOG_LEVEL="WARNING",
+        # Texts are not held for the night, whatever time the test runs.
+        KITH_NOTIFY_QUIET_FROM_HOUR="0",
+        KITH_NOTIFY_QUIET_UNTIL_HOUR="0",
         NOTIFY_API_KEY=API_KEY,
         NOTIFY_BASE_URL=fake.url,
         NOTIFY_TIMEOUT_SECONDS="5",
