@@ -8,6 +8,7 @@ next build is never blocked for good.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.help.models import HelpRequest, Visit
 from kith.matching import engine
-from kith.matching.build import build_problem
+from kith.matching.build import Built, build_problem
 from kith.matching.models import MatchingPlan, PlanItem
 from kith.matching.selectors import suggestion_reasons
 from kith.places.models import Locality
@@ -114,7 +115,7 @@ def plan_build(*, plan_id: int) -> MatchingPlan:
 
 
 @transaction.atomic
-def _plan_record(plan_id: int, built, solved: engine.Plan) -> MatchingPlan:
+def _plan_record(plan_id: int, built: Built, solved: engine.Plan) -> MatchingPlan:
     plan = MatchingPlan.objects.select_for_update().get(pk=plan_id)
     if plan.status != MatchingPlan.Status.BUILDING:
         return plan
@@ -263,7 +264,13 @@ def plan_send(*, actor: User, plan: MatchingPlan, item_ids: set[int]) -> Matchin
     return plan
 
 
-def _send_items(*, actor: User, items: list[PlanItem], chosen: set[int], offer) -> None:
+def _send_items(
+    *,
+    actor: User,
+    items: list[PlanItem],
+    chosen: set[int],
+    offer: Callable[..., Visit],
+) -> None:
     for item in items:
         if item.pk not in chosen:
             item.outcome = PlanItem.Outcome.LEFT
