@@ -97,6 +97,25 @@ class QuestionFlow:
     def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
         return dict(step.form_kwargs)
 
+    def page_form(self, request: HttpRequest, step: Step) -> forms.Form:
+        """The form a question page shows: bound to what was just sent (a
+        POST), else to the answer given before if it is still valid, else
+        empty (an old answer the rules no longer allow is asked again)."""
+        kwargs = self.form_kwargs(request, step)
+        if request.method == "POST":
+            return step.form_class(request.POST, **kwargs)
+        form = self.bound_form(request, step)
+        if form is not None and form.is_valid():
+            return form
+        return step.form_class(**kwargs)
+
+    def answer(self, request: HttpRequest, slug: str, *, changing: bool) -> str | None:
+        """Keep the answer just sent (valid) and say where to go: the next
+        step still to answer, or None for check your answers (always None
+        when the person came from there to change one answer)."""
+        self.save_answer(request, slug, request.POST)
+        return None if changing else self.next_slug(request, after=slug)
+
     def cleaned(self, request: HttpRequest) -> dict[str, dict[str, Any]]:
         """Every active step's cleaned answers. Raises IncompleteFlow."""
         result: dict[str, dict[str, Any]] = {}

@@ -156,22 +156,14 @@ def ask_step(request: HttpRequest, slug: str) -> HttpResponse:
     except KeyError as exc:
         raise Http404 from exc
     changing = request.GET.get("change") == "1"
-    if request.method == "POST":
-        form = step.form_class(request.POST, **ASK.form_kwargs(request, step))
-        if form.is_valid():
-            ASK.save_answer(request, slug, request.POST)
-            following = None if changing else ASK.next_slug(request, after=slug)
-            return (
-                redirect("help:ask_check")
-                if following is None
-                else redirect("help:ask_step", slug=following)
-            )
-    else:
-        form = ASK.bound_form(request, step) or step.form_class(
-            **ASK.form_kwargs(request, step)
+    form = ASK.page_form(request, step)
+    if request.method == "POST" and form.is_valid():
+        following = ASK.answer(request, slug, changing=changing)
+        return (
+            redirect("help:ask_check")
+            if following is None
+            else redirect("help:ask_step", slug=following)
         )
-        if form.is_bound and not form.is_valid():
-            form = step.form_class(**ASK.form_kwargs(request, step))
     previous = ASK.previous_slug(request, slug)
     back = (
         reverse("help:ask_check")

@@ -160,27 +160,17 @@ def join_step(request: HttpRequest, slug: str, phone: bool = False) -> HttpRespo
     except KeyError as exc:
         raise Http404 from exc
     changing = request.GET.get("change") == "1"
-    if request.method == "POST":
-        form = step.form_class(request.POST, **flow.form_kwargs(request, step))
-        if form.is_valid():
-            flow.save_answer(request, slug, request.POST)
-            not_eligible = _eligibility_problem(request, flow, slug)
-            if not_eligible:
-                return redirect(
-                    _url("join_not_eligible", phone) + f"?reason={not_eligible}"
-                )
-            following = None if changing else flow.next_slug(request, after=slug)
-            if following is None:
-                return redirect(_url("join_check", phone))
-            return redirect(_url("join_step", phone, following))
-    else:
-        form = flow.bound_form(request, step) or step.form_class(
-            **flow.form_kwargs(request, step)
-        )
-        if form.is_bound:
-            form.full_clean()
-            if not form.is_valid():
-                form = step.form_class(**flow.form_kwargs(request, step))
+    form = flow.page_form(request, step)
+    if request.method == "POST" and form.is_valid():
+        following = flow.answer(request, slug, changing=changing)
+        not_eligible = _eligibility_problem(request, flow, slug)
+        if not_eligible:
+            return redirect(
+                _url("join_not_eligible", phone) + f"?reason={not_eligible}"
+            )
+        if following is None:
+            return redirect(_url("join_check", phone))
+        return redirect(_url("join_step", phone, following))
     previous = flow.previous_slug(request, slug)
     back = (
         _url("join_check", phone)

@@ -404,22 +404,14 @@ def propose_step(request: HttpRequest, slug: str) -> HttpResponse:
     except KeyError as exc:
         raise Http404 from exc
     changing = request.GET.get("change") == "1"
-    if request.method == "POST":
-        form = step.form_class(request.POST, **PROPOSE.form_kwargs(request, step))
-        if form.is_valid():
-            PROPOSE.save_answer(request, slug, request.POST)
-            following = None if changing else PROPOSE.next_slug(request, after=slug)
-            return (
-                redirect("social:propose_check")
-                if following is None
-                else redirect("social:propose_step", slug=following)
-            )
-    else:
-        form = PROPOSE.bound_form(request, step) or step.form_class(
-            **PROPOSE.form_kwargs(request, step)
+    form = PROPOSE.page_form(request, step)
+    if request.method == "POST" and form.is_valid():
+        following = PROPOSE.answer(request, slug, changing=changing)
+        return (
+            redirect("social:propose_check")
+            if following is None
+            else redirect("social:propose_step", slug=following)
         )
-        if form.is_bound and not form.is_valid():
-            form = step.form_class(**PROPOSE.form_kwargs(request, step))
     previous = PROPOSE.previous_slug(request, slug)
     back = (
         reverse("social:propose_check")
