@@ -17,8 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from kith.notify.models import Channel, Message
-from kith.notify.templates_text import render
+from kith.notify.models import Channel, Message, MessageSecret
+from kith.notify.templates_text import SECRET_FIELDS, render
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,37 @@ def deliver(message: Message) -> Outcome:
                 return Outcome(ok=False, error=str(exc)[:500], temporary=True)
             if found is not None:
                 return Outcome(ok=True, provider_reference=found)
-        return _notify_deliver(message)
-    return _local_deliver(message)
+    try:
+        values = values_for_sending(message)
+    except SecretGone:
+        # Sending the words that stand in for the code would tell the person
+        # nothing: they ask again, or a coordinator sends a new code.
+        return Outcome(
+            ok=False, error=_("Its code or link was no longer kept, so it was not sent.")
+        )
+    if notify_enabled():
+        return _notify_deliver(message, values)
+    return _local_deliver(message, values)
+
+
+def values_for_sending(message: Message) -> dict[str, Any]:
+    """The message's personalisation with its secrets put back (ADR 0016):
+    only for handing the message to its channel, never for showing."""
+    values = dict(message.personalisation)
+    if message.template in SECRET_FIELDS:
+        secret = (
+            MessageSecret.objects.filter(message_id=message.pk)
+            .values_list("values", flat=True)
+            .first()
+        )
+        if not secret:
+            raise SecretGone
+        values.update(secret)
+    return values
+
+
+class SecretGone(Exception):
+    """The code or link of a message was forgotten before it could be sent."""
 
 
 def find(message: Message) -> str | None:
@@ -79,10 +108,12 @@ def local_path(message: Message) -> Path:
     return outbox / f"{message.created_at:%Y%m%dT%H%M%S}-{message.reference}.json"
 
 
-def _local_deliver(message: Message) -> Outcome:
+def _local_deliver(message: Message, values: dict[str, Any]) -> Outcome:
     """One file per message, written whole or not at all: its name holds the
-    reference, so writing it again replaces it rather than adding another."""
-    subject, body = render(message.template, message.personalisation)
+    reference, so writing it again replaces it rather than adding another.
+    The file holds the message as sent, secrets included, so the demo can be
+    tried without a provider; no page shows it."""
+    subject, body = render(message.template, values)
     path = local_path(message)
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {
@@ -157,7 +188,7 @@ def _personalisation(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _notify_deliver(message: Message) -> Outcome:
+def _notify_deliver(message: Message, sending: dict[str, Any]) -> Outcome:
     from notifications_python_client.errors import APIError
 
     template = template_id(message.template)
@@ -170,7 +201,7 @@ def _notify_deliver(message: Message) -> Outcome:
             )
             % {"template": message.template},
         )
-    values = _personalisation(message.personalisation)
+    values = _personalisation(sending)
     reference = str(message.reference)
     client = _client()
     try:

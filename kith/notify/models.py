@@ -110,6 +110,26 @@ class Message(models.Model):
         )
 
 
+
+class MessageSecret(models.Model):
+    """The values of one message that let someone into an account (a sign-in
+    code, a link with a token), kept apart from the message (ADR 0016).
+
+    The message itself stores words in their place ("a sign-in code"), so no
+    page, export or admin screen can show the secret. Only the channel reads
+    this row, when it hands the message over; the row is deleted as soon as
+    the message is sent or has failed for good. It is not in the admin.
+    """
+
+    message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, primary_key=True, related_name="secret"
+    )
+    values = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Secret values of message {self.message_id}"
+
 class Call(models.Model):
     """One person to phone, and why: a line of the coordinators' call list.
 

@@ -32,8 +32,8 @@ from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.notify import channels
 from kith.notify.channels import Outcome
-from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message
-from kith.notify.templates_text import TEMPLATES, render
+from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message, MessageSecret
+from kith.notify.templates_text import SECRET_FIELDS, TEMPLATES, redact, render
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,12 @@ def message_queue(
         if existing is not None:
             return existing
     channel = str(Channel(channel))
+    # A secret (a sign-in code, a link with a token) is never stored with the
+    # message: words stand in its place and the secret waits apart until it
+    # is sent (ADR 0016). Each secret is new, so such a message is never a
+    # duplicate, and its fingerprint is taken without the secret, which
+    # would otherwise be guessable from it.
+    personalisation, secret = redact(template, personalisation)
     fingerprint = _fingerprint(channel, to, template, personalisation)
     now = timezone.now()
     window = timedelta(seconds=rules().dedupe_seconds)
@@ -114,7 +120,7 @@ def message_queue(
         .order_by("pk")
         .first()
     )
-    if duplicate is not None:
+    if duplicate is not None and not secret:
         return duplicate
     values = {
         "key": key,
@@ -140,6 +146,10 @@ def message_queue(
             # Another process queued the same key between our look and our
             # write: theirs stands.
             return Message.objects.get(key=key)
+    if secret and message.channel != Channel.PHONE:
+        # A phone message is never sent: a coordinator could not pass the
+        # secret on, so it is not kept (they send a new sign-in code instead).
+        MessageSecret.objects.create(message=message, values=secret)
     if message.channel != Channel.PHONE:
         _send_after_commit(message.pk)
     return message
@@ -414,6 +424,7 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
             Message.objects.filter(
                 pk__in=sent_ids, status=Message.Status.SENDING
             ).update(status=Message.Status.SENT, sent_at=timezone.now())
+        secrets_forget(message_ids=[m.pk for m in claimed])
         if not delivered_to:
             break
         # Later messages to the same people waited for these: send them now.
@@ -429,6 +440,30 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
         )
         now = None
     return total, failing >= PROVIDER_DOWN_AFTER
+
+
+#: How long a secret may wait to be sent before it is forgotten anyway: a
+#: sign-in code works for 10 minutes, a password link for 2 hours, and every
+#: message is sent or given up within a day.
+SECRET_MAX_AGE = timedelta(days=1)
+
+_FINISHED = [Message.Status.SENT, Message.Status.DELIVERED, Message.Status.FAILED]
+
+
+def secrets_forget(
+    *, message_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> int:
+    """Delete the secrets of messages that are sent or failed for good (of
+    ``message_ids``, or of every message), and every secret older than a day.
+    Returns how many were deleted."""
+    finished = MessageSecret.objects.filter(message__status__in=_FINISHED)
+    if message_ids is not None:
+        finished = finished.filter(message_id__in=list(message_ids))
+    deleted = finished.delete()[0]
+    if message_ids is None:
+        stale = (now or timezone.now()) - SECRET_MAX_AGE
+        deleted += MessageSecret.objects.filter(created_at__lt=stale).delete()[0]
+    return deleted
 
 
 def _release(message: Message, now: datetime) -> None:
@@ -486,6 +521,11 @@ def message_fail(*, message: Message, error: str, bad_detail: bool = False) -> M
     message.save(update_fields=["status", "failed_at", "last_error"])
     person = message.recipient
     detail = CONTACT_DETAIL.get(Channel(message.channel))
+    # A message that lets someone in is not tried again by another channel:
+    # the code or link was asked for at one address, and it is forgotten now.
+    # The person asks again, or a coordinator sends a new sign-in code.
+    lets_in = message.template in SECRET_FIELDS
+    MessageSecret.objects.filter(message_id=message.pk).delete()
     if bad_detail and person is not None and detail:
         from kith.accounts.models import User
 
@@ -493,6 +533,7 @@ def message_fail(*, message: Message, error: str, bad_detail: bool = False) -> M
         if detail not in person.bad_contact_details:
             person.bad_contact_details = [*person.bad_contact_details, detail]
             person.save(update_fields=["bad_contact_details"])
+    if bad_detail and person is not None and detail and not lets_in:
         values = dict(message.personalisation)
         values.pop("name", None)
         message_queue_for_person(
@@ -571,6 +612,7 @@ def outbox_recover(*, now: datetime | None = None) -> int:
                 sent_at=now,
                 provider_reference=found,
             )
+            secrets_forget(message_ids=[message.pk])
         else:
             Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
                 status=Message.Status.QUEUED, next_attempt_at=now
@@ -586,6 +628,7 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     lost). Returns how many were sent."""
     now = now or timezone.now()
     outbox_recover(now=now)
+    secrets_forget(now=now)
     due = list(
         Message.objects.filter(status=Message.Status.QUEUED, next_attempt_at__lte=now)
         .exclude(channel=Channel.PHONE)

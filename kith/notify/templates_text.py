@@ -8,6 +8,7 @@ personalisation field to ``kith.notify.docs.EXAMPLES``.
 """
 
 from string import Formatter
+from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
@@ -237,6 +238,31 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 
+
+#: The personalisation fields that let someone into an account, and the words
+#: stored and shown to staff in their place. The outbox keeps the real value
+#: apart and forgets it once the message is sent (ADR 0016). A new template
+#: with a code or a link with a token must be listed here: a test checks that
+#: no other field is called ``code``, ``link`` or ``token``.
+SECRET_FIELDS: dict[str, dict[str, str]] = {
+    "sign_in_code": {"code": _("[a sign-in code]")},
+    "password_reset": {"link": _("[a link to choose a new password]")},
+    "supporter_invitation": {"link": _("[a link to accept the invitation]")},
+}
+
+
+def redact(
+    template: str, personalisation: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``personalisation`` into what may be stored and shown (secrets
+    replaced by words saying what they were) and the secrets themselves."""
+    words = SECRET_FIELDS.get(template, {})
+    secrets = {key: personalisation[key] for key in words if key in personalisation}
+    shown = {
+        **personalisation,
+        **{key: gettext(words[key]) for key in secrets},
+    }
+    return shown, secrets
 
 def fields(template: str) -> list[str]:
     """The personalisation fields ``template`` uses, in order of first use."""

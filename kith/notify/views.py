@@ -19,6 +19,7 @@ from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.notify import selectors, services
 from kith.notify.forms import CallOutcomeForm, MessageFilterForm
+from kith.notify.templates_text import SECRET_FIELDS
 from kith.notify.templates_text import render as render_message
 
 
@@ -62,7 +63,12 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "notify/message.html",
-        {"message": message, "subject": subject, "body": body},
+        {
+            "message": message,
+            "subject": subject,
+            "body": body,
+            "has_secret": message.template in SECRET_FIELDS,
+        },
     )
 
 
