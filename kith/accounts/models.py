@@ -164,6 +164,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    def own_locality(self) -> Locality | None:
+        """The locality whose staff look after this person, so where their
+        messages and the audit events about them belong (not the locality of
+        the page that caused them): their home locality, else the one where
+        they were first given a role, else None (then only an administrator
+        sees them)."""
+        if self.home_locality_id:
+            return self.home_locality
+        first = self.roles.select_related("locality").order_by("pk").first()  # type: ignore[attr-defined]
+        return first.locality if first is not None else None
+
     def get_short_name(self) -> str:
         return self.display_name
 
@@ -224,6 +235,15 @@ class SignInCode(models.Model):
     expires_at = models.DateTimeField()
     wrong_tries = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The coordinator who sent it, when the person did not ask "
+        "for it themself.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["user", "created_at"])]

@@ -8,8 +8,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kith.accounts.models import RoleAssignment, User
-from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.accounts.models import Role, RoleAssignment, User
+from kith.accounts.permissions import Perm, has_perm, has_role, require_perm
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.places.models import Locality
@@ -109,9 +109,10 @@ def audit_events_for(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """The locality's audit trail, newest first, filtered. Staff only."""
+    """The locality's audit trail, newest first, filtered. Staff only; an
+    administrator also sees the events that belong to no locality."""
     require_perm(actor, Perm.AUDIT_VIEW, locality)
-    events = AuditEvent.objects.filter(locality=locality)
+    events = AuditEvent.objects.filter(_audit_scope(actor, locality))
     if who:
         events = events.filter(
             Q(actor__full_name__icontains=who)
@@ -133,10 +134,19 @@ def audit_events_for(
     return events.select_related("actor", "on_behalf_of").order_by("-created_at", "-id")
 
 
+def _audit_scope(actor: User, locality: Locality) -> Q:
+    """The events a person may read in ``locality``'s audit log: those that
+    belong to it, and for an administrator those that belong to none."""
+    scope = Q(locality=locality)
+    if has_role(actor, Role.ADMIN, locality):
+        scope |= Q(locality__isnull=True)
+    return scope
+
+
 def audit_actions_for(*, actor: User, locality: Locality) -> list[str]:
     require_perm(actor, Perm.AUDIT_VIEW, locality)
     return sorted(
-        AuditEvent.objects.filter(locality=locality)
+        AuditEvent.objects.filter(_audit_scope(actor, locality))
         .order_by()
         .values_list("action", flat=True)
         .distinct()

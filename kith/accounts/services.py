@@ -442,8 +442,26 @@ def signin_attempt_record(
 
 
 def signin_recorded(*, user: User, method: str) -> None:
-    """Audit a completed sign-in."""
-    audit_record(actor=user, action="signed_in", target=user, data={"method": method})
+    """Audit a completed sign-in, in the person's own locality. A sign-in
+    with a code that a coordinator sent says who sent it."""
+    data: dict[str, Any] = {"method": method}
+    if method == "code":
+        used = (
+            SignInCode.objects.filter(user=user, used_at__isnull=False)
+            .select_related("sent_by")
+            .order_by("-used_at", "-pk")
+            .first()
+        )
+        if used is not None and used.sent_by is not None:
+            data["code_sent_by"] = used.sent_by.full_name
+            data["code_sent_by_id"] = used.sent_by_id
+    audit_record(
+        actor=user,
+        action="signed_in",
+        target=user,
+        locality=user.own_locality(),
+        data=data,
+    )
 
 
 # --- one-time sign-in codes --------------------------------------------------
@@ -461,22 +479,23 @@ def user_find_by_identifier(identifier: str) -> User | None:
     return User.objects.filter(mobile=mobile, is_active=True).first()
 
 
-@transaction.atomic
-def signin_code_send(
-    *, identifier: str, locality: Locality | None
-) -> SignInCode | None:
-    """Send a 6-digit sign-in code to the email address or mobile number given.
+def _locality_words(locality: Locality | None) -> dict[str, str]:
+    return {
+        "service_name": locality.name if locality else "Kith",
+        "locality_name": locality.name if locality else "Kith",
+        "locality_phone": locality.phone if locality else "",
+    }
 
-    Returns None, sending nothing, when no active person has that address or
-    number (the page says the same either way, so it reveals nothing), or
-    when too many codes were sent in the last hour. Any earlier code stops
-    working.
-    """
+
+def _code_send(
+    *, user: User, channel: str, sent_by: User | None = None
+) -> SignInCode | None:
+    """Make a new code for ``user``, send it by ``channel`` and audit who
+    caused it; None when too many codes were sent in the last hour. Any
+    earlier code stops working. The code is only in the message sent: the
+    outbox keeps it apart and forgets it once sent (ADR 0016)."""
     from kith.notify.services import message_queue
 
-    user = user_find_by_identifier(identifier)
-    if user is None:
-        return None
     now = timezone.now()
     recent = SignInCode.objects.filter(
         user=user, created_at__gte=now - timedelta(hours=1)
@@ -487,34 +506,135 @@ def signin_code_send(
         wrong_tries=SIGN_IN_CODE_MAX_WRONG
     )
     code = f"{secrets.randbelow(1_000_000):06d}"
-    channel = SignInCode.Channel.EMAIL if "@" in identifier else SignInCode.Channel.SMS
     sign_in_code = SignInCode.objects.create(
         user=user,
         channel=channel,
         code_hash="",
         created_at=now,
         expires_at=now + SIGN_IN_CODE_LIFETIME,
+        sent_by=sent_by,
     )
     sign_in_code.code_hash = _digest("sign_in_code", f"{sign_in_code.pk}:{code}")
     sign_in_code.save(update_fields=["code_hash"])
+    # The message and the event belong to the person's own locality, never
+    # to the page's: codes are asked for from signed-out pages of any circle.
+    locality = user.own_locality()
     message_queue(
         to=user.email if channel == SignInCode.Channel.EMAIL else user.mobile,  # type: ignore[arg-type]
         channel=channel,
         template="sign_in_code",
-        personalisation={
-            "code": code,
-            "service_name": locality.name if locality else "Kith",
-            "locality_name": locality.name if locality else "Kith",
-            "locality_phone": locality.phone if locality else "",
-        },
+        personalisation={"code": code, **_locality_words(locality)},
         recipient=user,
         locality=locality,
         urgent=True,
     )
     audit_record(
-        actor=None, action="sign_in_code_sent", target=user, data={"channel": channel}
+        actor=sent_by,
+        action="sign_in_code_sent",
+        target=user,
+        on_behalf_of=user if sent_by is not None else None,
+        locality=locality,
+        data={"channel": channel},
     )
     return sign_in_code
+
+
+@transaction.atomic
+def signin_code_send(*, identifier: str) -> SignInCode | None:
+    """Send a 6-digit sign-in code to the email address or mobile number given.
+
+    Returns None, sending nothing, when no active person has that address or
+    number (the page says the same either way, so it reveals nothing), or
+    when too many codes were sent in the last hour. Any earlier code stops
+    working. The message and its audit event belong to the person's own
+    locality, whichever circle's page was used.
+    """
+    user = user_find_by_identifier(identifier)
+    if user is None:
+        return None
+    channel = SignInCode.Channel.EMAIL if "@" in identifier else SignInCode.Channel.SMS
+    return _code_send(user=user, channel=channel)
+
+
+@transaction.atomic
+def signin_code_send_for(*, actor: User, person: User, locality: Locality) -> str:
+    """A coordinator sends ``person`` (on the phone to them) a new sign-in
+    code, by text if they have a mobile number, else by email. The
+    coordinator never sees the code; the audit log says who sent it, and the
+    person's next sign-in says it was with a code they sent.
+
+    Returns the channel used. Raises PermissionDenied unless the actor may
+    change people's details in a locality where the person holds a role,
+    and ApplicationError when the person has no email or mobile, or has had
+    too many codes this hour.
+    """
+    require_perm(actor, Perm.PEOPLE_EDIT, locality)
+    if not RoleAssignment.objects.filter(user=person, locality=locality).exists():
+        raise PermissionDenied
+    bad = set(person.bad_contact_details or [])
+    channels = []
+    if person.mobile and "mobile" not in bad:
+        channels.append(SignInCode.Channel.SMS)
+    if person.email and "email" not in bad:
+        channels.append(SignInCode.Channel.EMAIL)
+    if person.contact_by == "email":
+        channels.sort(key=lambda channel: channel != SignInCode.Channel.EMAIL)
+    if not person.is_active or not channels:
+        raise ApplicationError(
+            _(
+                "%(name)s has no working email address or mobile number, so we "
+                "cannot send them a code. Add one to their details first."
+            )
+            % {"name": person.display_name}
+        )
+    sent = _code_send(user=person, channel=channels[0], sent_by=actor)
+    if sent is None:
+        raise ApplicationError(
+            _(
+                "%(name)s has been sent %(count)d codes in the last hour. Wait a "
+                "while before sending another."
+            )
+            % {"name": person.display_name, "count": SIGN_IN_CODES_PER_HOUR}
+        )
+    return str(channels[0])
+
+
+@transaction.atomic
+def password_reset_send(*, email: str, base_url: str) -> None:
+    """Email a link to choose a new password to the active person with this
+    email address, if there is one (the page says the same either way). The
+    link is only in the message sent (ADR 0016); the message and the audit
+    event belong to the person's own locality. ``base_url`` is the site's
+    address, without a trailing slash."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from kith.notify.services import message_queue
+
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = base_url + reverse("accounts:password_reset_confirm", args=[uid, token])
+    locality = user.own_locality()
+    message_queue(
+        to=user.email,  # type: ignore[arg-type]
+        channel="email",
+        template="password_reset",
+        personalisation={"link": link, **_locality_words(locality)},
+        recipient=user,
+        locality=locality,
+        urgent=True,
+    )
+    audit_record(
+        actor=None,
+        action="password_reset_requested",
+        target=user,
+        locality=locality,
+    )
 
 
 def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) -> User:
@@ -644,7 +764,12 @@ def authenticator_confirm(*, user: User, code: str) -> list[str]:
     authenticator.last_used_step = step
     authenticator.save()
     codes = _new_recovery_codes(user)
-    audit_record(actor=user, action="authenticator_set_up", target=user)
+    audit_record(
+        actor=user,
+        action="authenticator_set_up",
+        target=user,
+        locality=user.own_locality(),
+    )
     return codes
 
 
@@ -693,6 +818,7 @@ def second_factor_verify(*, user: User, code: str) -> str:
                     actor=user,
                     action="recovery_code_used",
                     target=user,
+                    locality=user.own_locality(),
                     data={"left": left},
                 )
                 return "recovery_code"
@@ -713,7 +839,12 @@ def recovery_codes_regenerate(*, actor: User) -> list[str]:
     ).exists():
         raise ApplicationError(_("Set up your authenticator app first."))
     codes = _new_recovery_codes(actor)
-    audit_record(actor=actor, action="recovery_codes_regenerated", target=actor)
+    audit_record(
+        actor=actor,
+        action="recovery_codes_regenerated",
+        target=actor,
+        locality=actor.own_locality(),
+    )
     return codes
 
 
@@ -752,5 +883,11 @@ def password_set(*, user: User, password: str, how: str) -> User:
     """Set a new password (already validated by the form) and audit it."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="password_changed", target=user, data={"how": how})
+    audit_record(
+        actor=user,
+        action="password_changed",
+        target=user,
+        locality=user.own_locality(),
+        data={"how": how},
+    )
     return user

@@ -17,11 +17,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.encoding import force_bytes, force_str
+from django.utils.encoding import force_str
 from django.utils.http import (
     url_has_allowed_host_and_scheme,
     urlsafe_base64_decode,
-    urlsafe_base64_encode,
 )
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -146,10 +145,7 @@ def sign_in_code_request(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
-                sign_in_code = services.signin_code_send(
-                    identifier=identifier,
-                    locality=request.locality,  # type: ignore[attr-defined]
-                )
+                sign_in_code = services.signin_code_send(identifier=identifier)
                 request.session[CODE_ID] = sign_in_code.pk if sign_in_code else None
                 request.session[CODE_FAKE_TRIES] = 0
                 request.session["kith_code_to"] = identifier
@@ -349,43 +345,12 @@ def password_reset_request(request: HttpRequest) -> HttpResponse:
             services.signin_attempt_record(
                 identifier=f"reset:{email}", ip_address=ip, succeeded=False
             )
-            _send_reset(request, email)
+            services.password_reset_send(
+                email=email, base_url=request.build_absolute_uri("/").rstrip("/")
+            )
             request.session["kith_reset_to"] = email
             return redirect("accounts:password_reset_sent")
     return render(request, "accounts/password_reset_request.html", {"form": form})
-
-
-def _send_reset(request: HttpRequest, email: str) -> None:
-    from django.db import transaction
-
-    from kith.core.services import audit_record
-    from kith.notify.services import message_queue
-
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
-    if user is None:
-        return
-    locality = request.locality  # type: ignore[attr-defined]
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = request.build_absolute_uri(
-        reverse("accounts:password_reset_confirm", args=[uid, token])
-    )
-    with transaction.atomic():
-        message_queue(
-            to=user.email,  # type: ignore[arg-type]
-            channel="email",
-            template="password_reset",
-            personalisation={
-                "link": link,
-                "service_name": locality.name if locality else "Kith",
-                "locality_name": locality.name if locality else "Kith",
-                "locality_phone": locality.phone if locality else "",
-            },
-            recipient=user,
-            locality=locality,
-            urgent=True,
-        )
-        audit_record(actor=None, action="password_reset_requested", target=user)
 
 
 def password_reset_sent(request: HttpRequest) -> HttpResponse:

@@ -22,6 +22,12 @@ def audit_record(
     Call it inside the service's transaction, so the event and the change are
     kept or lost together. ``on_behalf_of`` defaults to the person the actor is
     acting for in the current request; the address comes from the request.
+
+    The event belongs to ``locality``, else to the target's own locality (a
+    record with a ``locality``), else to none: then only an administrator
+    sees it. Never to the locality of the page used, which may be another
+    circle's (a sign-in page serves them all): an event about a person is
+    given that person's locality by the service that records it.
     """
     request = context.current()
     actor_id = getattr(actor, "pk", None) if actor is not None else None
@@ -44,7 +50,8 @@ def audit_record(
         target_type=target_type,
         target_id=target_id,
         target_label=label,
-        locality_id=getattr(locality, "pk", locality) or request.locality_id,
+        locality_id=getattr(locality, "pk", locality)
+        or getattr(target, "locality_id", None),
         ip_address=request.ip_address,
         data=data or {},
     )

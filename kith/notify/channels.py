@@ -49,6 +49,15 @@ def deliver(message: Message) -> Outcome:
     (an earlier attempt may have timed out after Notify accepted it), so a
     retry never delivers a message twice.
     """
+    try:
+        values = values_for_sending(message)
+    except SecretGone:
+        # Sending the words that stand in for the code would tell the person
+        # nothing: they ask again, or a coordinator sends a new code.
+        return Outcome(
+            ok=False,
+            error=_("Its code or link was no longer kept, so it was not sent."),
+        )
     if notify_enabled():
         if message.attempts > 1:
             try:
@@ -57,15 +66,6 @@ def deliver(message: Message) -> Outcome:
                 return Outcome(ok=False, error=str(exc)[:500], temporary=True)
             if found is not None:
                 return Outcome(ok=True, provider_reference=found)
-    try:
-        values = values_for_sending(message)
-    except SecretGone:
-        # Sending the words that stand in for the code would tell the person
-        # nothing: they ask again, or a coordinator sends a new code.
-        return Outcome(
-            ok=False, error=_("Its code or link was no longer kept, so it was not sent.")
-        )
-    if notify_enabled():
         return _notify_deliver(message, values)
     return _local_deliver(message, values)
 

@@ -110,7 +110,6 @@ class Message(models.Model):
         )
 
 
-
 class MessageSecret(models.Model):
     """The values of one message that let someone into an account (a sign-in
     code, a link with a token), kept apart from the message (ADR 0016).
@@ -129,6 +128,7 @@ class MessageSecret(models.Model):
 
     def __str__(self) -> str:
         return f"Secret values of message {self.message_id}"
+
 
 class Call(models.Model):
     """One person to phone, and why: a line of the coordinators' call list.

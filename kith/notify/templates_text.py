@@ -264,6 +264,7 @@ def redact(
     }
     return shown, secrets
 
+
 def fields(template: str) -> list[str]:
     """The personalisation fields ``template`` uses, in order of first use."""
     spec = TEMPLATES[template]

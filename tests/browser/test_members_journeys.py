@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.signing_in import sign_in
+from tests.inbox import received_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,10 +138,8 @@ def test_a_supporter_is_invited_and_accepts(page, demo, check_accessibility):
     expect(page.get_by_text("We have sent Ruth Adeyemi an invitation")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
-    link = (
-        Message.objects.filter(template="supporter_invitation")
-        .latest("created_at")
-        .personalisation["link"]
+    link = received_link(
+        Message.objects.filter(template="supporter_invitation").latest("created_at")
     )
     path = "/" + link.split("/", 3)[3]
     page.goto("/sign-in/?next=" + path)

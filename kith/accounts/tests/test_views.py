@@ -7,6 +7,7 @@ from django.urls import reverse
 from kith.accounts.models import Authenticator, Role
 from kith.core.models import AuditEvent
 from kith.notify.models import Message
+from tests.inbox import received_code, received_link
 
 PASSWORD = "a-long-test-password"
 
@@ -119,7 +120,7 @@ def test_sign_in_with_a_code_from_start_to_finish(client, testford):
         reverse("accounts:sign_in_code_request"), {"identifier": testford.member.email}
     )
     assert response["Location"] == reverse("accounts:sign_in_code")
-    code = Message.objects.get(template="sign_in_code").personalisation["code"]
+    code = received_code(Message.objects.get(template="sign_in_code"))
     response = client.post(reverse("accounts:sign_in_code"), {"code": code})
     assert response["Location"] == "/"
     assert client.session["_auth_user_id"] == str(testford.member.pk)
@@ -147,7 +148,7 @@ def test_a_code_for_an_unknown_address_looks_the_same_and_dies_after_five_tries(
 def test_password_reset_by_email_link(client, testford):
     client.post(reverse("accounts:password_reset"), {"email": testford.member.email})
     message = Message.objects.get(template="password_reset")
-    link = message.personalisation["link"]
+    link = received_link(message)
     path = link.split("testserver", 1)[1]
     page = client.post(
         path, {"new_password": "short", "new_password_again": "short"}

@@ -6,18 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notify', '0003_outbox_retries_calls_schedule'),
+        ("notify", "0003_outbox_retries_calls_schedule"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MessageSecret',
+            name="MessageSecret",
             fields=[
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='secret', serialize=False, to='notify.message')),
-                ('values', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="secret",
+                        serialize=False,
+                        to="notify.message",
+                    ),
+                ),
+                ("values", models.JSONField(default=dict)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now
+                    ),
+                ),
             ],
         ),
     ]
