@@ -37,6 +37,11 @@ urlpatterns = [
         views.authenticator_reset,
         name="authenticator_reset",
     ),
+    path(
+        "people/<int:pk>/sign-in-code/",
+        views.sign_in_code_send_for,
+        name="sign_in_code_send_for",
+    ),
     path("people/<int:pk>/act/", views.acting_start, name="acting_start"),
     path("acting/stop/", views.acting_stop, name="acting_stop"),
 ]

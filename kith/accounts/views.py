@@ -655,6 +655,35 @@ def authenticator_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def sign_in_code_send_for(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator, on the phone to someone, sends them a new sign-in code.
+    The code goes only to the person; the page never shows it."""
+    locality = request.locality  # type: ignore[attr-defined]
+    require_perm(request.user, Perm.PEOPLE_EDIT, locality)
+    person = _person_in_locality(request, pk)
+    try:
+        channel = services.signin_code_send_for(
+            actor=request.user,  # type: ignore[arg-type]
+            person=person,
+            locality=locality,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        how = _("by text message") if channel == "sms" else _("by email")
+        messages.success(
+            request,
+            _(
+                "We have sent %(name)s a new sign-in code %(how)s. It works for 10 "
+                "minutes. Ask them to read it from their message: you cannot see it."
+            )
+            % {"name": person.display_name, "how": how},
+        )
+    return redirect("accounts:person", pk=pk)
+
+
+@login_required
+@require_POST
 def acting_start(request: HttpRequest, pk: int) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
     person = _person_in_locality(request, pk)
