@@ -556,6 +556,17 @@ def signin_code_send(*, identifier: str) -> SignInCode | None:
     return _code_send(user=user, channel=channel)
 
 
+def signin_code_latest(*, identifier: str) -> SignInCode | None:
+    """The newest code sent to the person with this email address or mobile
+    number (one a coordinator sent them, say), for them to enter; None when
+    there is no such person or code. Checking it is ``signin_code_verify``'s
+    work: an expired, used or dead code is refused there."""
+    user = user_find_by_identifier(identifier)
+    if user is None:
+        return None
+    return SignInCode.objects.filter(user=user).order_by("-created_at", "-pk").first()
+
+
 @transaction.atomic
 def signin_code_send_for(*, actor: User, person: User, locality: Locality) -> str:
     """A coordinator sends ``person`` (on the phone to them) a new sign-in

@@ -7,6 +7,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.sign_in_code_request, name="sign_in_code_request"),
     path("sign-in/code/enter/", views.sign_in_code, name="sign_in_code"),
+    path("sign-in/code/have/", views.sign_in_code_have, name="sign_in_code_have"),
     path("sign-in/authenticator/", views.second_factor, name="second_factor"),
     path(
         "sign-in/authenticator/set-up/",

@@ -149,11 +149,49 @@ def sign_in_code_request(request: HttpRequest) -> HttpResponse:
                 request.session[CODE_ID] = sign_in_code.pk if sign_in_code else None
                 request.session[CODE_FAKE_TRIES] = 0
                 request.session["kith_code_to"] = identifier
+                request.session.pop("kith_code_had", None)
                 request.session[PENDING_NEXT] = _safe_next(
                     request, request.GET.get("next")
                 )
                 return redirect("accounts:sign_in_code")
     return render(request, "accounts/sign_in_code_request.html", {"form": form})
+
+
+def sign_in_code_have(request: HttpRequest) -> HttpResponse:
+    """For someone who already has a code (a coordinator sent it while they
+    were on the phone): say where it was sent, then enter it. Sends nothing,
+    and answers the same whether or not the address has an account."""
+    form = forms.CodeRequestForm(request.POST or None)
+    form.fields["identifier"].help_text = _("Where we sent your code.")
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"].strip()
+        looks_right = "@" in identifier or sum(ch.isdigit() for ch in identifier) >= 10
+        if not looks_right:
+            form.add_error(
+                "identifier",
+                _(
+                    "Enter an email address, like name@example.com, or a mobile "
+                    "number, like 07700 900 982."
+                ),
+            )
+        else:
+            try:
+                services.signin_throttle_check(
+                    identifier=identifier, ip_address=client_ip(request)
+                )
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                sign_in_code = services.signin_code_latest(identifier=identifier)
+                request.session[CODE_ID] = sign_in_code.pk if sign_in_code else None
+                request.session[CODE_FAKE_TRIES] = 0
+                request.session["kith_code_to"] = identifier
+                request.session["kith_code_had"] = True
+                request.session[PENDING_NEXT] = _safe_next(
+                    request, request.GET.get("next")
+                )
+                return redirect("accounts:sign_in_code")
+    return render(request, "accounts/sign_in_code_have.html", {"form": form})
 
 
 def sign_in_code(request: HttpRequest) -> HttpResponse:
@@ -214,13 +252,18 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 identifier=identifier, ip_address=ip, succeeded=True
             )
             next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
-            for key in (CODE_ID, CODE_FAKE_TRIES, "kith_code_to"):
+            for key in (CODE_ID, CODE_FAKE_TRIES, "kith_code_to", "kith_code_had"):
                 request.session.pop(key, None)
             return _finish_sign_in(request, user, "code", next_url)
     return render(
         request,
         "accounts/sign_in_code.html",
-        {"form": form, "sent_to": request.session.get("kith_code_to"), "dead": dead},
+        {
+            "form": form,
+            "sent_to": request.session.get("kith_code_to"),
+            "had": request.session.get("kith_code_had", False),
+            "dead": dead,
+        },
     )
 
 
