@@ -172,7 +172,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         sees them)."""
         if self.home_locality_id:
             return self.home_locality
-        first = self.roles.select_related("locality").order_by("pk").first()  # type: ignore[attr-defined]
+        first = self.roles.select_related("locality").order_by("pk").first()
         return first.locality if first is not None else None
 
     def get_short_name(self) -> str:
