@@ -534,7 +534,7 @@ def _code_send(
         target=user,
         on_behalf_of=user if sent_by is not None else None,
         locality=locality,
-        data={"channel": channel},
+        data={"channel": channel, **({} if sent_by else {"asked": "signed_out"})},
     )
     return sign_in_code
 
@@ -645,6 +645,7 @@ def password_reset_send(*, email: str, base_url: str) -> None:
         action="password_reset_requested",
         target=user,
         locality=locality,
+        data={"asked": "signed_out"},
     )
 
 

@@ -175,6 +175,8 @@ def test_the_audit_log_shows_a_coordinator_none_of_another_localitys_sign_ins(
     client.force_login(elsewhere.coordinator)
     page = client.get(reverse("core:audit")).content.decode()
     assert supporter.full_name in page and STRANGER_IP in page
+    # Who caused the code and the reset: someone on a signed-out page.
+    assert "Someone not signed in" in page
 
 
 def test_events_about_no_locality_are_for_administrators_only(testford, client):
