@@ -63,12 +63,20 @@ def _pages_staff_can_open(client, locality, person, messages) -> str:
         reverse("core:audit"),
         reverse("accounts:people") + "?q=" + person.full_name.split()[0],
         reverse("accounts:person", args=[person.pk]),
+        reverse("members:list") + "?format=csv",
+        reverse("helpers:export"),
         *[reverse("notify:message", args=[m.pk]) for m in messages],
     ]
     membership = Membership.objects.filter(person=person).first()
     if membership is not None:
         urls.append(reverse("members:member", args=[membership.pk]))
-    return "".join(client.get(url).content.decode() for url in urls)
+    return "".join(_text(client.get(url)) for url in urls)
+
+
+def _text(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
 
 
 @pytest.fixture
