@@ -4,6 +4,36 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+# As in kith.notify.templates_text.SECRET_FIELDS when this was written.
+SECRET_FIELDS = {
+    "sign_in_code": {"code": "[a sign-in code]"},
+    "password_reset": {"link": "[a link to choose a new password]"},
+    "supporter_invitation": {"link": "[a link to accept the invitation]"},
+}
+
+
+def redact_old_secrets(apps, schema_editor):
+    """Messages written before secrets were kept apart hold them in their
+    personalisation: put words in their place. A message not yet sent keeps
+    its secret apart, so it can still be sent; a fingerprint taken over a
+    secret is dropped, as the secret could be worked out from it."""
+    Message = apps.get_model("notify", "Message")
+    MessageSecret = apps.get_model("notify", "MessageSecret")
+    for message in Message.objects.filter(template__in=list(SECRET_FIELDS)).iterator():
+        words = SECRET_FIELDS[message.template]
+        values = dict(message.personalisation or {})
+        secret = {key: values[key] for key in words if key in values}
+        if not secret or all(values[key] == words[key] for key in secret):
+            continue
+        if message.status in ("queued", "sending") and message.channel != "phone":
+            MessageSecret.objects.update_or_create(
+                message=message, defaults={"values": secret}
+            )
+        values.update({key: words[key] for key in secret})
+        Message.objects.filter(pk=message.pk).update(
+            personalisation=values, fingerprint=""
+        )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -33,4 +63,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(redact_old_secrets, migrations.RunPython.noop),
     ]

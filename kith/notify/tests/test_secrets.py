@@ -188,3 +188,33 @@ def test_a_phone_message_keeps_no_secret(testford):
     assert message.channel == "phone"
     assert not MessageSecret.objects.exists()
     assert "918273" not in _row_text(message)
+
+
+def test_messages_stored_before_keep_no_readable_secret(testford):
+    """The migration that brought MessageSecret redacts older messages."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("kith.notify.migrations.0004_message_secret")
+    old_sent, old_queued = (
+        Message.objects.create(
+            to=testford.member.email,
+            channel="email",
+            template="sign_in_code",
+            personalisation={**example_values("sign_in_code"), "code": code},
+            fingerprint="guessable",
+            recipient=testford.member,
+            locality=testford.locality,
+            status=status,
+            sent_at=timezone.now() if status == "sent" else None,
+        )
+        for code, status in (("918273", "sent"), ("564738", "queued"))
+    )
+    migration.redact_old_secrets(apps, None)
+    for message in (old_sent, old_queued):
+        message.refresh_from_db()
+        assert message.personalisation["code"] == "[a sign-in code]"
+        assert message.fingerprint == ""
+    assert not MessageSecret.objects.filter(message=old_sent).exists()
+    assert "564738" in received(old_queued)["body"]
