@@ -718,7 +718,8 @@ def sign_in_code_send_for(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _(
                 "We have sent %(name)s a new sign-in code %(how)s. It works for 10 "
-                "minutes. Ask them to read it from their message: you cannot see it."
+                "minutes. Only they can see it: ask them to choose ‘Sign in with a "
+                "code’, then ‘I already have a code’, and type it in."
             )
             % {"name": person.display_name, "how": how},
         )
