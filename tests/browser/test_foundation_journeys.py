@@ -16,6 +16,7 @@ def test_public_pages_are_accessible(page, demo, check_accessibility):
         "/",
         "/sign-in/",
         "/sign-in/code/",
+        "/sign-in/code/have/",
         "/password/reset/",
         "/accessibility/",
         "/privacy/",
