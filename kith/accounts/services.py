@@ -175,7 +175,15 @@ def contact_owner_tell(
             "locality_phone": locality.phone,
         },
         recipient=owner,
-        locality=owner.home_locality or locality,
+        # The message is about the owner: it belongs to their locality, not
+        # to the one whose page was used.
+        locality=owner.home_locality
+        or Locality.objects.filter(
+            pk__in=RoleAssignment.objects.filter(user=owner).values("locality_id")
+        )
+        .order_by("pk")
+        .first()
+        or locality,
     )
 
 
