@@ -333,6 +333,18 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("core:home")
 
 
+@require_POST
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" on the timeout warning: the request itself restarts
+    the idle time (kith.accounts.middleware). Someone already signed out is
+    sent to sign in by the middleware before this runs."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    if request.headers.get("X-Kith-Keep-Alive"):
+        return HttpResponse(status=204)
+    return redirect(_safe_next(request, request.POST.get("next")))
+
+
 # --- passwords -------------------------------------------------------------
 
 
