@@ -1,5 +1,6 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,16 @@ from kith.core.flows import flows_keep, flows_restore
 
 LAST_SEEN_SESSION_KEY = "kith_last_seen"
 SIGNED_IN_AT_SESSION_KEY = "kith_signed_in_at"
-ANSWERS_RESTORED_SESSION_KEY = "kith_answers_restored"
+
+
+def session_begin(request: HttpRequest, user: Any) -> None:
+    """Call just after signing ``user`` in: their 12 hours start now, and
+    the question pages kept for them when they were last signed out for
+    time are given back (to them only: the session is theirs alone)."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT_SESSION_KEY] = now
+    request.session[LAST_SEEN_SESSION_KEY] = now
+    flows_restore(request, user)
 
 
 def seconds_left(request: HttpRequest) -> tuple[int, int] | None:
@@ -89,10 +99,9 @@ class SessionTimeoutMiddleware:
             )
             return redirect_to_login(request.get_full_path())
         if not started:
+            # Signed in by other means than the sign-in pages (the test
+            # client, a session from before this rule).
             session[SIGNED_IN_AT_SESSION_KEY] = now
-        if not session.get(ANSWERS_RESTORED_SESSION_KEY):
-            flows_restore(request, user)
-            session[ANSWERS_RESTORED_SESSION_KEY] = True
         # Writing the session on every request would cost a database write
         # each time; to the minute is close enough, except when someone
         # asks to stay signed in.

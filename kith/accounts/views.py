@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kith.accounts import forms, services
+from kith.accounts.middleware import session_begin
 from kith.accounts.models import STAFF_ROLES, Authenticator, Role, RoleAssignment, User
 from kith.accounts.permissions import (
     Perm,
@@ -78,6 +79,7 @@ def _finish_sign_in(
             "accounts:authenticator_setup" if not has_app else "accounts:second_factor"
         )
     login(request, user, backend=BACKEND)
+    session_begin(request, user)
     services.signin_recorded(user=user, method=method)
     return redirect(next_url)
 
@@ -250,6 +252,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
             next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
+            session_begin(request, user)
             services.signin_recorded(user=user, method=f"{method}+authenticator")
             request.session[RECOVERY_CODES] = codes
             request.session[PENDING_NEXT] = next_url
@@ -299,6 +302,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
+            session_begin(request, user)
             services.signin_recorded(user=user, method=f"{method}+{how}")
             if how == "recovery_code":
                 messages.info(
