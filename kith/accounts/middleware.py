@@ -30,7 +30,9 @@ def session_begin(request: HttpRequest, user: Any) -> None:
 def seconds_left(request: HttpRequest) -> tuple[int, int] | None:
     """For someone signed in: seconds until they are signed out for being
     idle, and until they are signed out whatever they do. None otherwise."""
-    if not request.user.is_authenticated:
+    # An error page may be drawn before the session and user are known.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
         return None
     now = int(time.time())
     session = request.session
