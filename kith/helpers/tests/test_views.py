@@ -180,6 +180,13 @@ def test_applying_with_someone_elses_email_gives_the_same_answer(
     record = page(client.get(reverse("helpers:detail", args=[profile.pk])))
     assert "Possible duplicates" in record and member.full_name in record
     assert "the email address given when applying is theirs" in record
+    # It was them after all (the coordinator phoned): merge into their record.
+    duplicate = reverse("helpers:duplicate", args=[profile.pk, member.pk])
+    assert member.full_name in page(client.get(duplicate))
+    response = client.post(duplicate, {"decision": "keep_other"})
+    assert response.status_code == 302, page(response)
+    assert HelperProfile.objects.get(user=member).pk == profile.pk
+    assert not User.objects.get(pk=profile.user_id).is_active
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,15 @@ def test_joining_online_with_an_email_on_file_gives_the_same_answer(
     content = record.content.decode()
     assert "This may be someone we already know." in content
     assert "Same email address" in content and helper.full_name in content
+    # It was them (the coordinator phoned): merge into their record.
+    from kith.members.models import PossibleDuplicate
+
+    duplicate = PossibleDuplicate.objects.get(membership=membership, other=helper)
+    client.post(
+        reverse("members:duplicate_decide", args=[duplicate.pk]), {"decision": "merge"}
+    )
+    membership.refresh_from_db()
+    assert membership.person == helper
 
 
 def test_a_question_page_shows_errors_next_to_the_field(client, testford, plans):
