@@ -28,22 +28,26 @@ def flows_keep(request: HttpRequest, user: Any) -> None:
     in again gives them back (``flows_restore``)."""
     from kith.core.services import saved_answers_keep
 
-    flows = {
-        key: value
-        for key, value in request.session.items()
-        if key.startswith(FLOW_SESSION_PREFIX)
-    }
+    flows = {key: value for key, value in request.session.items() if _is_flow(key)}
     saved_answers_keep(user=user, flows=flows)
 
 
 def flows_restore(request: HttpRequest, user: Any) -> None:
-    """Put back the question pages kept for ``user``, and only for them,
-    unless this session has begun the same flow again since."""
+    """Call on signing ``user`` in. Answers typed in this browser before
+    signing in may be someone else's (a shared computer), so they are
+    dropped; then the question pages kept for ``user``, and only for them,
+    are put back."""
     from kith.core.services import saved_answers_take
 
+    for key in [key for key, _value in request.session.items() if _is_flow(key)]:
+        del request.session[key]
     for key, value in saved_answers_take(user=user).items():
-        if key.startswith(FLOW_SESSION_PREFIX) and key not in request.session:
+        if _is_flow(key):
             request.session[key] = value
+
+
+def _is_flow(key: str) -> bool:
+    return key.startswith(FLOW_SESSION_PREFIX)
 
 
 class IncompleteFlow(Exception):

@@ -205,3 +205,17 @@ def test_answers_are_kept_for_the_same_person_only(client, testford):
     _sign_in(client, helper)
     response = client.get(reverse("members:join_step", args=["postcode"]))
     assert response["Location"] == reverse("members:join_start")
+
+
+def test_answers_typed_before_signing_in_are_not_given_to_who_signs_in(
+    client, testford
+):
+    """A visitor starts joining at a library computer and walks away; the
+    next person signs in there and does not see what the visitor typed."""
+    client.post(reverse("members:join_start"))
+    client.post(
+        reverse("members:join_step", args=["postcode"]), {"postcode": "se17 2aa"}
+    )
+    _sign_in(client, testford.member)
+    response = client.get(reverse("members:join_step", args=["postcode"]))
+    assert response["Location"] == reverse("members:join_start")
