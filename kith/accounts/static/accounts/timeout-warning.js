@@ -75,5 +75,12 @@
     event.preventDefault();
     if (!stay.hidden) { keepAlive(); }
   });
+  // A request made by htmx on this page also restarts the idle time; the
+  // server notes it to the minute, so count from a minute earlier.
+  document.addEventListener("htmx:afterRequest", function () {
+    if (dialog.open) { return; }
+    idleEnd = Math.max(idleEnd, Date.now() + seconds("idleSeconds") - 60000);
+    schedule();
+  });
   schedule();
 }());
