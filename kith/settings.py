@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "kith.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "kith.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kith.core.middleware.RequestContextMiddleware",
 ]
@@ -189,11 +189,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Sessions: staff sessions end after 30 minutes idle (kith.accounts.middleware).
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Sessions: everyone signed in is signed out after 30 minutes idle and 12
+# hours in all, warned 2 minutes before (kith.accounts.middleware).
+KITH_IDLE_SECONDS = int(os.environ.get("KITH_IDLE_SECONDS", 30 * 60))
+KITH_SESSION_MAX_SECONDS = int(os.environ.get("KITH_SESSION_MAX_SECONDS", 12 * 3600))
+KITH_TIMEOUT_WARNING_SECONDS = int(os.environ.get("KITH_TIMEOUT_WARNING_SECONDS", 120))
+SESSION_COOKIE_AGE = KITH_SESSION_MAX_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-KITH_STAFF_IDLE_SECONDS = 30 * 60
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]

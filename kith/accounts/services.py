@@ -123,6 +123,70 @@ def contact_details_check_unique(
         )
 
 
+def contact_details_claimed(
+    cleaned: dict[str, Any], *, exclude_pk: int | None
+) -> dict[str, User]:
+    """The cleaned email address and mobile number that are already on
+    someone else's record, by field name, with that someone.
+
+    An online application or joining must never attach itself to such a
+    record, nor say whose it is: the caller leaves these details off the new
+    record, flags a likely duplicate and tells the owner (ADR 0016)."""
+    others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
+    claimed: dict[str, User] = {}
+    if cleaned.get("email"):
+        owner = others.filter(email__iexact=cleaned["email"]).first()
+        if owner is not None:
+            claimed["email"] = owner
+    if cleaned.get("mobile"):
+        owner = others.filter(mobile=cleaned["mobile"]).first()
+        if owner is not None:
+            claimed["mobile"] = owner
+    return claimed
+
+
+def contact_owner_tell(
+    *, owner: User, field: str, locality: Locality, joining: bool
+) -> None:
+    """Tell the owner of an email address or mobile number, at that address
+    or number, that someone gave it when applying to be a helper
+    (``joining`` False) or joining the circle (``joining`` True). Sent once
+    the transaction commits; the same notice twice within the outbox's
+    de-duplication window is sent once."""
+    from kith.notify.models import Channel
+    from kith.notify.services import message_queue
+
+    to = owner.email if field == "email" else owner.mobile
+    if not to:
+        return
+    message_queue(
+        to=to,
+        channel=Channel.EMAIL if field == "email" else Channel.SMS,
+        template="contact_details_given_by_someone",
+        personalisation={
+            "name": owner.display_name,
+            "contact_kind": _("email address")
+            if field == "email"
+            else _("mobile number"),
+            "what": _("joining")
+            if joining
+            else _("applying to be a Neighbourhood Helper"),
+            "locality_name": locality.name,
+            "locality_phone": locality.phone,
+        },
+        recipient=owner,
+        # The message is about the owner: it belongs to their locality, not
+        # to the one whose page was used.
+        locality=owner.home_locality
+        or Locality.objects.filter(
+            pk__in=RoleAssignment.objects.filter(user=owner).values("locality_id")
+        )
+        .order_by("pk")
+        .first()
+        or locality,
+    )
+
+
 def person_save_validated(user: User) -> None:
     try:
         user.full_clean(exclude=["password"])

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("sign-in/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("stay-signed-in/", views.session_keep_alive, name="session_keep_alive"),
     path("password/reset/", views.password_reset_request, name="password_reset"),
     path("password/reset/sent/", views.password_reset_sent, name="password_reset_sent"),
     path(

@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kith.accounts import forms, services
+from kith.accounts.middleware import session_begin
 from kith.accounts.models import STAFF_ROLES, Authenticator, Role, RoleAssignment, User
 from kith.accounts.permissions import (
     Perm,
@@ -77,6 +78,7 @@ def _finish_sign_in(
             "accounts:authenticator_setup" if not has_app else "accounts:second_factor"
         )
     login(request, user, backend=BACKEND)
+    session_begin(request, user)
     services.signin_recorded(user=user, method=method)
     return redirect(next_url)
 
@@ -289,6 +291,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
             next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
+            session_begin(request, user)
             services.signin_recorded(user=user, method=f"{method}+authenticator")
             request.session[RECOVERY_CODES] = codes
             request.session[PENDING_NEXT] = next_url
@@ -338,6 +341,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             next_url = request.session.get(PENDING_NEXT) or reverse("core:home")
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
+            session_begin(request, user)
             services.signin_recorded(user=user, method=f"{method}+{how}")
             if how == "recovery_code":
                 messages.info(
@@ -370,6 +374,18 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("You have signed out."))
     return redirect("core:home")
+
+
+@require_POST
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" on the timeout warning: the request itself restarts
+    the idle time (kith.accounts.middleware). Someone already signed out is
+    sent to sign in by the middleware before this runs."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    if request.headers.get("X-Kith-Keep-Alive"):
+        return HttpResponse(status=204)
+    return redirect(_safe_next(request, request.POST.get("next")))
 
 
 # --- passwords -------------------------------------------------------------

@@ -18,6 +18,37 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, QueryDict
 
+#: Every flow keeps its answers in the session under this prefix and its name.
+FLOW_SESSION_PREFIX = "kith_flow_"
+
+
+def flows_keep(request: HttpRequest, user: Any) -> None:
+    """Keep the unfinished question pages in this session for ``user``, who
+    is about to be signed out for being idle or signed in too long: signing
+    in again gives them back (``flows_restore``)."""
+    from kith.core.services import saved_answers_keep
+
+    flows = {key: value for key, value in request.session.items() if _is_flow(key)}
+    saved_answers_keep(user=user, flows=flows)
+
+
+def flows_restore(request: HttpRequest, user: Any) -> None:
+    """Call on signing ``user`` in. Answers typed in this browser before
+    signing in may be someone else's (a shared computer), so they are
+    dropped; then the question pages kept for ``user``, and only for them,
+    are put back."""
+    from kith.core.services import saved_answers_take
+
+    for key in [key for key, _value in request.session.items() if _is_flow(key)]:
+        del request.session[key]
+    for key, value in saved_answers_take(user=user).items():
+        if _is_flow(key):
+            request.session[key] = value
+
+
+def _is_flow(key: str) -> bool:
+    return key.startswith(FLOW_SESSION_PREFIX)
+
 
 class IncompleteFlow(Exception):
     """A step has no valid answer yet; ``slug`` names the first such step."""
@@ -41,7 +72,7 @@ class QuestionFlow:
     def __init__(self, name: str, steps: list[Step]) -> None:
         self.name = name
         self.steps = steps
-        self.session_key = f"kith_flow_{name}"
+        self.session_key = f"{FLOW_SESSION_PREFIX}{name}"
 
     # --- stored answers -------------------------------------------------------
 

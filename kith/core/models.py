@@ -86,3 +86,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ApplicationError(_("Audit events are never deleted."))
+
+
+class SavedAnswers(models.Model):
+    """The answers of unfinished question pages (asking for help, proposing
+    an activity, joining...) of someone signed out because they were idle
+    or signed in too long, kept so that signing in again resumes them. Only
+    ever given back to the same person, and removed when given back."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    flows = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved answers")
+        verbose_name_plural = _("saved answers")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="saved_answers_one_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"Saved answers of {self.user_id} ({self.saved_at:%Y-%m-%d %H:%M})"

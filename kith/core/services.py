@@ -1,11 +1,13 @@
-"""Writes that belong to no single part: the audit trail."""
+"""Writes that belong to no single part: the audit trail, saved answers."""
 
+from datetime import timedelta
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from kith.core import context
-from kith.core.models import AuditEvent
+from kith.core.models import AuditEvent, SavedAnswers
 
 
 def audit_record(
@@ -55,3 +57,31 @@ def audit_record(
         ip_address=request.ip_address,
         data=data or {},
     )
+
+
+#: Saved answers older than this are not given back (and are removed).
+SAVED_ANSWERS_KEEP = timedelta(days=1)
+
+
+@transaction.atomic
+def saved_answers_keep(*, user: Any, flows: dict[str, Any]) -> None:
+    """Keep ``flows`` (unfinished question pages, as held in the session) for
+    ``user``, replacing any kept before. Nothing to keep removes them."""
+    if not flows:
+        SavedAnswers.objects.filter(user=user).delete()
+        return
+    SavedAnswers.objects.update_or_create(
+        user=user, defaults={"flows": flows, "saved_at": timezone.now()}
+    )
+
+
+@transaction.atomic
+def saved_answers_take(*, user: Any) -> dict[str, Any]:
+    """Give back, once, the answers kept for ``user`` (and only for them),
+    unless they are older than SAVED_ANSWERS_KEEP."""
+    saved = SavedAnswers.objects.select_for_update().filter(user=user).first()
+    if saved is None:
+        return {}
+    flows = saved.flows if timezone.now() - saved.saved_at <= SAVED_ANSWERS_KEEP else {}
+    saved.delete()
+    return flows

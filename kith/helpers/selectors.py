@@ -429,6 +429,16 @@ def possible_duplicates_for(
         match |= Q(full_name__iexact=name, postcode=person.postcode)
     if phones:
         match |= Q(mobile__in=phones) | Q(phone__in=phones)
+    # Contact details given online that were already someone else's: left
+    # off this record, kept with the application (ADR 0016).
+    given = profile.application_data or {}
+    in_use = set(given.get("contact_in_use") or [])
+    given_email = given.get("email", "") if "email" in in_use else ""
+    given_mobile = given.get("mobile", "") if "mobile" in in_use else ""
+    if given_email:
+        match |= Q(email__iexact=given_email)
+    if given_mobile:
+        match |= Q(mobile=given_mobile)
     candidates = list(
         in_locality.filter(match).prefetch_related(
             Prefetch(
@@ -459,6 +469,10 @@ def possible_duplicates_for(
             reasons.append("name_and_postcode")
         if phones & _phone_forms(other):
             reasons.append("phone")
+        if given_email and (other.email or "").lower() == given_email.lower():
+            reasons.append("email_given")
+        if given_mobile and other.mobile == given_mobile:
+            reasons.append("mobile_given")
         if reasons:
             found.append(
                 PossibleDuplicate(person=other, reasons=reasons, profile=other_profile)

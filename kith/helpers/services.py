@@ -78,6 +78,9 @@ MINIMUM_AGE = 18
 #: A scanned DBS certificate is deleted this many days after the decision:
 #: always inside the 6 months the DBS Code of Practice allows.
 SCAN_KEEP_DAYS = 180
+#: Online applications with the same name, date of birth and contact within
+#: this time are the same application sent twice (say from a second tab).
+REPEAT_WINDOW = timedelta(hours=24)
 SCAN_MAX_BYTES = 5 * 1024 * 1024
 SCAN_EXTENSIONS = frozenset({".pdf", ".jpg", ".jpeg", ".png"})
 #: How a check is named in the reminder message ("The ... check for ...").
@@ -455,9 +458,50 @@ def _find_known_person(details: ApplicationDetails) -> tuple[User | None, str]:
     return None, ""
 
 
-def _create_person_for_visitor(locality: Locality, details: ApplicationDetails) -> User:
-    """A visitor applying online becomes a person with the helper role. They
-    are the actor of their own record's creation."""
+def _visitor_contacts(details: ApplicationDetails) -> tuple[str, str]:
+    """A visitor's email address and mobile number, normalised. Raises
+    ApplicationError naming the field at fault."""
+    from kith.accounts.services import contact_details_clean
+
+    cleaned = contact_details_clean({"email": details.email, "mobile": details.mobile})
+    return cleaned["email"] or "", cleaned["mobile"] or ""
+
+
+def _visitor_repeat(
+    locality: Locality, details: ApplicationDetails, email: str, mobile: str
+) -> HelperProfile | None:
+    """The same online application sent again within a day: the same name,
+    date of birth and email or mobile, whether or not that email or mobile
+    was left off the record because someone else has it."""
+    contact = Q()
+    if email:
+        contact |= Q(user__email=email) | Q(application_data__email=email)
+    if mobile:
+        contact |= Q(user__mobile=mobile) | Q(application_data__mobile=mobile)
+    if not contact:
+        return None
+    return (
+        HelperProfile.objects.filter(
+            contact,
+            locality=locality,
+            application_channel=ApplicationChannel.ONLINE,
+            applied_at__gte=timezone.now() - REPEAT_WINDOW,
+            date_of_birth=details.date_of_birth,
+            user__full_name__iexact=details.full_name.strip(),
+        )
+        .exclude(status=HelperStatus.LEFT)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _create_person_for_visitor(
+    locality: Locality, details: ApplicationDetails, leave_out: Iterable[str] = ()
+) -> User:
+    """A visitor applying online becomes a new person with the helper role,
+    always: never someone already known (ADR 0016). Contact details in
+    ``leave_out`` belong to someone else and are not stored on the record.
+    They are the actor of their own record's creation."""
     from kith.accounts.services import (
         contact_details_check_unique,
         contact_details_clean,
@@ -468,8 +512,8 @@ def _create_person_for_visitor(locality: Locality, details: ApplicationDetails) 
         {
             "full_name": details.full_name,
             "preferred_name": details.preferred_name,
-            "email": details.email,
-            "mobile": details.mobile,
+            "email": "" if "email" in leave_out else details.email,
+            "mobile": "" if "mobile" in leave_out else details.mobile,
             "phone": details.phone,
             "address_line_1": details.address_line_1,
             "address_line_2": details.address_line_2,
@@ -558,10 +602,12 @@ def helper_apply(
     Who may apply for whom:
 
     - a visitor (``actor`` None or signed out), giving a name and an email
-      address or mobile number. If someone is already known by that email or
-      mobile, the application is added to their record (without changing
-      their details: what was typed is kept for a coordinator to compare);
-      otherwise a new person is created with the helper role;
+      address or mobile number. A new person is always created with the
+      helper role: an application never attaches itself to someone already
+      known. An email or mobile already on someone else's record is left off
+      the new one (kept in ``application_data`` for a coordinator, who sees
+      the likely duplicate and may merge), and its owner is told at that
+      address or number. The answer is the same whatever is on file;
     - a signed-in person, for themselves;
     - a coordinator (HELPERS_MANAGE), for a person they may act for, or for a
       new person they enter (at least one way to contact them).
@@ -654,15 +700,34 @@ def _helper_apply(
     )
     _validate_pay(details.pay_basis, details.right_to_work)
     matched_by = ""
-    if mode in {"visitor", "new_person"}:
+    claimed: dict[str, User] = {}
+    if mode == "new_person":
         known, matched_by = _find_known_person(details)
         if known is not None:
             person = known
+    elif mode == "visitor":
+        from kith.accounts.services import contact_details_claimed
+
+        email, mobile = _visitor_contacts(details)
+        repeat = _visitor_repeat(locality, details, email, mobile)
+        if repeat is not None:
+            audit_record(
+                actor=repeat.user,
+                action="helper_application_repeated",
+                target=repeat,
+                locality=locality,
+                data={"channel": ApplicationChannel.ONLINE, "matched_by": ""},
+            )
+            return repeat
+        claimed = contact_details_claimed(
+            {"email": email, "mobile": mobile}, exclude_pk=None
+        )
+        details = _replace(details, email=email, mobile=mobile)
     referees = _validate_referees(details.referees, _own_contacts(person, details))
 
     # The person.
     if person is None and mode == "visitor":
-        person = _create_person_for_visitor(locality, details)
+        person = _create_person_for_visitor(locality, details, leave_out=claimed)
     elif person is None:
         from kith.accounts.services import person_create
 
@@ -698,9 +763,10 @@ def _helper_apply(
     )
     forget_roles(person)
     application_data: dict[str, Any] = {}
-    if matched_by:
+    if matched_by or claimed:
         application_data = {
-            "matched_by": matched_by,
+            **({"matched_by": matched_by} if matched_by else {}),
+            **({"contact_in_use": sorted(claimed)} if claimed else {}),
             "full_name": details.full_name.strip(),
             "email": details.email.strip(),
             "mobile": details.mobile.strip(),
@@ -777,10 +843,15 @@ def _helper_apply(
             "channel": channel,
             "mode": mode,
             "matched_by": matched_by,
+            "contact_in_use": sorted(claimed),
             "role_granted": role_created,
             "pay_basis": details.pay_basis,
         },
     )
+    from kith.accounts.services import contact_owner_tell
+
+    for name, owner in claimed.items():
+        contact_owner_tell(owner=owner, field=name, locality=locality, joining=False)
     from kith.notify.services import message_queue_for_person
 
     message_queue_for_person(

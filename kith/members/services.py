@@ -23,7 +23,9 @@ from kith.accounts.models import ContactBy, Role, RoleAssignment, User
 from kith.accounts.permissions import Perm, forget_roles, has_perm, require_perm
 from kith.accounts.services import (
     contact_details_check_unique,
+    contact_details_claimed,
     contact_details_clean,
+    contact_owner_tell,
     person_save_validated,
 )
 from kith.core.errors import ApplicationError
@@ -222,6 +224,12 @@ def membership_join(
     The membership starts as ``applied``: a coordinator then calls to welcome
     them and take the fee. The same online application sent twice within a day
     returns the first one; likely duplicates are flagged for a coordinator.
+
+    Online, an email address or mobile number already on someone else's
+    record is left off this one and never attaches the joining to that
+    record: the answer is the same whatever is on file, the owner is told at
+    that address or number, and a coordinator sees the likely duplicate
+    (ADR 0016).
     """
     phone_join = how != Membership.JoinedHow.ONLINE
     if phone_join and not _is_coordinator(actor, locality):
@@ -279,6 +287,13 @@ def membership_join(
         and actor.is_authenticated
     ):
         person = actor
+    claimed: dict[str, User] = {}
+    if not phone_join:
+        claimed = contact_details_claimed(
+            contact, exclude_pk=person.pk if person is not None else None
+        )
+        for name in claimed:
+            contact[name] = None
     if person is None:
         repeat = (
             Membership.objects.filter(
@@ -355,13 +370,26 @@ def membership_join(
         PossibleDuplicate.objects.get_or_create(
             membership=membership, other=other, defaults={"reason": reason}
         )
+    for name, owner in claimed.items():
+        # Someone elsewhere is not shown to this locality's coordinators.
+        if RoleAssignment.objects.filter(user=owner, locality=locality).exists():
+            PossibleDuplicate.objects.get_or_create(
+                membership=membership,
+                other=owner,
+                defaults={
+                    "reason": PossibleDuplicate.Reason.EMAIL
+                    if name == "email"
+                    else PossibleDuplicate.Reason.PHONE
+                },
+            )
+        contact_owner_tell(owner=owner, field=name, locality=locality, joining=True)
     audit_record(
         actor=actor if phone_join else person,
         action="member_joined",
         target=membership,
         on_behalf_of=person if phone_join else None,
         locality=locality,
-        data={"how": how, "plan": plan.name},
+        data={"how": how, "plan": plan.name, "contact_in_use": sorted(claimed)},
     )
     message_queue_for_person(
         person=person,

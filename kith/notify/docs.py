@@ -35,6 +35,8 @@ EXAMPLES: dict[str, str] = {
     "month": "March 2027",
     "visits": "- Tuesday 3 March at 10am: Gardening with Sam",
     "activities": "- Thursday 5 March at 2pm: Tea and cake at the library",
+    "contact_kind": "email address",
+    "what": "applying to be a Neighbourhood Helper",
 }
 
 

@@ -160,6 +160,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "Questions? Phone {locality_phone}.\n\n{locality_name}"
         ),
     },
+    "contact_details_given_by_someone": {
+        "subject": _("Your {contact_kind} was given to {locality_name}"),
+        "body": _(
+            "Dear {name},\n\nSomeone gave your {contact_kind} when {what} with "
+            "{locality_name}. We have not added it to their details, changed "
+            "your record or told them anything about you.\n\nIf it was you, "
+            "there is nothing to do: a coordinator will be in touch. If it was "
+            "not you, please phone {locality_phone}.\n\n{locality_name}"
+        ),
+    },
     "vetting_check_lapsing": {
         "subject": _("A check for {helper_name} runs out on {expiry_date}"),
         "body": _(

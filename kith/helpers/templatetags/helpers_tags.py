@@ -33,6 +33,8 @@ REASONS = {
     "name_and_date_of_birth": _("the same name and date of birth"),
     "name_and_postcode": _("the same name and postcode"),
     "phone": _("the same phone number"),
+    "email_given": _("the email address given when applying is theirs"),
+    "mobile_given": _("the mobile number given when applying is theirs"),
 }
 
 

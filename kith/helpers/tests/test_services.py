@@ -121,26 +121,75 @@ def test_sending_the_same_application_twice_creates_one_person(testford, skills)
     assert AuditEvent.objects.filter(action="helper_application_repeated").exists()
 
 
-def test_a_visitor_using_a_known_email_is_added_to_that_record_unchanged(
-    testford, skills
+@pytest.mark.parametrize("given", ["email", "mobile"])
+def test_a_visitor_using_someone_elses_contact_gets_a_new_record_not_theirs(
+    testford, skills, given
 ):
     member = testford.member
-    old_name = member.full_name
+    member.mobile = "+447700900123"
+    member.save()
+    before = (
+        member.full_name,
+        member.email,
+        member.mobile,
+        member.postcode,
+        set(RoleAssignment.objects.filter(user=member).values_list("role", flat=True)),
+    )
+    typed = (
+        {"email": member.email.upper(), "mobile": ""}
+        if given == "email"
+        else {"email": "", "mobile": "07700 900123"}
+    )
     profile = services.helper_apply(
         actor=None,
         locality=testford.locality,
-        details=details(
-            testford.locality, full_name="Someone Else", email=member.email.upper()
-        ),
+        details=details(testford.locality, full_name="Someone Else", **typed),
     )
     member.refresh_from_db()
-    assert profile.user == member and member.full_name == old_name
-    assert member.postcode == ""  # their own details are not changed by a visitor
-    assert profile.application_data["matched_by"] == "email"
+    # The member's record is untouched: no helper role, no application.
+    assert (
+        member.full_name,
+        member.email,
+        member.mobile,
+        member.postcode,
+        set(RoleAssignment.objects.filter(user=member).values_list("role", flat=True)),
+    ) == before
+    assert not HelperProfile.objects.filter(user=member).exists()
+    # The application is on a new person, without the other person's contact.
+    applicant = profile.user
+    assert applicant != member and applicant.full_name == "Someone Else"
+    assert applicant.email is None and applicant.mobile is None
+    assert profile.application_data["contact_in_use"] == [given]
     assert profile.application_data["full_name"] == "Someone Else"
-    assert Message.objects.get(template="helper_application_received").recipient == (
-        member
-    )
+    # The owner is told at their own address or number, nobody else is.
+    told = Message.objects.get(template="contact_details_given_by_someone")
+    assert told.recipient == member
+    assert told.to == (member.email if given == "email" else member.mobile)
+    assert told.channel == ("email" if given == "email" else "sms")
+    assert not Message.objects.filter(
+        template="helper_application_received", recipient=member
+    ).exists()
+    # A coordinator sees the likely duplicate on the new record.
+    from kith.helpers.selectors import possible_duplicates_for
+
+    found = possible_duplicates_for(actor=testford.coordinator, profile=profile)
+    assert [(d.person, d.reasons) for d in found] == [(member, [f"{given}_given"])]
+
+
+def test_a_visitor_sending_the_same_application_twice_with_a_taken_email(
+    testford, skills
+):
+    kwargs = {
+        "actor": None,
+        "locality": testford.locality,
+        "details": details(
+            testford.locality, full_name="Someone Else", email=testford.member.email
+        ),
+    }
+    first = services.helper_apply(**kwargs, key="tab-1")
+    before = counts()
+    assert services.helper_apply(**kwargs, key="tab-2") == first
+    assert counts()[:3] == before[:3]
 
 
 def test_a_signed_in_member_applies_for_themselves(testford, skills):

@@ -144,6 +144,51 @@ def test_a_visitor_applies_online_from_start_to_finish(client, testford, skills)
     ).count() == (1)
 
 
+def _without_tokens(content):
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", content)
+
+
+def test_applying_with_someone_elses_email_gives_the_same_answer(
+    client, testford, skills
+):
+    """A stranger learns nothing from the answer and changes nobody's record;
+    the coordinator sees the likely duplicate and the owner is told."""
+    from django.test import Client
+
+    member = testford.member
+    member_before = (member.full_name, member.email, member.postcode)
+    fresh = Client()
+    _apply_online(fresh, skills, name="Winifred Shaw", email="new@example.com")
+    fresh_done = fresh.post(reverse("helpers:apply_check"), follow=True)
+    _apply_online(client, skills, name="Winifred Shaw", email=member.email)
+    taken_done = client.post(reverse("helpers:apply_check"), follow=True)
+    assert _without_tokens(page(taken_done)) == _without_tokens(page(fresh_done))
+    assert "Thank you for applying" in page(taken_done)
+    assert member.full_name not in page(taken_done)
+    member.refresh_from_db()
+    assert (member.full_name, member.email, member.postcode) == member_before
+    assert not HelperProfile.objects.filter(user=member).exists()
+    assert Message.objects.filter(
+        template="contact_details_given_by_someone", recipient=member
+    ).exists()
+    profile = HelperProfile.objects.get(
+        user__full_name="Winifred Shaw", user__email=None
+    )
+    client.force_login(testford.coordinator)
+    record = page(client.get(reverse("helpers:detail", args=[profile.pk])))
+    assert "Possible duplicates" in record and member.full_name in record
+    assert "the email address given when applying is theirs" in record
+    # It was them after all (the coordinator phoned): merge into their record.
+    duplicate = reverse("helpers:duplicate", args=[profile.pk, member.pk])
+    assert member.full_name in page(client.get(duplicate))
+    response = client.post(duplicate, {"decision": "keep_other"})
+    assert response.status_code == 302, page(response)
+    assert HelperProfile.objects.get(user=member).pk == profile.pk
+    assert not User.objects.get(pk=profile.user_id).is_active
+
+
 @pytest.mark.parametrize(
     ("slug", "data", "message"),
     [

@@ -205,6 +205,59 @@ def test_the_same_phone_number_is_flagged(joined, testford, plans):
     assert PossibleDuplicate.objects.get(membership=second).reason == "phone"
 
 
+@pytest.mark.parametrize("given", ["email", "mobile"])
+def test_joining_online_with_someone_elses_contact_never_touches_their_record(
+    testford, plans, given
+):
+    """The same answer whatever is on file: a new person without the other
+    person's contact, flagged for a coordinator, and the owner told."""
+    helper = testford.helper
+    helper.mobile = "+447700900321"
+    helper.save()
+    before = (helper.full_name, helper.email, helper.mobile, helper.postcode)
+    typed = (
+        {"email": helper.email.upper(), "contact_by": "email"}
+        if given == "email"
+        else {"mobile": "07700 900321", "contact_by": "sms"}
+    )
+    membership = services.membership_join(
+        actor=None,
+        locality=testford.locality,
+        answers=answers(plan_id=plans["full"].pk, **typed),
+        how="online",
+    )
+    helper.refresh_from_db()
+    assert (helper.full_name, helper.email, helper.mobile, helper.postcode) == before
+    assert not Membership.objects.filter(person=helper).exists()
+    assert not RoleAssignment.objects.filter(user=helper, role=Role.MEMBER).exists()
+    person = membership.person
+    assert person != helper and person.full_name == "Iris Bennett"
+    assert person.email is None and person.mobile is None
+    flag = PossibleDuplicate.objects.get(membership=membership)
+    assert flag.other == helper
+    assert flag.reason == ("email" if given == "email" else "phone")
+    told = Message.objects.get(template="contact_details_given_by_someone")
+    assert told.recipient == helper
+    assert told.to == (helper.email if given == "email" else helper.mobile)
+    assert not Message.objects.filter(template="welcome", recipient=helper).exists()
+
+
+def test_someone_elsewhere_is_told_but_not_shown_to_this_circle(
+    testford, elsewhere, plans
+):
+    stranger = elsewhere.member
+    membership = services.membership_join(
+        actor=None,
+        locality=testford.locality,
+        answers=answers(plan_id=plans["full"].pk, email=stranger.email),
+        how="online",
+    )
+    assert membership.person != stranger
+    assert not PossibleDuplicate.objects.filter(other=stranger).exists()
+    told = Message.objects.get(template="contact_details_given_by_someone")
+    assert told.recipient == stranger and told.locality == elsewhere.locality
+
+
 def test_merging_a_duplicate_keeps_the_first_person_and_loses_nothing(
     joined, testford, plans
 ):

@@ -64,6 +64,57 @@ def test_joining_online_from_start_to_finish(client, testford, plans):
     assert Membership.objects.count() == 1
 
 
+def test_joining_online_with_an_email_on_file_gives_the_same_answer(
+    client, testford, plans
+):
+    import re
+
+    from django.test import Client
+
+    def walk(browser, email, name):
+        browser.post(reverse("members:join_start"))
+        for slug, data in STEPS:
+            if data is None:
+                data = {"plan": plans["full"].pk, "concession": "no"}
+            if slug == "name":
+                data = {"full_name": name}
+            if slug == "contact":
+                data = {"contact_by": "email", "email": email}
+            response = browser.post(reverse("members:join_step", args=[slug]), data)
+            assert response.status_code == 302, response.content.decode()[:2000]
+        response = browser.post(reverse("members:join_check"), follow=True)
+        return re.sub(
+            r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode()
+        ).replace(name, "NAME")
+
+    helper = testford.helper
+    fresh = walk(Client(), "someone.new@example.com", "Ada Fresh")
+    taken = walk(client, helper.email, "Bea Taken")
+    assert taken == fresh
+    assert "Application sent" in taken and "already uses" not in taken
+    assert helper.full_name not in taken
+    helper.refresh_from_db()
+    assert not Membership.objects.filter(person=helper).exists()
+    assert Message.objects.filter(
+        template="contact_details_given_by_someone", recipient=helper
+    ).exists()
+    membership = Membership.objects.get(person__email=None)
+    client.force_login(testford.coordinator)
+    record = client.get(reverse("members:member", args=[membership.pk]))
+    content = record.content.decode()
+    assert "This may be someone we already know." in content
+    assert "Same email address" in content and helper.full_name in content
+    # It was them (the coordinator phoned): merge into their record.
+    from kith.members.models import PossibleDuplicate
+
+    duplicate = PossibleDuplicate.objects.get(membership=membership, other=helper)
+    client.post(
+        reverse("members:duplicate_decide", args=[duplicate.pk]), {"decision": "merge"}
+    )
+    membership.refresh_from_db()
+    assert membership.person == helper
+
+
 def test_a_question_page_shows_errors_next_to_the_field(client, testford, plans):
     client.post(reverse("members:join_start"))
     page = client.post(
