@@ -430,7 +430,7 @@ def possible_duplicates_for(
     if phones:
         match |= Q(mobile__in=phones) | Q(phone__in=phones)
     # Contact details given online that were already someone else's: left
-    # off this record, kept with the application (ADR 0016).
+    # off this record, kept with the application (ADR 0018).
     given = profile.application_data or {}
     in_use = set(given.get("contact_in_use") or [])
     given_email = given.get("email", "") if "email" in in_use else ""

@@ -499,7 +499,7 @@ def _create_person_for_visitor(
     locality: Locality, details: ApplicationDetails, leave_out: Iterable[str] = ()
 ) -> User:
     """A visitor applying online becomes a new person with the helper role,
-    always: never someone already known (ADR 0016). Contact details in
+    always: never someone already known (ADR 0018). Contact details in
     ``leave_out`` belong to someone else and are not stored on the record.
     They are the actor of their own record's creation."""
     from kith.accounts.services import (

@@ -229,7 +229,7 @@ def membership_join(
     record is left off this one and never attaches the joining to that
     record: the answer is the same whatever is on file, the owner is told at
     that address or number, and a coordinator sees the likely duplicate
-    (ADR 0016).
+    (ADR 0018).
     """
     phone_join = how != Membership.JoinedHow.ONLINE
     if phone_join and not _is_coordinator(actor, locality):
