@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import STATICFILES_STORAGE_ALIAS
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,7 +21,8 @@ from kith.core.forms import GovukForm
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers, 503 when not."""
+    """For load balancers: 200 when the database answers and the pages can
+    find their stylesheets, 503 when not, saying which."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -32,7 +36,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
+    if not _static_manifest_loaded():
+        # Every page names its stylesheet through the manifest, so without
+        # it every page (the error page too) fails.
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "database": "ok",
+                "static": "missing",
+                "error": "The static files manifest is missing: run "
+                "manage.py collectstatic, then restart.",
+            },
+            status=503,
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _static_manifest_loaded() -> bool:
+    """Whether this process's static storage can name files: always for a
+    plain storage, and for a manifest storage when it loaded a manifest."""
+    storage = storages[STATICFILES_STORAGE_ALIAS]
+    if not isinstance(storage, ManifestFilesMixin):
+        return True
+    return bool(storage.hashed_files)
 
 
 def home(request: HttpRequest) -> HttpResponse:
