@@ -83,8 +83,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kith.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kith.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kith.core.middleware.SignedInNoStoreMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
