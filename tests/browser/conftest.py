@@ -48,13 +48,36 @@ def browser():
         browser.close()
 
 
+# Chromium enforces each page's Content-Security-Policy and fires this event
+# for whatever it refuses; the init script listens from each page's start.
+_LISTEN_FOR_CSP_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', (e) => "
+    "window.kithCspViolation(`${location.pathname}: ${e.violatedDirective} "
+    "refused ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`));"
+)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations() -> list[str]:
+    """What the browser refused under the Content-Security-Policy during a
+    journey; every journey ends with none."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
+
+    def report(text: str) -> None:
+        csp_violations.append(text)
+
+    context.expose_function("kithCspViolation", report)
+    context.add_init_script(_LISTEN_FOR_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused something"
 
 
 @functools.cache
