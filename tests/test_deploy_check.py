@@ -8,6 +8,7 @@ database beside the suite's when DATABASE_URL names PostgreSQL.
 """
 
 import os
+import re
 import subprocess
 import sys
 import types
@@ -49,16 +50,30 @@ def test_the_documented_first_deployment_serves_pages():
         assert step in output, f"{step!r} missing from:\n{output}"
 
 
-def test_the_check_reads_every_step_from_the_page():
+def _load_script() -> types.ModuleType:
     loader = SourceFileLoader("deploy_check", str(SCRIPT))
     module = types.ModuleType(loader.name)
     module.__file__ = str(SCRIPT)
     loader.exec_module(module)
+    return module
+
+
+def test_the_check_reads_every_step_from_the_page():
+    module = _load_script()
     steps = module.documented_steps()
     assert steps[0].startswith("pip install -r requirements.txt")
     assert "python manage.py collectstatic --noinput" in steps
     assert steps[-1] == "gunicorn kith.wsgi --bind 0.0.0.0:8000 --workers 4"
     assert all("#" not in step for step in steps)
+
+
+def test_the_readme_gives_the_same_steps(tmp_path):
+    module = _load_script()
+    readme = (ROOT / "README.md").read_text()
+    production = readme.split("## Production", 1)[1].split("\n## ", 1)[0]
+    page = tmp_path / "readme.md"
+    page.write_text("## First deployment\n" + re.sub(r"(?m)^  ", "", production))
+    assert module.documented_steps(page) == module.documented_steps()
 
 
 def test_a_step_that_fails_fails_the_check(tmp_path):
