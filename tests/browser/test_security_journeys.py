@@ -54,6 +54,9 @@ def test_pages_and_htmx_break_no_content_security_policy(
         page.get_by_label("Name, email, phone number or postcode").fill("Adeyemi")
     expect(page.locator("#people-results")).to_contain_text("Joan Adeyemi")
     expect(page).to_have_url(re.compile(r"q=Adeyemi"))
+    # htmx keeps no copy of the page it swapped out in the tab's storage,
+    # where the next person at a shared computer could read it.
+    assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
     check_accessibility(page)
 
     page.goto("/helpers/")
