@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.conf import STATICFILES_STORAGE_ALIAS
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -16,6 +19,8 @@ from django.views.decorators.http import require_GET
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.forms import GovukForm
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -182,5 +187,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
             context.update(service_name=locality.name, phone=locality.phone)
     except Exception:  # noqa: S110 - the page must render whatever failed
         pass
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render(context), status=500)
+    try:
+        page = loader.get_template("500.html").render(context)
+    except Exception:
+        # The page's stylesheet is named through the static manifest; if that
+        # is what failed (collectstatic not run), say sorry without it.
+        logger.exception("The error page could not be rendered")
+        page = format_html(
+            '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            "<title>Sorry, there is a problem with the service – {}</title></head>"
+            "<body><main><h1>Sorry, there is a problem with the service</h1>"
+            "<p>Try again later. Anything you had not finished has not been "
+            "saved, so you may need to start again.</p>"
+            "<p>If you need help now, phone us{}.</p></main></body></html>",
+            context["service_name"],
+            f" on {context['phone']}" if context["phone"] else "",
+        )
+    return HttpResponse(page, status=500)

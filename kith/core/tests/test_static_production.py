@@ -81,6 +81,15 @@ def test_signed_in_and_error_pages_render_with_the_manifest(
     )
 
 
+def test_the_error_page_still_says_sorry_without_the_manifest(db, settings, tmp_path):
+    _use_production_storage(settings, tmp_path / "never-collected")
+    error = server_error(RequestFactory().get("/"))
+    assert error.status_code == 500
+    page = error.content.decode()
+    assert "Sorry, there is a problem with the service" in page
+    assert "<link" not in page
+
+
 def test_healthz_is_unhealthy_without_the_manifest(client, db, settings, tmp_path):
     _use_production_storage(settings, tmp_path / "never-collected")
     response = client.get("/healthz")
