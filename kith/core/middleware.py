@@ -121,6 +121,7 @@ class SignedInNoStoreMiddleware:
             session is not None and SESSION_KEY in session
         )
         if signed_in:
-            add_never_cache_headers(response)
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
             response.headers["Pragma"] = "no-cache"
         return response
