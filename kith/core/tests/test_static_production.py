@@ -53,7 +53,9 @@ def test_pages_name_hashed_files_that_are_served(client, testford, collected):
     sheets = _stylesheets(page)
     assert any(re.search(r"govuk-frontend\.min\.[0-9a-f]{12}\.css$", s) for s in sheets)
     scripts = re.findall(r'<script[^>]* src="([^"]+)"', page)
-    assert scripts
+    # GOV.UK Frontend, which the start-up script imports from this address.
+    scripts += re.findall(r'data-govuk-frontend="([^"]+)"', page)
+    assert any(re.search(r"govuk-frontend\.min\.[0-9a-f]{12}\.js$", s) for s in scripts)
     for url in sheets + scripts:
         served = client.get(url)
         assert served.status_code == 200, url
