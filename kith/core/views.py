@@ -1,11 +1,17 @@
+import logging
+
 from django import forms
+from django.conf import STATICFILES_STORAGE_ALIAS
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -14,11 +20,14 @@ from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.forms import GovukForm
 
+logger = logging.getLogger(__name__)
+
 
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers, 503 when not."""
+    """For load balancers: 200 when the database answers and the pages can
+    find their stylesheets, 503 when not, saying which."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -32,7 +41,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
+    if not _static_manifest_loaded():
+        # Every page names its stylesheet through the manifest, so without
+        # it every page (the error page too) fails.
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "database": "ok",
+                "static": "missing",
+                "error": "The static files manifest is missing: run "
+                "manage.py collectstatic, then restart.",
+            },
+            status=503,
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _static_manifest_loaded() -> bool:
+    """Whether this process's static storage can name files: always for a
+    plain storage, and for a manifest storage when it loaded a manifest."""
+    storage = storages[STATICFILES_STORAGE_ALIAS]
+    if not isinstance(storage, ManifestFilesMixin):
+        return True
+    return bool(storage.hashed_files)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -156,5 +187,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
             context.update(service_name=locality.name, phone=locality.phone)
     except Exception:  # noqa: S110 - the page must render whatever failed
         pass
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render(context), status=500)
+    try:
+        page = loader.get_template("500.html").render(context)
+    except Exception:
+        # The page's stylesheet is named through the static manifest; if that
+        # is what failed (collectstatic not run), say sorry without it.
+        logger.exception("The error page could not be rendered")
+        page = format_html(
+            '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            "<title>Sorry, there is a problem with the service – {}</title></head>"
+            "<body><main><h1>Sorry, there is a problem with the service</h1>"
+            "<p>Try again later. Anything you had not finished has not been "
+            "saved, so you may need to start again.</p>"
+            "<p>If you need help now, phone us{}.</p></main></body></html>",
+            context["service_name"],
+            f" on {context['phone']}" if context["phone"] else "",
+        )
+    return HttpResponse(page, status=500)

@@ -5,6 +5,7 @@ it). Without it they are skipped with that reason, except on CI, where a
 missing browser is a failure.
 """
 
+import functools
 import os
 from pathlib import Path
 
@@ -47,18 +48,49 @@ def browser():
         browser.close()
 
 
+# Chromium enforces each page's Content-Security-Policy and fires this event
+# for whatever it refuses; the init script listens from each page's start.
+_LISTEN_FOR_CSP_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', (e) => "
+    "window.kithCspViolation(`${location.pathname}: ${e.violatedDirective} "
+    "refused ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`));"
+)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations() -> list[str]:
+    """What the browser refused under the Content-Security-Policy during a
+    journey; every journey ends with none."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
+
+    def report(text: str) -> None:
+        csp_violations.append(text)
+
+    context.expose_function("kithCspViolation", report)
+    context.add_init_script(_LISTEN_FOR_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert csp_violations == [], "the Content-Security-Policy refused something"
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text()
 
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page as it is now; return WCAG 2.2 A/AA violations."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated rather than added as a <script>: the page's
+    # Content-Security-Policy refuses inline scripts, and Playwright's own
+    # evaluation is not subject to it.
+    page.evaluate(_axe_source())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: "
         "tags}})",

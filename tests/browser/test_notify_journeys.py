@@ -51,6 +51,7 @@ def test_large_print_pages_for_a_member_and_a_helper(page, demo, check_accessibi
     expect(page.get_by_role("heading", level=1)).to_contain_text("Coming visits for")
     expect(page.get_by_role("heading", name="Your credits")).to_be_visible()
     expect(page.locator("nav")).to_have_count(0)
+    page.wait_for_load_state()  # the large print stylesheet has arrived
     size = page.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('li, p')).fontSize)"
     )
