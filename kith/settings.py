@@ -236,9 +236,10 @@ NOTIFY_BASE_URL = os.environ.get(
     "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
 )
 NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
-# Kith's template names to Notify's template ids, as JSON
-# ({"welcome": "f33517ff-...", ...}); docs/notify.md lists every template.
-NOTIFY_TEMPLATE_IDS: dict[str, str] = json.loads(
+# Kith's template names to one Notify template id per channel, as JSON
+# ({"welcome": {"email": "...", "sms": "...", "letter": "..."}, ...}; no other
+# shape, see kith/notify/checks.py); docs/notify.md lists every name and channel.
+NOTIFY_TEMPLATE_IDS: dict[str, dict[str, str]] = json.loads(
     os.environ.get("NOTIFY_TEMPLATE_IDS", "") or "{}"
 )
 # The bearer token Notify sends with delivery receipts (set in Notify's

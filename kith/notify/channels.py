@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kith.notify.catalogue import template_id
 from kith.notify.models import Channel, Message
 from kith.notify.templates_text import render
 
@@ -123,11 +124,6 @@ def _client() -> Any:
     return client
 
 
-def template_id(template: str) -> str | None:
-    ids: dict[str, str] = getattr(settings, "NOTIFY_TEMPLATE_IDS", {}) or {}
-    return ids.get(template)
-
-
 # A UK postcode, as Notify checks the last line of a letter's address.
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
 _BAD_FIRST_CHARACTERS = set('@()=[]"\\/,<>~')
@@ -160,15 +156,15 @@ def _personalisation(values: dict[str, Any]) -> dict[str, Any]:
 def _notify_deliver(message: Message) -> Outcome:
     from notifications_python_client.errors import APIError
 
-    template = template_id(message.template)
+    template = template_id(message.template, message.channel)
     if not template:
         return Outcome(
             ok=False,
             error=_(
-                "No GOV.UK Notify template id for %(template)s: add it to "
-                "NOTIFY_TEMPLATE_IDS."
+                "No GOV.UK Notify template id for %(template)s by %(channel)s: add "
+                "it to NOTIFY_TEMPLATE_IDS."
             )
-            % {"template": message.template},
+            % {"template": message.template, "channel": message.channel},
         )
     values = _personalisation(message.personalisation)
     reference = str(message.reference)

@@ -31,6 +31,7 @@ from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.notify import channels
+from kith.notify.catalogue import sendable_channels
 from kith.notify.channels import Outcome
 from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message
 from kith.notify.templates_text import TEMPLATES, render
@@ -96,7 +97,8 @@ def message_queue(
     the de-duplication window is queued once. A ``phone`` message is not sent:
     it waits on the coordinators' call list.
 
-    Raises KeyError for a template that does not exist: a programming error.
+    Raises KeyError for a template that does not exist, and ValueError for a
+    channel the template is not sent by: programming errors.
     """
     if template not in TEMPLATES:
         raise KeyError(f"No message template called {template!r}")
@@ -105,6 +107,8 @@ def message_queue(
         if existing is not None:
             return existing
     channel = str(Channel(channel))
+    if channel != Channel.PHONE and channel not in sendable_channels(template):
+        raise ValueError(f"{template} is not sent by {channel} (kith.notify.catalogue)")
     fingerprint = _fingerprint(channel, to, template, personalisation)
     now = timezone.now()
     window = timedelta(seconds=rules().dedupe_seconds)
@@ -188,10 +192,13 @@ def _enqueue(message_ids: list[int], *, run_after: datetime | None = None) -> No
         log.exception("Could not enqueue sending of messages %s", message_ids)
 
 
-def channel_for_person(person: Any) -> tuple[str, str] | None:
+def channel_for_person(
+    person: Any, channels: tuple[str, ...] | None = None
+) -> tuple[str, str] | None:
     """The channel and address to reach ``person``: their stated preference
-    first, then text, email, letter. None when there is no way but a phone
-    call from a coordinator (or none at all)."""
+    first, then text, email, letter, among ``channels`` (all when None). None
+    when there is no way but a phone call from a coordinator (or none at
+    all)."""
     bad = set(getattr(person, "bad_contact_details", []) or [])
     options: dict[str, str | None] = {
         Channel.SMS: person.mobile if person.mobile and "mobile" not in bad else None,
@@ -200,12 +207,14 @@ def channel_for_person(person: Any) -> tuple[str, str] | None:
         if person.address_line_1 and person.postcode and "address" not in bad
         else None,
     }
+    if channels is not None:
+        options = {key: value for key, value in options.items() if key in channels}
     preferred = getattr(person, "contact_by", "")
     preferred_address = options.get(preferred)
     if preferred_address:
         return preferred, preferred_address
     for channel in (Channel.SMS, Channel.EMAIL, Channel.LETTER):
-        address = options[channel]
+        address = options.get(channel)
         if address:
             return str(channel), address
     return None
@@ -227,7 +236,11 @@ def message_queue_for_person(
     gets a ``phone`` message: it waits on the coordinators' call list.
     """
     preferred = getattr(person, "contact_by", "")
-    found = None if preferred == "phone" else channel_for_person(person)
+    found = (
+        None
+        if preferred == "phone"
+        else channel_for_person(person, sendable_channels(template))
+    )
     channel: str
     if found is None:
         channel, to = str(Channel.PHONE), person.phone or person.mobile or ""

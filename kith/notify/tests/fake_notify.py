@@ -11,9 +11,17 @@ and looking notifications up by reference. ``mode`` says how it answers:
   (longer than the client waits: a timeout whose request did arrive).
 
 ``fail_next`` answers the next n requests with 503 whatever the mode.
+
+``templates`` (template id to its type, subject and body, as Notify holds
+them) is served by the get-template call; while it is not empty a send is
+checked against it as Notify does: an unknown id, a template of another type
+or a missing personalisation field is refused with Notify's 400 error.
+``kith_templates(fake)`` fills it with a template for every name and channel
+Kith sends, and returns the ids in ``NOTIFY_TEMPLATE_IDS``'s shape.
 """
 
 import json
+import re
 import threading
 import time
 import uuid
@@ -31,6 +39,7 @@ class FakeNotify:
         self.delay = 0.0
         self.fail_next = 0
         self.notifications: list[dict[str, Any]] = []
+        self.templates: dict[str, dict[str, str]] = {}
         self.requests = 0
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -103,10 +112,46 @@ class FakeNotify:
                     return True
                 return False
 
+            def _template_refused(self, kind: str, payload: dict[str, Any]) -> bool:
+                found = fake.templates.get(str(payload.get("template_id")))
+                if found is None:
+                    self._error(400, "BadRequestError", "Template not found")
+                    return True
+                if found["type"] != kind:
+                    self._error(
+                        400,
+                        "BadRequestError",
+                        f"{found['type']} template is not suitable for {kind} "
+                        f"notification",
+                    )
+                    return True
+                given = payload.get("personalisation") or {}
+                missing = [
+                    field
+                    for field in placeholders(found)
+                    if field not in given and not field.startswith("address_line")
+                ]
+                if missing:
+                    self._error(
+                        400,
+                        "BadRequestError",
+                        "Missing personalisation: " + ", ".join(missing),
+                    )
+                    return True
+                return False
+
             def do_GET(self) -> None:
                 if self._refused():
                     return
                 parts = urlsplit(self.path)
+                if parts.path.startswith("/v2/template/"):
+                    template_id = parts.path.rsplit("/", 1)[-1]
+                    found = fake.templates.get(template_id)
+                    if found is None:
+                        self._error(404, "NoResultFound", "No result found")
+                    else:
+                        self._answer(200, {"id": template_id, "version": 1, **found})
+                    return
                 if parts.path != "/v2/notifications":
                     self._error(404, "NoResultFound", "No result found")
                     return
@@ -132,6 +177,8 @@ class FakeNotify:
                         "ValidationError",
                         "phone_number Not a UK mobile number",
                     )
+                    return
+                if fake.templates and self._template_refused(kind, payload):
                     return
                 notification = {
                     "id": str(uuid.uuid4()),
@@ -159,3 +206,34 @@ class FakeNotify:
                 )
 
         return Handler
+
+
+def placeholders(template: dict[str, str]) -> list[str]:
+    """The ((fields)) of a Notify template, in order of first use."""
+    found: list[str] = []
+    text = template.get("subject", "") + "\n" + template.get("body", "")
+    for field in re.findall(r"\(\(([^)?]+?)(?:\?\?[^)]*)?\)\)", text):
+        if field.strip() not in found:
+            found.append(field.strip())
+    return found
+
+
+def kith_templates(fake: FakeNotify) -> dict[str, dict[str, str]]:
+    """Give ``fake`` a template for every name and channel Kith sends, with
+    Kith's wording; return their ids as ``NOTIFY_TEMPLATE_IDS``."""
+    from kith.notify.catalogue import sendable
+    from kith.notify.docs import notify_syntax
+    from kith.notify.templates_text import TEMPLATES
+
+    ids: dict[str, dict[str, str]] = {}
+    for name, channel in sendable():
+        template_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"kith:{name}:{channel}"))
+        spec = TEMPLATES[name]
+        fake.templates[template_id] = {
+            "name": f"{name} ({channel})",
+            "type": channel,
+            "subject": "" if channel == "sms" else notify_syntax(spec["subject"]),
+            "body": notify_syntax(spec["body"]),
+        }
+        ids.setdefault(name, {})[channel] = template_id
+    return ids

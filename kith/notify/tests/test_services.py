@@ -232,7 +232,7 @@ def test_notify_gets_the_template_id_personalisation_and_reference(
     message.refresh_from_db()
     sent = fake_notify.notifications[0]
     assert sent["type"] == "sms" and sent["to"] == "07700900006"
-    assert sent["template_id"] == settings.NOTIFY_TEMPLATE_IDS["welcome"]
+    assert sent["template_id"] == settings.NOTIFY_TEMPLATE_IDS["welcome"]["sms"]
     assert sent["reference"] == str(message.reference)
     assert sent["personalisation"]["name"] == person.display_name
     assert message.status == "sent" and message.provider_reference == sent["id"]
