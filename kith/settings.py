@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "kith.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kith.core.middleware.RequestContextMiddleware",
+    "kith.notify.middleware.NotifyProblemsMiddleware",
 ]
 
 ROOT_URLCONF = "kith.urls"

@@ -12,6 +12,8 @@ any of the three; the few listed in ``_ONLY`` go by fewer (a sign-in code by
 post would arrive long after it stopped working).
 """
 
+import re
+from string import Formatter
 from typing import Any
 
 from django.conf import settings
@@ -101,3 +103,33 @@ def shape_problems(ids: Any) -> list[str]:
                     f"id (text)."
                 )
     return problems
+
+
+def expected_fields(template: str, channel: str) -> set[str]:
+    """The personalisation fields a Notify template for ``template`` by
+    ``channel`` should use: those of Kith's wording (a text message has no
+    subject, so only the message's)."""
+    spec = TEMPLATES[template]
+    texts = [spec["body"]] if channel == "sms" else [spec["subject"], spec["body"]]
+    return {
+        field
+        for text in texts
+        for _literal, field, _spec, _conv in Formatter().parse(text)
+        if field
+    }
+
+
+_PLACEHOLDER = re.compile(r"\(\(([^)?]+?)(?:\?\?[^)]*)?\)\)")
+#: Fields Notify fills in itself on a letter.
+_ADDRESS = re.compile(r"^(address_line_\d|postcode)$")
+
+
+def notify_fields(subject: str, body: str) -> list[str]:
+    """The ((fields)) of a Notify template, in order of first use, without
+    a letter's address lines (which Kith fills from the person's address)."""
+    found: list[str] = []
+    for field in _PLACEHOLDER.findall(f"{subject}\n{body}"):
+        field = field.strip()
+        if field not in found and not _ADDRESS.match(field.lower()):
+            found.append(field)
+    return found

@@ -33,6 +33,10 @@ class Outcome:
     error: str = ""
     temporary: bool = False
     bad_contact_detail: bool = False
+    # Refused because of Kith's configuration (no template id, a template of
+    # the wrong type or with other fields, a key Notify does not accept): the
+    # message waits for an administrator rather than failing.
+    config_problem: bool = False
 
 
 class ChannelUnavailable(Exception):
@@ -165,6 +169,7 @@ def _notify_deliver(message: Message) -> Outcome:
                 "it to NOTIFY_TEMPLATE_IDS."
             )
             % {"template": message.template, "channel": message.channel},
+            config_problem=True,
         )
     values = _personalisation(message.personalisation)
     reference = str(message.reference)
@@ -229,7 +234,37 @@ def _outcome_of_error(exc: Any) -> Outcome:
         return Outcome(ok=False, error=text, temporary=True)
     lowered = str(exc.message).lower()
     bad_detail = status == 400 and any(word in lowered for word in _DETAIL_WORDS)
-    return Outcome(ok=False, error=text, bad_contact_detail=bad_detail)
+    config = status == 403 or (
+        status == 400
+        and not bad_detail
+        and any(word in lowered for word in _CONFIGURATION_WORDS)
+    )
+    return Outcome(
+        ok=False, error=text, bad_contact_detail=bad_detail, config_problem=config
+    )
+
+
+# Notify's 400 errors about the template, not the person: "Template not
+# found", "email template is not suitable for sms notification", "Missing
+# personalisation: ...", "Template has been deleted".
+_CONFIGURATION_WORDS = ("template", "personalisation")
+
+
+def notify_template(template_id: str) -> dict[str, Any] | None:
+    """The template ``template_id`` as Notify holds it (its type, subject
+    and body), or None when Notify has no such template. Raises
+    ChannelUnavailable when Notify cannot say (down, or the key refused)."""
+    from notifications_python_client.errors import APIError
+
+    try:
+        return dict(_client().get_template(template_id))
+    except APIError as exc:
+        status = int(getattr(exc, "status_code", 503) or 503)
+        if status in (400, 404):
+            return None
+        raise ChannelUnavailable(f"{status} {exc.message}") from exc
+    except Exception as exc:
+        raise ChannelUnavailable(repr(exc)) from exc
 
 
 def _notify_find(message: Message) -> str | None:

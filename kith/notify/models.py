@@ -39,6 +39,10 @@ class Message(models.Model):
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
+        # Notify refused it because of Kith's configuration (no template id,
+        # a template of the wrong type): it waits for an administrator to fix
+        # the template and send it again.
+        HELD = "held", _("Held: Notify configuration problem")
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     key = models.CharField(max_length=150, unique=True, null=True, blank=True)
@@ -108,6 +112,42 @@ class Message(models.Model):
             self.Status.DELIVERED,
             self.Status.FAILED,
         )
+
+
+class TemplateProblem(models.Model):
+    """A GOV.UK Notify template that is wrong for Kith: found by
+    ``manage.py notify_check`` (which replaces the list each time it runs) or
+    by a message Notify refused because of it. While any is listed, the
+    administrators see a warning on every staff page."""
+
+    class Kind(models.TextChoices):
+        MISSING = "missing", _("No template")
+        WRONG_TYPE = "wrong_type", _("Template of the wrong type")
+        FIELDS = "fields", _("Personalisation fields differ")
+        REFUSED = "refused", _("Notify refused a message")
+
+    class Source(models.TextChoices):
+        CHECK = "check", _("The Notify check")
+        SEND = "send", _("A message Notify refused")
+
+    template = models.CharField(max_length=60, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    detail = models.TextField()
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["template", "channel", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "channel", "source"],
+                name="templateproblem_once_per_template_channel_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} by {self.channel}: {self.get_kind_display()}"
 
 
 class Call(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
-from kith.notify.models import Call, Message
+from kith.notify.models import Call, Message, TemplateProblem
 from kith.places.models import Locality
 
 
@@ -61,6 +61,39 @@ def calls_for(*, actor: User, locality: Locality) -> list[Call]:
         .filter(Q(done=False) | Q(called_at__gte=today_start))
         .select_related("person", "message", "called_by", "visit")
         .order_by("done", "day", "person__full_name", "pk")
+    )
+
+
+@dataclass
+class ConfigurationProblems:
+    problems: list[TemplateProblem]
+    # Per template and channel: how many messages are held, the oldest one.
+    held: list[dict[str, Any]]
+
+
+def configuration_problems_for(
+    *, actor: User, locality: Locality
+) -> ConfigurationProblems:
+    """Every Notify template problem and the messages held for them, counted
+    by template and channel (no personal details: the configuration serves
+    every locality), for administrators only. Raises PermissionDenied."""
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Count, Min
+
+    from kith.accounts.models import Role
+    from kith.accounts.permissions import has_role
+
+    if not has_role(actor, Role.ADMIN, locality):
+        raise PermissionDenied
+    held = list(
+        Message.objects.filter(status=Message.Status.HELD)
+        .values("template", "channel")
+        .annotate(count=Count("pk"), oldest=Min("created_at"))
+        .order_by("template", "channel")
+    )
+    return ConfigurationProblems(
+        problems=list(TemplateProblem.objects.order_by("template", "channel")),
+        held=held,
     )
 
 

@@ -31,9 +31,16 @@ from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.notify import channels
-from kith.notify.catalogue import sendable_channels
+from kith.notify.catalogue import (
+    TYPE_WORDS,
+    expected_fields,
+    notify_fields,
+    sendable,
+    sendable_channels,
+    template_id,
+)
 from kith.notify.channels import Outcome
-from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message
+from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message, TemplateProblem
 from kith.notify.templates_text import TEMPLATES, render
 
 log = logging.getLogger(__name__)
@@ -468,6 +475,9 @@ def _record(message: Message, outcome: Outcome, now: datetime) -> None:
             last_error="",
         )
         return
+    if outcome.config_problem:
+        message_hold(message=message, error=outcome.error)
+        return
     if outcome.temporary and message.attempts < r.max_attempts:
         retry_at = now + backoff(message.attempts, r)
         Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
@@ -482,6 +492,54 @@ def _record(message: Message, outcome: Outcome, now: datetime) -> None:
         error=outcome.error,
         bad_detail=outcome.bad_contact_detail,
     )
+
+
+@transaction.atomic
+def message_hold(*, message: Message, error: str) -> Message:
+    """Notify refused ``message`` because of Kith's configuration (its
+    template): hold it for the administrators, who see it on the Notify
+    configuration problems page, rather than failing it or trying another
+    channel. The template's problem is recorded, so the warning shows."""
+    updated = Message.objects.filter(
+        pk=message.pk, status=Message.Status.SENDING
+    ).update(status=Message.Status.HELD, last_error=error[:2000], claimed_at=None)
+    if not updated:
+        return message
+    template_problem_record(
+        template=message.template,
+        channel=message.channel,
+        kind=TemplateProblem.Kind.REFUSED,
+        source=TemplateProblem.Source.SEND,
+        detail=error,
+    )
+    audit_record(
+        actor=None,
+        action="message_held",
+        target=message,
+        locality=message.locality_id,
+        data={
+            "template": message.template,
+            "channel": message.channel,
+            "error": error[:300],
+        },
+    )
+    log.error(
+        "Message %s held for a Notify configuration problem: %s", message.pk, error
+    )
+    return message
+
+
+def template_problem_record(
+    *, template: str, channel: str, kind: str, source: str, detail: str
+) -> TemplateProblem:
+    """Record (or bring up to date) one problem with a Notify template."""
+    problem, _created = TemplateProblem.objects.update_or_create(
+        template=template,
+        channel=channel,
+        source=source,
+        defaults={"kind": kind, "detail": detail[:2000], "found_at": timezone.now()},
+    )
+    return problem
 
 
 @transaction.atomic
@@ -694,3 +752,184 @@ def call_record(*, actor: Any, call: Call, outcome: str, note: str = "") -> Call
         data={"outcome": outcome, "reason": call.reason},
     )
     return call
+
+
+# --- Notify's configuration -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    template: str
+    channel: str
+    kind: str
+    detail: str
+
+
+def notify_templates_check() -> list[TemplateCheck]:
+    """Read every template Kith may send from Notify, and say what is wrong:
+    no id configured, no such template in Notify, a template of the wrong
+    type, or personalisation fields that differ from Kith's wording. The
+    answer replaces the stored list of problems (``TemplateProblem``) that
+    the administrators' warning shows.
+
+    Raises ChannelUnavailable when Notify cannot be asked (then the stored
+    list is left as it was), and ApplicationError without ``NOTIFY_API_KEY``.
+    """
+    if not channels.notify_enabled():
+        raise ApplicationError(
+            _("NOTIFY_API_KEY is not set: messages go to the local outbox folder.")
+        )
+    found: list[TemplateCheck] = []
+    kind = TemplateProblem.Kind
+    for name, channel in sendable():
+        wanted = template_id(name, channel)
+        if not wanted:
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.MISSING,
+                    _("No template id for %(name)s by %(type)s in NOTIFY_TEMPLATE_IDS.")
+                    % {"name": name, "type": TYPE_WORDS[channel]},
+                )
+            )
+            continue
+        template = channels.notify_template(wanted)
+        if template is None:
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.MISSING,
+                    _("Notify has no template %(id)s (%(name)s by %(type)s).")
+                    % {"id": wanted, "name": name, "type": TYPE_WORDS[channel]},
+                )
+            )
+            continue
+        if template.get("type") != channel:
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.WRONG_TYPE,
+                    _(
+                        "Template %(id)s for %(name)s by %(type)s is a %(found)s "
+                        "template in Notify."
+                    )
+                    % {
+                        "id": wanted,
+                        "name": name,
+                        "type": TYPE_WORDS[channel],
+                        "found": TYPE_WORDS.get(
+                            str(template.get("type")), str(template.get("type"))
+                        ),
+                    },
+                )
+            )
+            continue
+        theirs = set(
+            notify_fields(
+                str(template.get("subject") or ""), str(template.get("body") or "")
+            )
+        )
+        ours = expected_fields(name, channel)
+        if theirs != ours:
+            parts = []
+            if ours - theirs:
+                parts.append(
+                    _("Kith's wording has %(fields)s, Notify's does not.")
+                    % {"fields": ", ".join(sorted(ours - theirs))}
+                )
+            if theirs - ours:
+                parts.append(
+                    _("Notify's has %(fields)s, which Kith does not send.")
+                    % {"fields": ", ".join(sorted(theirs - ours))}
+                )
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.FIELDS,
+                    _("Template %(id)s for %(name)s by %(type)s: ")
+                    % {"id": wanted, "name": name, "type": TYPE_WORDS[channel]}
+                    + " ".join(parts),
+                )
+            )
+    with transaction.atomic():
+        TemplateProblem.objects.all().delete()
+        TemplateProblem.objects.bulk_create(
+            [
+                TemplateProblem(
+                    template=problem.template,
+                    channel=problem.channel,
+                    kind=problem.kind,
+                    source=TemplateProblem.Source.CHECK,
+                    detail=problem.detail,
+                )
+                for problem in found
+            ]
+        )
+    return found
+
+
+def notify_check_run(*, actor: Any, locality: Any) -> list[TemplateCheck]:
+    """``notify_templates_check`` for an administrator, from the web page.
+    Raises PermissionDenied for anyone else, ApplicationError when Notify is
+    not set up or cannot be asked."""
+    _require_admin(actor, locality)
+    try:
+        found = notify_templates_check()
+    except channels.ChannelUnavailable as exc:
+        raise ApplicationError(
+            _("GOV.UK Notify did not answer, so nothing was checked: %(error)s")
+            % {"error": str(exc)[:200]}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="notify_templates_checked",
+        locality=locality,
+        data={"problems": len(found)},
+    )
+    return found
+
+
+def _require_admin(actor: Any, locality: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from kith.accounts.models import Role
+    from kith.accounts.permissions import has_role
+
+    if not has_role(actor, Role.ADMIN, locality):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def held_messages_release(*, actor: Any, locality: Any) -> int:
+    """Send again every message held for a Notify configuration problem,
+    once an administrator has fixed the templates. The problems that sends
+    found are cleared: a message Notify still refuses finds its problem
+    again. Returns how many were released. Raises PermissionDenied for anyone
+    but an administrator."""
+    _require_admin(actor, locality)
+    now = timezone.now()
+    ids = list(
+        Message.objects.select_for_update()
+        .filter(status=Message.Status.HELD)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Message.objects.filter(pk__in=ids, status=Message.Status.HELD).update(
+        status=Message.Status.QUEUED, next_attempt_at=now
+    )
+    TemplateProblem.objects.filter(source=TemplateProblem.Source.SEND).delete()
+    audit_record(
+        actor=actor,
+        action="held_messages_released",
+        target=None,
+        locality=locality,
+        data={"messages": len(ids)},
+    )
+    batch = _Batch()
+    batch.ids = ids
+    transaction.on_commit(batch)
+    return len(ids)

@@ -149,6 +149,50 @@ def print_activities(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/print_activities.html", {"sheet": sheet})
 
 
+@login_required
+def configuration(request: HttpRequest) -> HttpResponse:
+    """For administrators: what is wrong with Notify's templates, and the
+    messages Notify refused because of it."""
+    found = selectors.configuration_problems_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+    )
+    return render(request, "notify/configuration.html", {"found": found})
+
+
+@login_required
+@require_POST
+def configuration_check(request: HttpRequest) -> HttpResponse:
+    try:
+        problems = services.notify_check_run(
+            actor=request.user, locality=_locality(request)
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if problems:
+            messages.warning(
+                request,
+                _("Checked: %(count)s templates are wrong.") % {"count": len(problems)},
+            )
+        else:
+            messages.success(request, _("Checked: every Notify template is right."))
+    return redirect("notify:configuration")
+
+
+@login_required
+@require_POST
+def configuration_release(request: HttpRequest) -> HttpResponse:
+    count = services.held_messages_release(
+        actor=request.user, locality=_locality(request)
+    )
+    messages.success(
+        request,
+        _("%(count)s held messages will be sent again.") % {"count": count},
+    )
+    return redirect("notify:configuration")
+
+
 @csrf_exempt
 @require_POST
 def delivery_receipt(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,6 @@ Kith sends, and returns the ids in ``NOTIFY_TEMPLATE_IDS``'s shape.
 """
 
 import json
-import re
 import threading
 import time
 import uuid
@@ -126,11 +125,7 @@ class FakeNotify:
                     )
                     return True
                 given = payload.get("personalisation") or {}
-                missing = [
-                    field
-                    for field in placeholders(found)
-                    if field not in given and not field.startswith("address_line")
-                ]
+                missing = [field for field in placeholders(found) if field not in given]
                 if missing:
                     self._error(
                         400,
@@ -210,12 +205,9 @@ class FakeNotify:
 
 def placeholders(template: dict[str, str]) -> list[str]:
     """The ((fields)) of a Notify template, in order of first use."""
-    found: list[str] = []
-    text = template.get("subject", "") + "\n" + template.get("body", "")
-    for field in re.findall(r"\(\(([^)?]+?)(?:\?\?[^)]*)?\)\)", text):
-        if field.strip() not in found:
-            found.append(field.strip())
-    return found
+    from kith.notify.catalogue import notify_fields
+
+    return notify_fields(template.get("subject", ""), template.get("body", ""))
 
 
 def kith_templates(fake: FakeNotify) -> dict[str, dict[str, str]]:

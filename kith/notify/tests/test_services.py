@@ -369,13 +369,13 @@ def test_a_letter_goes_to_notify_with_address_lines(make_person, fake_notify):
     assert sent["personalisation"]["address_line_4"] == "SE17 2AA"
 
 
-def test_a_missing_template_id_fails_with_a_clear_error(
+def test_a_missing_template_id_holds_the_message_with_a_clear_error(
     make_person, fake_notify, settings
 ):
     settings.NOTIFY_TEMPLATE_IDS = {}
     message = queue(make_person(mobile="07700900011"))
     message.refresh_from_db()
-    assert message.status == "failed" and "NOTIFY_TEMPLATE_IDS" in message.last_error
+    assert message.status == "held" and "NOTIFY_TEMPLATE_IDS" in message.last_error
 
 
 # --- fault injection -----------------------------------------------------------
