@@ -72,6 +72,12 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The sender holding a message in "sending": its token, and when its
+    # lease ends unless renewed. The sender renews it while it works through
+    # its batch and checks it at the moment of sending; only an expired lease
+    # lets the sweep take the message back (KITH_NOTIFY_LEASE_SECONDS).
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)
     replaces = models.ForeignKey(
@@ -94,6 +100,7 @@ class Message(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["to", "status"]),
+            models.Index(fields=["status", "lease_expires_at"]),
         ]
         constraints = [
             models.CheckConstraint(

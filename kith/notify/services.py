@@ -18,12 +18,13 @@ import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, DateTimeField, F, Min, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,7 +59,7 @@ class OutboxRules:
     rate_limit: int
     rate_window_seconds: int
     dedupe_seconds: int
-    stale_seconds: int
+    lease_seconds: float
     batch: int
 
 
@@ -72,9 +73,20 @@ def rules() -> OutboxRules:
         rate_limit=getattr(settings, "KITH_NOTIFY_RATE_LIMIT", 10),
         rate_window_seconds=getattr(settings, "KITH_NOTIFY_RATE_WINDOW_SECONDS", 3600),
         dedupe_seconds=getattr(settings, "KITH_NOTIFY_DEDUPE_SECONDS", 600),
-        stale_seconds=getattr(settings, "KITH_NOTIFY_SENDING_STALE_SECONDS", 300),
+        lease_seconds=lease_seconds(),
         batch=getattr(settings, "KITH_NOTIFY_BATCH", 100),
     )
+
+
+def lease_seconds() -> float:
+    """How long a sender holds a message it is sending before the sweep may
+    take it back (KITH_NOTIFY_LEASE_SECONDS, default 60). The sender renews
+    its leases while it works, so this is how long a dead worker's messages
+    wait, not how long a batch may take. Never less than three times
+    NOTIFY_TIMEOUT_SECONDS: one request to Notify must end well within it."""
+    wanted = float(getattr(settings, "KITH_NOTIFY_LEASE_SECONDS", 60))
+    timeout = float(getattr(settings, "NOTIFY_TIMEOUT_SECONDS", 10))
+    return max(wanted, 3 * timeout)
 
 
 # --- queueing ----------------------------------------------------------------
@@ -291,8 +303,9 @@ def backoff(attempts: int, r: OutboxRules | None = None) -> timedelta:
     return timedelta(seconds=r.backoff_seconds / 2 + random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
 
 
-def _claim(message_ids: list[int], now: datetime) -> list[Message]:
-    """Move the due messages among ``message_ids`` from queued to sending.
+def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
+    """Move the due messages among ``message_ids`` from queued to sending,
+    held by the sender ``token`` for one lease.
 
     A message waits when an earlier message to the same address is not yet
     sent (order per person), when it is a text in quiet hours, or when its
@@ -373,17 +386,22 @@ def _claim(message_ids: list[int], now: datetime) -> list[Message]:
         if deferred:
             Message.objects.bulk_update(deferred, ["next_attempt_at"])
         if claimed:
+            expires = timezone.now() + timedelta(seconds=r.lease_seconds)
             Message.objects.filter(
                 pk__in=[m.pk for m in claimed], status=Message.Status.QUEUED
             ).update(
                 status=Message.Status.SENDING,
                 attempts=F("attempts") + 1,
                 claimed_at=now,
+                lease_token=token,
+                lease_expires_at=expires,
             )
             for message in claimed:
                 message.status = Message.Status.SENDING
                 message.attempts += 1
                 message.claimed_at = now
+                message.lease_token = token
+                message.lease_expires_at = expires
     return claimed
 
 
@@ -403,23 +421,39 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
     ids = sorted(set(message_ids))
     total = 0
     failing = 0
+    token = uuid.uuid4().hex
     for _round in range(10):
         if not ids:
             break
         now = now or timezone.now()
-        claimed = _claim(ids, now)
+        claimed = _claim(ids, now, token)
+        lease = Lease(token, [m.pk for m in claimed])
         delivered_to: set[str] = set()
         held_to: set[str] = set()
         sent_ids: list[int] = []
         for message in claimed:
+            lease.renew_all()
             if message.to in held_to or failing >= PROVIDER_DOWN_AFTER:
                 # An earlier message to this address could not go, so this one
                 # waits behind it and the person receives them in order; or
                 # the provider looks down, and the rest of the batch waits for
                 # the next sweep rather than each timing out in turn.
-                _release(message, now)
+                _release(message, now, token)
+                lease.done(message.pk)
                 continue
-            outcome = channels.deliver(message)
+            held = lease.take(message.pk)
+            lease.done(message.pk)
+            if held == Lease.LOST:
+                # The sweep took it back and another sender has it: theirs,
+                # and later messages to the person wait behind it.
+                held_to.add(message.to)
+                continue
+            if held == Lease.EXPIRED:
+                # Ours again, but the sweep may have sent it meanwhile: ask
+                # Notify by its reference instead of sending it blind.
+                outcome = _deliver_after_lapse(message)
+            else:
+                outcome = channels.deliver(message)
             failing = failing + 1 if outcome.temporary else 0
             if not outcome.ok:
                 held_to.add(message.to)
@@ -433,7 +467,12 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
         if sent_ids:
             Message.objects.filter(
                 pk__in=sent_ids, status=Message.Status.SENDING
-            ).update(status=Message.Status.SENT, sent_at=timezone.now())
+            ).update(
+                status=Message.Status.SENT,
+                sent_at=timezone.now(),
+                lease_token="",
+                lease_expires_at=None,
+            )
         if not delivered_to:
             break
         # Later messages to the same people waited for these: send them now.
@@ -451,11 +490,74 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
     return total, failing >= PROVIDER_DOWN_AFTER
 
 
-def _release(message: Message, now: datetime) -> None:
+def _release(message: Message, now: datetime, token: str) -> None:
     """Put a claimed message back, unsent and its try not counted."""
-    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-        status=Message.Status.QUEUED, attempts=F("attempts") - 1, claimed_at=None
+    Message.objects.filter(
+        pk=message.pk, status=Message.Status.SENDING, lease_token=token
+    ).update(
+        status=Message.Status.QUEUED,
+        attempts=F("attempts") - 1,
+        claimed_at=None,
+        lease_token="",
+        lease_expires_at=None,
     )
+
+
+class Lease:
+    """One sender's hold on the messages it claimed. ``take`` is checked at
+    the moment of sending; ``renew_all`` keeps the messages still waiting in
+    the batch from looking abandoned while a slow provider answers."""
+
+    HELD, EXPIRED, LOST = "held", "expired", "lost"
+
+    def __init__(self, token: str, message_ids: list[int]) -> None:
+        self.token = token
+        self.waiting = list(message_ids)
+        self.seconds = rules().lease_seconds
+        self.renewed = timezone.now()
+
+    def _mine(self, **where: Any) -> Any:
+        return Message.objects.filter(
+            status=Message.Status.SENDING, lease_token=self.token, **where
+        )
+
+    def take(self, message_id: int) -> str:
+        """Renew the lease of the message about to be sent: HELD if it was
+        still ours, EXPIRED if it had lapsed but nobody took it, LOST if the
+        sweep or another sender has it."""
+        now = timezone.now()
+        expires = now + timedelta(seconds=self.seconds)
+        if self._mine(pk=message_id, lease_expires_at__gt=now).update(
+            lease_expires_at=expires
+        ):
+            return self.HELD
+        if self._mine(pk=message_id).update(lease_expires_at=expires):
+            return self.EXPIRED
+        return self.LOST
+
+    def done(self, message_id: int) -> None:
+        with contextlib.suppress(ValueError):
+            self.waiting.remove(message_id)
+
+    def renew_all(self) -> None:
+        """Every third of a lease, renew the leases of the batch."""
+        now = timezone.now()
+        if not self.waiting or (now - self.renewed).total_seconds() < self.seconds / 3:
+            return
+        self._mine(pk__in=self.waiting).update(
+            lease_expires_at=now + timedelta(seconds=self.seconds)
+        )
+        self.renewed = now
+
+
+def _deliver_after_lapse(message: Message) -> Outcome:
+    try:
+        found = channels.find(message)
+    except channels.ChannelUnavailable as exc:
+        return Outcome(ok=False, error=str(exc)[:500], temporary=True)
+    if found is not None:
+        return Outcome(ok=True, provider_reference=found)
+    return channels.deliver(message)
 
 
 def message_send(*, message_id: int) -> Message:
@@ -473,6 +575,8 @@ def _record(message: Message, outcome: Outcome, now: datetime) -> None:
             sent_at=timezone.now(),
             provider_reference=outcome.provider_reference,
             last_error="",
+            lease_token="",
+            lease_expires_at=None,
         )
         return
     if outcome.config_problem:
@@ -484,6 +588,8 @@ def _record(message: Message, outcome: Outcome, now: datetime) -> None:
             status=Message.Status.QUEUED,
             next_attempt_at=retry_at,
             last_error=outcome.error[:2000],
+            lease_token="",
+            lease_expires_at=None,
         )
         transaction.on_commit(lambda: _enqueue([message.pk], run_after=retry_at))
         return
@@ -622,31 +728,46 @@ def call_for_failed(message: Message, day: date) -> Call:
 
 
 def outbox_recover(*, now: datetime | None = None) -> int:
-    """Messages left "sending" by a worker that died: ask the channel whether
-    each arrived; mark it sent if so, queue it again if not. Returns how many
-    were recovered."""
+    """Messages left "sending" by a worker that died (its lease ran out
+    without being renewed): ask the channel whether each arrived; mark it
+    sent if so, queue it again if not. A sender that renews the lease
+    meanwhile keeps the message. Returns how many were recovered."""
     now = now or timezone.now()
-    stale = now - timedelta(seconds=rules().stale_seconds)
+    stale = now - timedelta(seconds=rules().lease_seconds)
     count = 0
     for message in Message.objects.filter(
-        status=Message.Status.SENDING, claimed_at__lte=stale
+        Q(lease_expires_at__lte=now)
+        | Q(lease_expires_at__isnull=True, claimed_at__lte=stale),
+        status=Message.Status.SENDING,
     ).order_by("pk"):
         try:
             found = channels.find(message)
         except channels.ChannelUnavailable as exc:
             log.warning("Cannot check message %s yet: %s", message.pk, exc)
             continue
+        # Only while the lease is still the lapsed one we saw.
+        unchanged = Message.objects.filter(
+            pk=message.pk,
+            status=Message.Status.SENDING,
+            lease_token=message.lease_token,
+            lease_expires_at=message.lease_expires_at,
+        )
         if found is not None:
-            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            count += unchanged.update(
                 status=Message.Status.SENT,
                 sent_at=now,
                 provider_reference=found,
+                last_error="",
+                lease_token="",
+                lease_expires_at=None,
             )
         else:
-            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-                status=Message.Status.QUEUED, next_attempt_at=now
+            count += unchanged.update(
+                status=Message.Status.QUEUED,
+                next_attempt_at=now,
+                lease_token="",
+                lease_expires_at=None,
             )
-        count += 1
     return count
 
 
@@ -681,6 +802,19 @@ _BAD_DETAIL = {"permanent-failure", "validation-failed"}
 _FAILED = {"temporary-failure", "technical-failure", "cancelled", "virus-scan-failed"}
 
 
+def _receipt_time(payload: dict[str, Any], key: str) -> datetime | None:
+    """A time in Notify's receipt (ISO 8601, UTC), or None."""
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        found = parse_datetime(str(payload.get(key) or ""))
+    except ValueError:
+        return None
+    if found is not None and timezone.is_naive(found):
+        found = timezone.make_aware(found, UTC)
+    return found
+
+
 def delivery_receipt_record(*, payload: dict[str, Any]) -> Message | None:
     """Apply one of Notify's delivery receipts. Unknown messages and statuses
     still in progress change nothing. Raises ApplicationError for a payload
@@ -697,9 +831,23 @@ def delivery_receipt_record(*, payload: dict[str, Any]) -> Message | None:
         return None
     status = str(payload.get("status", ""))
     if status in _DELIVERED:
+        # It may arrive while Kith is still retrying a send that timed out
+        # after Notify had accepted it: the receipt completes the record.
+        now = timezone.now()
+        sent_at = _receipt_time(payload, "sent_at") or now
         Message.objects.filter(pk=message.pk).exclude(
             status=Message.Status.FAILED
-        ).update(status=Message.Status.DELIVERED, delivered_at=timezone.now())
+        ).update(
+            status=Message.Status.DELIVERED,
+            delivered_at=_receipt_time(payload, "completed_at") or now,
+            sent_at=Coalesce(
+                F("sent_at"), Value(sent_at, output_field=DateTimeField())
+            ),
+            provider_reference=provider_id or F("provider_reference"),
+            last_error="",
+            lease_token="",
+            lease_expires_at=None,
+        )
     elif status in _BAD_DETAIL:
         message_fail(
             message=message,
