@@ -253,6 +253,17 @@ KITH_NOTIFY_QUIET_FROM_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_FROM_HOUR", 
 KITH_NOTIFY_QUIET_UNTIL_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_UNTIL_HOUR", "8"))
 KITH_NOTIFY_RATE_LIMIT = int(os.environ.get("KITH_NOTIFY_RATE_LIMIT", "10"))
 KITH_NOTIFY_DEDUPE_SECONDS = int(os.environ.get("KITH_NOTIFY_DEDUPE_SECONDS", "600"))
+# How long a dead worker's messages wait before the sweep takes them back (a
+# live worker renews its lease; never under 3 x NOTIFY_TIMEOUT_SECONDS).
+KITH_NOTIFY_LEASE_SECONDS = float(os.environ.get("KITH_NOTIFY_LEASE_SECONDS", "60"))
+# GOV.UK Notify's limits, kept by all workers together (kith/notify/limits.py).
+KITH_NOTIFY_REQUESTS_PER_MINUTE = int(
+    os.environ.get("KITH_NOTIFY_REQUESTS_PER_MINUTE", "3000")
+)
+KITH_NOTIFY_BURST = int(os.environ.get("KITH_NOTIFY_BURST", "50"))
+KITH_NOTIFY_DAILY_EMAILS = int(os.environ.get("KITH_NOTIFY_DAILY_EMAILS", "250000"))
+KITH_NOTIFY_DAILY_TEXTS = int(os.environ.get("KITH_NOTIFY_DAILY_TEXTS", "250000"))
+KITH_NOTIFY_DAILY_LETTERS = int(os.environ.get("KITH_NOTIFY_DAILY_LETTERS", "20000"))
 KITH_OUTBOX_DIR = VAR_DIR / "outbox"
 
 # Demo conveniences (showing a demo account's authenticator code) need both

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kith.notify import limits
 from kith.notify.catalogue import template_id
 from kith.notify.models import Channel, Message
 from kith.notify.templates_text import render
@@ -37,10 +38,25 @@ class Outcome:
     # the wrong type or with other fields, a key Notify does not accept): the
     # message waits for an administrator rather than failing.
     config_problem: bool = False
+    # Notify's rate limit (a 429, or no token in the shared bucket): not a
+    # failed try; the message waits its turn.
+    rate_limited: bool = False
 
 
 class ChannelUnavailable(Exception):
     """The channel cannot answer now (a network fault, the provider down)."""
+
+
+class RateLimitedError(ChannelUnavailable):
+    """Notify's rate limit: wait, it is nobody's fault."""
+
+
+def _request_slot(max_wait: float = 5.0) -> None:
+    """Take a token from the shared bucket for one request to Notify."""
+    try:
+        limits.request_slot(max_wait)
+    except limits.NoRequestSlot as exc:
+        raise RateLimitedError(str(exc)) from exc
 
 
 def notify_enabled() -> bool:
@@ -59,7 +75,12 @@ def deliver(message: Message) -> Outcome:
             try:
                 found = _notify_find(message)
             except ChannelUnavailable as exc:
-                return Outcome(ok=False, error=str(exc)[:500], temporary=True)
+                return Outcome(
+                    ok=False,
+                    error=str(exc)[:500],
+                    temporary=True,
+                    rate_limited=isinstance(exc, RateLimitedError),
+                )
             if found is not None:
                 return Outcome(ok=True, provider_reference=found)
         return _notify_deliver(message)
@@ -174,6 +195,14 @@ def _notify_deliver(message: Message) -> Outcome:
     values = _personalisation(message.personalisation)
     reference = str(message.reference)
     client = _client()
+    if message.channel == Channel.LETTER:
+        problem = letter_address_problem(message.to.splitlines())
+        if problem:
+            return Outcome(ok=False, error=problem, bad_contact_detail=True)
+    try:
+        _request_slot()
+    except RateLimitedError as exc:
+        return Outcome(ok=False, error=str(exc), temporary=True, rate_limited=True)
     try:
         if message.channel == Channel.SMS:
             answer = client.send_sms_notification(
@@ -191,9 +220,6 @@ def _notify_deliver(message: Message) -> Outcome:
             )
         elif message.channel == Channel.LETTER:
             lines = message.to.splitlines()
-            problem = letter_address_problem(lines)
-            if problem:
-                return Outcome(ok=False, error=problem, bad_contact_detail=True)
             address = {
                 f"address_line_{number}": line
                 for number, line in enumerate(
@@ -230,7 +256,10 @@ _DETAIL_WORDS = (
 def _outcome_of_error(exc: Any) -> Outcome:
     status = int(getattr(exc, "status_code", 503) or 503)
     text = f"{status} {exc.message}"[:2000]
-    if status == 429 or status >= 500:
+    if status == 429:
+        limits.slow_down()
+        return Outcome(ok=False, error=text, temporary=True, rate_limited=True)
+    if status >= 500:
         return Outcome(ok=False, error=text, temporary=True)
     lowered = str(exc.message).lower()
     bad_detail = status == 400 and any(word in lowered for word in _DETAIL_WORDS)
@@ -256,6 +285,7 @@ def notify_template(template_id: str) -> dict[str, Any] | None:
     ChannelUnavailable when Notify cannot say (down, or the key refused)."""
     from notifications_python_client.errors import APIError
 
+    _request_slot(max_wait=120)
     try:
         return dict(_client().get_template(template_id))
     except APIError as exc:
@@ -270,9 +300,13 @@ def notify_template(template_id: str) -> dict[str, Any] | None:
 def _notify_find(message: Message) -> str | None:
     from notifications_python_client.errors import APIError
 
+    _request_slot()
     try:
         answer = _client().get_all_notifications(reference=str(message.reference))
     except APIError as exc:
+        if getattr(exc, "status_code", None) == 429:
+            limits.slow_down()
+            raise RateLimitedError(str(exc)) from exc
         raise ChannelUnavailable(str(exc)) from exc
     except Exception as exc:
         raise ChannelUnavailable(repr(exc)) from exc

@@ -78,6 +78,9 @@ class Message(models.Model):
     # lets the sweep take the message back (KITH_NOTIFY_LEASE_SECONDS).
     lease_token = models.CharField(max_length=32, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Why a queued message waits beyond its turn: Notify's daily limit for
+    # its channel (the coordinators are told when it will go).
+    waiting_for = models.CharField(max_length=12, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)
     replaces = models.ForeignKey(
@@ -155,6 +158,38 @@ class TemplateProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} by {self.channel}: {self.get_kind_display()}"
+
+
+class RateBucket(models.Model):
+    """The token bucket that keeps every worker together under Notify's
+    requests a minute per API key (kith.notify.limits). One row per key."""
+
+    name = models.CharField(max_length=40, unique=True)
+    tokens = models.FloatField(default=0)
+    refilled_at = models.DateTimeField(default=timezone.now)
+    slowed_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.tokens:.1f} tokens"
+
+
+class DailySendCount(models.Model):
+    """How many messages of one channel were handed to Notify on one day
+    (UK time), against Notify's daily limit for the channel."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=10)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "channel"], name="dailysendcount_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel}: {self.count}"
 
 
 class Call(models.Model):

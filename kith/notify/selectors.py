@@ -39,6 +39,65 @@ def messages_for(
     return messages.order_by("-created_at", "-pk")
 
 
+@dataclass
+class HeldBack:
+    channel: str
+    label: str
+    count: int
+    last_day: date
+
+
+def messages_held_back_for(*, actor: User, locality: Locality) -> list[HeldBack]:
+    """The locality's messages waiting for GOV.UK Notify's daily limit, by
+    channel, and the day the last should go: coordinators are told that a
+    batch will finish later than usual. The estimate counts every
+    locality's waiting messages, as the limit is shared."""
+    from django.db.models import Count
+
+    from kith.notify import limits
+    from kith.notify.services import WAITING_DAILY_LIMIT
+
+    require_perm(actor, Perm.MESSAGES_VIEW, locality)
+    waiting = Message.objects.filter(
+        status=Message.Status.QUEUED, waiting_for=WAITING_DAILY_LIMIT
+    )
+    everyone = dict(
+        waiting.values("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+        .order_by()
+    )
+    here = (
+        waiting.filter(locality=locality)
+        .values("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+        .order_by("channel")
+    )
+    today = limits.today()
+    return [
+        HeldBack(
+            channel=channel,
+            label=_waiting_words(channel, count),
+            count=count,
+            last_day=today
+            + timedelta(days=limits.days_to_clear(channel, everyone[channel])),
+        )
+        for channel, count in here
+    ]
+
+
+def _waiting_words(channel: str, count: int) -> str:
+    from django.utils.translation import ngettext
+
+    words = {
+        "email": ngettext("%(n)s email", "%(n)s emails", count),
+        "sms": ngettext("%(n)s text message", "%(n)s text messages", count),
+        "letter": ngettext("%(n)s letter", "%(n)s letters", count),
+    }
+    return words.get(channel, f"%(n)s {channel}") % {"n": count}
+
+
 def message_get_for(*, actor: User, locality: Locality, pk: int) -> Message:
     require_perm(actor, Perm.MESSAGES_VIEW, locality)
     try:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
-from kith.notify import channels
+from kith.notify import channels, limits
 from kith.notify.catalogue import (
     TYPE_WORDS,
     expected_fields,
@@ -383,8 +383,15 @@ def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
                     sent_lately.get(message.recipient_id, 0) + 1
                 )
             claimed.append(message)
+        if claimed and channels.notify_enabled():
+            claimed, over = _within_daily_limits(claimed)
+            tomorrow = limits.next_day_start(now)
+            for message in over:
+                message.next_attempt_at = tomorrow
+                message.waiting_for = WAITING_DAILY_LIMIT
+                deferred.append(message)
         if deferred:
-            Message.objects.bulk_update(deferred, ["next_attempt_at"])
+            Message.objects.bulk_update(deferred, ["next_attempt_at", "waiting_for"])
         if claimed:
             expires = timezone.now() + timedelta(seconds=r.lease_seconds)
             Message.objects.filter(
@@ -395,6 +402,7 @@ def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
                 claimed_at=now,
                 lease_token=token,
                 lease_expires_at=expires,
+                waiting_for="",
             )
             for message in claimed:
                 message.status = Message.Status.SENDING
@@ -403,6 +411,30 @@ def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
                 message.lease_token = token
                 message.lease_expires_at = expires
     return claimed
+
+
+#: ``Message.waiting_for`` of a message held back by Notify's daily limit.
+WAITING_DAILY_LIMIT = "daily_limit"
+
+
+def _within_daily_limits(
+    claimed: list[Message],
+) -> tuple[list[Message], list[Message]]:
+    """Split ``claimed`` into the messages today's allowance per channel lets
+    go (urgent ones first) and those that must wait for tomorrow."""
+    allowed: set[int] = set()
+    for channel in {m.channel for m in claimed}:
+        mine = [m for m in claimed if m.channel == channel]
+        urgent = [m for m in mine if m.urgent]
+        others = [m for m in mine if not m.urgent]
+        may_urgent, may_others = limits.daily_reserve(
+            channel, urgent=len(urgent), others=len(others)
+        )
+        allowed |= {m.pk for m in urgent[:may_urgent] + others[:may_others]}
+    return (
+        [m for m in claimed if m.pk in allowed],
+        [m for m in claimed if m.pk not in allowed],
+    )
 
 
 #: Temporary failures in a row after which a batch stops trying.
@@ -454,6 +486,13 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
                 outcome = _deliver_after_lapse(message)
             else:
                 outcome = channels.deliver(message)
+            if outcome.rate_limited:
+                # Notify's rate limit: not a failed try. It and the rest of
+                # the batch wait for the next sweep.
+                _release(message, now, token)
+                held_to.add(message.to)
+                failing = PROVIDER_DOWN_AFTER
+                continue
             failing = failing + 1 if outcome.temporary else 0
             if not outcome.ok:
                 held_to.add(message.to)
@@ -491,7 +530,10 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
 
 
 def _release(message: Message, now: datetime, token: str) -> None:
-    """Put a claimed message back, unsent and its try not counted."""
+    """Put a claimed message back, unsent and its try not counted (nor
+    counted against Notify's daily limit)."""
+    if channels.notify_enabled():
+        limits.daily_give_back(message.channel)
     Message.objects.filter(
         pk=message.pk, status=Message.Status.SENDING, lease_token=token
     ).update(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.notify import selectors, services
@@ -44,10 +45,19 @@ def messages_sent(request: HttpRequest) -> HttpResponse:
     page = page_of(found, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    held_back = selectors.messages_held_back_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+    )
     return render(
         request,
         "notify/messages.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "held_back": held_back,
+        },
     )
 
 
@@ -69,12 +79,19 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def calls(request: HttpRequest) -> HttpResponse:
     found = selectors.calls_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    held_back = []
+    if has_perm(request.user, Perm.MESSAGES_VIEW, _locality(request)):
+        held_back = selectors.messages_held_back_for(
+            actor=request.user,  # type: ignore[arg-type]
+            locality=_locality(request),
+        )
     return render(
         request,
         "notify/calls.html",
         {
             "to_do": [call for call in found if not call.done],
             "done": [call for call in found if call.done],
+            "held_back": held_back,
         },
     )
 

@@ -238,7 +238,7 @@ def test_notify_gets_the_template_id_personalisation_and_reference(
     assert message.status == "sent" and message.provider_reference == sent["id"]
 
 
-@pytest.mark.parametrize("mode", ["down", "rate_limited"])
+@pytest.mark.parametrize("mode", ["down"])
 def test_temporary_failures_retry_with_backoff_then_fail_and_alert(
     make_person, fake_notify, settings, mode
 ):
