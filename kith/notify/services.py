@@ -548,7 +548,14 @@ def _release(message: Message, now: datetime, token: str) -> None:
 class Lease:
     """One sender's hold on the messages it claimed. ``take`` is checked at
     the moment of sending; ``renew_all`` keeps the messages still waiting in
-    the batch from looking abandoned while a slow provider answers."""
+    the batch from looking abandoned while a slow provider answers.
+
+    Only the sweep takes messages from a sender, and only once their lease
+    has expired. So while the leases this sender last set have a good while
+    to run (a third of a lease, a margin for clocks that differ between
+    machines), nobody else can hold them and ``take`` needs no query; after
+    a stall, or once any lease is found gone, each message is checked in
+    the database before it is sent."""
 
     HELD, EXPIRED, LOST = "held", "expired", "lost"
 
@@ -557,6 +564,13 @@ class Lease:
         self.waiting = list(message_ids)
         self.seconds = rules().lease_seconds
         self.renewed = timezone.now()
+        # The claim set the leases a moment ago; err on the early side.
+        self.expires = self.renewed + timedelta(seconds=self.seconds * 0.9)
+        self.careful = False
+
+    @property
+    def margin(self) -> timedelta:
+        return timedelta(seconds=self.seconds / 3)
 
     def _mine(self, **where: Any) -> Any:
         return Message.objects.filter(
@@ -568,6 +582,8 @@ class Lease:
         still ours, EXPIRED if it had lapsed but nobody took it, LOST if the
         sweep or another sender has it."""
         now = timezone.now()
+        if not self.careful and now < self.expires - self.margin:
+            return self.HELD
         expires = now + timedelta(seconds=self.seconds)
         if self._mine(pk=message_id, lease_expires_at__gt=now).update(
             lease_expires_at=expires
@@ -584,12 +600,20 @@ class Lease:
     def renew_all(self) -> None:
         """Every third of a lease, renew the leases of the batch."""
         now = timezone.now()
-        if not self.waiting or (now - self.renewed).total_seconds() < self.seconds / 3:
+        if not self.waiting or now - self.renewed < self.margin:
             return
-        self._mine(pk__in=self.waiting).update(
-            lease_expires_at=now + timedelta(seconds=self.seconds)
+        if now >= self.expires - self.margin:
+            self.careful = True  # a stall: some may have lapsed meanwhile
+        expires = now + timedelta(seconds=self.seconds)
+        # Only leases still running: a lapsed one is checked with Notify
+        # when its turn comes (``take``).
+        renewed = self._mine(pk__in=self.waiting, lease_expires_at__gt=now).update(
+            lease_expires_at=expires
         )
+        if renewed < len(self.waiting):
+            self.careful = True  # some lapsed or were taken back
         self.renewed = now
+        self.expires = expires
 
 
 def _deliver_after_lapse(message: Message) -> Outcome:

@@ -40,6 +40,10 @@ class FakeNotify:
         self.notifications: list[dict[str, Any]] = []
         self.templates: dict[str, dict[str, str]] = {}
         self.requests = 0
+        # Every request's time (time.time()), and each notification's type
+        # and day, to count them per minute and per day as Notify does.
+        self.request_times: list[float] = []
+        self.per_day: dict[tuple[str, str], int] = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -57,6 +61,17 @@ class FakeNotify:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def busiest_minute(self) -> int:
+        """The most requests in any 60 seconds (a sliding window)."""
+        with self.lock:
+            times = sorted(self.request_times)
+        most = start = 0
+        for end, moment in enumerate(times):
+            while times[start] <= moment - 60:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     def references(self) -> list[str]:
         with self.lock:
@@ -95,6 +110,7 @@ class FakeNotify:
                     return True
                 with fake.lock:
                     fake.requests += 1
+                    fake.request_times.append(time.time())
                     failing = fake.fail_next > 0
                     if failing:
                         fake.fail_next -= 1
@@ -186,8 +202,10 @@ class FakeNotify:
                     "personalisation": payload.get("personalisation", {}),
                     "status": "created",
                 }
+                day = time.strftime("%Y-%m-%d")
                 with fake.lock:
                     fake.notifications.append(notification)
+                    fake.per_day[(day, kind)] = fake.per_day.get((day, kind), 0) + 1
                 if fake.mode == "slow" or fake.delay:
                     time.sleep(fake.delay)
                 self._answer(

@@ -84,9 +84,14 @@ def test_a_message_whose_lease_was_taken_over_is_not_sent(
 
     def deliver(message):
         if not taken:
-            # Meanwhile the sweep gave the second message to another sender.
+            # The worker stalls past its lease; meanwhile the sweep gave the
+            # second message to another sender.
+            clock.now += timedelta(seconds=LEASE + 1)
             second = Message.objects.exclude(pk=message.pk).get()
-            Message.objects.filter(pk=second.pk).update(lease_token="another")
+            Message.objects.filter(pk=second.pk).update(
+                lease_token="another",
+                lease_expires_at=clock.now + timedelta(seconds=LEASE),
+            )
             taken.append(second)
         return real_deliver(message)
 
@@ -107,10 +112,8 @@ def test_a_send_whose_lease_lapsed_asks_notify_by_reference_first(
         if not lapsed:
             # The worker stalled: the second message's lease ran out, and an
             # earlier send of it had reached Notify after all.
+            clock.now += timedelta(seconds=LEASE + 1)
             second = Message.objects.exclude(pk=message.pk).get()
-            Message.objects.filter(pk=second.pk).update(
-                lease_expires_at=clock.now - timedelta(seconds=1)
-            )
             fake_notify.notifications.append(
                 {"id": "earlier-id", "reference": str(second.reference), "to": ""}
             )
