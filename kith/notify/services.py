@@ -532,9 +532,7 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
 def _release(message: Message, now: datetime, token: str) -> None:
     """Put a claimed message back, unsent and its try not counted (nor
     counted against Notify's daily limit)."""
-    if channels.notify_enabled():
-        limits.daily_give_back(message.channel)
-    Message.objects.filter(
+    released = Message.objects.filter(
         pk=message.pk, status=Message.Status.SENDING, lease_token=token
     ).update(
         status=Message.Status.QUEUED,
@@ -543,6 +541,8 @@ def _release(message: Message, now: datetime, token: str) -> None:
         lease_token="",
         lease_expires_at=None,
     )
+    if released and channels.notify_enabled():
+        limits.daily_give_back(message.channel)
 
 
 class Lease:
@@ -620,7 +620,12 @@ def _deliver_after_lapse(message: Message) -> Outcome:
     try:
         found = channels.find(message)
     except channels.ChannelUnavailable as exc:
-        return Outcome(ok=False, error=str(exc)[:500], temporary=True)
+        return Outcome(
+            ok=False,
+            error=str(exc)[:500],
+            temporary=True,
+            rate_limited=isinstance(exc, channels.RateLimitedError),
+        )
     if found is not None:
         return Outcome(ok=True, provider_reference=found)
     return channels.deliver(message)
