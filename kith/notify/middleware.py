@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 WARNED_SESSION_KEY = "kith_notify_problems_warned"
@@ -19,29 +20,42 @@ class NotifyProblemsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.notify_problems = False  # type: ignore[attr-defined]
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            from kith.accounts.models import Role
-            from kith.accounts.permissions import has_role
-
-            if has_role(user, Role.ADMIN, getattr(request, "locality", None)):
-                self._warn(request)
+        # Worked out only when a page's layout asks, so responses without
+        # the layout (the API, receipts) cost nothing.
+        request.notify_problems = SimpleLazyObject(  # type: ignore[attr-defined]
+            lambda: _Answer(_problems(request))
+        )
         return self.get_response(request)
 
-    def _warn(self, request: HttpRequest) -> None:
-        from kith.notify.models import TemplateProblem
 
-        found = TemplateProblem.objects.exists()
-        request.notify_problems = found  # type: ignore[attr-defined]
-        if not found:
-            request.session.pop(WARNED_SESSION_KEY, None)
-        elif not request.session.get(WARNED_SESSION_KEY):
-            request.session[WARNED_SESSION_KEY] = True
-            messages.warning(
-                request,
-                _(
-                    "Some GOV.UK Notify templates are wrong, so some messages "
-                    "cannot be sent. See Notify configuration problems."
-                ),
-            )
+class _Answer:
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+def _problems(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from kith.accounts.models import Role
+    from kith.accounts.permissions import has_role
+    from kith.notify.models import TemplateProblem
+
+    if not has_role(user, Role.ADMIN, getattr(request, "locality", None)):
+        return False
+    found = TemplateProblem.objects.exists()
+    if not found:
+        request.session.pop(WARNED_SESSION_KEY, None)
+    elif not request.session.get(WARNED_SESSION_KEY):
+        request.session[WARNED_SESSION_KEY] = True
+        messages.warning(
+            request,
+            _(
+                "Some GOV.UK Notify templates are wrong, so some messages "
+                "cannot be sent. See Notify configuration problems."
+            ),
+        )
+    return found
