@@ -15,10 +15,19 @@ production. For each number of workers:
 Each run checks that every message was written exactly once (one file per
 reference).
 
-    .venv/bin/python bench/outbox.py [--messages 5000] [--pace 100]
+Then GOV.UK Notify's limits: two workers send to a fake Notify (a local HTTP
+server counting requests per minute and notifications per day) with the
+limits set to Notify's (3,000 requests a minute; the letters' daily limit
+lowered to --letters-cap so a day's worth fits in the bench): --limited texts
+(7,000, over two minutes at the limit) and 1.2 x --letters-cap letters are
+queued at once, and the bench reports the busiest 60 seconds and the letters
+sent today (the rest wait for tomorrow).
 
-Target: 500 messages a second with two workers, on SQLite and on
-PostgreSQL (DATABASE_URL set).
+    .venv/bin/python bench/outbox.py [--messages 5000] [--pace 100] [--limited 7000]
+
+Targets: 500 messages a second with two workers, on SQLite and on
+PostgreSQL (DATABASE_URL set); never more than 3,000 requests to Notify in
+any minute, nor more letters in a day than the limit.
 
 What limits the rate: a worker claims a task's batch (up to
 KITH_NOTIFY_BATCH messages) in one transaction and records it in one more,
@@ -59,8 +68,10 @@ GOAL_PER_SECOND = 500
 INTERVAL = 0.1
 
 
-def start_workers(count: int) -> list[subprocess.Popen]:
-    env = dict(os.environ)
+def start_workers(
+    count: int, extra: dict[str, str] | None = None
+) -> list[subprocess.Popen]:
+    env = {**os.environ, **(extra or {})}
     return [
         subprocess.Popen(
             [
@@ -219,6 +230,86 @@ def latency(
     return waits[len(waits) // 2], waits[min(len(waits) - 1, int(len(waits) * 0.99))]
 
 
+def queue_letters(count: int) -> None:
+    from django.db import transaction
+
+    from kith.notify import services
+    from kith.notify.docs import example_values
+
+    with transaction.atomic():
+        for number in range(count):
+            services.message_queue(
+                to=f"Person {number}\n{number} Wharf Road\nTestford\nSE17 2AA",
+                channel="letter",
+                template="monthly_letter",
+                personalisation=example_values("monthly_letter"),
+            )
+
+
+def limited(texts: int, letters_cap: int) -> tuple[int, int, int, float]:
+    """Two workers sending to a fake Notify with Notify's limits: the busiest
+    60 seconds of requests, letters sent today, letters left for tomorrow,
+    and texts a minute overall."""
+    import json
+
+    from django.conf import settings
+
+    from kith.notify import services
+    from kith.notify.models import Message
+    from kith.notify.tests.fake_notify import API_KEY, FakeNotify, kith_templates
+
+    clear()
+    fake = FakeNotify().start()
+    ids = kith_templates(fake)
+    extra = {
+        "NOTIFY_API_KEY": API_KEY,
+        "NOTIFY_BASE_URL": fake.url,
+        "NOTIFY_TEMPLATE_IDS": json.dumps(ids),
+        "KITH_NOTIFY_REQUESTS_PER_MINUTE": "3000",
+        "KITH_NOTIFY_DAILY_LETTERS": str(letters_cap),
+    }
+    # This process runs the sweep, as the scheduler would, with the same
+    # settings as the workers.
+    settings.NOTIFY_API_KEY = API_KEY
+    settings.NOTIFY_BASE_URL = fake.url
+    settings.NOTIFY_TEMPLATE_IDS = ids
+    settings.KITH_NOTIFY_REQUESTS_PER_MINUTE = 3000
+    settings.KITH_NOTIFY_DAILY_LETTERS = letters_cap
+    processes = start_workers(2, extra)
+    letters = int(letters_cap * 1.2)
+    try:
+        wait_ready(2)
+        started = time.monotonic()
+        queue_letters(letters)
+        queue(texts, texts, texts)
+        deadline = started + 900
+        swept = time.monotonic()
+        while (
+            Message.objects.exclude(status=Message.Status.SENT)
+            .exclude(waiting_for="daily_limit")
+            .exists()
+        ):
+            if time.monotonic() > deadline:
+                raise SystemExit("Messages were not all sent within 15 minutes.")
+            if time.monotonic() - swept > 60:
+                services.outbox_sweep()
+                swept = time.monotonic()
+            time.sleep(0.5)
+        seconds = time.monotonic() - started
+    finally:
+        stop(processes)
+        fake.stop()
+    references = fake.references()
+    if len(references) != len(set(references)):
+        raise SystemExit("A message reached Notify twice.")
+    today = time.strftime("%Y-%m-%d")
+    letters_today = fake.per_day.get((today, "letter"), 0)
+    waiting = Message.objects.filter(waiting_for="daily_limit").count()
+    if letters_today + waiting != letters:
+        raise SystemExit("A letter was lost.")
+    return fake.busiest_minute(), letters_today, waiting, texts / seconds * 60
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=5000)
@@ -227,6 +318,8 @@ def main() -> None:
     parser.add_argument(
         "--pace", type=float, default=100, help="messages a second, for latency"
     )
+    parser.add_argument("--limited", type=int, default=7000)
+    parser.add_argument("--letters-cap", type=int, default=500)
     options = parser.parse_args()
     django_setup()
     print(
@@ -248,8 +341,19 @@ def main() -> None:
             f"queued at {options.pace:.0f} a second, latency p50 {p50:.2f} s, "
             f"p99 {p99:.2f} s; every message written exactly once"
         )
+    busiest, letters_today, waiting, per_minute = limited(
+        options.limited, options.letters_cap
+    )
+    print(
+        f"With Notify's limits, 2 workers and a fake Notify: {options.limited} "
+        f"texts at {per_minute:.0f} a minute overall, busiest 60 s {busiest} "
+        f"requests; {letters_today} letters sent today (limit "
+        f"{options.letters_cap}), {waiting} waiting for tomorrow; none sent twice"
+    )
     print(f"peak memory of this process: {peak_rss_mb():.0f} MB")
     target("outbox_msgs_per_s_two_workers", rates[2], GOAL_PER_SECOND, ">=")
+    target("notify_per_minute_max", busiest, 3000, "<=")
+    target("notify_letters_per_day_max", letters_today, options.letters_cap, "<=")
 
 
 if __name__ == "__main__":

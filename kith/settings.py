@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "kith.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kith.core.middleware.RequestContextMiddleware",
+    "kith.notify.middleware.NotifyProblemsMiddleware",
 ]
 
 ROOT_URLCONF = "kith.urls"
@@ -241,9 +242,10 @@ NOTIFY_BASE_URL = os.environ.get(
     "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
 )
 NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
-# Kith's template names to Notify's template ids, as JSON
-# ({"welcome": "f33517ff-...", ...}); docs/notify.md lists every template.
-NOTIFY_TEMPLATE_IDS: dict[str, str] = json.loads(
+# Kith's template names to one Notify template id per channel, as JSON
+# ({"welcome": {"email": "...", "sms": "...", "letter": "..."}, ...}; no other
+# shape, see kith/notify/checks.py); docs/notify.md lists every name and channel.
+NOTIFY_TEMPLATE_IDS: dict[str, dict[str, str]] = json.loads(
     os.environ.get("NOTIFY_TEMPLATE_IDS", "") or "{}"
 )
 # The bearer token Notify sends with delivery receipts (set in Notify's
@@ -256,6 +258,17 @@ KITH_NOTIFY_QUIET_FROM_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_FROM_HOUR", 
 KITH_NOTIFY_QUIET_UNTIL_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_UNTIL_HOUR", "8"))
 KITH_NOTIFY_RATE_LIMIT = int(os.environ.get("KITH_NOTIFY_RATE_LIMIT", "10"))
 KITH_NOTIFY_DEDUPE_SECONDS = int(os.environ.get("KITH_NOTIFY_DEDUPE_SECONDS", "600"))
+# How long a dead worker's messages wait before the sweep takes them back (a
+# live worker renews its lease; never under 3 x NOTIFY_TIMEOUT_SECONDS).
+KITH_NOTIFY_LEASE_SECONDS = float(os.environ.get("KITH_NOTIFY_LEASE_SECONDS", "60"))
+# GOV.UK Notify's limits, kept by all workers together (kith/notify/limits.py).
+KITH_NOTIFY_REQUESTS_PER_MINUTE = int(
+    os.environ.get("KITH_NOTIFY_REQUESTS_PER_MINUTE", "3000")
+)
+KITH_NOTIFY_BURST = int(os.environ.get("KITH_NOTIFY_BURST", "50"))
+KITH_NOTIFY_DAILY_EMAILS = int(os.environ.get("KITH_NOTIFY_DAILY_EMAILS", "250000"))
+KITH_NOTIFY_DAILY_TEXTS = int(os.environ.get("KITH_NOTIFY_DAILY_TEXTS", "250000"))
+KITH_NOTIFY_DAILY_LETTERS = int(os.environ.get("KITH_NOTIFY_DAILY_LETTERS", "20000"))
 KITH_OUTBOX_DIR = VAR_DIR / "outbox"
 
 # Demo conveniences (showing a demo account's authenticator code) need both

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kith.notify.models import Call, JobRun, Message
+from kith.notify.models import Call, DailySendCount, JobRun, Message, TemplateProblem
 
 
 @admin.register(Message)
@@ -32,6 +32,26 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ["day", "person", "reason", "outcome", "done", "called_at"]
     list_filter = ["reason", "outcome", "done"]
     readonly_fields = [f.name for f in Call._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(TemplateProblem)
+class TemplateProblemAdmin(admin.ModelAdmin):
+    list_display = ["template", "channel", "kind", "source", "found_at"]
+    list_filter = ["kind", "source", "channel"]
+    readonly_fields = [f.name for f in TemplateProblem._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(DailySendCount)
+class DailySendCountAdmin(admin.ModelAdmin):
+    list_display = ["day", "channel", "count"]
+    list_filter = ["channel"]
+    readonly_fields = [f.name for f in DailySendCount._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

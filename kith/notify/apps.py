@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class NotifyConfig(AppConfig):
     name = "kith.notify"
     label = "notify"
+
+    def ready(self) -> None:
+        from kith.notify import checks  # noqa: F401 - registers the checks

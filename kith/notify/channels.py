@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kith.notify import limits
+from kith.notify.catalogue import template_id
 from kith.notify.models import Channel, Message, MessageSecret
 from kith.notify.templates_text import SECRET_FIELDS, render
 
@@ -32,10 +34,29 @@ class Outcome:
     error: str = ""
     temporary: bool = False
     bad_contact_detail: bool = False
+    # Refused because of Kith's configuration (no template id, a template of
+    # the wrong type or with other fields, a key Notify does not accept): the
+    # message waits for an administrator rather than failing.
+    config_problem: bool = False
+    # Notify's rate limit (a 429, or no token in the shared bucket): not a
+    # failed try; the message waits its turn.
+    rate_limited: bool = False
 
 
 class ChannelUnavailable(Exception):
     """The channel cannot answer now (a network fault, the provider down)."""
+
+
+class RateLimitedError(ChannelUnavailable):
+    """Notify's rate limit: wait, it is nobody's fault."""
+
+
+def _request_slot(max_wait: float = 5.0) -> None:
+    """Take a token from the shared bucket for one request to Notify."""
+    try:
+        limits.request_slot(max_wait)
+    except limits.NoRequestSlot as exc:
+        raise RateLimitedError(str(exc)) from exc
 
 
 def notify_enabled() -> bool:
@@ -63,7 +84,12 @@ def deliver(message: Message) -> Outcome:
             try:
                 found = _notify_find(message)
             except ChannelUnavailable as exc:
-                return Outcome(ok=False, error=str(exc)[:500], temporary=True)
+                return Outcome(
+                    ok=False,
+                    error=str(exc)[:500],
+                    temporary=True,
+                    rate_limited=isinstance(exc, RateLimitedError),
+                )
             if found is not None:
                 return Outcome(ok=True, provider_reference=found)
         return _notify_deliver(message, values)
@@ -154,11 +180,6 @@ def _client() -> Any:
     return client
 
 
-def template_id(template: str) -> str | None:
-    ids: dict[str, str] = getattr(settings, "NOTIFY_TEMPLATE_IDS", {}) or {}
-    return ids.get(template)
-
-
 # A UK postcode, as Notify checks the last line of a letter's address.
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
 _BAD_FIRST_CHARACTERS = set('@()=[]"\\/,<>~')
@@ -191,19 +212,28 @@ def _personalisation(values: dict[str, Any]) -> dict[str, Any]:
 def _notify_deliver(message: Message, sending: dict[str, Any]) -> Outcome:
     from notifications_python_client.errors import APIError
 
-    template = template_id(message.template)
+    template = template_id(message.template, message.channel)
     if not template:
         return Outcome(
             ok=False,
             error=_(
-                "No GOV.UK Notify template id for %(template)s: add it to "
-                "NOTIFY_TEMPLATE_IDS."
+                "No GOV.UK Notify template id for %(template)s by %(channel)s: add "
+                "it to NOTIFY_TEMPLATE_IDS."
             )
-            % {"template": message.template},
+            % {"template": message.template, "channel": message.channel},
+            config_problem=True,
         )
     values = _personalisation(sending)
     reference = str(message.reference)
     client = _client()
+    if message.channel == Channel.LETTER:
+        problem = letter_address_problem(message.to.splitlines())
+        if problem:
+            return Outcome(ok=False, error=problem, bad_contact_detail=True)
+    try:
+        _request_slot()
+    except RateLimitedError as exc:
+        return Outcome(ok=False, error=str(exc), temporary=True, rate_limited=True)
     try:
         if message.channel == Channel.SMS:
             answer = client.send_sms_notification(
@@ -221,9 +251,6 @@ def _notify_deliver(message: Message, sending: dict[str, Any]) -> Outcome:
             )
         elif message.channel == Channel.LETTER:
             lines = message.to.splitlines()
-            problem = letter_address_problem(lines)
-            if problem:
-                return Outcome(ok=False, error=problem, bad_contact_detail=True)
             address = {
                 f"address_line_{number}": line
                 for number, line in enumerate(
@@ -260,19 +287,57 @@ _DETAIL_WORDS = (
 def _outcome_of_error(exc: Any) -> Outcome:
     status = int(getattr(exc, "status_code", 503) or 503)
     text = f"{status} {exc.message}"[:2000]
-    if status == 429 or status >= 500:
+    if status == 429:
+        limits.slow_down()
+        return Outcome(ok=False, error=text, temporary=True, rate_limited=True)
+    if status >= 500:
         return Outcome(ok=False, error=text, temporary=True)
     lowered = str(exc.message).lower()
     bad_detail = status == 400 and any(word in lowered for word in _DETAIL_WORDS)
-    return Outcome(ok=False, error=text, bad_contact_detail=bad_detail)
+    config = status == 403 or (
+        status == 400
+        and not bad_detail
+        and any(word in lowered for word in _CONFIGURATION_WORDS)
+    )
+    return Outcome(
+        ok=False, error=text, bad_contact_detail=bad_detail, config_problem=config
+    )
+
+
+# Notify's 400 errors about the template, not the person: "Template not
+# found", "email template is not suitable for sms notification", "Missing
+# personalisation: ...", "Template has been deleted".
+_CONFIGURATION_WORDS = ("template", "personalisation")
+
+
+def notify_template(template_id: str) -> dict[str, Any] | None:
+    """The template ``template_id`` as Notify holds it (its type, subject
+    and body), or None when Notify has no such template. Raises
+    ChannelUnavailable when Notify cannot say (down, or the key refused)."""
+    from notifications_python_client.errors import APIError
+
+    _request_slot(max_wait=120)
+    try:
+        return dict(_client().get_template(template_id))
+    except APIError as exc:
+        status = int(getattr(exc, "status_code", 503) or 503)
+        if status in (400, 404):
+            return None
+        raise ChannelUnavailable(f"{status} {exc.message}") from exc
+    except Exception as exc:
+        raise ChannelUnavailable(repr(exc)) from exc
 
 
 def _notify_find(message: Message) -> str | None:
     from notifications_python_client.errors import APIError
 
+    _request_slot()
     try:
         answer = _client().get_all_notifications(reference=str(message.reference))
     except APIError as exc:
+        if getattr(exc, "status_code", None) == 429:
+            limits.slow_down()
+            raise RateLimitedError(str(exc)) from exc
         raise ChannelUnavailable(str(exc)) from exc
     except Exception as exc:
         raise ChannelUnavailable(repr(exc)) from exc

@@ -39,6 +39,10 @@ class Message(models.Model):
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
+        # Notify refused it because of Kith's configuration (no template id,
+        # a template of the wrong type): it waits for an administrator to fix
+        # the template and send it again.
+        HELD = "held", _("Held: Notify configuration problem")
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     key = models.CharField(max_length=150, unique=True, null=True, blank=True)
@@ -68,6 +72,15 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The sender holding a message in "sending": its token, and when its
+    # lease ends unless renewed. The sender renews it while it works through
+    # its batch and checks it at the moment of sending; only an expired lease
+    # lets the sweep take the message back (KITH_NOTIFY_LEASE_SECONDS).
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Why a queued message waits beyond its turn: Notify's daily limit for
+    # its channel (the coordinators are told when it will go).
+    waiting_for = models.CharField(max_length=12, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)
     replaces = models.ForeignKey(
@@ -90,6 +103,7 @@ class Message(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["to", "status"]),
+            models.Index(fields=["status", "lease_expires_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -128,6 +142,74 @@ class MessageSecret(models.Model):
 
     def __str__(self) -> str:
         return f"Secret values of message {self.message_id}"
+
+
+class TemplateProblem(models.Model):
+    """A GOV.UK Notify template that is wrong for Kith: found by
+    ``manage.py notify_check`` (which replaces the list each time it runs) or
+    by a message Notify refused because of it. While any is listed, the
+    administrators see a warning on every staff page."""
+
+    class Kind(models.TextChoices):
+        MISSING = "missing", _("No template")
+        WRONG_TYPE = "wrong_type", _("Template of the wrong type")
+        FIELDS = "fields", _("Personalisation fields differ")
+        REFUSED = "refused", _("Notify refused a message")
+
+    class Source(models.TextChoices):
+        CHECK = "check", _("The Notify check")
+        SEND = "send", _("A message Notify refused")
+
+    template = models.CharField(max_length=60, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    detail = models.TextField()
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["template", "channel", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "channel", "source"],
+                name="templateproblem_once_per_template_channel_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} by {self.channel}: {self.get_kind_display()}"
+
+
+class RateBucket(models.Model):
+    """The token bucket that keeps every worker together under Notify's
+    requests a minute per API key (kith.notify.limits). One row per key."""
+
+    name = models.CharField(max_length=40, unique=True)
+    tokens = models.FloatField(default=0)
+    refilled_at = models.DateTimeField(default=timezone.now)
+    slowed_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.tokens:.1f} tokens"
+
+
+class DailySendCount(models.Model):
+    """How many messages of one channel were handed to Notify on one day
+    (UK time), against Notify's daily limit for the channel."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=10)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "channel"], name="dailysendcount_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel}: {self.count}"
 
 
 class Call(models.Model):

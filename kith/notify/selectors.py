@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
-from kith.notify.models import Call, Message
+from kith.notify.models import Call, Message, TemplateProblem
 from kith.places.models import Locality
 
 
@@ -39,6 +39,65 @@ def messages_for(
     return messages.order_by("-created_at", "-pk")
 
 
+@dataclass
+class HeldBack:
+    channel: str
+    label: str
+    count: int
+    last_day: date
+
+
+def messages_held_back_for(*, actor: User, locality: Locality) -> list[HeldBack]:
+    """The locality's messages waiting for GOV.UK Notify's daily limit, by
+    channel, and the day the last should go: coordinators are told that a
+    batch will finish later than usual. The estimate counts every
+    locality's waiting messages, as the limit is shared."""
+    from django.db.models import Count
+
+    from kith.notify import limits
+    from kith.notify.services import WAITING_DAILY_LIMIT
+
+    require_perm(actor, Perm.MESSAGES_VIEW, locality)
+    waiting = Message.objects.filter(
+        status=Message.Status.QUEUED, waiting_for=WAITING_DAILY_LIMIT
+    )
+    everyone = dict(
+        waiting.values("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+        .order_by()
+    )
+    here = (
+        waiting.filter(locality=locality)
+        .values("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+        .order_by("channel")
+    )
+    today = limits.today()
+    return [
+        HeldBack(
+            channel=channel,
+            label=_waiting_words(channel, count),
+            count=count,
+            last_day=today
+            + timedelta(days=limits.days_to_clear(channel, everyone[channel])),
+        )
+        for channel, count in here
+    ]
+
+
+def _waiting_words(channel: str, count: int) -> str:
+    from django.utils.translation import ngettext
+
+    words = {
+        "email": ngettext("%(n)s email", "%(n)s emails", count),
+        "sms": ngettext("%(n)s text message", "%(n)s text messages", count),
+        "letter": ngettext("%(n)s letter", "%(n)s letters", count),
+    }
+    return words.get(channel, f"%(n)s {channel}") % {"n": count}
+
+
 def message_get_for(*, actor: User, locality: Locality, pk: int) -> Message:
     require_perm(actor, Perm.MESSAGES_VIEW, locality)
     try:
@@ -61,6 +120,39 @@ def calls_for(*, actor: User, locality: Locality) -> list[Call]:
         .filter(Q(done=False) | Q(called_at__gte=today_start))
         .select_related("person", "message", "called_by", "visit")
         .order_by("done", "day", "person__full_name", "pk")
+    )
+
+
+@dataclass
+class ConfigurationProblems:
+    problems: list[TemplateProblem]
+    # Per template and channel: how many messages are held, the oldest one.
+    held: list[dict[str, Any]]
+
+
+def configuration_problems_for(
+    *, actor: User, locality: Locality
+) -> ConfigurationProblems:
+    """Every Notify template problem and the messages held for them, counted
+    by template and channel (no personal details: the configuration serves
+    every locality), for administrators only. Raises PermissionDenied."""
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Count, Min
+
+    from kith.accounts.models import Role
+    from kith.accounts.permissions import has_role
+
+    if not has_role(actor, Role.ADMIN, locality):
+        raise PermissionDenied
+    held = list(
+        Message.objects.filter(status=Message.Status.HELD)
+        .values("template", "channel")
+        .annotate(count=Count("pk"), oldest=Min("created_at"))
+        .order_by("template", "channel")
+    )
+    return ConfigurationProblems(
+        problems=list(TemplateProblem.objects.order_by("template", "channel")),
+        held=held,
     )
 
 

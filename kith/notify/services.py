@@ -18,21 +18,37 @@ import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, DateTimeField, F, Min, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
-from kith.notify import channels
+from kith.notify import channels, limits
+from kith.notify.catalogue import (
+    TYPE_WORDS,
+    expected_fields,
+    notify_fields,
+    sendable,
+    sendable_channels,
+    template_id,
+)
 from kith.notify.channels import Outcome
-from kith.notify.models import CONTACT_DETAIL, Call, Channel, Message, MessageSecret
+from kith.notify.models import (
+    CONTACT_DETAIL,
+    Call,
+    Channel,
+    Message,
+    MessageSecret,
+    TemplateProblem,
+)
 from kith.notify.templates_text import SECRET_FIELDS, TEMPLATES, redact, render
 
 log = logging.getLogger(__name__)
@@ -50,7 +66,7 @@ class OutboxRules:
     rate_limit: int
     rate_window_seconds: int
     dedupe_seconds: int
-    stale_seconds: int
+    lease_seconds: float
     batch: int
 
 
@@ -64,9 +80,20 @@ def rules() -> OutboxRules:
         rate_limit=getattr(settings, "KITH_NOTIFY_RATE_LIMIT", 10),
         rate_window_seconds=getattr(settings, "KITH_NOTIFY_RATE_WINDOW_SECONDS", 3600),
         dedupe_seconds=getattr(settings, "KITH_NOTIFY_DEDUPE_SECONDS", 600),
-        stale_seconds=getattr(settings, "KITH_NOTIFY_SENDING_STALE_SECONDS", 300),
+        lease_seconds=lease_seconds(),
         batch=getattr(settings, "KITH_NOTIFY_BATCH", 100),
     )
+
+
+def lease_seconds() -> float:
+    """How long a sender holds a message it is sending before the sweep may
+    take it back (KITH_NOTIFY_LEASE_SECONDS, default 60). The sender renews
+    its leases while it works, so this is how long a dead worker's messages
+    wait, not how long a batch may take. Never less than three times
+    NOTIFY_TIMEOUT_SECONDS: one request to Notify must end well within it."""
+    wanted = float(getattr(settings, "KITH_NOTIFY_LEASE_SECONDS", 60))
+    timeout = float(getattr(settings, "NOTIFY_TIMEOUT_SECONDS", 10))
+    return max(wanted, 3 * timeout)
 
 
 # --- queueing ----------------------------------------------------------------
@@ -96,7 +123,8 @@ def message_queue(
     the de-duplication window is queued once. A ``phone`` message is not sent:
     it waits on the coordinators' call list.
 
-    Raises KeyError for a template that does not exist: a programming error.
+    Raises KeyError for a template that does not exist, and ValueError for a
+    channel the template is not sent by: programming errors.
     """
     if template not in TEMPLATES:
         raise KeyError(f"No message template called {template!r}")
@@ -105,6 +133,8 @@ def message_queue(
         if existing is not None:
             return existing
     channel = str(Channel(channel))
+    if channel != Channel.PHONE and channel not in sendable_channels(template):
+        raise ValueError(f"{template} is not sent by {channel} (kith.notify.catalogue)")
     # A secret (a sign-in code, a link with a token) is never stored with the
     # message: words stand in its place and the secret waits apart until it
     # is sent (ADR 0016). Each secret is new, so such a message is never a
@@ -198,10 +228,13 @@ def _enqueue(message_ids: list[int], *, run_after: datetime | None = None) -> No
         log.exception("Could not enqueue sending of messages %s", message_ids)
 
 
-def channel_for_person(person: Any) -> tuple[str, str] | None:
+def channel_for_person(
+    person: Any, channels: tuple[str, ...] | None = None
+) -> tuple[str, str] | None:
     """The channel and address to reach ``person``: their stated preference
-    first, then text, email, letter. None when there is no way but a phone
-    call from a coordinator (or none at all)."""
+    first, then text, email, letter, among ``channels`` (all when None). None
+    when there is no way but a phone call from a coordinator (or none at
+    all)."""
     bad = set(getattr(person, "bad_contact_details", []) or [])
     options: dict[str, str | None] = {
         Channel.SMS: person.mobile if person.mobile and "mobile" not in bad else None,
@@ -210,12 +243,14 @@ def channel_for_person(person: Any) -> tuple[str, str] | None:
         if person.address_line_1 and person.postcode and "address" not in bad
         else None,
     }
+    if channels is not None:
+        options = {key: value for key, value in options.items() if key in channels}
     preferred = getattr(person, "contact_by", "")
     preferred_address = options.get(preferred)
     if preferred_address:
         return preferred, preferred_address
     for channel in (Channel.SMS, Channel.EMAIL, Channel.LETTER):
-        address = options[channel]
+        address = options.get(channel)
         if address:
             return str(channel), address
     return None
@@ -237,7 +272,11 @@ def message_queue_for_person(
     gets a ``phone`` message: it waits on the coordinators' call list.
     """
     preferred = getattr(person, "contact_by", "")
-    found = None if preferred == "phone" else channel_for_person(person)
+    found = (
+        None
+        if preferred == "phone"
+        else channel_for_person(person, sendable_channels(template))
+    )
     channel: str
     if found is None:
         channel, to = str(Channel.PHONE), person.phone or person.mobile or ""
@@ -281,8 +320,9 @@ def backoff(attempts: int, r: OutboxRules | None = None) -> timedelta:
     return timedelta(seconds=r.backoff_seconds / 2 + random.uniform(0, ceiling))  # noqa: S311 - jitter, not security
 
 
-def _claim(message_ids: list[int], now: datetime) -> list[Message]:
-    """Move the due messages among ``message_ids`` from queued to sending.
+def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
+    """Move the due messages among ``message_ids`` from queued to sending,
+    held by the sender ``token`` for one lease.
 
     A message waits when an earlier message to the same address is not yet
     sent (order per person), when it is a text in quiet hours, or when its
@@ -360,21 +400,58 @@ def _claim(message_ids: list[int], now: datetime) -> list[Message]:
                     sent_lately.get(message.recipient_id, 0) + 1
                 )
             claimed.append(message)
+        if claimed and channels.notify_enabled():
+            claimed, over = _within_daily_limits(claimed)
+            tomorrow = limits.next_day_start(now)
+            for message in over:
+                message.next_attempt_at = tomorrow
+                message.waiting_for = WAITING_DAILY_LIMIT
+                deferred.append(message)
         if deferred:
-            Message.objects.bulk_update(deferred, ["next_attempt_at"])
+            Message.objects.bulk_update(deferred, ["next_attempt_at", "waiting_for"])
         if claimed:
+            expires = timezone.now() + timedelta(seconds=r.lease_seconds)
             Message.objects.filter(
                 pk__in=[m.pk for m in claimed], status=Message.Status.QUEUED
             ).update(
                 status=Message.Status.SENDING,
                 attempts=F("attempts") + 1,
                 claimed_at=now,
+                lease_token=token,
+                lease_expires_at=expires,
+                waiting_for="",
             )
             for message in claimed:
                 message.status = Message.Status.SENDING
                 message.attempts += 1
                 message.claimed_at = now
+                message.lease_token = token
+                message.lease_expires_at = expires
     return claimed
+
+
+#: ``Message.waiting_for`` of a message held back by Notify's daily limit.
+WAITING_DAILY_LIMIT = "daily_limit"
+
+
+def _within_daily_limits(
+    claimed: list[Message],
+) -> tuple[list[Message], list[Message]]:
+    """Split ``claimed`` into the messages today's allowance per channel lets
+    go (urgent ones first) and those that must wait for tomorrow."""
+    allowed: set[int] = set()
+    for channel in {m.channel for m in claimed}:
+        mine = [m for m in claimed if m.channel == channel]
+        urgent = [m for m in mine if m.urgent]
+        others = [m for m in mine if not m.urgent]
+        may_urgent, may_others = limits.daily_reserve(
+            channel, urgent=len(urgent), others=len(others)
+        )
+        allowed |= {m.pk for m in urgent[:may_urgent] + others[:may_others]}
+    return (
+        [m for m in claimed if m.pk in allowed],
+        [m for m in claimed if m.pk not in allowed],
+    )
 
 
 #: Temporary failures in a row after which a batch stops trying.
@@ -393,23 +470,46 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
     ids = sorted(set(message_ids))
     total = 0
     failing = 0
+    token = uuid.uuid4().hex
     for _round in range(10):
         if not ids:
             break
         now = now or timezone.now()
-        claimed = _claim(ids, now)
+        claimed = _claim(ids, now, token)
+        lease = Lease(token, [m.pk for m in claimed])
         delivered_to: set[str] = set()
         held_to: set[str] = set()
         sent_ids: list[int] = []
         for message in claimed:
+            lease.renew_all()
             if message.to in held_to or failing >= PROVIDER_DOWN_AFTER:
                 # An earlier message to this address could not go, so this one
                 # waits behind it and the person receives them in order; or
                 # the provider looks down, and the rest of the batch waits for
                 # the next sweep rather than each timing out in turn.
-                _release(message, now)
+                _release(message, now, token)
+                lease.done(message.pk)
                 continue
-            outcome = channels.deliver(message)
+            held = lease.take(message.pk)
+            lease.done(message.pk)
+            if held == Lease.LOST:
+                # The sweep took it back and another sender has it: theirs,
+                # and later messages to the person wait behind it.
+                held_to.add(message.to)
+                continue
+            if held == Lease.EXPIRED:
+                # Ours again, but the sweep may have sent it meanwhile: ask
+                # Notify by its reference instead of sending it blind.
+                outcome = _deliver_after_lapse(message)
+            else:
+                outcome = channels.deliver(message)
+            if outcome.rate_limited:
+                # Notify's rate limit: not a failed try. It and the rest of
+                # the batch wait for the next sweep.
+                _release(message, now, token)
+                held_to.add(message.to)
+                failing = PROVIDER_DOWN_AFTER
+                continue
             failing = failing + 1 if outcome.temporary else 0
             if not outcome.ok:
                 held_to.add(message.to)
@@ -423,7 +523,12 @@ def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
         if sent_ids:
             Message.objects.filter(
                 pk__in=sent_ids, status=Message.Status.SENDING
-            ).update(status=Message.Status.SENT, sent_at=timezone.now())
+            ).update(
+                status=Message.Status.SENT,
+                sent_at=timezone.now(),
+                lease_token="",
+                lease_expires_at=None,
+            )
         secrets_forget(message_ids=[m.pk for m in claimed])
         if not delivered_to:
             break
@@ -466,11 +571,106 @@ def secrets_forget(
     return deleted
 
 
-def _release(message: Message, now: datetime) -> None:
-    """Put a claimed message back, unsent and its try not counted."""
-    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-        status=Message.Status.QUEUED, attempts=F("attempts") - 1, claimed_at=None
+def _release(message: Message, now: datetime, token: str) -> None:
+    """Put a claimed message back, unsent and its try not counted (nor
+    counted against Notify's daily limit)."""
+    released = Message.objects.filter(
+        pk=message.pk, status=Message.Status.SENDING, lease_token=token
+    ).update(
+        status=Message.Status.QUEUED,
+        attempts=F("attempts") - 1,
+        claimed_at=None,
+        lease_token="",
+        lease_expires_at=None,
     )
+    if released and channels.notify_enabled():
+        limits.daily_give_back(message.channel)
+
+
+class Lease:
+    """One sender's hold on the messages it claimed. ``take`` is checked at
+    the moment of sending; ``renew_all`` keeps the messages still waiting in
+    the batch from looking abandoned while a slow provider answers.
+
+    Only the sweep takes messages from a sender, and only once their lease
+    has expired. So while the leases this sender last set have a good while
+    to run (a third of a lease, a margin for clocks that differ between
+    machines), nobody else can hold them and ``take`` needs no query; after
+    a stall, or once any lease is found gone, each message is checked in
+    the database before it is sent."""
+
+    HELD, EXPIRED, LOST = "held", "expired", "lost"
+
+    def __init__(self, token: str, message_ids: list[int]) -> None:
+        self.token = token
+        self.waiting = list(message_ids)
+        self.seconds = rules().lease_seconds
+        self.renewed = timezone.now()
+        # The claim set the leases a moment ago; err on the early side.
+        self.expires = self.renewed + timedelta(seconds=self.seconds * 0.9)
+        self.careful = False
+
+    @property
+    def margin(self) -> timedelta:
+        return timedelta(seconds=self.seconds / 3)
+
+    def _mine(self, **where: Any) -> Any:
+        return Message.objects.filter(
+            status=Message.Status.SENDING, lease_token=self.token, **where
+        )
+
+    def take(self, message_id: int) -> str:
+        """Renew the lease of the message about to be sent: HELD if it was
+        still ours, EXPIRED if it had lapsed but nobody took it, LOST if the
+        sweep or another sender has it."""
+        now = timezone.now()
+        if not self.careful and now < self.expires - self.margin:
+            return self.HELD
+        expires = now + timedelta(seconds=self.seconds)
+        if self._mine(pk=message_id, lease_expires_at__gt=now).update(
+            lease_expires_at=expires
+        ):
+            return self.HELD
+        if self._mine(pk=message_id).update(lease_expires_at=expires):
+            return self.EXPIRED
+        return self.LOST
+
+    def done(self, message_id: int) -> None:
+        with contextlib.suppress(ValueError):
+            self.waiting.remove(message_id)
+
+    def renew_all(self) -> None:
+        """Every third of a lease, renew the leases of the batch."""
+        now = timezone.now()
+        if not self.waiting or now - self.renewed < self.margin:
+            return
+        if now >= self.expires - self.margin:
+            self.careful = True  # a stall: some may have lapsed meanwhile
+        expires = now + timedelta(seconds=self.seconds)
+        # Only leases still running: a lapsed one is checked with Notify
+        # when its turn comes (``take``).
+        renewed = self._mine(pk__in=self.waiting, lease_expires_at__gt=now).update(
+            lease_expires_at=expires
+        )
+        if renewed < len(self.waiting):
+            self.careful = True  # some lapsed or were taken back
+        self.renewed = now
+        self.expires = expires
+
+
+def _deliver_after_lapse(message: Message) -> Outcome:
+    try:
+        found = channels.find(message)
+    except channels.ChannelUnavailable as exc:
+        return Outcome(
+            ok=False,
+            error=str(exc)[:500],
+            temporary=True,
+            rate_limited=isinstance(exc, channels.RateLimitedError),
+        )
+    if found is not None:
+        return Outcome(ok=True, provider_reference=found)
+    return channels.deliver(message)
 
 
 def message_send(*, message_id: int) -> Message:
@@ -488,7 +688,12 @@ def _record(message: Message, outcome: Outcome, now: datetime) -> None:
             sent_at=timezone.now(),
             provider_reference=outcome.provider_reference,
             last_error="",
+            lease_token="",
+            lease_expires_at=None,
         )
+        return
+    if outcome.config_problem:
+        message_hold(message=message, error=outcome.error)
         return
     if outcome.temporary and message.attempts < r.max_attempts:
         retry_at = now + backoff(message.attempts, r)
@@ -496,6 +701,8 @@ def _record(message: Message, outcome: Outcome, now: datetime) -> None:
             status=Message.Status.QUEUED,
             next_attempt_at=retry_at,
             last_error=outcome.error[:2000],
+            lease_token="",
+            lease_expires_at=None,
         )
         transaction.on_commit(lambda: _enqueue([message.pk], run_after=retry_at))
         return
@@ -504,6 +711,54 @@ def _record(message: Message, outcome: Outcome, now: datetime) -> None:
         error=outcome.error,
         bad_detail=outcome.bad_contact_detail,
     )
+
+
+@transaction.atomic
+def message_hold(*, message: Message, error: str) -> Message:
+    """Notify refused ``message`` because of Kith's configuration (its
+    template): hold it for the administrators, who see it on the Notify
+    configuration problems page, rather than failing it or trying another
+    channel. The template's problem is recorded, so the warning shows."""
+    updated = Message.objects.filter(
+        pk=message.pk, status=Message.Status.SENDING
+    ).update(status=Message.Status.HELD, last_error=error[:2000], claimed_at=None)
+    if not updated:
+        return message
+    template_problem_record(
+        template=message.template,
+        channel=message.channel,
+        kind=TemplateProblem.Kind.REFUSED,
+        source=TemplateProblem.Source.SEND,
+        detail=error,
+    )
+    audit_record(
+        actor=None,
+        action="message_held",
+        target=message,
+        locality=message.locality_id,
+        data={
+            "template": message.template,
+            "channel": message.channel,
+            "error": error[:300],
+        },
+    )
+    log.error(
+        "Message %s held for a Notify configuration problem: %s", message.pk, error
+    )
+    return message
+
+
+def template_problem_record(
+    *, template: str, channel: str, kind: str, source: str, detail: str
+) -> TemplateProblem:
+    """Record (or bring up to date) one problem with a Notify template."""
+    problem, _created = TemplateProblem.objects.update_or_create(
+        template=template,
+        channel=channel,
+        source=source,
+        defaults={"kind": kind, "detail": detail[:2000], "found_at": timezone.now()},
+    )
+    return problem
 
 
 @transaction.atomic
@@ -592,32 +847,47 @@ def call_for_failed(message: Message, day: date) -> Call:
 
 
 def outbox_recover(*, now: datetime | None = None) -> int:
-    """Messages left "sending" by a worker that died: ask the channel whether
-    each arrived; mark it sent if so, queue it again if not. Returns how many
-    were recovered."""
+    """Messages left "sending" by a worker that died (its lease ran out
+    without being renewed): ask the channel whether each arrived; mark it
+    sent if so, queue it again if not. A sender that renews the lease
+    meanwhile keeps the message. Returns how many were recovered."""
     now = now or timezone.now()
-    stale = now - timedelta(seconds=rules().stale_seconds)
+    stale = now - timedelta(seconds=rules().lease_seconds)
     count = 0
     for message in Message.objects.filter(
-        status=Message.Status.SENDING, claimed_at__lte=stale
+        Q(lease_expires_at__lte=now)
+        | Q(lease_expires_at__isnull=True, claimed_at__lte=stale),
+        status=Message.Status.SENDING,
     ).order_by("pk"):
         try:
             found = channels.find(message)
         except channels.ChannelUnavailable as exc:
             log.warning("Cannot check message %s yet: %s", message.pk, exc)
             continue
+        # Only while the lease is still the lapsed one we saw.
+        unchanged = Message.objects.filter(
+            pk=message.pk,
+            status=Message.Status.SENDING,
+            lease_token=message.lease_token,
+            lease_expires_at=message.lease_expires_at,
+        )
         if found is not None:
-            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            count += unchanged.update(
                 status=Message.Status.SENT,
                 sent_at=now,
                 provider_reference=found,
+                last_error="",
+                lease_token="",
+                lease_expires_at=None,
             )
             secrets_forget(message_ids=[message.pk])
         else:
-            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-                status=Message.Status.QUEUED, next_attempt_at=now
+            count += unchanged.update(
+                status=Message.Status.QUEUED,
+                next_attempt_at=now,
+                lease_token="",
+                lease_expires_at=None,
             )
-        count += 1
     return count
 
 
@@ -653,6 +923,19 @@ _BAD_DETAIL = {"permanent-failure", "validation-failed"}
 _FAILED = {"temporary-failure", "technical-failure", "cancelled", "virus-scan-failed"}
 
 
+def _receipt_time(payload: dict[str, Any], key: str) -> datetime | None:
+    """A time in Notify's receipt (ISO 8601, UTC), or None."""
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        found = parse_datetime(str(payload.get(key) or ""))
+    except ValueError:
+        return None
+    if found is not None and timezone.is_naive(found):
+        found = timezone.make_aware(found, UTC)
+    return found
+
+
 def delivery_receipt_record(*, payload: dict[str, Any]) -> Message | None:
     """Apply one of Notify's delivery receipts. Unknown messages and statuses
     still in progress change nothing. Raises ApplicationError for a payload
@@ -669,9 +952,23 @@ def delivery_receipt_record(*, payload: dict[str, Any]) -> Message | None:
         return None
     status = str(payload.get("status", ""))
     if status in _DELIVERED:
+        # It may arrive while Kith is still retrying a send that timed out
+        # after Notify had accepted it: the receipt completes the record.
+        now = timezone.now()
+        sent_at = _receipt_time(payload, "sent_at") or now
         Message.objects.filter(pk=message.pk).exclude(
             status=Message.Status.FAILED
-        ).update(status=Message.Status.DELIVERED, delivered_at=timezone.now())
+        ).update(
+            status=Message.Status.DELIVERED,
+            delivered_at=_receipt_time(payload, "completed_at") or now,
+            sent_at=Coalesce(
+                F("sent_at"), Value(sent_at, output_field=DateTimeField())
+            ),
+            provider_reference=provider_id or F("provider_reference"),
+            last_error="",
+            lease_token="",
+            lease_expires_at=None,
+        )
     elif status in _BAD_DETAIL:
         message_fail(
             message=message,
@@ -724,3 +1021,184 @@ def call_record(*, actor: Any, call: Call, outcome: str, note: str = "") -> Call
         data={"outcome": outcome, "reason": call.reason},
     )
     return call
+
+
+# --- Notify's configuration -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    template: str
+    channel: str
+    kind: str
+    detail: str
+
+
+def notify_templates_check() -> list[TemplateCheck]:
+    """Read every template Kith may send from Notify, and say what is wrong:
+    no id configured, no such template in Notify, a template of the wrong
+    type, or personalisation fields that differ from Kith's wording. The
+    answer replaces the stored list of problems (``TemplateProblem``) that
+    the administrators' warning shows.
+
+    Raises ChannelUnavailable when Notify cannot be asked (then the stored
+    list is left as it was), and ApplicationError without ``NOTIFY_API_KEY``.
+    """
+    if not channels.notify_enabled():
+        raise ApplicationError(
+            _("NOTIFY_API_KEY is not set: messages go to the local outbox folder.")
+        )
+    found: list[TemplateCheck] = []
+    kind = TemplateProblem.Kind
+    for name, channel in sendable():
+        wanted = template_id(name, channel)
+        if not wanted:
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.MISSING,
+                    _("No template id for %(name)s by %(type)s in NOTIFY_TEMPLATE_IDS.")
+                    % {"name": name, "type": TYPE_WORDS[channel]},
+                )
+            )
+            continue
+        template = channels.notify_template(wanted)
+        if template is None:
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.MISSING,
+                    _("Notify has no template %(id)s (%(name)s by %(type)s).")
+                    % {"id": wanted, "name": name, "type": TYPE_WORDS[channel]},
+                )
+            )
+            continue
+        if template.get("type") != channel:
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.WRONG_TYPE,
+                    _(
+                        "Template %(id)s for %(name)s by %(type)s is a %(found)s "
+                        "template in Notify."
+                    )
+                    % {
+                        "id": wanted,
+                        "name": name,
+                        "type": TYPE_WORDS[channel],
+                        "found": TYPE_WORDS.get(
+                            str(template.get("type")), str(template.get("type"))
+                        ),
+                    },
+                )
+            )
+            continue
+        theirs = set(
+            notify_fields(
+                str(template.get("subject") or ""), str(template.get("body") or "")
+            )
+        )
+        ours = expected_fields(name, channel)
+        if theirs != ours:
+            parts = []
+            if ours - theirs:
+                parts.append(
+                    _("Kith's wording has %(fields)s, Notify's does not.")
+                    % {"fields": ", ".join(sorted(ours - theirs))}
+                )
+            if theirs - ours:
+                parts.append(
+                    _("Notify's has %(fields)s, which Kith does not send.")
+                    % {"fields": ", ".join(sorted(theirs - ours))}
+                )
+            found.append(
+                TemplateCheck(
+                    name,
+                    channel,
+                    kind.FIELDS,
+                    _("Template %(id)s for %(name)s by %(type)s: ")
+                    % {"id": wanted, "name": name, "type": TYPE_WORDS[channel]}
+                    + " ".join(parts),
+                )
+            )
+    with transaction.atomic():
+        TemplateProblem.objects.all().delete()
+        TemplateProblem.objects.bulk_create(
+            [
+                TemplateProblem(
+                    template=problem.template,
+                    channel=problem.channel,
+                    kind=problem.kind,
+                    source=TemplateProblem.Source.CHECK,
+                    detail=problem.detail,
+                )
+                for problem in found
+            ]
+        )
+    return found
+
+
+def notify_check_run(*, actor: Any, locality: Any) -> list[TemplateCheck]:
+    """``notify_templates_check`` for an administrator, from the web page.
+    Raises PermissionDenied for anyone else, ApplicationError when Notify is
+    not set up or cannot be asked."""
+    _require_admin(actor, locality)
+    try:
+        found = notify_templates_check()
+    except channels.ChannelUnavailable as exc:
+        raise ApplicationError(
+            _("GOV.UK Notify did not answer, so nothing was checked: %(error)s")
+            % {"error": str(exc)[:200]}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="notify_templates_checked",
+        locality=locality,
+        data={"problems": len(found)},
+    )
+    return found
+
+
+def _require_admin(actor: Any, locality: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from kith.accounts.models import Role
+    from kith.accounts.permissions import has_role
+
+    if not has_role(actor, Role.ADMIN, locality):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def held_messages_release(*, actor: Any, locality: Any) -> int:
+    """Send again every message held for a Notify configuration problem,
+    once an administrator has fixed the templates. The problems that sends
+    found are cleared: a message Notify still refuses finds its problem
+    again. Returns how many were released. Raises PermissionDenied for anyone
+    but an administrator."""
+    _require_admin(actor, locality)
+    now = timezone.now()
+    ids = list(
+        Message.objects.select_for_update()
+        .filter(status=Message.Status.HELD)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Message.objects.filter(pk__in=ids, status=Message.Status.HELD).update(
+        status=Message.Status.QUEUED, next_attempt_at=now
+    )
+    TemplateProblem.objects.filter(source=TemplateProblem.Source.SEND).delete()
+    audit_record(
+        actor=actor,
+        action="held_messages_released",
+        target=None,
+        locality=locality,
+        data={"messages": len(ids)},
+    )
+    batch = _Batch()
+    batch.ids = ids
+    transaction.on_commit(batch)
+    return len(ids)

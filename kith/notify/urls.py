@@ -21,5 +21,16 @@ urlpatterns = [
         name="print_helper_week_for",
     ),
     path("print/activities/", views.print_activities, name="print_activities"),
+    path("configuration/", views.configuration, name="configuration"),
+    path(
+        "configuration/check/",
+        views.configuration_check,
+        name="configuration_check",
+    ),
+    path(
+        "configuration/release/",
+        views.configuration_release,
+        name="configuration_release",
+    ),
     path("receipts/", views.delivery_receipt, name="receipts"),
 ]

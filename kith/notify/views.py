@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.notify import selectors, services
@@ -45,10 +46,19 @@ def messages_sent(request: HttpRequest) -> HttpResponse:
     page = page_of(found, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    held_back = selectors.messages_held_back_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+    )
     return render(
         request,
         "notify/messages.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "held_back": held_back,
+        },
     )
 
 
@@ -75,12 +85,19 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def calls(request: HttpRequest) -> HttpResponse:
     found = selectors.calls_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    held_back = []
+    if has_perm(request.user, Perm.MESSAGES_VIEW, _locality(request)):
+        held_back = selectors.messages_held_back_for(
+            actor=request.user,  # type: ignore[arg-type]
+            locality=_locality(request),
+        )
     return render(
         request,
         "notify/calls.html",
         {
             "to_do": [call for call in found if not call.done],
             "done": [call for call in found if call.done],
+            "held_back": held_back,
         },
     )
 
@@ -153,6 +170,50 @@ def print_activities(request: HttpRequest) -> HttpResponse:
     if sheet is None:
         raise Http404
     return render(request, "notify/print_activities.html", {"sheet": sheet})
+
+
+@login_required
+def configuration(request: HttpRequest) -> HttpResponse:
+    """For administrators: what is wrong with Notify's templates, and the
+    messages Notify refused because of it."""
+    found = selectors.configuration_problems_for(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+    )
+    return render(request, "notify/configuration.html", {"found": found})
+
+
+@login_required
+@require_POST
+def configuration_check(request: HttpRequest) -> HttpResponse:
+    try:
+        problems = services.notify_check_run(
+            actor=request.user, locality=_locality(request)
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if problems:
+            messages.warning(
+                request,
+                _("Checked: %(count)s templates are wrong.") % {"count": len(problems)},
+            )
+        else:
+            messages.success(request, _("Checked: every Notify template is right."))
+    return redirect("notify:configuration")
+
+
+@login_required
+@require_POST
+def configuration_release(request: HttpRequest) -> HttpResponse:
+    count = services.held_messages_release(
+        actor=request.user, locality=_locality(request)
+    )
+    messages.success(
+        request,
+        _("%(count)s held messages will be sent again.") % {"count": count},
+    )
+    return redirect("notify:configuration")
 
 
 @csrf_exempt

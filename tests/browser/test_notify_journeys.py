@@ -70,3 +70,35 @@ def test_large_print_pages_for_a_member_and_a_helper(page, demo, check_accessibi
     page.get_by_role("link", name="week of visits in large print").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("the week from")
     check_accessibility(page)
+
+
+def test_an_administrator_is_warned_of_a_wrong_notify_template(
+    page, demo, check_accessibility
+):
+    from kith.notify.models import Message, TemplateProblem
+
+    TemplateProblem.objects.create(
+        template="welcome",
+        channel="sms",
+        kind=TemplateProblem.Kind.REFUSED,
+        source=TemplateProblem.Source.SEND,
+        detail="400 email template is not suitable for sms notification",
+    )
+    Message.objects.create(
+        to="07700900999", channel="sms", template="welcome", status="held"
+    )
+    sign_in(page, "admin@riverside.example")
+    banner = page.get_by_role("region", name="Messages cannot all be sent")
+    expect(banner).to_contain_text("Some GOV.UK Notify templates are wrong.")
+    check_accessibility(page)
+    banner.get_by_role("link", name="See Notify configuration problems").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Notify configuration problems"
+    )
+    expect(page.locator("table").first).to_contain_text("not suitable for sms")
+    check_accessibility(page)
+    page.get_by_role("button", name="Send the held messages again").click()
+    expect(page.locator(".govuk-notification-banner").first).to_contain_text(
+        "1 held messages will be sent again."
+    )
+    check_accessibility(page)

@@ -1,7 +1,6 @@
 import pytest
 
-from kith.notify.templates_text import TEMPLATES
-from kith.notify.tests.fake_notify import API_KEY, FakeNotify
+from kith.notify.tests.fake_notify import API_KEY, FakeNotify, kith_templates
 from tests.factories import LocalityFactory, UserFactory
 
 
@@ -20,10 +19,7 @@ def fake_notify(settings):
     settings.NOTIFY_API_KEY = API_KEY
     settings.NOTIFY_BASE_URL = fake.url
     settings.NOTIFY_TIMEOUT_SECONDS = 0.5
-    settings.NOTIFY_TEMPLATE_IDS = {
-        name: f"00000000-0000-4000-8000-{number:012d}"
-        for number, name in enumerate(sorted(TEMPLATES))
-    }
+    settings.NOTIFY_TEMPLATE_IDS = kith_templates(fake)
     yield fake
     fake.stop()
 

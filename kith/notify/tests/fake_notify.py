@@ -11,6 +11,13 @@ and looking notifications up by reference. ``mode`` says how it answers:
   (longer than the client waits: a timeout whose request did arrive).
 
 ``fail_next`` answers the next n requests with 503 whatever the mode.
+
+``templates`` (template id to its type, subject and body, as Notify holds
+them) is served by the get-template call; while it is not empty a send is
+checked against it as Notify does: an unknown id, a template of another type
+or a missing personalisation field is refused with Notify's 400 error.
+``kith_templates(fake)`` fills it with a template for every name and channel
+Kith sends, and returns the ids in ``NOTIFY_TEMPLATE_IDS``'s shape.
 """
 
 import json
@@ -31,7 +38,12 @@ class FakeNotify:
         self.delay = 0.0
         self.fail_next = 0
         self.notifications: list[dict[str, Any]] = []
+        self.templates: dict[str, dict[str, str]] = {}
         self.requests = 0
+        # Every request's time (time.time()), and each notification's type
+        # and day, to count them per minute and per day as Notify does.
+        self.request_times: list[float] = []
+        self.per_day: dict[tuple[str, str], int] = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -49,6 +61,17 @@ class FakeNotify:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def busiest_minute(self) -> int:
+        """The most requests in any 60 seconds (a sliding window)."""
+        with self.lock:
+            times = sorted(self.request_times)
+        most = start = 0
+        for end, moment in enumerate(times):
+            while times[start] <= moment - 60:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     def references(self) -> list[str]:
         with self.lock:
@@ -87,6 +110,7 @@ class FakeNotify:
                     return True
                 with fake.lock:
                     fake.requests += 1
+                    fake.request_times.append(time.time())
                     failing = fake.fail_next > 0
                     if failing:
                         fake.fail_next -= 1
@@ -103,10 +127,42 @@ class FakeNotify:
                     return True
                 return False
 
+            def _template_refused(self, kind: str, payload: dict[str, Any]) -> bool:
+                found = fake.templates.get(str(payload.get("template_id")))
+                if found is None:
+                    self._error(400, "BadRequestError", "Template not found")
+                    return True
+                if found["type"] != kind:
+                    self._error(
+                        400,
+                        "BadRequestError",
+                        f"{found['type']} template is not suitable for {kind} "
+                        f"notification",
+                    )
+                    return True
+                given = payload.get("personalisation") or {}
+                missing = [field for field in placeholders(found) if field not in given]
+                if missing:
+                    self._error(
+                        400,
+                        "BadRequestError",
+                        "Missing personalisation: " + ", ".join(missing),
+                    )
+                    return True
+                return False
+
             def do_GET(self) -> None:
                 if self._refused():
                     return
                 parts = urlsplit(self.path)
+                if parts.path.startswith("/v2/template/"):
+                    template_id = parts.path.rsplit("/", 1)[-1]
+                    found = fake.templates.get(template_id)
+                    if found is None:
+                        self._error(404, "NoResultFound", "No result found")
+                    else:
+                        self._answer(200, {"id": template_id, "version": 1, **found})
+                    return
                 if parts.path != "/v2/notifications":
                     self._error(404, "NoResultFound", "No result found")
                     return
@@ -133,6 +189,8 @@ class FakeNotify:
                         "phone_number Not a UK mobile number",
                     )
                     return
+                if fake.templates and self._template_refused(kind, payload):
+                    return
                 notification = {
                     "id": str(uuid.uuid4()),
                     "reference": payload.get("reference"),
@@ -144,8 +202,10 @@ class FakeNotify:
                     "personalisation": payload.get("personalisation", {}),
                     "status": "created",
                 }
+                day = time.strftime("%Y-%m-%d")
                 with fake.lock:
                     fake.notifications.append(notification)
+                    fake.per_day[(day, kind)] = fake.per_day.get((day, kind), 0) + 1
                 if fake.mode == "slow" or fake.delay:
                     time.sleep(fake.delay)
                 self._answer(
@@ -159,3 +219,31 @@ class FakeNotify:
                 )
 
         return Handler
+
+
+def placeholders(template: dict[str, str]) -> list[str]:
+    """The ((fields)) of a Notify template, in order of first use."""
+    from kith.notify.catalogue import notify_fields
+
+    return notify_fields(template.get("subject", ""), template.get("body", ""))
+
+
+def kith_templates(fake: FakeNotify) -> dict[str, dict[str, str]]:
+    """Give ``fake`` a template for every name and channel Kith sends, with
+    Kith's wording; return their ids as ``NOTIFY_TEMPLATE_IDS``."""
+    from kith.notify.catalogue import sendable
+    from kith.notify.docs import notify_syntax
+    from kith.notify.templates_text import TEMPLATES
+
+    ids: dict[str, dict[str, str]] = {}
+    for name, channel in sendable():
+        template_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"kith:{name}:{channel}"))
+        spec = TEMPLATES[name]
+        fake.templates[template_id] = {
+            "name": f"{name} ({channel})",
+            "type": channel,
+            "subject": "" if channel == "sms" else notify_syntax(spec["subject"]),
+            "body": notify_syntax(spec["body"]),
+        }
+        ids.setdefault(name, {})[channel] = template_id
+    return ids

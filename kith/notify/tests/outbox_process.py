@@ -19,7 +19,6 @@ def main(command: str, *args: str) -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import transaction
 
@@ -43,8 +42,13 @@ def main(command: str, *args: str) -> None:
                     },
                 )
     elif command == "sweep":
-        settings.KITH_NOTIFY_SENDING_STALE_SECONDS = 0
-        services.outbox_sweep()
+        # As the sweep would run once the dead worker's leases ran out.
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        later = timezone.now() + timedelta(seconds=services.rules().lease_seconds + 1)
+        services.outbox_sweep(now=later)
     elif command == "report":
         rows = Message.objects.order_by("pk").values_list("reference", "status")
         print(json.dumps([[str(ref), status] for ref, status in rows]))

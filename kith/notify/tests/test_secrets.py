@@ -196,7 +196,7 @@ def test_messages_stored_before_keep_no_readable_secret(testford):
 
     from django.apps import apps
 
-    migration = import_module("kith.notify.migrations.0004_message_secret")
+    migration = import_module("kith.notify.migrations.0007_message_secret")
     old_sent, old_queued = (
         Message.objects.create(
             to=testford.member.email,

@@ -64,7 +64,7 @@ def test_messages_list_runs_the_same_queries_for_many_rows(
             locality=circle.locality,
             recipient=circle.member,
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # 2 for messages held back by limits
         response = client.get(reverse("notify:messages"))
     assert response.content.decode().count("person") >= 1
 
@@ -203,6 +203,6 @@ def test_the_call_list_runs_the_same_queries_for_many_calls(
             summary="Your visit is booked",
         )
     client.force_login(circle.coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # 2 for messages held back by limits
         page = client.get(reverse("notify:calls")).content.decode()
     assert "25 calls to make" in page

@@ -12,8 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from kith.notify.templates_text import TEMPLATES
-from kith.notify.tests.fake_notify import API_KEY, FakeNotify
+from kith.notify.tests.fake_notify import API_KEY, FakeNotify, kith_templates
 
 ROOT = Path(__file__).resolve().parents[3]
 CRASH_DATABASE = "kith_notify_crash"
@@ -32,9 +31,7 @@ def _environment(tmp_path: Path, fake: FakeNotify) -> dict[str, str]:
         NOTIFY_API_KEY=API_KEY,
         NOTIFY_BASE_URL=fake.url,
         NOTIFY_TIMEOUT_SECONDS="5",
-        NOTIFY_TEMPLATE_IDS=json.dumps(
-            dict.fromkeys(TEMPLATES, "f33517ff-2a88-4f6e-b855-c550268ce08a")
-        ),
+        NOTIFY_TEMPLATE_IDS=json.dumps(kith_templates(fake)),
         PYTHONPATH=str(ROOT),
     )
     if env.get("DATABASE_URL"):

@@ -37,7 +37,7 @@ def redact_old_secrets(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notify", "0003_outbox_retries_calls_schedule"),
+        ("notify", "0006_notify_limits"),
     ]
 
     operations = [
