@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kith.accounts.models import Role, User
 from kith.accounts.permissions import Perm, has_role, require_perm
 from kith.core.errors import ApplicationError
+from kith.core.params import choice_param
 from kith.credits import forms, selectors, services
 from kith.credits.models import Account, AccountKind, TransferKind
 from kith.credits.words import credits_text, describe_minutes
@@ -239,9 +240,12 @@ def accounts(request: HttpRequest) -> HttpResponse:
     """Members' (or helpers') balances, searchable, with the low ones."""
     locality = _locality(request)
     require_perm(request.user, Perm.CREDITS_MANAGE, locality)
-    kind = request.GET.get("kind", AccountKind.MEMBER)
-    if kind not in (AccountKind.MEMBER, AccountKind.HELPER):
-        kind = AccountKind.MEMBER
+    kind = choice_param(
+        request.GET,
+        "kind",
+        (AccountKind.MEMBER, AccountKind.HELPER),
+        AccountKind.MEMBER,
+    )
     form = forms.SearchForm(request.GET or None)
     query, low = "", False
     if form.is_bound and form.is_valid():
