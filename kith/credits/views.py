@@ -2,7 +2,6 @@
 coordinators', council's and payroll pages. Thin: each page checks who may
 see it, binds a form, calls one service and redirects."""
 
-import csv
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import Role, User
 from kith.accounts.permissions import Perm, has_role, require_perm
+from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 from kith.core.params import choice_param
 from kith.credits import forms, selectors, services
@@ -601,12 +601,8 @@ def payroll(request: HttpRequest) -> HttpResponse:
             start=start,
             end=end,
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = f"payroll-{start.isoformat()}-to-{end.isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.write("\ufeff")
-        csv.writer(response).writerows(rows)
-        return response
+        return csv_response(rows, filename=name)
     payroll_rows = selectors.payroll_for(
         actor=request.user,  # type: ignore[arg-type]
         locality=locality,
