@@ -1,5 +1,7 @@
 """Bad input never gives a server error, and a refused answer changes nothing."""
 
+import logging
+
 import pytest
 from django.urls import reverse
 
@@ -56,6 +58,7 @@ MAY_CHANGE_ON_REFUSAL = frozenset(
 #: the role's session (its form is still posted to, and put back after).
 NOT_FOLLOWED = frozenset({"sign_out"})
 
+#: Given to every field, whatever it asks for.
 HOSTILE = {
     "empty": "",
     "huge number": "9" * 30,
@@ -63,12 +66,78 @@ HOSTILE = {
     "10,000 characters": "x" * 10_000,
     "NUL byte": "a\x00b",
     "right-to-left text": "\u202eأهلاً بكم\u202c",
+}
+#: Given to fields typed into (not choices, not the day, month and year
+#: boxes, which get 31 February, 0001 and 9999 instead).
+HOSTILE_TYPED = {
     "date 31/02": "31/02/2026",
     "year 0001": "0001-01-01",
     "year 9999": "9999-12-31",
     "1e9999": "1e9999",
 }
+DATE_PARTS = ("_day", "_month", "_year")
+TYPED = ("text", "textarea", "number", "email", "tel", "date", "time", "search")
 
+
+#: URL patterns the walker cannot reach from the demo, and why. Any other
+#: pattern it does not reach fails the test: a new page is either walked or
+#: listed here on purpose.
+NOT_REACHED = {
+    **dict.fromkeys(
+        (
+            "accounts:sign_in_code",
+            "accounts:second_factor",
+            "accounts:authenticator_setup",
+            "accounts:authenticator_reset",
+            "accounts:password_reset_confirm",
+        ),
+        "reached only with a code or link sent in a message",
+    ),
+    **dict.fromkeys(
+        (
+            "help:ask_done",
+            "members:join_check",
+            "members:join_done",
+            "members:phone_join_check",
+            "members:phone_join_done",
+            "helpers:apply_check",
+            "helpers:apply_done",
+            "social:propose_start",
+            "social:propose_check",
+            "social:propose_done",
+        ),
+        "the end of a question flow: reached only when every answer is valid",
+    ),
+    **dict.fromkeys(
+        (
+            "help:visit_confirm",
+            "help:visit_no_show",
+            "help:visit_reassign",
+            "help:visit_settle",
+            "help:visit_feedback",
+            "help:concern_close",
+            "helpers:approve",
+            "helpers:resume",
+            "helpers:duplicate",
+            "helpers:dbs_scan",
+            "helpers:dbs_scan_delete",
+            "members:duplicate_decide",
+            "members:supporter_accept",
+            "matching:plan_send",
+            "matching:plan_discard",
+            "social:attendance",
+            "social:my_introduction",
+            "social:place_give_up",
+        ),
+        "needs a record in a state the demo may not have (or not link first)",
+    ),
+    "social:private_feed": "a calendar file at a secret address",
+    "notify:receipts": "GOV.UK Notify's delivery receipts: JSON, not a form",
+}
+
+#: Pages opened per URL pattern and role: one request with a visit offered
+#: has other forms than one without.
+PAGES_PER_PATTERN = 3
 
 #: How many plausible answers in a row the walker gives to go through a flow.
 MAX_FLOW_DEPTH = 10
@@ -154,7 +223,10 @@ def _hostile_cases(form, base):
     for name in form.fields:
         if name == "csrfmiddlewaretoken":
             continue
-        for label, value in HOSTILE.items():
+        values = dict(HOSTILE)
+        if form.fields[name].kind in TYPED and not name.endswith(DATE_PARTS):
+            values.update(HOSTILE_TYPED)
+        for label, value in values.items():
             yield f"{name} = {label}", {**base, name: value}
         stem = name[: -len("_day")] if name.endswith("_day") else None
         if stem and f"{stem}_month" in form.fields:
@@ -191,17 +263,19 @@ class _Attack:
         action = urlsplit(form.action)
         path = action.path + (f"?{action.query}" if action.query else "")
         base = _baseline(form, self.postcode)
+        # Nothing outside the undone answers changes the rows, so counting
+        # them once per form is enough.
+        before = _row_counts() if form.method == "post" else None
         for case, data in _hostile_cases(form, base):
-            self._send(form, path, case, data)
+            self._send(form, path, case, data, before)
         if form.method == "post" and depth < MAX_FLOW_DEPTH:
-            self._send(form, path, "plausible answers", base, then=depth + 1)
+            self._send(form, path, "plausible answers", base, None, then=depth + 1)
 
-    def _send(self, form, path, case, data, then=None):
+    def _send(self, form, path, case, data, before, then=None):
         from django.db import transaction
 
         where = f"{self.role} {form.method.upper()} {path} ({form.route}) {case}"
         cookies = {key: morsel.value for key, morsel in self.client.cookies.items()}
-        before = _row_counts() if form.method == "post" else None
         try:
             with transaction.atomic():
                 try:
@@ -261,6 +335,61 @@ class _Attack:
             return
 
 
+def _visits_in_every_state():
+    """The demo helper's visits for the demo member, one in each state, so
+    that every visit page (offer, accept, done, settle...) has its forms."""
+    from datetime import datetime, time, timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kith.accounts.models import User
+    from kith.core.errors import ApplicationError
+    from kith.help import services
+    from kith.help.models import HelpCategory, Visit
+    from kith.helpers.models import HelperProfile
+    from kith.members.models import Membership
+
+    member = Membership.objects.get(person__email="member@riverside.example")
+    helper = HelperProfile.objects.get(user__email="helper@riverside.example")
+    staff = User.objects.get(email="coordinator@riverside.example")
+
+    def at(days, hour):
+        day = timezone.localdate() + timedelta(days=days)
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    def offered(category, days):
+        request = services.request_create(
+            actor=staff,
+            membership=member,
+            category=category,
+            details="For the walker",
+            minutes=60,
+            windows=[services.Window(at(days, 9), at(days, 17))],
+        )
+        return services.visit_offer(actor=staff, request=request, helper=helper)
+
+    for category in HelpCategory.objects.filter(locality=member.locality):
+        try:
+            with transaction.atomic():
+                offered(category, 2)
+        except ApplicationError:
+            continue
+        for days, state in ((3, "accepted"), (4, "confirmed"), (5, "past")):
+            visit = offered(category, days)
+            services.visit_accept(
+                actor=helper.user, visit=visit, starts_at=at(days, 10)
+            )
+            if state != "accepted":
+                services.visit_confirm(actor=staff, visit=visit)
+            if state == "past":
+                Visit.objects.filter(pk=visit.pk).update(
+                    starts_at=timezone.now() - timedelta(days=1)
+                )
+        return
+    raise AssertionError("the demo helper can do none of the kinds of help")
+
+
 def test_every_form_refuses_hostile_answers_without_an_error(db):
     """Every form found from the URL map, for each role that can open it:
     each field in turn gets each hostile value, the others plausible ones.
@@ -271,43 +400,48 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
     from kith.accounts.models import User
     from kith.core.demo import demo_load
     from kith.places.models import Postcode
-    from tests.walker import crawl, internal, route_of
+    from tests.walker import all_routes, crawl, internal, route_of
 
     demo_load()
+    _visits_in_every_state()
     logins = {str(login.role): login.email for login in DEMO_LOGINS}
     postcode = Postcode.objects.filter(postcode__startswith="RV").first().postcode
     failures: list[str] = []
     attacked: set[tuple] = set()
-    routes_opened: set[str] = set()
+    opened: set[str] = set()
     sent = 0
-    for role in ROLES:
-        client = Client()
-        if role != "anonymous":
-            client.force_login(User.objects.get(email=logins[role]))
-        found = []
-        for url, forms in crawl(
-            client,
-            skip_routes=NOT_FOLLOWED,
-            limit=400,
-            on_error=lambda url, error, role=role: failures.append(
-                f"{role} GET {url}: {type(error).__name__}: {error}"[:400]
-            ),
-        ):
-            routes_opened.add(route_of(url))
-            for form in forms:
-                if internal(form.action) and form.key() not in attacked:
-                    attacked.add(form.key())
-                    found.append(form)
-        attack = _Attack(client, role, postcode, attacked, failures, routes_opened)
-        for form in found:
-            attack.form(form)
-        sent += attack.sent
-    print(f"{len(attacked)} forms, {sent} hostile answers, {len(routes_opened)} pages")
-    import os
-
-    if os.environ.get("WALKER_DEBUG"):
-        from tests.walker import all_routes
-
-        print("NOT OPENED", sorted(set(all_routes()) - routes_opened))
-        print("FORMS", sorted({(k[0], k[1]) for k in attacked}))
+    # Refusals (403, 404) are expected by the thousand: keep the log quiet.
+    quiet = logging.getLogger("django.request")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        for role in ROLES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(User.objects.get(email=logins[role]))
+            found = []
+            for url, forms in crawl(
+                client,
+                skip_routes=NOT_FOLLOWED,
+                limit=600,
+                per_pattern=PAGES_PER_PATTERN,
+                on_error=lambda url, error, role=role: failures.append(
+                    f"{role} GET {url}: {type(error).__name__}: {error}"[:400]
+                ),
+            ):
+                opened.add(route_of(url))
+                for form in forms:
+                    if internal(form.action) and form.key() not in attacked:
+                        attacked.add(form.key())
+                        found.append(form)
+            attack = _Attack(client, role, postcode, attacked, failures, opened)
+            for form in found:
+                attack.form(form)
+            sent += attack.sent
+    finally:
+        quiet.setLevel(level)
+    reached = opened | {route for _method, route, _fields in attacked}
+    print(f"{len(attacked)} forms, {sent} hostile answers, {len(reached)} patterns")
     assert failures == [], "\n".join(failures[:60])
+    missed = set(all_routes()) - reached - set(NOT_REACHED)
+    assert missed == set(), "pages the walker did not reach: list them or link them"

@@ -202,11 +202,15 @@ def crawl(
     *,
     skip_routes: frozenset[str],
     limit: int,
+    per_pattern: int = 1,
     on_error: Callable[[str, Exception], None],
 ) -> Iterator[tuple[str, list[Form]]]:
     """Each page reached by following links from the URL map's starting
-    points (one per URL pattern and set of query names), with its forms."""
-    seen: set[tuple[str, frozenset[str]]] = set()
+    points (up to ``per_pattern`` pages per URL pattern and set of query
+    names: a request with a visit offered has other forms than one without),
+    with its forms."""
+    seen: dict[tuple[str, frozenset[str]], int] = {}
+    fetched_urls: set[str] = set()
     queue: deque[str] = deque(start_urls())
     fetched = 0
     while queue and fetched < limit:
@@ -214,9 +218,15 @@ def crawl(
         parts = urlsplit(url)
         url = parts.path + (f"?{parts.query}" if parts.query else "")
         key = page_key(url)
-        if key in seen or key[0] in skip_routes or not internal(url):
+        if (
+            url in fetched_urls
+            or seen.get(key, 0) >= per_pattern
+            or key[0] in skip_routes
+            or not internal(url)
+        ):
             continue
-        seen.add(key)
+        seen[key] = seen.get(key, 0) + 1
+        fetched_urls.add(url)
         fetched += 1
         try:
             response = client.get(url)
@@ -229,13 +239,14 @@ def crawl(
         if response.status_code in (301, 302, 303, 307, 308):
             queue.append(urljoin(url, response["Location"]))
             continue
-        if response.status_code != 200 or "html" not in response.get(
-            "Content-Type", ""
-        ):
+        if response.status_code != 200:
+            continue
+        if "html" not in response.get("Content-Type", ""):
+            yield url, []  # a file (a CSV, a calendar): opened, no forms
             continue
         forms, links = parse_page(url, response.content.decode())
         for link in links:
             absolute = urljoin(url, link)
-            if internal(absolute) and page_key(absolute) not in seen:
+            if internal(absolute) and seen.get(page_key(absolute), 0) < per_pattern:
                 queue.append(absolute)
         yield url, forms
