@@ -249,4 +249,11 @@ def crawl(
             absolute = urljoin(url, link)
             if internal(absolute) and seen.get(page_key(absolute), 0) < per_pattern:
                 queue.append(absolute)
+        if parts.query:
+            # The address's own query is answered like a form: a visitor
+            # may type anything after the "?".
+            query = Form(page=url, action=parts.path, method="get")
+            for name, value in parse_qsl(parts.query, keep_blank_values=True):
+                query.fields[name] = FormField(name, "text", value)
+            forms.append(query)
         yield url, forms
