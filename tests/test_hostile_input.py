@@ -110,9 +110,6 @@ NOT_REACHED = {
     ),
     **dict.fromkeys(
         (
-            "help:visit_confirm",
-            "help:visit_no_show",
-            "help:visit_reassign",
             "help:visit_settle",
             "help:visit_feedback",
             "help:concern_close",
@@ -337,7 +334,9 @@ class _Attack:
 
 def _visits_in_every_state():
     """The demo helper's visits for the demo member, one in each state, so
-    that every visit page (offer, accept, done, settle...) has its forms."""
+    that every visit page (offer, accept, done, settle...) has its forms.
+    Returns the addresses of a request still open, one with its visit
+    accepted and one with its visit in the past, for staff to open first."""
     from datetime import datetime, time, timedelta
 
     from django.db import transaction
@@ -369,14 +368,27 @@ def _visits_in_every_state():
         )
         return services.visit_offer(actor=staff, request=request, helper=helper)
 
+    from django.urls import reverse
+
     for category in HelpCategory.objects.filter(locality=member.locality):
         try:
             with transaction.atomic():
                 offered(category, 2)
         except ApplicationError:
             continue
+        open_request = services.request_create(
+            actor=staff,
+            membership=member,
+            category=category,
+            details="For the walker",
+            minutes=60,
+            windows=[services.Window(at(6, 9), at(6, 17))],
+        )
+        urls = [reverse("help:request", args=[open_request.pk])]
         for days, state in ((3, "accepted"), (4, "confirmed"), (5, "past")):
             visit = offered(category, days)
+            if state != "confirmed":
+                urls.append(reverse("help:request", args=[visit.request_id]))
             services.visit_accept(
                 actor=helper.user, visit=visit, starts_at=at(days, 10)
             )
@@ -386,7 +398,7 @@ def _visits_in_every_state():
                 Visit.objects.filter(pk=visit.pk).update(
                     starts_at=timezone.now() - timedelta(days=1)
                 )
-        return
+        return tuple(urls)
     raise AssertionError("the demo helper can do none of the kinds of help")
 
 
@@ -403,7 +415,7 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
     from tests.walker import all_routes, crawl, internal, route_of
 
     demo_load()
-    _visits_in_every_state()
+    visits = _visits_in_every_state()
     logins = {str(login.role): login.email for login in DEMO_LOGINS}
     postcode = Postcode.objects.filter(postcode__startswith="RV").first().postcode
     failures: list[str] = []
@@ -425,6 +437,7 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
                 skip_routes=NOT_FOLLOWED,
                 limit=600,
                 per_pattern=PAGES_PER_PATTERN,
+                first=visits,
                 on_error=lambda url, error, role=role: failures.append(
                     f"{role} GET {url}: {type(error).__name__}: {error}"[:400]
                 ),

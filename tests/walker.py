@@ -203,15 +203,16 @@ def crawl(
     skip_routes: frozenset[str],
     limit: int,
     per_pattern: int = 1,
+    first: tuple[str, ...] = (),
     on_error: Callable[[str, Exception], None],
 ) -> Iterator[tuple[str, list[Form]]]:
     """Each page reached by following links from the URL map's starting
     points (up to ``per_pattern`` pages per URL pattern and set of query
     names: a request with a visit offered has other forms than one without),
-    with its forms."""
+    with its forms. ``first`` are opened before the rest."""
     seen: dict[tuple[str, frozenset[str]], int] = {}
     fetched_urls: set[str] = set()
-    queue: deque[str] = deque(start_urls())
+    queue: deque[str] = deque([*first, *start_urls()])
     fetched = 0
     while queue and fetched < limit:
         url = queue.popleft()
