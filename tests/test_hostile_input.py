@@ -96,9 +96,7 @@ NOT_REACHED = {
     **dict.fromkeys(
         (
             "help:ask_done",
-            "members:join_check",
             "members:join_done",
-            "members:phone_join_check",
             "members:phone_join_done",
             "helpers:apply_check",
             "helpers:apply_done",
@@ -137,7 +135,7 @@ NOT_REACHED = {
 PAGES_PER_PATTERN = 3
 
 #: How many plausible answers in a row the walker gives to go through a flow.
-MAX_FLOW_DEPTH = 10
+MAX_FLOW_DEPTH = 16
 
 
 class _Undo(Exception):
@@ -179,7 +177,7 @@ def _baseline(form, postcode):
             if choices:
                 data[name] = choices[0]
         elif f.kind == "checkbox":
-            chosen = f.checked or (f.options[:1] if len(f.options) == 1 else [])
+            chosen = f.checked or f.options[:1]
             if chosen:
                 data[name] = chosen
         elif f.kind == "file":
