@@ -104,7 +104,9 @@ class GovukDateField(forms.Field):
             )
         try:
             return date(int(year), int(month), int(day))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
+            # A day or month too big for the machine's integers is no real
+            # date either: the same message, never a server error.
             raise ValidationError(
                 _("%(label)s must be a real date.") % {"label": label}, code="invalid"
             ) from exc

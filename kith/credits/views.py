@@ -2,7 +2,6 @@
 coordinators', council's and payroll pages. Thin: each page checks who may
 see it, binds a form, calls one service and redirects."""
 
-import csv
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import Role, User
 from kith.accounts.permissions import Perm, has_role, require_perm
+from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
+from kith.core.params import choice_param
 from kith.credits import forms, selectors, services
 from kith.credits.models import Account, AccountKind, TransferKind
 from kith.credits.words import credits_text, describe_minutes
@@ -239,9 +240,12 @@ def accounts(request: HttpRequest) -> HttpResponse:
     """Members' (or helpers') balances, searchable, with the low ones."""
     locality = _locality(request)
     require_perm(request.user, Perm.CREDITS_MANAGE, locality)
-    kind = request.GET.get("kind", AccountKind.MEMBER)
-    if kind not in (AccountKind.MEMBER, AccountKind.HELPER):
-        kind = AccountKind.MEMBER
+    kind = choice_param(
+        request.GET,
+        "kind",
+        (AccountKind.MEMBER, AccountKind.HELPER),
+        AccountKind.MEMBER,
+    )
     form = forms.SearchForm(request.GET or None)
     query, low = "", False
     if form.is_bound and form.is_valid():
@@ -597,12 +601,8 @@ def payroll(request: HttpRequest) -> HttpResponse:
             start=start,
             end=end,
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = f"payroll-{start.isoformat()}-to-{end.isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.write("\ufeff")
-        csv.writer(response).writerows(rows)
-        return response
+        return csv_response(rows, filename=name)
     payroll_rows = selectors.payroll_for(
         actor=request.user,  # type: ignore[arg-type]
         locality=locality,

@@ -294,6 +294,19 @@ class OfferForm(GovukForm):
         self.fields["helper"].choices = [(h.pk, h.user.full_name) for h in helpers]  # type: ignore[attr-defined]
 
 
+class OfferChoiceForm(GovukForm):
+    """The helper chosen on a shortlist: only a helper's number is accepted."""
+
+    helper = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            key: _("Choose a helper.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+
 class NoShowForm(GovukForm):
     party = forms.ChoiceField(
         label=_("Who was missing?"),

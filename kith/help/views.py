@@ -301,9 +301,14 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
     require_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
-    helper = HelperProfile.objects.filter(
-        pk=request.POST.get("helper"), locality=help_request.locality
-    ).first()
+    chosen = forms.OfferChoiceForm(request.POST)
+    helper = (
+        HelperProfile.objects.filter(
+            pk=chosen.cleaned_data["helper"], locality=help_request.locality
+        ).first()
+        if chosen.is_valid()
+        else None
+    )
     if helper is None:
         messages.error(request, _("Choose a helper."))
     else:

@@ -5,7 +5,6 @@ redirect; an ApplicationError's message goes next to its field. Every page
 works without JavaScript; the list also answers htmx with just its rows.
 """
 
-import csv
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,7 +17,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.core.pagination import page_of
@@ -1125,11 +1124,6 @@ def helper_list(request: HttpRequest) -> HttpResponse:
     return render(request, "helpers/list.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     gettext_lazy("Name"),
     gettext_lazy("Likes to be called"),
@@ -1149,12 +1143,6 @@ CSV_HEADER = [
     gettext_lazy("Email"),
     gettext_lazy("Applied"),
 ]
-
-
-def _csv_safe(value: Any) -> str:
-    """A spreadsheet must never run a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 @login_required
@@ -1188,45 +1176,36 @@ def helper_export(request: HttpRequest) -> HttpResponse:
     distances = dict(TRAVEL_DISTANCES)
     modes = dict(TravelMode.choices)
 
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow([str(title) for title in CSV_HEADER])
+    def lines() -> Iterator[list[Any]]:
+        yield [str(title) for title in CSV_HEADER]
         for profile in rows:
             person = profile.user
             until = profile.level_until(today)
-            yield writer.writerow(
-                [
-                    _csv_safe(value)
-                    for value in (
-                        person.full_name,
-                        person.preferred_name,
-                        statuses.get(profile.status, profile.status),
-                        levels.get(profile.level_today, profile.level_today),  # type: ignore[attr-defined]
-                        until.isoformat() if until else "",
-                        profile.next_lapse_on.isoformat()
-                        if profile.next_lapse_on
-                        else "",
-                        profile.ward_name or "",  # type: ignore[attr-defined]
-                        person.postcode,
-                        "; ".join(
-                            f"{hs.skill.name} ({hs.get_level_display()})"
-                            for hs in profile.skills.all()
-                        ),
-                        profile.get_pay_basis_display(),
-                        profile.max_visits_per_week,
-                        distances.get(profile.travel_distance_m, ""),
-                        ", ".join(str(modes.get(m, m)) for m in profile.travel_modes),
-                        person.mobile or "",
-                        person.phone,
-                        person.email or "",
-                        profile.applied_at.date().isoformat(),
-                    )
-                ]
-            )
+            yield [
+                person.full_name,
+                person.preferred_name,
+                statuses.get(profile.status, profile.status),
+                levels.get(profile.level_today, profile.level_today),  # type: ignore[attr-defined]
+                until.isoformat() if until else "",
+                profile.next_lapse_on.isoformat() if profile.next_lapse_on else "",
+                profile.ward_name or "",  # type: ignore[attr-defined]
+                person.postcode,
+                "; ".join(
+                    f"{hs.skill.name} ({hs.get_level_display()})"
+                    for hs in profile.skills.all()
+                ),
+                profile.get_pay_basis_display(),
+                profile.max_visits_per_week,
+                distances.get(profile.travel_distance_m, ""),
+                ", ".join(str(modes.get(m, m)) for m in profile.travel_modes),
+                person.mobile or "",
+                person.phone,
+                person.email or "",
+                profile.applied_at.date().isoformat(),
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="helpers-{locality.slug}-{today.isoformat()}.csv"'
+    response = csv_response(
+        lines(), filename=f"helpers-{locality.slug}-{today.isoformat()}.csv"
     )
     response["Cache-Control"] = "no-store"
     return response

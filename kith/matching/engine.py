@@ -207,9 +207,11 @@ class Assignment:
 
 
 class UnmatchedReason(StrEnum):
-    """Why a request got no helper: the first condition, in the order the
-    rules are checked, that no helper meets."""
+    """Why a request got no helper: its window is shorter than the visit,
+    or the first condition, in the order the rules are checked, that no
+    helper meets."""
 
+    SHORT_WINDOW = "short_window"
     NO_SKILL = "no_skill"
     VETTING = "vetting"
     DISTANCE = "distance"
@@ -823,6 +825,8 @@ def _skill_words(skill: str) -> str:
 
 def _reason_text(request: Request, reason: UnmatchedReason) -> str:
     skill = _skill_words(request.skill)
+    if reason is UnmatchedReason.SHORT_WINDOW:
+        return "Its time window is shorter than the visit."
     if reason is UnmatchedReason.NO_SKILL:
         return f"No helper does {skill}."
     if reason is UnmatchedReason.VETTING:
@@ -851,13 +855,17 @@ def explain_unmatched(
     requests: Sequence[Request], candidates: Candidates, indices: Iterable[int]
 ) -> list[Unmatched]:
     """Why each request in ``indices`` (positions in ``requests``) got no
-    helper: the first rule, in the order they are checked (skill, vetting,
+    helper: its window is shorter than the visit (no helper could ever fit
+    it); else the first rule, in the order they are checked (skill, vetting,
     distance, window, declined), that no helper passes; or, when some helper
     is allowed, that all of those take no visits or are full."""
     out = []
     for i in indices:
         stage = _Stage(int(candidates.stage[i]))
-        if stage is _Stage.ALLOWED:
+        start_us, end_us = requests[i].window_us
+        if end_us - start_us < requests[i].minutes * 60_000_000:
+            reason = UnmatchedReason.SHORT_WINDOW
+        elif stage is _Stage.ALLOWED:
             reason = (
                 UnmatchedReason.FULL
                 if candidates.has_capacity[i]

@@ -204,22 +204,18 @@ def _request(reader: _Reader, where: str, item: dict[str, Any]) -> Request | Non
             where, item, "vetting", lambda v: _vetting(v, REQUEST_LEVELS)
         ),
     }
-    earliest, latest, minutes = values["earliest"], values["latest"], values["minutes"]
-    if isinstance(earliest, datetime) and isinstance(latest, datetime):
-        if latest < earliest:
-            reader.fail(
-                where,
-                f"latest {item['latest']} is before earliest {item['earliest']}",
-            )
-            return None
-        if isinstance(minutes, int) and (latest - earliest).total_seconds() < (
-            minutes * 60
-        ):
-            reader.fail(
-                where,
-                f"the window from earliest to latest is shorter than {minutes} minutes",
-            )
-            return None
+    earliest, latest = values["earliest"], values["latest"]
+    # A window shorter than the visit is well-formed: the request simply
+    # cannot be matched, and the plan says so (engine.explain_unmatched).
+    if (
+        isinstance(earliest, datetime)
+        and isinstance(latest, datetime)
+        and latest < earliest
+    ):
+        reader.fail(
+            where, f"latest {item['latest']} is before earliest {item['earliest']}"
+        )
+        return None
     if any(v is None for v in values.values()):
         return None
     return Request(**values)  # type: ignore[arg-type]

@@ -197,6 +197,9 @@ def _plan_record(plan_id: int, built: Built, solved: engine.Plan) -> MatchingPla
 
 def _unmatched_words(reason: engine.UnmatchedReason) -> str:
     words = {
+        engine.UnmatchedReason.SHORT_WINDOW: _(
+            "The times the member gave are shorter than the visit."
+        ),
         engine.UnmatchedReason.NO_SKILL: _(
             "No active helper has said they can do this kind of help."
         ),

@@ -1,7 +1,6 @@
 """Members: joining (online, or by phone with a coordinator), the member's own
 pages, supporters, and the coordinators' list and record pages."""
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
+from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.core.middleware import ACTING_FOR_SESSION_KEY
@@ -579,12 +579,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.members_export_rows(
             actor=request.user, locality=locality, members=members
         )  # type: ignore[arg-type]
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
-        response.write("\ufeff")
-        csv.writer(response).writerows(rows)
-        return response
+        return csv_response(rows, filename=f"members-{stamp}.csv")
     page = page_of(members, request.GET.get("page"))
     flagged = selectors.open_duplicate_ids(memberships=list(page.object_list))
     for membership in page.object_list:

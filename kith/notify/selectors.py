@@ -275,14 +275,6 @@ class ActivitiesSheet:
     days: list[tuple[date, list[Any]]]
 
 
-def month_of(text: str) -> date:
-    """The first day of the month ``YYYY-MM``, or of this month."""
-    try:
-        return date.fromisoformat(f"{text}-01")
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
 def activities_sheet_for(*, locality: Locality, month: date) -> ActivitiesSheet | None:
     """The month's listed activities, by day; None without the social part."""
     from kith.notify.jobs import month_activities

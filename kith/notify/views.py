@@ -3,7 +3,6 @@ pages, and the endpoint for GOV.UK Notify's delivery receipts."""
 
 import hmac
 import json
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
+from kith.core.params import date_param, month_param
 from kith.notify import selectors, services
 from kith.notify.forms import CallOutcomeForm, MessageFilterForm
 from kith.notify.templates_text import SECRET_FIELDS
@@ -146,12 +146,7 @@ def print_member(
 def print_helper_week(
     request: HttpRequest, helper_pk: int | None = None
 ) -> HttpResponse:
-    start = None
-    if request.GET.get("from"):
-        try:
-            start = date.fromisoformat(request.GET["from"])
-        except ValueError:
-            start = None
+    start = date_param(request.GET, "from")
     week = selectors.helper_week_for(
         actor=request.user,  # type: ignore[arg-type]
         locality=_locality(request),
@@ -165,7 +160,7 @@ def print_helper_week(
 def print_activities(request: HttpRequest) -> HttpResponse:
     """The month's activities in large print (from kith.social). The
     calendar is public, so anyone signed in may print it."""
-    month = selectors.month_of(request.GET.get("month", ""))
+    month = month_param(request.GET, "month")
     sheet = selectors.activities_sheet_for(locality=_locality(request), month=month)
     if sheet is None:
         raise Http404

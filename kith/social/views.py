@@ -20,6 +20,7 @@ from kith.accounts.permissions import Perm, has_perm, roles_in
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.core.pagination import page_of
+from kith.core.params import choice_param
 from kith.members.models import Interest, Membership
 from kith.places.models import Ward
 from kith.social import forms, ical, selectors, services
@@ -687,9 +688,9 @@ def introductions(request: HttpRequest) -> HttpResponse:
             else _("1 new suggestion found."),
         )
         return redirect("social:introductions")
-    status = request.GET.get("status", Introduction.Status.SUGGESTED)
-    if status not in Introduction.Status.values:
-        status = Introduction.Status.SUGGESTED
+    status = choice_param(
+        request.GET, "status", Introduction.Status.values, Introduction.Status.SUGGESTED
+    )
     page = page_of(
         selectors.introductions_for_coordinators(
             actor=request.user,

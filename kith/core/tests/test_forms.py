@@ -33,6 +33,32 @@ class F(GovukForm):
             False,
             "must be in the past",
         ),
+        # Numbers too big for a date: a clear message, never a server error.
+        (
+            {"born_day": "9" * 30, "born_month": "4", "born_year": "1950"},
+            False,
+            "Date of birth must be a real date.",
+        ),
+        (
+            {"born_day": "3", "born_month": "9" * 20, "born_year": "1950"},
+            False,
+            "Date of birth must be a real date.",
+        ),
+        (
+            {"born_day": "3", "born_month": "4", "born_year": "0001"},
+            False,
+            "must be after 1900",
+        ),
+        (
+            {"born_day": "3", "born_month": "4", "born_year": "9" * 5000},
+            False,
+            "Date of birth must be a real date.",
+        ),
+        (
+            {"born_day": "\u00b2", "born_month": "4", "born_year": "1950"},
+            False,
+            "Date of birth must be a real date.",
+        ),
     ],
 )
 def test_date(data, ok, msg):

@@ -484,7 +484,11 @@ def test_payroll_csv_has_a_row_per_paid_helper_and_is_audited(
     assert status == 200 and "Priya Shah" in page and "2.50" in page
     response = client.get(reverse("credits:payroll"), {**period, "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))
+        )
+    )
     assert rows == [
         ["Helper", "Helper number", "From", "To", "Visits", "Minutes", "Hours"],
         ["Priya Shah", str(priya.pk), "2026-02-01", "2026-02-28", "2", "150", "2.50"],

@@ -115,6 +115,18 @@ def test_the_coordinator_offers_from_the_request_page(client, circle):
     assert Visit.objects.get().helper == circle.helper_profile
 
 
+@pytest.mark.parametrize("helper", ["", "sam", "12abc", "-1", "9" * 30, "1\x00", None])
+def test_offering_to_no_real_helper_says_choose_a_helper(client, circle, helper):
+    request = ask(circle)
+    client.force_login(circle.coordinator)
+    data = {} if helper is None else {"helper": helper}
+    response = client.post(reverse("help:offer", args=[request.pk]), data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Choose a helper." in page
+    assert not Visit.objects.exists()
+
+
 def test_a_member_sees_their_request_but_not_anothers(client, circle, elsewhere):
     request = ask(circle)
     client.force_login(circle.membership.person)

@@ -45,6 +45,26 @@ def test_reads_standard_input_for_a_dash(monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["objective"]["matched"] == 1
 
 
+def test_a_request_whose_window_is_shorter_than_the_visit_is_listed_unmatched(
+    tmp_path, capsys
+):
+    """A coordinator's morning plan never fails for one odd request: it is
+    well-formed, it simply cannot be matched, and the rest are."""
+    document = json.loads(json.dumps(EXAMPLE))
+    short = dict(document["requests"][0], id="r2", minutes=600)
+    document["requests"].append(short)
+
+    status = cli.main([write(tmp_path, document)])
+
+    captured = capsys.readouterr()
+    assert status == 0 and captured.err == ""
+    out = json.loads(captured.out)
+    assert [a["request"] for a in out["assignments"]] == ["r1"]
+    assert out["unmatched"] == [
+        {"request": "r2", "reason": "Its time window is shorter than the visit."}
+    ]
+
+
 def test_a_malformed_file_exits_2_naming_the_field(tmp_path, capsys):
     document = json.loads(json.dumps(EXAMPLE))
     document["requests"][0]["lat"] = 200

@@ -147,11 +147,6 @@ def _drop(kind, field):
             'requests[0] (id "r1"): minutes must be 0 or more, not -5',
         ),
         (
-            _set("requests", "minutes", 600),
-            'requests[0] (id "r1"): the window from earliest to latest is shorter '
-            "than 600 minutes",
-        ),
-        (
             _set("helpers", "capacity", -1),
             'helpers[0] (id "h1"): capacity must be 0 or more, not -1',
         ),

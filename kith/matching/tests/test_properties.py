@@ -197,7 +197,10 @@ def test_the_plan_is_feasible_and_optimal(problem):
     for u in plan.unmatched:
         r = problem.requests[index[u.request_id]]
         furthest = max((stage(r, h) for h in problem.helpers), default=0)
-        if furthest < 5:
+        if r.latest - r.earliest < timedelta(minutes=r.minutes):
+            assert u.reason is UnmatchedReason.SHORT_WINDOW
+            assert u.text == "Its time window is shorter than the visit."
+        elif furthest < 5:
             assert u.reason is EXPECTED_REASON[furthest]
         else:
             allowed = [h for h in problem.helpers if stage(r, h) == 5]

@@ -299,7 +299,7 @@ def test_filters_and_csv_export_is_audited(client, testford, iris):
     assert "Iris Bennett" in page
     response = client.get(reverse("members:list"), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0].startswith("Name,") and "Iris Bennett" in body
     assert AuditEvent.objects.filter(action="members_exported").exists()
 
