@@ -38,6 +38,8 @@ def test_the_documented_first_deployment_serves_pages():
         "$ python manage.py migrate",
         "$ python manage.py collectstatic --noinput",
         "$ python manage.py check --deploy --fail-level WARNING",
+        "$ python manage.py notify_check",
+        "Every Notify template Kith sends is right",
         "$ python manage.py createsuperuser",
         "$ python manage.py import_postcodes ",
         "$ gunicorn kith.wsgi --bind 127.0.0.1:",
