@@ -128,6 +128,9 @@ NOT_REACHED = {
     ),
     "social:private_feed": "a calendar file at a secret address",
     "notify:receipts": "GOV.UK Notify's delivery receipts: JSON, not a form",
+    "notify:configuration_release": (
+        "shown only while messages are held for a Notify configuration problem"
+    ),
 }
 
 #: Pages opened per URL pattern and role: one request with a visit offered

@@ -54,8 +54,18 @@ PENDING_LIFETIME_SECONDS = 10 * 60
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """A path on this site to go on to, or the home page. Only a path (it
+    starts with one slash): anything else could be another site, or a
+    string that redirect() would take for a view's name."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and candidate.isprintable()
+        and url_has_allowed_host_and_scheme(
+            candidate,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        )
     ):
         return candidate
     return reverse("core:home")

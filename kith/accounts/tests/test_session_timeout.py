@@ -158,6 +158,21 @@ def test_stay_signed_in_restarts_the_idle_time(client, testford):
     assert response.status_code == 302 and response["Location"] == reverse(PAGE)
 
 
+@pytest.mark.parametrize(
+    "next_page",
+    ["999999", "core:home", "https://evil.example/", "//evil.example/", "/a\x00b"],
+)
+def test_stay_signed_in_goes_on_only_to_a_page_of_this_site(
+    client, testford, next_page
+):
+    """Anything but a path here goes home: never another site, and never a
+    string taken for a view's name (which raised NoReverseMatch)."""
+    _signed_in(client, testford.member, idle=60)
+    response = client.post(reverse("accounts:session_keep_alive"), {"next": next_page})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+
+
 def test_stay_signed_in_is_too_late_once_signed_out(client, testford):
     _signed_in(client, testford.member, idle=31 * 60)
     response = client.post(
