@@ -1,0 +1,353 @@
+"""What people do with credits: settling a visit, top-ups, grants, joining
+credits, gifts, moving credits on leaving and reversing a transfer.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kith.accounts.models import User
+from kith.accounts.permissions import Perm, require_perm
+from kith.core.errors import ApplicationError
+from kith.credits.models import (
+    Account,
+    AccountKind,
+    PaymentMethod,
+    Transfer,
+    TransferKind,
+)
+from kith.credits.services.accounts import Owner, credit_settings_for
+from kith.credits.services.transfers import (
+    MAX_DESCRIPTION_LENGTH,
+    _move,
+    transfer_create,
+)
+from kith.places.models import Locality
+
+#: Membership statuses that may hold and receive credits.
+CURRENT_MEMBER_STATUSES = ("active", "applied", "lapsed")
+
+
+#: The most one top-up, grant or gift may move: 100 hours.
+MAX_MINUTES_AT_ONCE = 100 * 60
+
+
+def _current_membership(person: User, locality: Locality) -> tuple[str, bool] | None:
+    """(status, concession) of the person's current membership, or None.
+    Only these two columns: a top-up asks on every call."""
+    from kith.members.models import Membership
+
+    return (
+        Membership.objects.filter(
+            person=person, locality=locality, status__in=CURRENT_MEMBER_STATUSES
+        )
+        .values_list("status", "concession")
+        .first()
+    )
+
+
+def _clean_minutes(minutes: int, *, field: str = "credits") -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        raise ApplicationError(_("Enter an amount more than 0."), field=field)
+    if minutes > MAX_MINUTES_AT_ONCE:
+        raise ApplicationError(
+            _("That is more than 100 hours at once. Check the amount."), field=field
+        )
+    return minutes
+
+
+def _issue(member: User, minutes: int) -> list[tuple[Owner, int]]:
+    """Legs that issue ``minutes`` from the outside world to a member."""
+    return [
+        ((AccountKind.OUTSIDE, None), -minutes),
+        ((AccountKind.MEMBER, member.pk), minutes),
+    ]
+
+
+def visit_settle(
+    *,
+    actor: User | None,
+    locality: Locality,
+    visit_key: str,
+    member: User,
+    helper: User,
+    minutes: int,
+    description: str,
+    occurred_on: date,
+) -> Transfer:
+    """Pay for a visit: ``minutes`` move from the member's account to the
+    helper's. Settling the same visit again returns the first settlement.
+    The caller (help) checks permission and that the visit happened; raises
+    ApplicationError if the member has too little credit."""
+    _clean_minutes(minutes, field="minutes")
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=f"visit:{visit_key}",
+        kind=TransferKind.VISIT,
+        legs=[
+            ((AccountKind.MEMBER, member.pk), -minutes),
+            ((AccountKind.HELPER, helper.pk), minutes),
+        ],
+        description=description,
+        occurred_on=occurred_on,
+        reference_type="help.visit",
+        reference_id=str(visit_key),
+    )
+
+
+def topup_record(
+    *,
+    actor: User,
+    locality: Locality,
+    member: User,
+    minutes: int,
+    amount_pence: int,
+    method: str,
+    key: str,
+    reference: str = "",
+    paid_by_name: str = "",
+    occurred_on: date | None = None,
+) -> Transfer:
+    """A coordinator records a payment (by the member, or by someone else for
+    them, such as a supporter: ``paid_by_name``) and issues the credits it
+    bought from the outside world to the member."""
+    require_perm(actor, Perm.CREDITS_MANAGE, locality)
+    if _current_membership(member, locality) is None:
+        raise ApplicationError(_("Only members of the circle can have credits."))
+    _clean_minutes(minutes)
+    if method not in PaymentMethod.values:
+        raise ApplicationError(_("Choose how they paid."), field="method")
+    if isinstance(amount_pence, bool) or amount_pence <= 0:
+        raise ApplicationError(_("Enter the amount paid."), field="amount")
+    reference = reference.strip()
+    if method != PaymentMethod.CASH and not reference:
+        raise ApplicationError(
+            _("Enter the payment reference, so it can be found later."),
+            field="reference",
+        )
+    if occurred_on is not None and occurred_on > timezone.localdate():
+        raise ApplicationError(
+            _("The date paid must be today or in the past."), field="paid_on"
+        )
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=key,
+        kind=TransferKind.TOPUP,
+        legs=_issue(member, minutes),
+        description="",
+        occurred_on=occurred_on,
+        on_behalf_of=member,
+        payment_method=method,
+        payment_reference=reference,
+        amount_pence=amount_pence,
+        paid_by_name=paid_by_name,
+    )
+
+
+def grant_record(
+    *,
+    actor: User,
+    locality: Locality,
+    member: User,
+    minutes: int,
+    reason: str,
+    key: str,
+    occurred_on: date | None = None,
+) -> Transfer:
+    """The council grants credits to a member on a concession membership.
+    Refused for anyone else."""
+    require_perm(actor, Perm.CREDITS_GRANT, locality)
+    membership = _current_membership(member, locality)
+    if membership is None or membership[0] != "active":
+        raise ApplicationError(_("Grants are only for current members of the circle."))
+    if not membership[1]:
+        raise ApplicationError(
+            _(
+                "Grants are only for members on a concession membership, and "
+                "%(name)s is not."
+            )
+            % {"name": member.full_name}
+        )
+    _clean_minutes(minutes)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Enter what the grant is for."), field="reason")
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=key,
+        kind=TransferKind.GRANT,
+        legs=_issue(member, minutes),
+        description=reason,
+        occurred_on=occurred_on,
+        on_behalf_of=member,
+    )
+
+
+def joining_credits_grant(*, actor: User | None, membership: Any) -> Transfer | None:
+    """Issue the plan's joining credits to a member whose membership has just
+    started (status active). Once per membership, however often it is called;
+    None when the plan includes no credits."""
+    if actor is not None:
+        require_perm(actor, Perm.MEMBERS_MANAGE, membership.locality)
+    credits = membership.plan.joining_credits
+    if not credits:
+        return None
+    if membership.status != "active":
+        raise ApplicationError(_("Joining credits are given when a membership starts."))
+    locality = membership.locality
+    minutes = credits * credit_settings_for(locality).minutes_per_credit
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=f"joining:{membership.pk}",
+        kind=TransferKind.JOINING,
+        legs=_issue(membership.person, minutes),
+        description="",
+        reference_type="members.membership",
+        reference_id=str(membership.pk),
+        on_behalf_of=membership.person,
+    )
+
+
+def helper_profile_for(person: User, locality: Locality) -> Any:
+    """The person's helper record in the locality, or None."""
+    from kith.helpers.models import HelperProfile
+
+    return HelperProfile.objects.filter(user=person, locality=locality).first()
+
+
+def gift_give(
+    *,
+    actor: User,
+    locality: Locality,
+    helper: User,
+    minutes: int,
+    key: str,
+    to_member: User | None = None,
+) -> Transfer:
+    """A volunteer helper gives credits they earned to the circle's pot
+    (``to_member`` None) or to a member. The helper does it themselves, or a
+    coordinator for them. Paid helpers are paid through payroll, so their
+    minutes are not theirs to give."""
+    if actor.pk != helper.pk:
+        require_perm(actor, Perm.CREDITS_MANAGE, locality)
+    profile = helper_profile_for(helper, locality)
+    if profile is None or profile.status == "left":
+        raise ApplicationError(_("Only Neighbourhood Helpers can give credits."))
+    if profile.pay_basis != "volunteer":
+        raise ApplicationError(
+            _(
+                "Only volunteer helpers can give their credits. Paid helpers’ "
+                "time is paid through payroll."
+            )
+        )
+    _clean_minutes(minutes)
+    if to_member is not None:
+        if to_member.pk == helper.pk:
+            raise ApplicationError(
+                _("Choose another member to give credits to."), field="name"
+            )
+        if _current_membership(to_member, locality) is None:
+            raise ApplicationError(
+                _("Choose a current member of the circle."), field="name"
+            )
+        target: Owner = (AccountKind.MEMBER, to_member.pk)
+    else:
+        target = (AccountKind.POT, None)
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=key,
+        kind=TransferKind.GIFT,
+        legs=[((AccountKind.HELPER, helper.pk), -minutes), (target, minutes)],
+        description="",
+        on_behalf_of=helper if actor.pk != helper.pk else None,
+    )
+
+
+def leaving_credits_move(*, actor: User, membership: Any) -> Transfer | None:
+    """Move a leaving member's remaining credits as they chose: refunded
+    (back to the outside world: the coordinator pays the money), given to the
+    circle's pot, or given to another member. Called by the members part as
+    the member leaves, in its transaction; once per membership (the key).
+    None when there is nothing to move."""
+    from kith.members.models import Membership
+
+    locality = membership.locality
+    account = (
+        Account.objects.select_for_update()
+        .filter(
+            locality=locality, kind=AccountKind.MEMBER, person_id=membership.person_id
+        )
+        .first()
+    )
+    if account is None or account.balance_minutes <= 0:
+        return None
+    minutes = account.balance_minutes
+    choice = membership.leaving_credits
+    if choice == Membership.LeavingCredits.REFUND:
+        target: Owner = (AccountKind.OUTSIDE, None)
+    elif choice == Membership.LeavingCredits.CIRCLE:
+        target = (AccountKind.POT, None)
+    elif choice == Membership.LeavingCredits.MEMBER and membership.leaving_credits_to:
+        target = (AccountKind.MEMBER, membership.leaving_credits_to.person_id)
+    else:
+        raise ApplicationError(
+            _("Choose what should happen to their remaining credits."),
+            field="credits_choice",
+        )
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=f"leaving:{membership.pk}",
+        kind=TransferKind.LEAVING,
+        legs=[
+            ((AccountKind.MEMBER, membership.person_id), -minutes),
+            (target, minutes),
+        ],
+        description="",
+        reference_type="members.membership",
+        reference_id=str(membership.pk),
+        on_behalf_of=membership.person if actor.pk != membership.person_id else None,
+    )
+
+
+def transfer_reverse(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
+    """Put a mistake right: a new transfer with every entry of ``transfer``
+    the other way round. At most one per transfer (a second attempt with the
+    same reason returns the first correction); a correction cannot itself be
+    reversed. Refused, changing nothing, if an account no longer has the
+    credits to give back."""
+    require_perm(actor, Perm.CREDITS_MANAGE, transfer.locality)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Enter why this is being put right."), field="reason")
+    if transfer.kind == TransferKind.REVERSAL:
+        raise ApplicationError(
+            _("A correction cannot itself be reversed. Record a new transfer instead.")
+        )
+    already = Transfer.objects.filter(reverses=transfer).first()
+    if already is not None:
+        if already.description == reason[:MAX_DESCRIPTION_LENGTH]:
+            return already
+        raise ApplicationError(_("This transfer has already been reversed."))
+    legs = [
+        (entry.account, -entry.minutes)
+        for entry in transfer.entries.select_related("account").order_by("pk")
+    ]
+    return transfer_create(
+        actor=actor,
+        locality=transfer.locality,
+        key=f"reversal:{transfer.pk}",
+        kind=TransferKind.REVERSAL,
+        legs=legs,
+        description=reason,
+        reference_type=transfer.reference_type,
+        reference_id=transfer.reference_id,
+        reverses=transfer,
+    )

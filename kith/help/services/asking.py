@@ -1,0 +1,214 @@
+"""Asking for help: who may ask for a member, the times that suit them and
+making a request.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kith.accounts.models import User
+from kith.core.errors import ApplicationError
+from kith.core.services import audit_record
+from kith.help.models import HelpCategory, HelpRequest, HelpWindow, Urgency
+from kith.help.services.common import _event, _is_coordinator
+from kith.members.models import Membership, SupporterLink
+
+MAX_WINDOWS = 5
+
+
+LONGEST_AHEAD = timedelta(weeks=12)
+
+
+MAX_SERIES_WEEKS = 26
+
+
+def can_ask_for(*, actor: Any, membership: Membership) -> str | None:
+    """How ``actor`` may ask for help for ``membership``: "online" (the
+    member), "supporter", "phone" (a coordinator), or None."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    if actor.pk == membership.person_id:
+        return HelpRequest.AskedHow.ONLINE
+    if _is_coordinator(actor, membership.locality):
+        return HelpRequest.AskedHow.PHONE
+    if SupporterLink.objects.filter(
+        membership=membership,
+        supporter=actor,
+        status=SupporterLink.Status.ACTIVE,
+        ask_for_help=True,
+    ).exists():
+        return HelpRequest.AskedHow.SUPPORTER
+    return None
+
+
+@dataclass(frozen=True)
+class Window:
+    starts_at: datetime
+    ends_at: datetime
+
+
+def any_time_this_week(now: datetime | None = None) -> list[Window]:
+    """ "Any time this week": the next seven days, 9am to 6pm each day."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    windows: list[Window] = []
+    for day in range(0, 8):
+        date = (local + timedelta(days=day)).date()
+        start = timezone.make_aware(
+            datetime.combine(date, datetime.min.time()).replace(hour=9)
+        )
+        end = start.replace(hour=18)
+        start = max(start, now + timedelta(hours=2))
+        if end - start >= timedelta(minutes=30) and len(windows) < 7:
+            windows.append(Window(start, end))
+    return windows
+
+
+def _check_request(
+    *,
+    membership: Membership,
+    category: HelpCategory,
+    details: str,
+    minutes: int,
+    at_home: bool,
+    place: str,
+    urgency: str,
+    repeat_weeks: int,
+) -> None:
+    """Refuse (changing nothing) a request that cannot be booked: the
+    membership has not started, or an answer is missing or out of range."""
+    if membership.status != Membership.Status.ACTIVE:
+        raise ApplicationError(
+            _(
+                "Help can be booked once the membership has started. Phone %(phone)s "
+                "and we will sort it out."
+            )
+            % {"phone": membership.locality.phone}
+        )
+    if category.locality_id != membership.locality_id or not category.is_active:
+        raise ApplicationError(_("Choose the kind of help."), field="category")
+    if not details.strip():
+        raise ApplicationError(_("Say what help is needed."), field="details")
+    if not 15 <= minutes <= 480:
+        raise ApplicationError(
+            _("Choose how long: between 15 minutes and 8 hours."), field="minutes"
+        )
+    if not at_home and not place.strip():
+        raise ApplicationError(_("Say where the help is needed."), field="place")
+    if urgency not in Urgency.values:
+        raise ApplicationError(_("Choose how urgent it is."), field="urgency")
+    if not 1 <= repeat_weeks <= MAX_SERIES_WEEKS:
+        raise ApplicationError(
+            _("Regular help can be booked for up to 26 weeks at a time."),
+            field="repeat_weeks",
+        )
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor: User,
+    membership: Membership,
+    category: HelpCategory,
+    details: str,
+    minutes: int,
+    windows: list[Window],
+    at_home: bool = True,
+    place: str = "",
+    notes_for_helper: str = "",
+    urgency: str = Urgency.ROUTINE,
+    repeat_weeks: int = 1,
+    submission_key: str | None = None,
+) -> HelpRequest:
+    """Ask for help for a member: by the member, their supporter (if the
+    member allowed it) or a coordinator. The same submission sent twice
+    returns the first request."""
+    how = can_ask_for(actor=actor, membership=membership)
+    if how is None:
+        raise PermissionDenied
+    if submission_key:
+        existing = HelpRequest.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            if existing.membership_id != membership.pk:
+                raise PermissionDenied
+            return existing
+    _check_request(
+        membership=membership,
+        category=category,
+        details=details,
+        minutes=minutes,
+        at_home=at_home,
+        place=place,
+        urgency=urgency,
+        repeat_weeks=repeat_weeks,
+    )
+    _check_windows(windows, minutes)
+    request = HelpRequest.objects.create(
+        locality=membership.locality,
+        membership=membership,
+        category=category,
+        details=details.strip(),
+        at_home=at_home,
+        place="" if at_home else place.strip(),
+        minutes=minutes,
+        notes_for_helper=notes_for_helper.strip(),
+        urgency=urgency,
+        repeat_weeks=repeat_weeks,
+        asked_by=actor,
+        asked_how=how,
+        submission_key=submission_key,
+    )
+    HelpWindow.objects.bulk_create(
+        [
+            HelpWindow(request=request, starts_at=w.starts_at, ends_at=w.ends_at)
+            for w in windows
+        ]
+    )
+    person = membership.person
+    if how == HelpRequest.AskedHow.ONLINE:
+        text = _("%(name)s asked for help.") % {"name": person.full_name}
+    else:
+        text = _("%(actor)s asked for help for %(name)s.") % {
+            "actor": actor.full_name,
+            "name": person.full_name,
+        }
+    _event(request, text, actor=actor)
+    audit_record(
+        actor=actor,
+        action="help_requested",
+        target=request,
+        on_behalf_of=person if actor.pk != person.pk else None,
+        locality=membership.locality,
+        data={"category": category.name, "how": how},
+    )
+    return request
+
+
+def _check_windows(windows: list[Window], minutes: int) -> None:
+    if not windows:
+        raise ApplicationError(
+            _("Give at least one time when the member is free."), field="when"
+        )
+    if len(windows) > MAX_WINDOWS:
+        raise ApplicationError(_("Give at most 5 times."), field="when")
+    now = timezone.now()
+    for window in windows:
+        if window.ends_at <= window.starts_at:
+            raise ApplicationError(
+                _("Each time must end after it starts."), field="when"
+            )
+        if window.ends_at <= now:
+            raise ApplicationError(_("Each time must be in the future."), field="when")
+        if window.starts_at > now + LONGEST_AHEAD:
+            raise ApplicationError(
+                _("Times can be up to 12 weeks ahead."), field="when"
+            )
+        if (window.ends_at - window.starts_at) < timedelta(minutes=minutes):
+            raise ApplicationError(
+                _("Each time must be at least as long as the help needs."), field="when"
+            )

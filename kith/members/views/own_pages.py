@@ -1,0 +1,148 @@
+"""The member's own pages, and the pages of the people they support."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kith.core.errors import ApplicationError
+from kith.members import forms, selectors, services
+from kith.members.models import Consent, Membership
+from kith.members.rules import pounds
+from kith.members.views.shared import _invite, _profile_edit
+
+
+@login_required
+def my_membership(request: HttpRequest) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    membership = selectors.my_membership(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    if membership is None:
+        return render(request, "members/not_a_member.html")
+    return render(
+        request,
+        "members/my_membership.html",
+        {
+            "membership": membership,
+            "consents": selectors.current_consents(membership),
+            "fee": pounds(membership.fee_pence),
+        },
+    )
+
+
+def _own_membership(request: HttpRequest) -> Membership:
+    membership = selectors.my_membership(actor=request.user, locality=request.locality)  # type: ignore[arg-type, attr-defined]
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@login_required
+def my_consents(request: HttpRequest) -> HttpResponse:
+    membership = _own_membership(request)
+    current = selectors.current_consents(membership)
+    initial = {
+        "consent_introductions": "yes"
+        if current.get("introductions") and current["introductions"].given
+        else "no",
+        "consent_photographs": "yes"
+        if current.get("photographs") and current["photographs"].given
+        else "no",
+    }
+    form = forms.OwnConsentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for kind, name in (
+            (Consent.Kind.INTRODUCTIONS, "consent_introductions"),
+            (Consent.Kind.PHOTOGRAPHS, "consent_photographs"),
+        ):
+            given = form.cleaned_data[name] == "yes"
+            if kind not in current or current[kind].given != given:
+                services.consent_record(
+                    actor=request.user,
+                    membership=membership,
+                    kind=kind,
+                    given=given,  # type: ignore[arg-type]
+                    how=Consent.How.ONLINE
+                    if not request.acting_for
+                    else Consent.How.PHONE,  # type: ignore[attr-defined]
+                )
+        messages.success(request, _("Your answers have been saved."))
+        return redirect("members:mine")
+    return render(request, "members/my_consents.html", {"form": form})
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    return _profile_edit(request, _own_membership(request), reverse("members:mine"))
+
+
+@login_required
+def my_supporter_invite(request: HttpRequest) -> HttpResponse:
+    return _invite(request, _own_membership(request), reverse("members:mine"))
+
+
+@login_required
+@require_POST
+def supporter_end(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.supporter_link_get_for_member(
+        actor=request.user, locality=request.locality, pk=pk
+    )  # type: ignore[arg-type, attr-defined]
+    try:
+        services.supporter_end(actor=request.user, link=link)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s is no longer a supporter.") % {"name": link.name}
+        )
+    membership = link.membership
+    if membership.person_id == request.user.pk:
+        return redirect("members:mine")
+    if link.supporter_id == request.user.pk:
+        return redirect("members:supporting")
+    return redirect("members:member", pk=membership.pk)
+
+
+def supporter_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    try:
+        link = services.supporter_link_for_token(link_id=pk, token=token)
+    except ApplicationError as error:
+        return render(
+            request,
+            "members/supporter_accept_invalid.html",
+            {"error": error},
+            status=400,
+        )
+    if request.method == "POST" and request.user.is_authenticated:
+        accept = request.POST.get("answer") == "accept"
+        try:
+            services.supporter_accept(
+                user=request.user, link_id=pk, token=token, accept=accept
+            )  # type: ignore[arg-type]
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        if accept:
+            messages.success(
+                request,
+                _("You are now a supporter of %(name)s.")
+                % {"name": link.membership.person.display_name},
+            )
+            return redirect("members:supporting")
+        messages.info(request, _("You have said no. Nothing has been shared with you."))
+        return redirect("core:home")
+    return render(request, "members/supporter_accept.html", {"link": link})
+
+
+@login_required
+def supporting(request: HttpRequest) -> HttpResponse:
+    links = selectors.supported_members_for(actor=request.user)  # type: ignore[arg-type]
+    return render(request, "members/supporting.html", {"links": links})
+
+
+@login_required
+def supporting_member(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.supporter_link_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    return render(request, "members/supporting_member.html", {"link": link})

@@ -1,0 +1,85 @@
+"""Coordinators' pages for membership plans and interests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kith.core.errors import ApplicationError
+from kith.members import forms, selectors, services
+from kith.members.models import Interest
+from kith.members.rules import pounds
+
+
+@login_required
+def plans(request: HttpRequest) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    found = selectors.plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    interest_form = forms.InterestAddForm(request.POST or None)
+    if request.method == "POST" and interest_form.is_valid():
+        try:
+            services.interest_add(
+                actor=request.user,
+                locality=locality,
+                name=interest_form.cleaned_data["name"],
+            )  # type: ignore[arg-type]
+        except ApplicationError as error:
+            interest_form.add_application_error(error)
+        else:
+            messages.success(request, _("Interest added."))
+            return redirect("members:plans")
+    return render(
+        request,
+        "members/plans.html",
+        {
+            "plans": found,
+            "interests": Interest.objects.filter(locality=locality),
+            "form": interest_form,
+            "pounds": pounds,
+        },
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    locality = request.locality  # type: ignore[attr-defined]
+    found = selectors.plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    plan = None
+    if pk is not None:
+        plan = found.filter(pk=pk).first()
+        if plan is None:
+            raise Http404
+    initial = {"is_open": True, "minimum_age": 50, "joining_credits": 0}
+    if plan:
+        initial = {
+            "name": plan.name,
+            "description": plan.description,
+            "yearly_fee": plan.yearly_fee_pence / 100,
+            "concession_fee": plan.concession_fee_pence / 100,
+            "minimum_age": plan.minimum_age,
+            "joining_credits": plan.joining_credits,
+            "is_open": plan.is_open,
+        }
+    form = forms.PlanFormAdmin(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_save(
+                actor=request.user,
+                locality=locality,
+                plan=plan,
+                name=data["name"],  # type: ignore[arg-type]
+                description=data["description"],
+                yearly_fee_pence=int(data["yearly_fee"] * 100),
+                concession_fee_pence=int(data["concession_fee"] * 100),
+                minimum_age=data["minimum_age"],
+                joining_credits=data["joining_credits"],
+                is_open=data["is_open"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("The plan has been saved."))
+            return redirect("members:plans")
+    return render(request, "members/plan_edit.html", {"form": form, "plan": plan})

@@ -1,0 +1,48 @@
+"""Helpers that social's pages share: the locality, and the memberships
+someone may act for.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from kith.members.models import Membership
+from kith.social import selectors
+
+
+def _locality(request: HttpRequest) -> Any:
+    locality = request.locality  # type: ignore[attr-defined]
+    if locality is None:
+        raise Http404
+    return locality
+
+
+def _for_whom(request: HttpRequest) -> list[Membership]:
+    """The members this person may sign up or answer for: the member a
+    coordinator is acting for, or themselves and those they support."""
+    locality = _locality(request)
+    acting_for = getattr(request, "acting_for", None)
+    if acting_for is not None:
+        return list(
+            Membership.objects.filter(
+                person=acting_for, locality=locality, status=Membership.Status.ACTIVE
+            ).select_related("person", "locality")
+        )
+    return selectors.members_to_sign_up(actor=request.user, locality=locality)  # type: ignore[arg-type]
+
+
+def _own_membership(request: HttpRequest) -> Membership:
+    """The member whose introductions are shown: the one a coordinator is
+    acting for, or the person signed in."""
+    locality = _locality(request)
+    person = getattr(request, "acting_for", None) or request.user
+    found = (
+        Membership.objects.filter(person=person, locality=locality)
+        .exclude(status=Membership.Status.LEFT)
+        .select_related("person", "locality")
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied
+    return found
