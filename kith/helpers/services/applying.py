@@ -1,0 +1,477 @@
+"""Applying to be a Neighbourhood Helper: online, for oneself, or entered
+by a coordinator (``helper_apply``)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import time, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kith.accounts.models import Role, RoleAssignment, User
+from kith.accounts.permissions import forget_roles
+from kith.accounts.phones import mobile_normalise
+from kith.core.errors import ApplicationError
+from kith.core.services import audit_record
+from kith.helpers.models import (
+    ApplicationChannel,
+    AvailabilitySlot,
+    HelperProfile,
+    HelperSkill,
+    HelperStatus,
+    Referee,
+)
+from kith.helpers.services.common import _may_manage, _today
+from kith.helpers.services.details import (
+    ApplicationDetails,
+    RefereeDetails,
+    _own_contacts,
+    _validate_availability,
+    _validate_date_of_birth,
+    _validate_pay,
+    _validate_referees,
+    _validate_skills,
+    _validate_travel,
+    postcode_in_locality,
+)
+from kith.helpers.services.levels import _vetting_recompute
+from kith.places.models import Locality
+
+#: Online applications with the same name, date of birth and contact within
+#: this time are the same application sent twice (say from a second tab).
+REPEAT_WINDOW = timedelta(hours=24)
+
+
+def _find_known_person(details: ApplicationDetails) -> tuple[User | None, str]:
+    """Someone already known by the email address or mobile number given."""
+    email = details.email.strip().lower()
+    if email:
+        found = User.objects.filter(email__iexact=email).first()
+        if found is not None:
+            return found, "email"
+    if details.mobile.strip():
+        try:
+            mobile = mobile_normalise(details.mobile)
+        except ValidationError as exc:
+            raise ApplicationError(exc.messages[0], field="mobile") from exc
+        found = User.objects.filter(mobile=mobile).first()
+        if found is not None:
+            return found, "mobile"
+    return None, ""
+
+
+def _visitor_contacts(details: ApplicationDetails) -> tuple[str, str]:
+    """A visitor's email address and mobile number, normalised. Raises
+    ApplicationError naming the field at fault."""
+    from kith.accounts.services import contact_details_clean
+
+    cleaned = contact_details_clean({"email": details.email, "mobile": details.mobile})
+    return cleaned["email"] or "", cleaned["mobile"] or ""
+
+
+def _visitor_repeat(
+    locality: Locality, details: ApplicationDetails, email: str, mobile: str
+) -> HelperProfile | None:
+    """The same online application sent again within a day: the same name,
+    date of birth and email or mobile, whether or not that email or mobile
+    was left off the record because someone else has it."""
+    contact = Q()
+    if email:
+        contact |= Q(user__email=email) | Q(application_data__email=email)
+    if mobile:
+        contact |= Q(user__mobile=mobile) | Q(application_data__mobile=mobile)
+    if not contact:
+        return None
+    return (
+        HelperProfile.objects.filter(
+            contact,
+            locality=locality,
+            application_channel=ApplicationChannel.ONLINE,
+            applied_at__gte=timezone.now() - REPEAT_WINDOW,
+            date_of_birth=details.date_of_birth,
+            user__full_name__iexact=details.full_name.strip(),
+        )
+        .exclude(status=HelperStatus.LEFT)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _create_person_for_visitor(
+    locality: Locality, details: ApplicationDetails, leave_out: Iterable[str] = ()
+) -> User:
+    """A visitor applying online becomes a new person with the helper role,
+    always: never someone already known (ADR 0018). Contact details in
+    ``leave_out`` belong to someone else and are not stored on the record.
+    They are the actor of their own record's creation."""
+    from kith.accounts.services import (
+        contact_details_check_unique,
+        contact_details_clean,
+        person_save_validated,
+    )
+
+    cleaned = contact_details_clean(
+        {
+            "full_name": details.full_name,
+            "preferred_name": details.preferred_name,
+            "email": "" if "email" in leave_out else details.email,
+            "mobile": "" if "mobile" in leave_out else details.mobile,
+            "phone": details.phone,
+            "address_line_1": details.address_line_1,
+            "address_line_2": details.address_line_2,
+            "town": details.town,
+            "postcode": details.postcode,
+        }
+    )
+    contact_details_check_unique(cleaned, exclude_pk=None)
+    person = User(**cleaned, home_locality=locality)
+    person.set_unusable_password()
+    person_save_validated(person)
+    RoleAssignment.objects.create(user=person, locality=locality, role=Role.HELPER)
+    audit_record(
+        actor=person,
+        action="person_created",
+        target=person,
+        locality=locality,
+        data={
+            "role": Role.HELPER,
+            "self_registered": True,
+            "with_email": bool(person.email),
+            "with_mobile": bool(person.mobile),
+        },
+    )
+    return person
+
+
+def _address_changes(person: User, details: ApplicationDetails) -> dict[str, str]:
+    wanted = {
+        "address_line_1": details.address_line_1.strip(),
+        "address_line_2": details.address_line_2.strip(),
+        "town": details.town.strip(),
+        "postcode": details.postcode,
+    }
+    return {
+        name: value for name, value in wanted.items() if getattr(person, name) != value
+    }
+
+
+def _write_profile_parts(
+    profile: HelperProfile,
+    skills: Mapping[int, str],
+    slots: Sequence[tuple[int, time, time]],
+    referees: Sequence[RefereeDetails],
+) -> None:
+    HelperSkill.objects.filter(profile=profile).delete()
+    HelperSkill.objects.bulk_create(
+        [
+            HelperSkill(profile=profile, skill_id=skill_id, level=level)
+            for skill_id, level in skills.items()
+        ]
+    )
+    AvailabilitySlot.objects.filter(profile=profile).delete()
+    AvailabilitySlot.objects.bulk_create(
+        [
+            AvailabilitySlot(
+                profile=profile, weekday=weekday, starts_at=start, ends_at=end
+            )
+            for weekday, start, end in slots
+        ]
+    )
+    known = {
+        name.lower() for name in profile.referees.values_list("full_name", flat=True)
+    }
+    for referee in referees:
+        if referee.full_name.lower() not in known:
+            Referee.objects.create(
+                profile=profile,
+                full_name=referee.full_name,
+                relationship=referee.relationship,
+                email=referee.email,
+                phone=referee.phone,
+            )
+
+
+def helper_apply(
+    *,
+    actor: Any,
+    locality: Locality,
+    details: ApplicationDetails,
+    person: User | None = None,
+    key: str | None = None,
+) -> HelperProfile:
+    """Record an application to be a Neighbourhood Helper.
+
+    Who may apply for whom:
+
+    - a visitor (``actor`` None or signed out), giving a name and an email
+      address or mobile number. A new person is always created with the
+      helper role: an application never attaches itself to someone already
+      known. An email or mobile already on someone else's record is left off
+      the new one (kept in ``application_data`` for a coordinator, who sees
+      the likely duplicate and may merge), and its owner is told at that
+      address or number. The answer is the same whatever is on file;
+    - a signed-in person, for themselves;
+    - a coordinator (HELPERS_MANAGE), for a person they may act for, or for a
+      new person they enter (at least one way to contact them).
+
+    Sending the same application again (``key``), or applying again while an
+    application or helper record stands, changes nothing and returns the
+    record. Someone who left is reopened as applied. The person gets the
+    "helper_application_received" message, written to the outbox in this
+    transaction and sent once it commits.
+
+    Raises ApplicationError naming the field at fault, or PermissionDenied.
+    """
+    for attempt in range(2):
+        try:
+            return _helper_apply(
+                actor=actor, locality=locality, details=details, person=person, key=key
+            )
+        except IntegrityError:
+            # The same application arrived twice at once: the other one won.
+            if key:
+                existing = HelperProfile.objects.filter(application_key=key).first()
+                if existing is not None:
+                    return existing
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@transaction.atomic
+def _helper_apply(
+    *,
+    actor: Any,
+    locality: Locality,
+    details: ApplicationDetails,
+    person: User | None,
+    key: str | None,
+) -> HelperProfile:
+    if key:
+        existing = HelperProfile.objects.filter(application_key=key).first()
+        if existing is not None:
+            return existing
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    coordinator = signed_in and _may_manage(actor, locality)
+    if not signed_in:
+        if person is not None:
+            raise PermissionDenied
+        mode = "visitor"
+    elif coordinator and (person is None or person.pk != actor.pk):
+        mode = "for_person" if person is not None else "new_person"
+    else:
+        if person is not None and person.pk != actor.pk:
+            raise PermissionDenied
+        person = actor
+        mode = "self"
+    if mode == "for_person":
+        from kith.accounts.services import can_act_for
+
+        if person is None or not can_act_for(
+            actor=actor, person=person, locality=locality
+        ):
+            raise PermissionDenied
+
+    # Validate everything before writing anything.
+    if mode in {"visitor", "new_person"}:
+        if not details.full_name.strip():
+            raise ApplicationError(_("Enter your full name."), field="full_name")
+        if mode == "visitor" and not (details.email.strip() or details.mobile.strip()):
+            raise ApplicationError(
+                _("Enter an email address or a mobile number, so we can reach you."),
+                field="email",
+            )
+        if mode == "new_person" and not (
+            details.email.strip() or details.mobile.strip() or details.phone.strip()
+        ):
+            raise ApplicationError(
+                _("Enter at least one way to contact them: email, mobile or phone."),
+                field="email",
+            )
+    if not details.address_line_1.strip():
+        raise ApplicationError(
+            _("Enter the first line of the address."), field="address_line_1"
+        )
+    postcode = postcode_in_locality(details.postcode, locality)
+    details = _replace(details, postcode=postcode)
+    _validate_date_of_birth(details.date_of_birth)
+    skills = _validate_skills(locality, details.skills)
+    slots = _validate_availability(details.availability)
+    distance, modes, max_visits = _validate_travel(
+        details.travel_distance_m, details.travel_modes, details.max_visits_per_week
+    )
+    _validate_pay(details.pay_basis, details.right_to_work)
+    matched_by = ""
+    claimed: dict[str, User] = {}
+    if mode == "new_person":
+        known, matched_by = _find_known_person(details)
+        if known is not None:
+            person = known
+    elif mode == "visitor":
+        from kith.accounts.services import contact_details_claimed
+
+        email, mobile = _visitor_contacts(details)
+        repeat = _visitor_repeat(locality, details, email, mobile)
+        if repeat is not None:
+            audit_record(
+                actor=repeat.user,
+                action="helper_application_repeated",
+                target=repeat,
+                locality=locality,
+                data={"channel": ApplicationChannel.ONLINE, "matched_by": ""},
+            )
+            return repeat
+        claimed = contact_details_claimed(
+            {"email": email, "mobile": mobile}, exclude_pk=None
+        )
+        details = _replace(details, email=email, mobile=mobile)
+    referees = _validate_referees(details.referees, _own_contacts(person, details))
+
+    # The person.
+    if person is None and mode == "visitor":
+        person = _create_person_for_visitor(locality, details, leave_out=claimed)
+    elif person is None:
+        from kith.accounts.services import person_create
+
+        person = person_create(
+            actor=actor,
+            locality=locality,
+            role=Role.HELPER,
+            full_name=details.full_name,
+            preferred_name=details.preferred_name,
+            email=details.email or None,
+            mobile=details.mobile or None,
+            phone=details.phone,
+            address_line_1=details.address_line_1,
+            address_line_2=details.address_line_2,
+            town=details.town,
+            postcode=postcode,
+        )
+    elif mode in {"self", "for_person"}:
+        changes = _address_changes(person, details)
+        if changes:
+            from kith.accounts.services import person_update_contact
+
+            person = person_update_contact(
+                actor=actor, person=person, locality=locality, **changes
+            )
+    if person is None:  # pragma: no cover - every branch above sets it
+        raise PermissionDenied
+    _assignment, role_created = RoleAssignment.objects.get_or_create(
+        user=person,
+        locality=locality,
+        role=Role.HELPER,
+        defaults={"granted_by": actor if signed_in else None},
+    )
+    forget_roles(person)
+    application_data: dict[str, Any] = {}
+    if matched_by or claimed:
+        application_data = {
+            **({"matched_by": matched_by} if matched_by else {}),
+            **({"contact_in_use": sorted(claimed)} if claimed else {}),
+            "full_name": details.full_name.strip(),
+            "email": details.email.strip(),
+            "mobile": details.mobile.strip(),
+            "phone": details.phone.strip(),
+            "address": [
+                line
+                for line in (
+                    details.address_line_1.strip(),
+                    details.address_line_2.strip(),
+                    details.town.strip(),
+                    postcode,
+                )
+                if line
+            ],
+        }
+    channel = (
+        ApplicationChannel.PHONE
+        if mode in {"for_person", "new_person"}
+        else ApplicationChannel.ONLINE
+    )
+    audit_actor = actor if signed_in else person
+    profile = (
+        HelperProfile.objects.select_for_update()
+        .filter(user=person, locality=locality)
+        .first()
+    )
+    now = timezone.now()
+    if profile is not None and profile.status != HelperStatus.LEFT:
+        audit_record(
+            actor=audit_actor,
+            action="helper_application_repeated",
+            target=profile,
+            locality=locality,
+            data={"channel": channel, "matched_by": matched_by},
+        )
+        return profile
+    fields = {
+        "date_of_birth": details.date_of_birth,
+        "about": details.about.strip()[:1000],
+        "pay_basis": details.pay_basis,
+        "right_to_work": details.right_to_work,
+        "travel_distance_m": distance,
+        "travel_modes": modes,
+        "max_visits_per_week": max_visits,
+        "applied_at": now,
+        "application_channel": channel,
+        "application_key": key or None,
+        "application_data": application_data,
+        "status": HelperStatus.APPLIED,
+        "status_changed_at": now,
+        "status_reason": "",
+    }
+    action = "helper_applied"
+    if profile is None:
+        profile = HelperProfile(user=person, locality=locality, **fields)
+    else:
+        action = "helper_reapplied"
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        profile.approved_at = None
+        profile.approved_by = None
+    profile.full_clean(exclude=["user", "locality", "application_key"])
+    with transaction.atomic():
+        profile.save()
+    _write_profile_parts(profile, skills, slots, referees)
+    _vetting_recompute(profile, _today())
+    audit_record(
+        actor=audit_actor,
+        action=action,
+        target=profile,
+        on_behalf_of=person if signed_in and actor.pk != person.pk else None,
+        locality=locality,
+        data={
+            "channel": channel,
+            "mode": mode,
+            "matched_by": matched_by,
+            "contact_in_use": sorted(claimed),
+            "role_granted": role_created,
+            "pay_basis": details.pay_basis,
+        },
+    )
+    from kith.accounts.services import contact_owner_tell
+
+    for name, owner in claimed.items():
+        contact_owner_tell(owner=owner, field=name, locality=locality, joining=False)
+    from kith.notify.services import message_queue_for_person
+
+    message_queue_for_person(
+        person=person,
+        template="helper_application_received",
+        personalisation={
+            "locality_name": locality.name,
+            "locality_phone": locality.phone,
+        },
+        locality=locality,
+    )
+    return profile
+
+
+def _replace(details: ApplicationDetails, **changes: Any) -> ApplicationDetails:
+    from dataclasses import replace
+
+    return replace(details, **changes)
