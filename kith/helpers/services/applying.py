@@ -2,6 +2,7 @@
 by a coordinator (``helper_apply``)."""
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any
 
@@ -241,6 +242,17 @@ def helper_apply(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """An application's answers once checked, ready to write."""
+
+    skills: dict[int, str]
+    slots: list[tuple[int, time, time]]
+    distance: int
+    modes: list[str]
+    max_visits: int
+
+
 @transaction.atomic
 def _helper_apply(
     *,
@@ -255,6 +267,89 @@ def _helper_apply(
         if existing is not None:
             return existing
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    mode, person = _application_mode(actor, locality, person, signed_in=signed_in)
+
+    # Validate everything before writing anything.
+    details, checked = _application_check(mode, locality, details)
+    matched_by = ""
+    claimed: dict[str, User] = {}
+    if mode == "new_person":
+        known, matched_by = _find_known_person(details)
+        if known is not None:
+            person = known
+    elif mode == "visitor":
+        repeat, claimed, details = _visitor_check(locality, details)
+        if repeat is not None:
+            return repeat
+    referees = _validate_referees(details.referees, _own_contacts(person, details))
+
+    person = _applicant_person(actor, locality, details, mode, person, claimed)
+    _assignment, role_created = RoleAssignment.objects.get_or_create(
+        user=person,
+        locality=locality,
+        role=Role.HELPER,
+        defaults={"granted_by": actor if signed_in else None},
+    )
+    forget_roles(person)
+    channel = (
+        ApplicationChannel.PHONE
+        if mode in {"for_person", "new_person"}
+        else ApplicationChannel.ONLINE
+    )
+    audit_actor = actor if signed_in else person
+    profile = (
+        HelperProfile.objects.select_for_update()
+        .filter(user=person, locality=locality)
+        .first()
+    )
+    if profile is not None and profile.status != HelperStatus.LEFT:
+        audit_record(
+            actor=audit_actor,
+            action="helper_application_repeated",
+            target=profile,
+            locality=locality,
+            data={"channel": channel, "matched_by": matched_by},
+        )
+        return profile
+    profile, action = _application_save(
+        profile,
+        person=person,
+        locality=locality,
+        details=details,
+        checked=checked,
+        fields={
+            "application_channel": channel,
+            "application_key": key or None,
+            "application_data": _application_data(details, matched_by, claimed),
+        },
+    )
+    _write_profile_parts(profile, checked.skills, checked.slots, referees)
+    _vetting_recompute(profile, _today())
+    audit_record(
+        actor=audit_actor,
+        action=action,
+        target=profile,
+        on_behalf_of=person if signed_in and actor.pk != person.pk else None,
+        locality=locality,
+        data={
+            "channel": channel,
+            "mode": mode,
+            "matched_by": matched_by,
+            "contact_in_use": sorted(claimed),
+            "role_granted": role_created,
+            "pay_basis": details.pay_basis,
+        },
+    )
+    _application_acknowledge(person, locality, claimed)
+    return profile
+
+
+def _application_mode(
+    actor: Any, locality: Locality, person: User | None, *, signed_in: bool
+) -> tuple[str, User | None]:
+    """Who is applying for whom: ``visitor``, ``self``, ``for_person`` (a
+    coordinator for someone they may act for) or ``new_person`` (a
+    coordinator entering someone). Raises PermissionDenied."""
     coordinator = signed_in and _may_manage(actor, locality)
     if not signed_in:
         if person is not None:
@@ -274,8 +369,15 @@ def _helper_apply(
             actor=actor, person=person, locality=locality
         ):
             raise PermissionDenied
+    return mode, person
 
-    # Validate everything before writing anything.
+
+def _application_check(
+    mode: str, locality: Locality, details: ApplicationDetails
+) -> tuple[ApplicationDetails, _Checked]:
+    """Check every answer but the referees, in the order of the questions.
+    Returns the details with the postcode normalised. Raises
+    ApplicationError naming the field at fault."""
     if mode in {"visitor", "new_person"}:
         if not details.full_name.strip():
             raise ApplicationError(_("Enter your full name."), field="full_name")
@@ -304,33 +406,45 @@ def _helper_apply(
         details.travel_distance_m, details.travel_modes, details.max_visits_per_week
     )
     _validate_pay(details.pay_basis, details.right_to_work)
-    matched_by = ""
-    claimed: dict[str, User] = {}
-    if mode == "new_person":
-        known, matched_by = _find_known_person(details)
-        if known is not None:
-            person = known
-    elif mode == "visitor":
-        from kith.accounts.services import contact_details_claimed
+    return details, _Checked(skills, slots, distance, modes, max_visits)
 
-        email, mobile = _visitor_contacts(details)
-        repeat = _visitor_repeat(locality, details, email, mobile)
-        if repeat is not None:
-            audit_record(
-                actor=repeat.user,
-                action="helper_application_repeated",
-                target=repeat,
-                locality=locality,
-                data={"channel": ApplicationChannel.ONLINE, "matched_by": ""},
-            )
-            return repeat
-        claimed = contact_details_claimed(
-            {"email": email, "mobile": mobile}, exclude_pk=None
+
+def _visitor_check(
+    locality: Locality, details: ApplicationDetails
+) -> tuple[HelperProfile | None, dict[str, User], ApplicationDetails]:
+    """A visitor's contact details: the same application sent again (which
+    is recorded and returned, changing nothing), else the contact details
+    already on someone else's record, and the details with the email and
+    mobile normalised."""
+    from kith.accounts.services import contact_details_claimed
+
+    email, mobile = _visitor_contacts(details)
+    repeat = _visitor_repeat(locality, details, email, mobile)
+    if repeat is not None:
+        audit_record(
+            actor=repeat.user,
+            action="helper_application_repeated",
+            target=repeat,
+            locality=locality,
+            data={"channel": ApplicationChannel.ONLINE, "matched_by": ""},
         )
-        details = _replace(details, email=email, mobile=mobile)
-    referees = _validate_referees(details.referees, _own_contacts(person, details))
+        return repeat, {}, details
+    claimed = contact_details_claimed(
+        {"email": email, "mobile": mobile}, exclude_pk=None
+    )
+    return None, claimed, _replace(details, email=email, mobile=mobile)
 
-    # The person.
+
+def _applicant_person(
+    actor: Any,
+    locality: Locality,
+    details: ApplicationDetails,
+    mode: str,
+    person: User | None,
+    claimed: Mapping[str, User],
+) -> User:
+    """The person applying: a visitor or someone new is created; someone
+    known has their address brought up to date."""
     if person is None and mode == "visitor":
         person = _create_person_for_visitor(locality, details, leave_out=claimed)
     elif person is None:
@@ -348,7 +462,7 @@ def _helper_apply(
             address_line_1=details.address_line_1,
             address_line_2=details.address_line_2,
             town=details.town,
-            postcode=postcode,
+            postcode=details.postcode,
         )
     elif mode in {"self", "for_person"}:
         changes = _address_changes(person, details)
@@ -360,99 +474,82 @@ def _helper_apply(
             )
     if person is None:  # pragma: no cover - every branch above sets it
         raise PermissionDenied
-    _assignment, role_created = RoleAssignment.objects.get_or_create(
-        user=person,
-        locality=locality,
-        role=Role.HELPER,
-        defaults={"granted_by": actor if signed_in else None},
-    )
-    forget_roles(person)
-    application_data: dict[str, Any] = {}
-    if matched_by or claimed:
-        application_data = {
-            **({"matched_by": matched_by} if matched_by else {}),
-            **({"contact_in_use": sorted(claimed)} if claimed else {}),
-            "full_name": details.full_name.strip(),
-            "email": details.email.strip(),
-            "mobile": details.mobile.strip(),
-            "phone": details.phone.strip(),
-            "address": [
-                line
-                for line in (
-                    details.address_line_1.strip(),
-                    details.address_line_2.strip(),
-                    details.town.strip(),
-                    postcode,
-                )
-                if line
-            ],
-        }
-    channel = (
-        ApplicationChannel.PHONE
-        if mode in {"for_person", "new_person"}
-        else ApplicationChannel.ONLINE
-    )
-    audit_actor = actor if signed_in else person
-    profile = (
-        HelperProfile.objects.select_for_update()
-        .filter(user=person, locality=locality)
-        .first()
-    )
+    return person
+
+
+def _application_data(
+    details: ApplicationDetails, matched_by: str, claimed: Mapping[str, User]
+) -> dict[str, Any]:
+    """What the application said, kept for a coordinator when it was matched
+    to someone known or gave contact details already in use; else empty."""
+    if not (matched_by or claimed):
+        return {}
+    return {
+        **({"matched_by": matched_by} if matched_by else {}),
+        **({"contact_in_use": sorted(claimed)} if claimed else {}),
+        "full_name": details.full_name.strip(),
+        "email": details.email.strip(),
+        "mobile": details.mobile.strip(),
+        "phone": details.phone.strip(),
+        "address": [
+            line
+            for line in (
+                details.address_line_1.strip(),
+                details.address_line_2.strip(),
+                details.town.strip(),
+                details.postcode,
+            )
+            if line
+        ],
+    }
+
+
+def _application_save(
+    profile: HelperProfile | None,
+    *,
+    person: User,
+    locality: Locality,
+    details: ApplicationDetails,
+    checked: _Checked,
+    fields: Mapping[str, Any],
+) -> tuple[HelperProfile, str]:
+    """Write a new helper record, or reopen the record of someone who left.
+    Returns the record and the audit action."""
     now = timezone.now()
-    if profile is not None and profile.status != HelperStatus.LEFT:
-        audit_record(
-            actor=audit_actor,
-            action="helper_application_repeated",
-            target=profile,
-            locality=locality,
-            data={"channel": channel, "matched_by": matched_by},
-        )
-        return profile
-    fields = {
+    values = {
         "date_of_birth": details.date_of_birth,
         "about": details.about.strip()[:1000],
         "pay_basis": details.pay_basis,
         "right_to_work": details.right_to_work,
-        "travel_distance_m": distance,
-        "travel_modes": modes,
-        "max_visits_per_week": max_visits,
+        "travel_distance_m": checked.distance,
+        "travel_modes": checked.modes,
+        "max_visits_per_week": checked.max_visits,
         "applied_at": now,
-        "application_channel": channel,
-        "application_key": key or None,
-        "application_data": application_data,
+        **fields,
         "status": HelperStatus.APPLIED,
         "status_changed_at": now,
         "status_reason": "",
     }
     action = "helper_applied"
     if profile is None:
-        profile = HelperProfile(user=person, locality=locality, **fields)
+        profile = HelperProfile(user=person, locality=locality, **values)
     else:
         action = "helper_reapplied"
-        for name, value in fields.items():
+        for name, value in values.items():
             setattr(profile, name, value)
         profile.approved_at = None
         profile.approved_by = None
     profile.full_clean(exclude=["user", "locality", "application_key"])
     with transaction.atomic():
         profile.save()
-    _write_profile_parts(profile, skills, slots, referees)
-    _vetting_recompute(profile, _today())
-    audit_record(
-        actor=audit_actor,
-        action=action,
-        target=profile,
-        on_behalf_of=person if signed_in and actor.pk != person.pk else None,
-        locality=locality,
-        data={
-            "channel": channel,
-            "mode": mode,
-            "matched_by": matched_by,
-            "contact_in_use": sorted(claimed),
-            "role_granted": role_created,
-            "pay_basis": details.pay_basis,
-        },
-    )
+    return profile, action
+
+
+def _application_acknowledge(
+    person: User, locality: Locality, claimed: Mapping[str, User]
+) -> None:
+    """Tell the owners of contact details given again, and queue the
+    "helper_application_received" message to the applicant."""
     from kith.accounts.services import contact_owner_tell
 
     for name, owner in claimed.items():
@@ -468,7 +565,6 @@ def _helper_apply(
         },
         locality=locality,
     )
-    return profile
 
 
 def _replace(details: ApplicationDetails, **changes: Any) -> ApplicationDetails:

@@ -59,37 +59,9 @@ def vetting_check_record(
             return existing
     profile = _lock(profile)
     today = _today()
-    if kind not in CheckKind.values:
-        raise ApplicationError(_("Choose the check."), field="kind")
-    if outcome not in CheckOutcome.values:
-        raise ApplicationError(_("Choose the outcome."), field="outcome")
-    if checked_on > today:
-        raise ApplicationError(
-            _("The date must be today or in the past."), field="checked_on"
-        )
-    if checked_on < profile.date_of_birth:
-        raise ApplicationError(
-            _("The date must be after their date of birth."), field="checked_on"
-        )
-    if profile.status == HelperStatus.LEFT:
-        raise ApplicationError(
-            _("They have left. Their record must be reopened before more checks.")
-        )
-    documents = list(dict.fromkeys(documents_seen))
-    if kind == CheckKind.IDENTITY:
-        if not documents or any(
-            doc not in IdentityDocument.values for doc in documents
-        ):
-            raise ApplicationError(
-                _("Choose the documents you saw."), field="documents_seen"
-            )
-    elif documents:
-        raise ApplicationError(_("Documents are recorded only for identity."))
-    if kind == CheckKind.REFERENCE:
-        if referee is None or referee.profile_id != profile.pk:
-            raise ApplicationError(_("Choose the referee."), field="referee")
-    elif referee is not None:
-        raise ApplicationError(_("Only a reference has a referee."))
+    _check_when_valid(profile, kind, outcome, checked_on, today)
+    documents = _documents_valid(kind, documents_seen)
+    _referee_valid(profile, kind, referee)
     if kind == CheckKind.DBS:
         if dbs is None:
             raise ApplicationError(_("Enter the certificate’s details."))
@@ -113,18 +85,7 @@ def vetting_check_record(
         recorded_by=actor,
         submission_key=key or None,
     )
-    certificate = None
-    if dbs is not None:
-        certificate = DbsCertificate(
-            check_record=check,
-            certificate_number=dbs.certificate_number,
-            issued_on=dbs.issued_on,
-            dbs_type=dbs.dbs_type,
-            role_applied_for=dbs.role_applied_for,
-            update_service_consent=dbs.update_service_consent,
-        )
-        certificate.full_clean(exclude=["check_record", "scan"])
-        certificate.save()
+    certificate = _certificate_create(check, dbs) if dbs is not None else None
     if profile.status == HelperStatus.APPLIED:
         _set_status(profile, HelperStatus.VETTING)
         profile.save(update_fields=["status", "status_changed_at", "status_reason"])
@@ -150,6 +111,67 @@ def vetting_check_record(
         certificate.scan.save(dbs.scan.name or "scan", dbs.scan, save=False)
         certificate.save(update_fields=["scan"])
     return check
+
+
+def _check_when_valid(
+    profile: HelperProfile, kind: str, outcome: str, checked_on: date, today: date
+) -> None:
+    """The kind, outcome and date of a check, and a record open to checks."""
+    if kind not in CheckKind.values:
+        raise ApplicationError(_("Choose the check."), field="kind")
+    if outcome not in CheckOutcome.values:
+        raise ApplicationError(_("Choose the outcome."), field="outcome")
+    if checked_on > today:
+        raise ApplicationError(
+            _("The date must be today or in the past."), field="checked_on"
+        )
+    if checked_on < profile.date_of_birth:
+        raise ApplicationError(
+            _("The date must be after their date of birth."), field="checked_on"
+        )
+    if profile.status == HelperStatus.LEFT:
+        raise ApplicationError(
+            _("They have left. Their record must be reopened before more checks.")
+        )
+
+
+def _documents_valid(kind: str, documents_seen: Sequence[str]) -> list[str]:
+    """The identity documents seen, each once; none for another kind."""
+    documents = list(dict.fromkeys(documents_seen))
+    if kind == CheckKind.IDENTITY:
+        if not documents or any(
+            doc not in IdentityDocument.values for doc in documents
+        ):
+            raise ApplicationError(
+                _("Choose the documents you saw."), field="documents_seen"
+            )
+    elif documents:
+        raise ApplicationError(_("Documents are recorded only for identity."))
+    return documents
+
+
+def _referee_valid(profile: HelperProfile, kind: str, referee: Referee | None) -> None:
+    """A reference names one of this helper's referees; nothing else does."""
+    if kind == CheckKind.REFERENCE:
+        if referee is None or referee.profile_id != profile.pk:
+            raise ApplicationError(_("Choose the referee."), field="referee")
+    elif referee is not None:
+        raise ApplicationError(_("Only a reference has a referee."))
+
+
+def _certificate_create(check: VettingCheck, dbs: DbsDetails) -> DbsCertificate:
+    """The certificate's details, without the scanned copy (saved last)."""
+    certificate = DbsCertificate(
+        check_record=check,
+        certificate_number=dbs.certificate_number,
+        issued_on=dbs.issued_on,
+        dbs_type=dbs.dbs_type,
+        role_applied_for=dbs.role_applied_for,
+        update_service_consent=dbs.update_service_consent,
+    )
+    certificate.full_clean(exclude=["check_record", "scan"])
+    certificate.save()
+    return certificate
 
 
 @transaction.atomic

@@ -91,6 +91,48 @@ def helper_merge(
     _require_both_here(locality, keep, merge)
     keep = User.objects.select_for_update().get(pk=keep.pk)
     merge = User.objects.select_for_update().get(pk=merge.pk)
+    _merge_check(locality, keep, merge)
+    kept_profile = (
+        HelperProfile.objects.select_for_update()
+        .filter(user=keep, locality=locality)
+        .first()
+    )
+    merged_profile = (
+        HelperProfile.objects.select_for_update()
+        .filter(user=merge, locality=locality)
+        .first()
+    )
+    if merged_profile is None and kept_profile is None:
+        raise ApplicationError(_("Neither record is a Neighbourhood Helper here."))
+    copied = _merge_contacts(keep, merge)
+    RoleAssignment.objects.get_or_create(
+        user=keep, locality=locality, role=Role.HELPER, defaults={"granted_by": actor}
+    )
+    RoleAssignment.objects.filter(user=merge).delete()
+    forget_roles(keep)
+    forget_roles(merge)
+    kept_profile, moved = _merge_profiles(keep, kept_profile, merged_profile)
+    _vetting_recompute(kept_profile, _today())
+    audit_record(
+        actor=actor,
+        action="helper_records_merged",
+        target=kept_profile,
+        locality=locality,
+        data={"merged_person": merge.pk, "copied": copied, **moved},
+    )
+    audit_record(
+        actor=actor,
+        action="person_merged_into_another",
+        target=merge,
+        locality=locality,
+        data={"kept_person": keep.pk},
+    )
+    return kept_profile
+
+
+def _merge_check(locality: Locality, keep: User, merge: User) -> None:
+    """The record merged away holds only the helper role here and is not
+    staff; the record kept is open."""
     if merge.is_superuser or merge.is_staff:
         raise PermissionDenied
     merge_roles = list(RoleAssignment.objects.filter(user=merge))
@@ -106,20 +148,11 @@ def helper_merge(
         )
     if not keep.is_active:
         raise ApplicationError(_("The record to keep is closed."))
-    kept_profile = (
-        HelperProfile.objects.select_for_update()
-        .filter(user=keep, locality=locality)
-        .first()
-    )
-    merged_profile = (
-        HelperProfile.objects.select_for_update()
-        .filter(user=merge, locality=locality)
-        .first()
-    )
-    if merged_profile is None and kept_profile is None:
-        raise ApplicationError(_("Neither record is a Neighbourhood Helper here."))
 
-    # Contact details the kept record lacks.
+
+def _merge_contacts(keep: User, merge: User) -> list[str]:
+    """Copy the contact details ``keep`` lacks from ``merge``, and close
+    ``merge``'s account. Returns the names of the fields copied."""
     copied = []
     for name in ("email", "mobile", "phone", "preferred_name"):
         if not getattr(keep, name) and getattr(merge, name):
@@ -137,79 +170,71 @@ def helper_merge(
         setattr(keep, name, value)
     if copied:
         keep.save(update_fields=copied)
+    return copied
 
-    RoleAssignment.objects.get_or_create(
-        user=keep, locality=locality, role=Role.HELPER, defaults={"granted_by": actor}
-    )
-    RoleAssignment.objects.filter(user=merge).delete()
-    forget_roles(keep)
-    forget_roles(merge)
 
-    if kept_profile is None:
-        if merged_profile is None:  # pragma: no cover - checked above
+def _merge_profiles(
+    keep: User, kept: HelperProfile | None, merged: HelperProfile | None
+) -> tuple[HelperProfile, dict[str, int]]:
+    """One helper record for ``keep``: the merged one moved over, or its
+    parts moved into the kept one. Returns it and what moved, for the audit."""
+    if kept is None:
+        if merged is None:  # pragma: no cover - checked by the caller
             raise ApplicationError(_("Neither record is a Neighbourhood Helper here."))
-        merged_profile.user = keep
-        merged_profile.save(update_fields=["user", "updated_at"])
-        kept_profile = merged_profile
-        moved = {"profile": merged_profile.pk}
-    elif merged_profile is not None:
-        VettingCheck.objects.filter(profile=merged_profile).update(profile=kept_profile)
-        known = {
-            n.lower() for n in kept_profile.referees.values_list("full_name", flat=True)
-        }
-        for referee in Referee.objects.filter(profile=merged_profile):
-            if referee.full_name.lower() in known:
-                # Its references now belong to the kept record's referee.
-                same = kept_profile.referees.get(full_name__iexact=referee.full_name)
-                VettingCheck.objects.filter(referee=referee).update(referee=same)
-                referee.delete()
-            else:
-                referee.profile = kept_profile
-                referee.save(update_fields=["profile"])
-        have = set(kept_profile.skills.values_list("skill_id", flat=True))
-        HelperSkill.objects.filter(profile=merged_profile).exclude(
-            skill_id__in=have
-        ).update(profile=kept_profile)
-        for slot in AvailabilitySlot.objects.filter(profile=merged_profile):
-            AvailabilitySlot.objects.get_or_create(
-                profile=kept_profile,
-                weekday=slot.weekday,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-            )
-        for away in AvailabilityException.objects.filter(profile=merged_profile):
-            AvailabilityException.objects.get_or_create(
-                profile=kept_profile,
-                starts_on=away.starts_on,
-                ends_on=away.ends_on,
-                defaults={"reason": away.reason},
-            )
-        if STATUS_ORDER.index(HelperStatus(merged_profile.status)) > STATUS_ORDER.index(
-            HelperStatus(kept_profile.status)
-        ):
-            kept_profile.status = merged_profile.status
-            kept_profile.status_changed_at = timezone.now()
-            kept_profile.status_reason = merged_profile.status_reason
-            kept_profile.approved_at = merged_profile.approved_at
-            kept_profile.approved_by = merged_profile.approved_by
-            kept_profile.save()
-        moved = {"profile": merged_profile.pk, "into": kept_profile.pk}
-        merged_profile.delete()
-    else:
-        moved = {}
-    _vetting_recompute(kept_profile, _today())
-    audit_record(
-        actor=actor,
-        action="helper_records_merged",
-        target=kept_profile,
-        locality=locality,
-        data={"merged_person": merge.pk, "copied": copied, **moved},
+        merged.user = keep
+        merged.save(update_fields=["user", "updated_at"])
+        return merged, {"profile": merged.pk}
+    if merged is None:
+        return kept, {}
+    _merge_parts(kept, merged)
+    _merge_status(kept, merged)
+    moved = {"profile": merged.pk, "into": kept.pk}
+    merged.delete()
+    return kept, moved
+
+
+def _merge_parts(kept: HelperProfile, merged: HelperProfile) -> None:
+    """Move the checks, referees, skills and times of ``merged`` to ``kept``,
+    leaving out what ``kept`` already has."""
+    VettingCheck.objects.filter(profile=merged).update(profile=kept)
+    known = {n.lower() for n in kept.referees.values_list("full_name", flat=True)}
+    for referee in Referee.objects.filter(profile=merged):
+        if referee.full_name.lower() in known:
+            # Its references now belong to the kept record's referee.
+            same = kept.referees.get(full_name__iexact=referee.full_name)
+            VettingCheck.objects.filter(referee=referee).update(referee=same)
+            referee.delete()
+        else:
+            referee.profile = kept
+            referee.save(update_fields=["profile"])
+    have = set(kept.skills.values_list("skill_id", flat=True))
+    HelperSkill.objects.filter(profile=merged).exclude(skill_id__in=have).update(
+        profile=kept
     )
-    audit_record(
-        actor=actor,
-        action="person_merged_into_another",
-        target=merge,
-        locality=locality,
-        data={"kept_person": keep.pk},
-    )
-    return kept_profile
+    for slot in AvailabilitySlot.objects.filter(profile=merged):
+        AvailabilitySlot.objects.get_or_create(
+            profile=kept,
+            weekday=slot.weekday,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+        )
+    for away in AvailabilityException.objects.filter(profile=merged):
+        AvailabilityException.objects.get_or_create(
+            profile=kept,
+            starts_on=away.starts_on,
+            ends_on=away.ends_on,
+            defaults={"reason": away.reason},
+        )
+
+
+def _merge_status(kept: HelperProfile, merged: HelperProfile) -> None:
+    """The kept record takes the status furthest along of the two."""
+    if STATUS_ORDER.index(HelperStatus(merged.status)) > STATUS_ORDER.index(
+        HelperStatus(kept.status)
+    ):
+        kept.status = merged.status
+        kept.status_changed_at = timezone.now()
+        kept.status_reason = merged.status_reason
+        kept.approved_at = merged.approved_at
+        kept.approved_by = merged.approved_by
+        kept.save()
