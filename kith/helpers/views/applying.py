@@ -20,7 +20,6 @@ from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.helpers import forms, selectors, services
 from kith.helpers.models import (
-    HelperProfile,
     HelperStatus,
 )
 from kith.helpers.views.common import (
@@ -119,9 +118,7 @@ class ApplyFlow(QuestionFlow):
         elif step.slug == "skill-levels":
             chosen = self.answers(request).get("skills", {}).get("skills", [])
             ids = [int(value) for value in chosen if str(value).isdigit()]
-            kwargs["skills"] = list(
-                selectors.skills_for(locality=locality).filter(pk__in=ids)
-            )
+            kwargs["skills"] = list(selectors.skills_for(locality=locality, only=ids))
         elif step.slug == "right-to-work":
             kwargs["pay_basis"] = (
                 self.answers(request).get("pay", {}).get("pay_basis", [""])[0]
@@ -350,10 +347,8 @@ def apply_done(request: HttpRequest) -> HttpResponse:
     applied = request.session.get(APPLIED_SESSION_KEY)
     if not applied:
         return redirect("helpers:apply_start")
-    profile = (
-        HelperProfile.objects.filter(pk=applied["profile"], locality=locality)
-        .select_related("user")
-        .first()
+    profile = selectors.helper_application_sent(
+        locality=locality, pk=applied["profile"]
     )
     if profile is None:
         return redirect("helpers:apply_start")

@@ -56,8 +56,10 @@ def check_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     form_class = forms.CHECK_FORMS[kind]
     kwargs: dict[str, Any] = {}
+    referees = []
     if kind == CheckKind.REFERENCE:
-        kwargs["referees"] = list(profile.referees.all())
+        referees = list(selectors.referees_of(profile=profile))
+        kwargs["referees"] = referees
     form = form_class(_posted(request), request.FILES or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -73,7 +75,7 @@ def check_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             )
         referee = None
         if kind == CheckKind.REFERENCE:
-            referee = profile.referees.filter(pk=data["referee"]).first()
+            referee = selectors.referee_of(profile=profile, pk=data["referee"])
         try:
             services.vetting_check_record(
                 actor=request.user,
@@ -103,8 +105,7 @@ def check_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "form": form,
             "profile": profile,
             "kind": CheckKind(kind),
-            "no_referees": kind == CheckKind.REFERENCE
-            and not profile.referees.exists(),
+            "no_referees": kind == CheckKind.REFERENCE and not referees,
         },
     )
 

@@ -12,9 +12,6 @@ from django.utils.translation import gettext as _
 
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
-from kith.helpers.models import (
-    AvailabilityException,
-)
 from kith.helpers.views.common import (
     _back_to,
     _posted,
@@ -27,7 +24,7 @@ from kith.helpers.views.common import (
 @login_required
 def profile_skills(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
-    held = {hs.skill_id: hs.level for hs in profile.skills.all()}
+    held = selectors.skill_levels_of(profile=profile)
     offered = selectors.skills_for(locality=profile.locality, include_retired=True)
     shown = [skill for skill in offered if not skill.retired or skill.pk in held]
     form = forms.ProfileSkillsForm(
@@ -171,7 +168,7 @@ def profile_availability(request: HttpRequest, pk: int | None = None) -> HttpRes
         {
             "form": form,
             "profile": profile,
-            "slots": profile.availability.all(),
+            "slots": selectors.availability_slots_of(profile=profile),
             "back": _back_to(profile, pk),
             "own": pk is None,
         },
@@ -208,9 +205,7 @@ def profile_time_away(request: HttpRequest, pk: int | None = None) -> HttpRespon
         {
             "form": form,
             "profile": profile,
-            "time_away": AvailabilityException.objects.filter(
-                profile=profile, ends_on__gte=_today()
-            ),
+            "time_away": selectors.time_away_of(profile=profile, today=_today()),
             "back": _back_to(profile, pk),
             "own": pk is None,
         },

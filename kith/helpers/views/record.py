@@ -16,7 +16,6 @@ from kith.accounts.permissions import Perm, has_perm
 from kith.helpers import selectors
 from kith.helpers.models import (
     TRAVEL_DISTANCES,
-    AvailabilityException,
     HelperProfile,
     HelperStatus,
     IdentityDocument,
@@ -24,7 +23,6 @@ from kith.helpers.models import (
 )
 from kith.helpers.vetting import (
     LEVELS,
-    CheckKind,
     VettingLevel,
     kinds_summary,
     level_at_least,
@@ -74,23 +72,17 @@ def _vetting_context(profile: HelperProfile, checks: list[Any]) -> dict[str, Any
 def _profile_context(
     request: HttpRequest, profile: HelperProfile, own: bool
 ) -> dict[str, Any]:
-    checks = list(selectors.vetting_checks_for(actor=request.user, profile=profile))
-    # DBS status checks are needed to know how long a certificate counts.
-    for check in checks:
-        if check.kind == CheckKind.DBS and hasattr(check, "dbs"):
-            check.dbs.status_checks_list = list(check.dbs.status_checks.all())
+    checks = selectors.vetting_checks_shown_for(actor=request.user, profile=profile)
     today = _today()
     return {
         "profile": profile,
         "person": profile.user,
         "own": own,
         "urls": _edit_urls(profile, own),
-        "skills": profile.skills.select_related("skill").order_by("skill__name"),
-        "availability": profile.availability.all(),
-        "time_away": AvailabilityException.objects.filter(
-            profile=profile, ends_on__gte=today
-        ),
-        "referees": profile.referees.all(),
+        "skills": selectors.helper_skills_of(profile=profile),
+        "availability": selectors.availability_slots_of(profile=profile),
+        "time_away": selectors.time_away_of(profile=profile, today=today),
+        "referees": selectors.referees_of(profile=profile),
         "checks": checks,
         "travel_modes": [
             label
