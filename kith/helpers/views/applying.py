@@ -5,11 +5,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,12 +15,8 @@ from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.helpers import forms, selectors, services
-from kith.helpers.models import (
-    HelperStatus,
-)
-from kith.helpers.views.common import (
-    _locality,
-)
+from kith.helpers.models import HelperStatus
+from kith.helpers.views.common import _locality
 
 #: Who is applying: a visitor or a coordinator entering someone new answer
 #: the name and contact questions too.

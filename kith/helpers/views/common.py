@@ -4,19 +4,14 @@ being changed, and where to go back to."""
 from typing import Any
 
 from django.contrib import messages
-from django.http import (
-    Http404,
-    HttpRequest,
-)
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kith.accounts.permissions import Perm, require_perm
 from kith.helpers import selectors
-from kith.helpers.models import (
-    HelperProfile,
-)
+from kith.helpers.models import HelperProfile
 
 
 def _posted(request: HttpRequest) -> Any:

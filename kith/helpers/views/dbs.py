@@ -6,12 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,13 +14,8 @@ from django.views.decorators.http import require_POST
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
-from kith.helpers.models import (
-    dbs_scan_storage,
-)
-from kith.helpers.views.common import (
-    _locality,
-    _posted,
-)
+from kith.helpers.models import dbs_scan_storage
+from kith.helpers.views.common import _locality, _posted
 
 
 @login_required

@@ -5,10 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
@@ -17,18 +14,9 @@ from kith.core.csv import csv_response
 from kith.core.pagination import page_of
 from kith.core.services import audit_record
 from kith.helpers import forms, selectors
-from kith.helpers.models import (
-    TRAVEL_DISTANCES,
-    HelperStatus,
-    TravelMode,
-)
-from kith.helpers.vetting import (
-    VettingLevel,
-)
-from kith.helpers.views.common import (
-    _locality,
-    _today,
-)
+from kith.helpers.models import TRAVEL_DISTANCES, HelperStatus, TravelMode
+from kith.helpers.vetting import VettingLevel
+from kith.helpers.views.common import _locality, _today
 
 
 def _filters(

@@ -3,10 +3,7 @@ weekly times and time away. A helper changes their own; a coordinator
 anyone's in the locality."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 

@@ -5,10 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -28,10 +25,7 @@ from kith.helpers.vetting import (
     level_at_least,
     missing_for,
 )
-from kith.helpers.views.common import (
-    _locality,
-    _today,
-)
+from kith.helpers.views.common import _locality, _today
 
 
 def _edit_urls(profile: HelperProfile, own: bool) -> dict[str, str]:

@@ -2,20 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
-from kith.helpers.views.common import (
-    _locality,
-    _posted,
-)
+from kith.helpers.views.common import _locality, _posted
 
 
 @login_required

@@ -3,10 +3,7 @@ coordinator), approve, record that they left, add a referee (coordinators)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,12 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, services
-from kith.helpers.views.common import (
-    _back_to,
-    _managed,
-    _posted,
-    _profile_for_edit,
-)
+from kith.helpers.views.common import _back_to, _managed, _posted, _profile_for_edit
 
 
 @login_required
