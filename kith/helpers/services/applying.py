@@ -291,11 +291,7 @@ def _helper_apply(
         defaults={"granted_by": actor if signed_in else None},
     )
     forget_roles(person)
-    channel = (
-        ApplicationChannel.PHONE
-        if mode in {"for_person", "new_person"}
-        else ApplicationChannel.ONLINE
-    )
+    channel = _application_channel(mode)
     audit_actor = actor if signed_in else person
     profile = (
         HelperProfile.objects.select_for_update()
@@ -303,14 +299,13 @@ def _helper_apply(
         .first()
     )
     if profile is not None and profile.status != HelperStatus.LEFT:
-        audit_record(
+        return _application_repeated(
+            profile,
             actor=audit_actor,
-            action="helper_application_repeated",
-            target=profile,
             locality=locality,
-            data={"channel": channel, "matched_by": matched_by},
+            channel=channel,
+            matched_by=matched_by,
         )
-        return profile
     profile, action = _application_save(
         profile,
         person=person,
@@ -341,6 +336,35 @@ def _helper_apply(
         },
     )
     _application_acknowledge(person, locality, claimed)
+    return profile
+
+
+def _application_channel(mode: str) -> str:
+    """By phone when a coordinator enters it, else online."""
+    return (
+        ApplicationChannel.PHONE
+        if mode in {"for_person", "new_person"}
+        else ApplicationChannel.ONLINE
+    )
+
+
+def _application_repeated(
+    profile: HelperProfile,
+    *,
+    actor: Any,
+    locality: Locality,
+    channel: str,
+    matched_by: str,
+) -> HelperProfile:
+    """Applying again while an application or helper record stands changes
+    nothing: it is recorded, and the record returned."""
+    audit_record(
+        actor=actor,
+        action="helper_application_repeated",
+        target=profile,
+        locality=locality,
+        data={"channel": channel, "matched_by": matched_by},
+    )
     return profile
 
 

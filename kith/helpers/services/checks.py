@@ -62,18 +62,8 @@ def vetting_check_record(
     _check_when_valid(profile, kind, outcome, checked_on, today)
     documents = _documents_valid(kind, documents_seen)
     _referee_valid(profile, kind, referee)
-    if kind == CheckKind.DBS:
-        if dbs is None:
-            raise ApplicationError(_("Enter the certificate’s details."))
-        dbs = _clean_dbs(dbs, checked_on, today)
-    elif dbs is not None:
-        raise ApplicationError(_("Only a DBS check has certificate details."))
-    evidence = (evidence_reference or "").strip()
-    if len(evidence) > 200:
-        raise ApplicationError(
-            _("The evidence reference must be 200 characters or fewer."),
-            field="evidence_reference",
-        )
+    dbs = _dbs_valid(kind, dbs, checked_on, today)
+    evidence = _evidence_valid(evidence_reference)
     check = VettingCheck.objects.create(
         profile=profile,
         kind=kind,
@@ -157,6 +147,29 @@ def _referee_valid(profile: HelperProfile, kind: str, referee: Referee | None) -
             raise ApplicationError(_("Choose the referee."), field="referee")
     elif referee is not None:
         raise ApplicationError(_("Only a reference has a referee."))
+
+
+def _dbs_valid(
+    kind: str, dbs: DbsDetails | None, checked_on: date, today: date
+) -> DbsDetails | None:
+    """A DBS check's certificate details, cleaned; none for another kind."""
+    if kind == CheckKind.DBS:
+        if dbs is None:
+            raise ApplicationError(_("Enter the certificate’s details."))
+        return _clean_dbs(dbs, checked_on, today)
+    if dbs is not None:
+        raise ApplicationError(_("Only a DBS check has certificate details."))
+    return None
+
+
+def _evidence_valid(evidence_reference: str) -> str:
+    evidence = (evidence_reference or "").strip()
+    if len(evidence) > 200:
+        raise ApplicationError(
+            _("The evidence reference must be 200 characters or fewer."),
+            field="evidence_reference",
+        )
+    return evidence
 
 
 def _certificate_create(check: VettingCheck, dbs: DbsDetails) -> DbsCertificate:
