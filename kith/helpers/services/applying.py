@@ -284,13 +284,7 @@ def _helper_apply(
     referees = _validate_referees(details.referees, _own_contacts(person, details))
 
     person = _applicant_person(actor, locality, details, mode, person, claimed)
-    _assignment, role_created = RoleAssignment.objects.get_or_create(
-        user=person,
-        locality=locality,
-        role=Role.HELPER,
-        defaults={"granted_by": actor if signed_in else None},
-    )
-    forget_roles(person)
+    role_created = _helper_role_grant(person, locality, actor if signed_in else None)
     channel = _application_channel(mode)
     audit_actor = actor if signed_in else person
     profile = (
@@ -337,6 +331,18 @@ def _helper_apply(
     )
     _application_acknowledge(person, locality, claimed)
     return profile
+
+
+def _helper_role_grant(person: User, locality: Locality, granted_by: Any) -> bool:
+    """Give the person the helper role here; True if they did not have it."""
+    _assignment, created = RoleAssignment.objects.get_or_create(
+        user=person,
+        locality=locality,
+        role=Role.HELPER,
+        defaults={"granted_by": granted_by},
+    )
+    forget_roles(person)
+    return created
 
 
 def _application_channel(mode: str) -> str:
