@@ -24,7 +24,8 @@ One module per concept; everything callers use is here, so
 - ``duplicates``: keeping two records apart, or merging them
 """
 
-from kith.helpers.services.applying import REPEAT_WINDOW, helper_apply
+from kith.helpers.services.applicants import REPEAT_WINDOW
+from kith.helpers.services.applying import helper_apply
 from kith.helpers.services.availability import (
     availability_exception_add,
     availability_exception_remove,

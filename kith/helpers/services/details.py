@@ -66,6 +66,12 @@ class ApplicationDetails:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _replace(details: ApplicationDetails, **changes: Any) -> ApplicationDetails:
+    from dataclasses import replace
+
+    return replace(details, **changes)
+
+
 def _validate_date_of_birth(born: date) -> None:
     today = _today()
     if born >= today:
