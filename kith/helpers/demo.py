@@ -209,6 +209,29 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
     login = next((p for p in people if p.email == DEMO_LOGIN), None)
     ordered = ([login] if login else []) + [p for p in people if p is not login]
 
+    profiles, planned = _profiles_create(
+        locality, ordered, login, plans, coordinator, today=today, now=now, rng=rng
+    )
+    _parts_create(profiles, skills, today=today, rng=rng)
+    _checks_create(
+        locality, profiles, planned, coordinator, today=today, now=now, rng=rng
+    )
+    _history(profiles, planned, coordinator, locality)
+
+
+def _profiles_create(
+    locality: Locality,
+    ordered: list[User],
+    login: User | None,
+    plans: list[str],
+    coordinator: Any,
+    *,
+    today: date,
+    now: datetime,
+    rng: random.Random,
+) -> tuple[list[HelperProfile], list[tuple[str, list[_Check]]]]:
+    """A helper record for each person, in order, with the checks planned
+    for it: the vetting fields are worked out from the plan."""
     profiles: list[HelperProfile] = []
     planned: list[tuple[str, list[_Check]]] = []
     for index, person in enumerate(ordered):
@@ -222,45 +245,17 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         status = _status(plan)
         first_check = min((check.on for check in checks), default=today)
         applied = now - timedelta(days=(today - first_check).days + rng.randint(7, 30))
-        profile = HelperProfile(
-            user=person,
-            locality=locality,
-            status=status,
-            status_changed_at=now - timedelta(days=rng.randint(1, 30)),
-            status_reason=rng.choice(PAUSE_REASONS)
-            if status == HelperStatus.PAUSED
-            else rng.choice(LEAVE_REASONS)
-            if status == HelperStatus.LEFT
-            else "",
-            date_of_birth=date(
-                rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28)
-            ),
-            about="",
-            pay_basis=PayBasis.PAID if rng.random() < 0.4 else PayBasis.VOLUNTEER,
-            right_to_work=True,
-            travel_distance_m=rng.choice([800, 1600, 1600, 3200, 4800]),
-            travel_modes=sorted(
-                rng.sample(TravelMode.values, rng.randint(1, 3)),
-                key=TravelMode.values.index,
-            ),
-            max_visits_per_week=rng.randint(1, 5),
-            applied_at=applied,
-            application_channel=rng.choice(ApplicationChannel.values),
-            approved_at=now - timedelta(days=rng.randint(1, 30))
-            if status in {HelperStatus.ACTIVE, HelperStatus.PAUSED}
-            else None,
-            approved_by=coordinator
-            if status in {HelperStatus.ACTIVE, HelperStatus.PAUSED}
-            else None,
-            vetting_level=standing.level,
-            vetting_level_on=today,
-            vetting_level_until=standing.until,
-            basic_until=_ladder_value(standing.holds_until, VettingLevel.BASIC),
-            enhanced_until=_ladder_value(standing.holds_until, VettingLevel.ENHANCED),
-            enhanced_barred_until=_ladder_value(
-                standing.holds_until, VettingLevel.ENHANCED_BARRED
-            ),
-            next_lapse_on=lapsing[0][1] if lapsing else None,
+        profile = _profile_new(
+            person,
+            locality,
+            status,
+            standing,
+            lapsing,
+            applied=applied,
+            coordinator=coordinator,
+            today=today,
+            now=now,
+            rng=rng,
         )
         profiles.append(profile)
         planned.append((plan, checks))
@@ -270,7 +265,73 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
     )
     by_user = {p.user_id: p for p in profiles}
     profiles = [by_user[person.pk] for person in ordered]
+    return profiles, planned
 
+
+def _profile_new(
+    person: User,
+    locality: Locality,
+    status: str,
+    standing: Any,
+    lapsing: list[Any],
+    *,
+    applied: datetime,
+    coordinator: Any,
+    today: date,
+    now: datetime,
+    rng: random.Random,
+) -> HelperProfile:
+    """One helper record, not yet saved, with its derived vetting fields."""
+    return HelperProfile(
+        user=person,
+        locality=locality,
+        status=status,
+        status_changed_at=now - timedelta(days=rng.randint(1, 30)),
+        status_reason=rng.choice(PAUSE_REASONS)
+        if status == HelperStatus.PAUSED
+        else rng.choice(LEAVE_REASONS)
+        if status == HelperStatus.LEFT
+        else "",
+        date_of_birth=date(
+            rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28)
+        ),
+        about="",
+        pay_basis=PayBasis.PAID if rng.random() < 0.4 else PayBasis.VOLUNTEER,
+        right_to_work=True,
+        travel_distance_m=rng.choice([800, 1600, 1600, 3200, 4800]),
+        travel_modes=sorted(
+            rng.sample(TravelMode.values, rng.randint(1, 3)),
+            key=TravelMode.values.index,
+        ),
+        max_visits_per_week=rng.randint(1, 5),
+        applied_at=applied,
+        application_channel=rng.choice(ApplicationChannel.values),
+        approved_at=now - timedelta(days=rng.randint(1, 30))
+        if status in {HelperStatus.ACTIVE, HelperStatus.PAUSED}
+        else None,
+        approved_by=coordinator
+        if status in {HelperStatus.ACTIVE, HelperStatus.PAUSED}
+        else None,
+        vetting_level=standing.level,
+        vetting_level_on=today,
+        vetting_level_until=standing.until,
+        basic_until=_ladder_value(standing.holds_until, VettingLevel.BASIC),
+        enhanced_until=_ladder_value(standing.holds_until, VettingLevel.ENHANCED),
+        enhanced_barred_until=_ladder_value(
+            standing.holds_until, VettingLevel.ENHANCED_BARRED
+        ),
+        next_lapse_on=lapsing[0][1] if lapsing else None,
+    )
+
+
+def _parts_create(
+    profiles: list[HelperProfile],
+    skills: list[Skill],
+    *,
+    today: date,
+    rng: random.Random,
+) -> None:
+    """Each helper's referees, skills, weekly times and some time away."""
     referees: list[Referee] = []
     held: list[HelperSkill] = []
     slots: list[AvailabilitySlot] = []
@@ -316,6 +377,19 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
     HelperSkill.objects.bulk_create(held)
     AvailabilitySlot.objects.bulk_create(slots)
     AvailabilityException.objects.bulk_create(away)
+
+
+def _checks_create(
+    locality: Locality,
+    profiles: list[HelperProfile],
+    planned: list[tuple[str, list[_Check]]],
+    coordinator: Any,
+    *,
+    today: date,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """The planned checks, DBS certificates and their status checks."""
     referee_ids: dict[int, list[int]] = {}
     for referee in Referee.objects.filter(profile__locality=locality).order_by("pk"):
         referee_ids.setdefault(referee.profile_id, []).append(referee.pk)
@@ -376,7 +450,6 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
             for day in spec.status_on
         ]
     )
-    _history(profiles, planned, coordinator, locality)
 
 
 def _evidence(spec: _Check, rng: random.Random) -> str:

@@ -7,7 +7,7 @@ refused (PermissionDenied); a record outside the locality is not found
 (Http404).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -36,15 +36,18 @@ from kith.accounts.selectors import person_matches
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.helpers.models import (
+    AvailabilityException,
+    AvailabilitySlot,
     DbsCertificate,
     DuplicateDecision,
     HelperProfile,
     HelperSkill,
     HelperStatus,
+    Referee,
     Skill,
     VettingCheck,
 )
-from kith.helpers.vetting import LEVELS, REMINDER_DAYS, VettingLevel
+from kith.helpers.vetting import LEVELS, REMINDER_DAYS, CheckKind, VettingLevel
 from kith.places.models import Locality, Postcode, Ward
 
 PROFILE_TYPE = HelperProfile._meta.label_lower
@@ -256,6 +259,67 @@ def helper_history_for(
     )
 
 
+def vetting_checks_shown_for(
+    *, actor: Any, profile: HelperProfile
+) -> list[VettingCheck]:
+    """A helper's checks as their record shows them (see vetting_checks_for),
+    each DBS certificate with its status checks in ``status_checks_list``:
+    they are needed to know how long a certificate counts."""
+    checks = list(vetting_checks_for(actor=actor, profile=profile))
+    for check in checks:
+        if check.kind == CheckKind.DBS and hasattr(check, "dbs"):
+            check.dbs.status_checks_list = list(  # type: ignore[attr-defined]
+                check.dbs.status_checks.all()
+            )
+    return checks
+
+
+# The parts of one helper's record. ``profile`` comes from one of the
+# selectors above, which decided whether the actor may see it.
+
+
+def helper_skills_of(*, profile: HelperProfile) -> QuerySet[HelperSkill]:
+    """What the helper can do, by the skill's name."""
+    return profile.skills.select_related("skill").order_by("skill__name")
+
+
+def skill_levels_of(*, profile: HelperProfile) -> dict[int, str]:
+    """Each skill the helper offers, with their level: skill id -> level."""
+    return {hs.skill_id: hs.level for hs in profile.skills.all()}
+
+
+def availability_slots_of(*, profile: HelperProfile) -> QuerySet[AvailabilitySlot]:
+    """The times in the week the helper can usually help."""
+    return profile.availability.all()
+
+
+def time_away_of(
+    *, profile: HelperProfile, today: date
+) -> QuerySet[AvailabilityException]:
+    """The helper's time away that has not yet ended."""
+    return AvailabilityException.objects.filter(profile=profile, ends_on__gte=today)
+
+
+def referees_of(*, profile: HelperProfile) -> QuerySet[Referee]:
+    return profile.referees.all()
+
+
+def referee_of(*, profile: HelperProfile, pk: Any) -> Referee | None:
+    """One of the helper's referees, or None if ``pk`` is not one of theirs."""
+    return profile.referees.filter(pk=pk).first()
+
+
+def helper_application_sent(*, locality: Locality, pk: int) -> HelperProfile | None:
+    """The record an application just sent made, for the page that says it
+    was sent. The caller knows ``pk`` from its own session, so it is the
+    applicant (or the coordinator who sent it) asking."""
+    return (
+        HelperProfile.objects.filter(pk=pk, locality=locality)
+        .select_related("user")
+        .first()
+    )
+
+
 # --- the list -------------------------------------------------------------------------
 
 
@@ -339,12 +403,21 @@ def helpers_export_for(
     return found.iterator(chunk_size=500)
 
 
-def skills_for(*, locality: Locality, include_retired: bool = False) -> QuerySet[Skill]:
-    """The locality's skills list. Not personal data: anyone may read it."""
+def skills_for(
+    *,
+    locality: Locality,
+    include_retired: bool = False,
+    only: Iterable[int] | None = None,
+) -> QuerySet[Skill]:
+    """The locality's skills list (``only`` these, if given). Not personal
+    data: anyone may read it."""
     skills = Skill.objects.filter(locality=locality)
     if not include_retired:
         skills = skills.filter(retired=False)
-    return skills.order_by(Lower("name"), "pk")
+    skills = skills.order_by(Lower("name"), "pk")
+    if only is not None:
+        skills = skills.filter(pk__in=list(only))
+    return skills
 
 
 def skills_with_counts_for(*, actor: Any, locality: Locality) -> QuerySet[Skill]:
