@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kith.accounts.views import admin_sign_in
+from kith.help import print_views as help_print
+from kith.notify import urls as notify_urls
+from kith.social import print_views as social_print
 
 admin.site.site_header = "Kith administration"
 admin.site.site_title = "Kith administration"
@@ -17,7 +20,18 @@ urlpatterns = [
     path("help/", include("kith.help.urls")),
     path("matching/", include("kith.matching.urls")),
     path("social/", include("kith.social.urls")),
-    path("notify/", include("kith.notify.urls")),
+    # The outbox's pages, and the large-print pages that kept its names.
+    path(
+        "notify/",
+        include(
+            (
+                notify_urls.urlpatterns
+                + help_print.urlpatterns
+                + social_print.urlpatterns,
+                notify_urls.app_name,
+            )
+        ),
+    ),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -143,6 +143,14 @@ def require_perm(user: Any, perm: Perm, locality: Any) -> None:
         raise PermissionDenied
 
 
+def outbox_allows(user: Any, name: str, locality: Any) -> bool:
+    """The outbox's question (kith.notify.access), answered here: ``name``
+    is a permission's name, or ``"admin"`` for the locality's administrators."""
+    if name == "admin":
+        return has_role(user, Role.ADMIN, locality)
+    return has_perm(user, Perm(name), locality)
+
+
 def is_staff_person(user: Any) -> bool:
     """Staff confirm sign-in with an authenticator app and time out when idle."""
     if getattr(user, "is_superuser", False):

@@ -399,6 +399,6 @@ def plans_nightly(*, today: date | None = None) -> list[MatchingPlan]:
 
 
 def plans_nightly_job() -> str:
-    """The scheduler's nightly job (kith/notify/schedule.py)."""
+    """The scheduler's nightly job (registered in kith/matching/jobs.py)."""
     built = plans_nightly()
     return f"{len(built)} plan(s) built"

@@ -40,11 +40,10 @@ def _problems(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    from kith.accounts.models import Role
-    from kith.accounts.permissions import has_role
+    from kith.notify import access
     from kith.notify.models import TemplateProblem
 
-    if not has_role(user, Role.ADMIN, getattr(request, "locality", None)):
+    if not access.allowed(user, access.ADMIN, getattr(request, "locality", None)):
         return False
     found = TemplateProblem.objects.exists()
     if not found:

@@ -1,12 +1,14 @@
 """The scheduler: periodic jobs, run by the task worker.
 
-To add a job, append a ``Job`` to ``JOBS`` below: a name, the dotted path of
-a function that takes no arguments (give it keyword arguments with defaults
-for tests), and either a local time of day (``at``) or an interval
-(``every_minutes``). The function must be idempotent: running it twice, or
-again after a crash half-way, must do nothing twice and miss nothing (queue
-messages with a ``key``; record what was done in a row with a unique
-constraint). It returns a count or a short text, kept with the run.
+To add a job, decorate a function that takes no arguments (give it keyword
+arguments with defaults for tests) with ``scheduled`` in your app's
+``jobs.py``, with a name and either a local time of day (``at``) or an
+interval (``every_minutes``). The scheduler finds every app's ``jobs.py``
+when the apps are ready; no job is named here. The function must be
+idempotent: running it twice, or again after a crash half-way, must do
+nothing twice and miss nothing (queue messages with a ``key``; record what
+was done in a row with a unique constraint). It returns a count or a short
+text, kept with the run.
 
 How it runs: the scheduler process (``manage.py scheduler``, started by
 ``kith run``) calls ``schedule_due`` every few seconds. For each job, the
@@ -19,18 +21,22 @@ again after ``RETRY_AFTER`` up to ``MAX_ATTEMPTS`` times.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.utils.module_loading import autodiscover_modules, import_string
+from django_tasks import task
 
 from kith.notify.models import JobRun
 
 log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -59,58 +65,41 @@ class Job:
         return f"{local.date().isoformat()}T{start // 60:02d}:{start % 60:02d}"
 
 
-JOBS: list[Job] = [
-    # The outbox: retries after backoff, texts held over quiet hours,
-    # messages a dead worker left half-sent.
-    Job("outbox_sweep", "kith.notify.services.outbox_sweep", every_minutes=1),
-    Job("call_list", "kith.notify.jobs.call_list_prepare", every_minutes=15),
-    Job("visit_reminders", "kith.notify.jobs.visit_reminders_queue", at=time(10, 0)),
-    Job("low_credit", "kith.notify.jobs.low_credit_reminders_queue", at=time(9, 30)),
-    Job("monthly_letters", "kith.notify.jobs.monthly_letters_queue", at=time(9, 0)),
-    Job("job_runs_prune", "kith.notify.schedule.job_runs_prune", at=time(2, 30)),
-    Job(
-        "task_results_prune",
-        "kith.notify.schedule.task_results_prune",
-        at=time(2, 45),
-    ),
-    # Members: lapses and renewal reminders (was manage.py memberships_daily).
-    Job("memberships_lapse", "kith.members.services.memberships_lapse", at=time(1, 0)),
-    Job(
-        "renewal_reminders",
-        "kith.members.services.renewal_reminders_queue",
-        at=time(9, 15),
-    ),
-    # Helpers: stored vetting levels, reminders of lapsing checks, DBS scans.
-    Job(
-        "vetting_levels_refresh",
-        "kith.helpers.services.vetting_levels_refresh",
-        at=time(1, 15),
-    ),
-    Job(
-        "vetting_reminders",
-        "kith.helpers.services.vetting_reminders_send",
-        at=time(9, 45),
-    ),
-    Job("dbs_scans_purge", "kith.helpers.services.dbs_scans_purge", at=time(1, 30)),
-    # Matching: a plan of every open request, ready for the morning's review.
-    Job("matching_nightly", "kith.matching.services.plans_nightly_job", at=time(6, 0)),
-    # Social: reminders the day before an activity; introductions' follow-ups.
-    Job(
-        "activity_reminders",
-        "kith.social.services.activity_reminders_queue",
-        at=time(10, 5),
-    ),
-    Job(
-        "introductions_suggest",
-        "kith.social.services.introductions_suggest_all",
-        at=time(5, 30),
-    ),
-    Job(
-        "introduction_follow_ups",
-        "kith.social.services.introduction_follow_ups_queue",
-        at=time(9, 50),
-    ),
-]
+# Filled when the apps are ready: each app's ``jobs.py`` registers its jobs
+# with ``scheduled`` (see ``jobs_discover``).
+JOBS: list[Job] = []
+
+
+def scheduled(
+    name: str, *, at: time | None = None, every_minutes: int | None = None
+) -> Callable[[F], F]:
+    """Register ``function`` as the periodic job ``name``, run at a local
+    time of day (``at``) or every few minutes. Use it in the app's
+    ``jobs.py``, on the function itself or on one imported from a service::
+
+        scheduled("memberships_lapse", at=time(1, 0))(memberships_lapse)
+    """
+
+    def register(function: F) -> F:
+        path = f"{function.__module__}.{function.__qualname__}"
+        job = Job(name, path, at, every_minutes)
+        for known in JOBS:
+            if known.name == name:
+                if known != job:
+                    raise ValueError(f"Two jobs called {name!r}: {known.path}, {path}")
+                return function
+        JOBS.append(job)
+        return function
+
+    return register
+
+
+def jobs_discover() -> None:
+    """Import every installed app's ``jobs`` module, so that its jobs are
+    registered (called when the apps are ready, like the admin's
+    ``autodiscover``)."""
+    autodiscover_modules("jobs")
+
 
 MAX_ATTEMPTS = 3
 RETRY_AFTER = timedelta(minutes=30)
@@ -154,8 +143,6 @@ def schedule_due(*, now: datetime | None = None) -> list[JobRun]:
 
 
 def _enqueue(run_id: int) -> None:
-    from kith.notify.tasks import job_run_task
-
     transaction.on_commit(lambda: job_run_task.enqueue(run_id))
 
 
@@ -178,7 +165,7 @@ def job_run(*, run_id: int) -> str:
     job = jobs().get(run.job)
     try:
         if job is None:
-            raise LookupError(f"No job called {run.job!r} in kith.notify.schedule")
+            raise LookupError(f"No job called {run.job!r} is registered")
         result: Any = import_string(job.path)()
     except Exception as exc:
         log.exception("Scheduled job %s (%s) failed", run.job, run.slot)
@@ -203,6 +190,13 @@ def job_run(*, run_id: int) -> str:
     return text
 
 
+@task()
+def job_run_task(run_id: int) -> str:
+    """The worker's side of the scheduler: one job's run for its slot."""
+    return job_run(run_id=run_id)
+
+
+@scheduled("job_runs_prune", at=time(2, 30))
 def job_runs_prune(*, keep_days: int = 14) -> int:
     """Forget finished runs older than ``keep_days``; returns how many."""
     cutoff = timezone.now() - timedelta(days=keep_days)
@@ -212,6 +206,7 @@ def job_runs_prune(*, keep_days: int = 14) -> int:
     return deleted
 
 
+@scheduled("task_results_prune", at=time(2, 45))
 def task_results_prune(*, keep_days: int = 14) -> str:
     """Forget the task worker's finished tasks older than ``keep_days`` (the
     outbox's sweep alone adds one a minute). Only for the database backend."""

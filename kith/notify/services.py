@@ -27,11 +27,11 @@ from django.db.models import Count, DateTimeField, F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
-from kith.notify import channels, limits
+from kith.notify import access, channels, limits
 from kith.notify.catalogue import (
     TYPE_WORDS,
     expected_fields,
@@ -214,15 +214,13 @@ def _send_after_commit(message_id: int) -> None:
 
 
 def _enqueue(message_ids: list[int], *, run_after: datetime | None = None) -> None:
-    from kith.notify.tasks import messages_send_task
-
-    task = messages_send_task
+    sending = messages_send_task
     if run_after is not None:
-        if not task.get_backend().supports_defer:
+        if not sending.get_backend().supports_defer:
             return  # outbox_sweep sends it when it is due
-        task = task.using(run_after=run_after)
+        sending = sending.using(run_after=run_after)
     try:
-        task.enqueue(message_ids)
+        sending.enqueue(message_ids)
     except Exception:
         # The messages are safe in the outbox; outbox_sweep will send them.
         log.exception("Could not enqueue sending of messages %s", message_ids)
@@ -463,6 +461,18 @@ def messages_send(*, message_ids: Iterable[int], now: datetime | None = None) ->
     the messages queued after them to the same addresses. Returns how many
     were handed to the channel successfully."""
     return _send(message_ids, now)[0]
+
+
+@task(queue_name="notify")
+def messages_send_task(message_ids: list[int]) -> int:
+    """The worker's side of the outbox: send one batch of queued messages."""
+    return messages_send(message_ids=message_ids)
+
+
+@task(queue_name="notify")
+def message_send_task(message_id: int) -> None:
+    """Kept for tasks queued before messages were sent in batches."""
+    messages_send(message_ids=[message_id])
 
 
 def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
@@ -782,9 +792,9 @@ def message_fail(*, message: Message, error: str, bad_detail: bool = False) -> M
     lets_in = message.template in SECRET_FIELDS
     MessageSecret.objects.filter(message_id=message.pk).delete()
     if bad_detail and person is not None and detail:
-        from kith.accounts.models import User
+        from django.contrib.auth import get_user_model
 
-        person = User.objects.select_for_update().get(pk=person.pk)
+        person = get_user_model().objects.select_for_update().get(pk=person.pk)
         if detail not in person.bad_contact_details:
             person.bad_contact_details = [*person.bad_contact_details, detail]
             person.save(update_fields=["bad_contact_details"])
@@ -991,7 +1001,7 @@ def call_record(*, actor: Any, call: Call, outcome: str, note: str = "") -> Call
     """Record how a call went. Speaking to the person (or finding the number
     wrong) takes them off the list; a message passed on by phone counts as
     delivered. Raises ApplicationError for an unknown outcome."""
-    require_perm(actor, Perm.CALL_LIST, call.locality)
+    access.require(actor, access.CALL_LIST, call.locality)
     if outcome not in Call.Outcome.values:
         raise ApplicationError(_("Choose how the call went."), field="outcome")
     call = Call.objects.select_for_update().get(pk=call.pk)
@@ -1163,13 +1173,7 @@ def notify_check_run(*, actor: Any, locality: Any) -> list[TemplateCheck]:
 
 
 def _require_admin(actor: Any, locality: Any) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from kith.accounts.models import Role
-    from kith.accounts.permissions import has_role
-
-    if not has_role(actor, Role.ADMIN, locality):
-        raise PermissionDenied
+    access.require(actor, access.ADMIN, locality)
 
 
 @transaction.atomic

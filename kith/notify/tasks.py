@@ -1,22 +1,11 @@
-"""Background jobs of the outbox and the scheduler: take ids, call a service."""
+"""The outbox's and the scheduler's background tasks, by their old paths.
 
-from django_tasks import task
+Each task is defined next to the function it runs (``kith.notify.services``
+and ``kith.notify.schedule``), so that nothing in the outbox imports this
+module: tasks queued before the move name these paths, and still run.
+"""
 
-from kith.notify import schedule
-from kith.notify.services import messages_send
+from kith.notify.schedule import job_run_task
+from kith.notify.services import message_send_task, messages_send_task
 
-
-@task(queue_name="notify")
-def messages_send_task(message_ids: list[int]) -> int:
-    return messages_send(message_ids=message_ids)
-
-
-@task(queue_name="notify")
-def message_send_task(message_id: int) -> None:
-    """Kept for tasks queued before messages were sent in batches."""
-    messages_send(message_ids=[message_id])
-
-
-@task()
-def job_run_task(run_id: int) -> str:
-    return schedule.job_run(run_id=run_id)
+__all__ = ["job_run_task", "message_send_task", "messages_send_task"]

@@ -2,25 +2,16 @@ from django.urls import path
 
 from kith.notify import views
 
+# The large-print pages (``print_member``, ``print_helper_week``,
+# ``print_activities``) keep their names in this namespace, but live with the
+# parts whose data they show: kith/urls.py adds them.
+
 app_name = "notify"
 urlpatterns = [
     path("messages/", views.messages_sent, name="messages"),
     path("messages/<int:pk>/", views.message_detail, name="message"),
     path("calls/", views.calls, name="calls"),
     path("calls/<int:pk>/", views.call_record, name="call"),
-    path("print/visits/", views.print_member, name="print_member"),
-    path(
-        "print/visits/<int:membership_pk>/",
-        views.print_member,
-        name="print_member_for",
-    ),
-    path("print/week/", views.print_helper_week, name="print_helper_week"),
-    path(
-        "print/week/<int:helper_pk>/",
-        views.print_helper_week,
-        name="print_helper_week_for",
-    ),
-    path("print/activities/", views.print_activities, name="print_activities"),
     path("configuration/", views.configuration, name="configuration"),
     path(
         "configuration/check/",

@@ -1,5 +1,6 @@
-"""The outbox's pages: messages sent, the call list, printable large-print
-pages, and the endpoint for GOV.UK Notify's delivery receipts."""
+"""The outbox's pages: messages sent, the call list, Notify's configuration,
+and the endpoint for GOV.UK Notify's delivery receipts. (The large-print
+pages are in kith.help.print_views and kith.social.print_views.)"""
 
 import hmac
 import json
@@ -8,17 +9,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
-from kith.core.params import date_param, month_param
-from kith.notify import selectors, services
+from kith.notify import access, selectors, services
 from kith.notify.forms import CallOutcomeForm, MessageFilterForm
 from kith.notify.templates_text import SECRET_FIELDS
 from kith.notify.templates_text import render as render_message
@@ -86,7 +85,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def calls(request: HttpRequest) -> HttpResponse:
     found = selectors.calls_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
     held_back = []
-    if has_perm(request.user, Perm.MESSAGES_VIEW, _locality(request)):
+    if access.allowed(request.user, access.MESSAGES_VIEW, _locality(request)):
         held_back = selectors.messages_held_back_for(
             actor=request.user,  # type: ignore[arg-type]
             locality=_locality(request),
@@ -128,43 +127,6 @@ def call_record(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("notify:calls")
     return render(request, "notify/call.html", {"call": call, "form": form})
-
-
-@login_required
-def print_member(
-    request: HttpRequest, membership_pk: int | None = None
-) -> HttpResponse:
-    sheet = selectors.member_sheet_for(
-        actor=request.user,  # type: ignore[arg-type]
-        locality=_locality(request),
-        membership_pk=membership_pk,
-    )
-    return render(request, "notify/print_member.html", {"sheet": sheet})
-
-
-@login_required
-def print_helper_week(
-    request: HttpRequest, helper_pk: int | None = None
-) -> HttpResponse:
-    start = date_param(request.GET, "from")
-    week = selectors.helper_week_for(
-        actor=request.user,  # type: ignore[arg-type]
-        locality=_locality(request),
-        helper_pk=helper_pk,
-        start=start,
-    )
-    return render(request, "notify/print_week.html", {"week": week})
-
-
-@login_required
-def print_activities(request: HttpRequest) -> HttpResponse:
-    """The month's activities in large print (from kith.social). The
-    calendar is public, so anyone signed in may print it."""
-    month = month_param(request.GET, "month")
-    sheet = selectors.activities_sheet_for(locality=_locality(request), month=month)
-    if sheet is None:
-        raise Http404
-    return render(request, "notify/print_activities.html", {"sheet": sheet})
 
 
 @login_required

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from kith.core.errors import ApplicationError
+from kith.help import jobs
 from kith.help.tests.conftest import circle  # noqa: F401 - a fixture
 from kith.help.tests.test_services import arranged, ask
-from kith.notify import jobs, services
+from kith.notify import services
 from kith.notify.models import Call, Channel, Message
+from kith.social import jobs as social_jobs
 
 
 def test_visit_reminders_go_to_both_sides_the_day_before_once(circle):  # noqa: F811
@@ -124,8 +126,8 @@ def test_members_who_prefer_letters_get_one_letter_a_month(circle):  # noqa: F81
     person.postcode = "SE17 2AA"
     person.save()
     arranged(circle)
-    assert jobs.monthly_letters_queue() == 1
-    assert jobs.monthly_letters_queue() == 0
+    assert social_jobs.monthly_letters_queue() == 1
+    assert social_jobs.monthly_letters_queue() == 0
     letter = Message.objects.get(template="monthly_letter")
     assert letter.channel == Channel.LETTER and letter.to.endswith("SE17 2AA")
     assert (
@@ -138,4 +140,4 @@ def test_members_who_prefer_letters_get_one_letter_a_month(circle):  # noqa: F81
     next_month = (timezone.localdate().replace(day=1) + timedelta(days=32)).replace(
         day=1
     )
-    assert jobs.monthly_letters_queue(today=next_month) == 1
+    assert social_jobs.monthly_letters_queue(today=next_month) == 1

@@ -33,9 +33,9 @@ def test_every_registered_job_can_be_imported_and_names_are_unique():
         "kith.helpers.services.vetting_levels_refresh",
         "kith.helpers.services.dbs_scans_purge",
         "kith.notify.services.outbox_sweep",
-        "kith.notify.jobs.visit_reminders_queue",
-        "kith.notify.jobs.call_list_prepare",
-        "kith.notify.jobs.monthly_letters_queue",
+        "kith.help.jobs.visit_reminders_queue",
+        "kith.help.jobs.call_list_prepare",
+        "kith.social.jobs.monthly_letters_queue",
     } <= registered
 
 

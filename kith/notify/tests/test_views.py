@@ -10,9 +10,9 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
+from kith.help import jobs
 from kith.help.tests.conftest import circle  # noqa: F401 - a fixture
 from kith.help.tests.test_services import arranged
-from kith.notify import jobs
 from kith.notify.models import Call, Message
 
 

@@ -11,7 +11,7 @@ from kith.notify.schedule import schedule_due
 class Command(BaseCommand):
     help = (
         "Run the scheduler: every few seconds, enqueue the periodic jobs that are "
-        "due (kith/notify/schedule.py) for the task worker. Safe to run more than "
+        "due (each part's jobs.py) for the task worker. Safe to run more than "
         "one: each job runs once per slot. With --once, check once and stop (for "
         "cron)."
     )
