@@ -157,3 +157,9 @@ def is_staff_user_id(user_id: int) -> bool:
     if User.objects.filter(pk=user_id, is_superuser=True).exists():
         return True
     return RoleAssignment.objects.filter(user_id=user_id, role__in=STAFF_ROLES).exists()
+
+
+def perm_code_check(*, user: Any, perm: str, locality: Any) -> bool:
+    """Answers ``kith.core.permissions`` for the apps below accounts (the
+    ``core.perm_check`` hook). Raises ``ValueError`` for an unknown code."""
+    return has_perm(user, Perm(perm), locality)
