@@ -4,8 +4,8 @@ Who may do what is decided in ``kith.accounts.permissions`` and nowhere else.
 The apps below accounts (core, places, notify) may not import it, so they ask
 here, naming the permission by its code (``"places_view"``, the value of
 ``kith.accounts.permissions.Perm``), and accounts answers through the
-``core.perm_check`` hook it registers in its ``AppConfig.ready()``. With no
-receiver registered, every check is refused.
+``core.perm_check`` hook it registers in its ``AppConfig.ready()``. Every
+receiver must say yes, and with none registered every check is refused.
 """
 
 from typing import Any
@@ -23,7 +23,8 @@ def has_perm(user: Any, perm: str, locality: Any) -> bool:
     An unknown code raises ``ValueError`` (from the receiver), rather than
     quietly refusing, so a misspelt permission is found at once.
     """
-    return any(perm_check.run(user=user, perm=str(perm), locality=locality))
+    answers = perm_check.run(user=user, perm=str(perm), locality=locality)
+    return bool(answers) and all(answers)
 
 
 def require_perm(user: Any, perm: str, locality: Any) -> None:

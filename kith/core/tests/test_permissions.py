@@ -39,3 +39,12 @@ def test_with_nobody_to_answer_everything_is_refused(testford):
     finally:
         for receiver in saved:
             perm_check.register(receiver)
+
+
+def test_any_one_refusal_refuses(testford):
+    def says_no(*, user, perm, locality):
+        return False
+
+    assert has_perm(testford.admin, "places_view", testford.locality)
+    with perm_check.connected(says_no):
+        assert not has_perm(testford.admin, "places_view", testford.locality)
