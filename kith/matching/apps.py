@@ -9,6 +9,10 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
+        from kith.help.hooks import request_page_extras
+        from kith.matching.selectors import request_page_shortlist
+
+        request_page_extras.register(request_page_shortlist)
 
         nav_register(
             NavItem(
