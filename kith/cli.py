@@ -51,7 +51,7 @@ def _print_welcome(port: str, env: dict[str, str]) -> None:
     import django
 
     django.setup()
-    from kith.core.demo import demo_logins_table
+    from kith.site.demo import demo_logins_table
 
     print()
     print(f"  Kith is running at http://127.0.0.1:{port}/")

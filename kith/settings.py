@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "kith.help",
     "kith.matching",
     "kith.social",
+    "kith.site",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kith.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "kith.core.middleware.RequestContextMiddleware",
+    "kith.site.middleware.RequestContextMiddleware",
     "kith.notify.middleware.NotifyProblemsMiddleware",
 ]
 
@@ -111,9 +112,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kith.core.context_processors.layout",
+                "kith.site.context_processors.layout",
             ],
-            "builtins": ["kith.core.templatetags.govuk"],
+            "builtins": [
+                "kith.core.templatetags.govuk",
+                "kith.accounts.templatetags.people",
+            ],
         },
     }
 ]

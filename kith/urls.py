@@ -11,7 +11,7 @@ admin.site.site_title = "Kith administration"
 admin.site.login = admin_sign_in  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", include("kith.core.urls")),
+    path("", include("kith.site.urls")),
     path("", include("kith.accounts.urls")),
     path("places/", include("kith.places.urls")),
     path("members/", include("kith.members.urls")),
@@ -35,4 +35,4 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-handler500 = "kith.core.views.server_error"
+handler500 = "kith.site.views.server_error"

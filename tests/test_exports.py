@@ -68,7 +68,7 @@ def _rows(response):
 
 def test_every_export_quotes_formulas(client, db):
     from kith.accounts.models import User
-    from kith.core.demo import demo_load
+    from kith.site.demo import demo_load
 
     demo_load()
     User.objects.update(**HOSTILE)

@@ -411,8 +411,8 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
 
     from kith.accounts.demo import DEMO_LOGINS
     from kith.accounts.models import User
-    from kith.core.demo import demo_load
     from kith.places.models import Postcode
+    from kith.site.demo import demo_load
     from tests.walker import all_routes, crawl, internal, route_of
 
     demo_load()

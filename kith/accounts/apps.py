@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -6,8 +7,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from kith.accounts.permissions import outbox_allows
-        from kith.notify.access import permission_check_register
+        from kith.accounts.permissions import Perm, perm_code_check
+        from kith.core.navigation import NavItem, nav_register
+        from kith.core.permissions import perm_check
 
-        # The outbox sits below accounts: it asks here who may see its pages.
-        permission_check_register(outbox_allows)
+        perm_check.register(perm_code_check)
+        nav_register(
+            NavItem(_("People"), "accounts:people", order=140, perm=Perm.PEOPLE_VIEW),
+            NavItem(_("Your details"), "accounts:your_details", order=1000),
+        )

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     ACTIVITIES_PROPOSE = "activities_propose"  # propose an activity to host
     ACTIVITIES_MANAGE = "activities_manage"  # approve, cancel, sign people up
     INTRODUCTIONS_MANAGE = "introductions_manage"  # suggest and make introductions
+    NOTIFY_CONFIGURE = "notify_configure"  # GOV.UK Notify's configuration problems
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -87,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REPORTS_VIEW,
             Perm.PLANS_MANAGE,
             Perm.PAYROLL_EXPORT,
+            Perm.NOTIFY_CONFIGURE,
         }
     ),
 }
@@ -143,14 +145,6 @@ def require_perm(user: Any, perm: Perm, locality: Any) -> None:
         raise PermissionDenied
 
 
-def outbox_allows(user: Any, name: str, locality: Any) -> bool:
-    """The outbox's question (kith.notify.access), answered here: ``name``
-    is a permission's name, or ``"admin"`` for the locality's administrators."""
-    if name == "admin":
-        return has_role(user, Role.ADMIN, locality)
-    return has_perm(user, Perm(name), locality)
-
-
 def is_staff_person(user: Any) -> bool:
     """Staff confirm sign-in with an authenticator app and time out when idle."""
     if getattr(user, "is_superuser", False):
@@ -165,3 +159,9 @@ def is_staff_user_id(user_id: int) -> bool:
     if User.objects.filter(pk=user_id, is_superuser=True).exists():
         return True
     return RoleAssignment.objects.filter(user_id=user_id, role__in=STAFF_ROLES).exists()
+
+
+def perm_code_check(*, user: Any, perm: str, locality: Any) -> bool:
+    """Answers ``kith.core.permissions`` for the apps below accounts (the
+    ``core.perm_check`` hook). Raises ``ValueError`` for an unknown code."""
+    return has_perm(user, Perm(perm), locality)

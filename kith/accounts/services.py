@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from kith.accounts import hooks
 from kith.accounts.models import (
     STAFF_ROLES,
     Authenticator,
@@ -307,9 +308,7 @@ def person_update_contact(
     person_save_validated(person)
     if "postcode" in changed:
         # Parts that file people by ward follow them when they move.
-        from kith.members.services import memberships_ward_refresh
-
-        memberships_ward_refresh(person=person)
+        hooks.person_moved.run(person=person)
     audit_record(
         actor=actor,
         action="contact_details_changed",

@@ -1,26 +1,16 @@
-import logging
+"""Pages that belong to no part: the health check, the service's own plain
+pages (accessibility, privacy, contact) and the CSRF failure page. The home
+page, the audit log and the 500 page are the site's (kith/site/views.py).
+"""
 
-from django import forms
 from django.conf import STATICFILES_STORAGE_ALIAS
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.storage import storages
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template import loader
-from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
-from kith.accounts.selectors import audit_actions_for, audit_events_for
-from kith.core.forms import GovukForm
-
-logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -66,36 +56,6 @@ def _static_manifest_loaded() -> bool:
     return bool(storage.hashed_files)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """Shows each person what they can do next, by their roles."""
-    locality = request.locality  # type: ignore[attr-defined]
-    user = request.user
-    context: dict[str, object] = {}
-    if user.is_authenticated:
-        held = roles_in(user, locality)
-        context.update(
-            roles=sorted(held),
-            can=lambda perm: has_perm(user, perm, locality),
-            can_people=has_perm(user, Perm.PEOPLE_VIEW, locality),
-            can_create=has_perm(user, Perm.PEOPLE_CREATE, locality),
-            can_audit=has_perm(user, Perm.AUDIT_VIEW, locality),
-            can_places=has_perm(user, Perm.PLACES_VIEW, locality),
-            can_roles=has_perm(user, Perm.ROLES_MANAGE, locality),
-            can_act=has_perm(user, Perm.ACT_ON_BEHALF, locality),
-            can_members=has_perm(user, Perm.MEMBERS_MANAGE, locality),
-            can_plans=has_perm(user, Perm.PLANS_MANAGE, locality),
-            is_member="member" in held,
-            is_helper="helper" in held,
-            can_help=has_perm(user, Perm.HELP_MANAGE, locality),
-            can_helpers=has_perm(user, Perm.HELPERS_MANAGE, locality),
-            can_credits=has_perm(user, Perm.CREDITS_MANAGE, locality),
-            can_grant=has_perm(user, Perm.CREDITS_GRANT, locality),
-            can_payroll=has_perm(user, Perm.PAYROLL_EXPORT, locality),
-            is_supporter="supporter" in held,
-        )
-    return render(request, "core/home.html", context)
-
-
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
@@ -108,99 +68,5 @@ def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "core/contact.html")
 
 
-class AuditFilterForm(GovukForm):
-    who = forms.CharField(label=_("Who (name)"), required=False, max_length=100)
-    action = forms.ChoiceField(label=_("What"), required=False)
-    record = forms.CharField(
-        label=_("Record (name or number)"), required=False, max_length=100
-    )
-    date_from = forms.DateField(
-        label=_("From (day/month/year)"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
-        help_text=_("For example, 27/11/2026"),
-    )
-    date_to = forms.DateField(
-        label=_("To (day/month/year)"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
-    )
-
-    def __init__(self, *args, actions: list[str], **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        choices = [("", _("Any"))] + [
-            (a, a.replace("_", " ").capitalize()) for a in actions
-        ]
-        self.fields["action"].choices = choices  # type: ignore[attr-defined]
-
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error(
-                "date_to",
-                _("The ‘to’ date must be the same as or after the ‘from’ date."),
-            )
-        for name in ("date_from", "date_to"):
-            value = data.get(name)
-            today = timezone.localdate()
-            if value and value > today.replace(year=today.year + 1):
-                self.add_error(name, _("Enter a date that is not far in the future."))
-        return data
-
-
-@login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
-    require_perm(request.user, Perm.AUDIT_VIEW, locality)
-    actions = audit_actions_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
-    form = AuditFilterForm(request.GET or None, actions=actions)
-    filters: dict[str, object] = {}
-    if form.is_bound and form.is_valid():
-        filters = {key: value for key, value in form.cleaned_data.items() if value}
-    events = audit_events_for(actor=request.user, locality=locality, **filters)  # type: ignore[arg-type]
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "core/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
-
-
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page, rendered without the database: it may be what failed."""
-    context = {"service_name": "Kith", "phone": ""}
-    try:
-        from kith.places.models import Locality
-
-        locality = (
-            getattr(request, "locality", None)
-            or Locality.objects.order_by("pk").first()
-        )
-        if locality is not None:
-            context.update(service_name=locality.name, phone=locality.phone)
-    except Exception:  # noqa: S110 - the page must render whatever failed
-        pass
-    try:
-        page = loader.get_template("500.html").render(context)
-    except Exception:
-        # The page's stylesheet is named through the static manifest; if that
-        # is what failed (collectstatic not run), say sorry without it.
-        logger.exception("The error page could not be rendered")
-        page = format_html(
-            '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
-            "<title>Sorry, there is a problem with the service – {}</title></head>"
-            "<body><main><h1>Sorry, there is a problem with the service</h1>"
-            "<p>Try again later. Anything you had not finished has not been "
-            "saved, so you may need to start again.</p>"
-            "<p>If you need help now, phone us{}.</p></main></body></html>",
-            context["service_name"],
-            f" on {context['phone']}" if context["phone"] else "",
-        )
-    return HttpResponse(page, status=500)

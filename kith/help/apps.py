@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HelpConfig(AppConfig):
     name = "kith.help"
     label = "help"
+
+    def ready(self) -> None:
+        from kith.accounts.models import Role
+        from kith.accounts.permissions import Perm
+        from kith.core.navigation import NavItem, nav_register
+
+        nav_register(
+            NavItem(
+                _("Help"),
+                "help:home",
+                order=10,
+                roles=(Role.MEMBER, Role.SUPPORTER),
+                perm=Perm.HELP_MANAGE,
+            ),
+            NavItem(_("Your visits"), "help:my_visits", order=60, roles=(Role.HELPER,)),
+        )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
-from kith.help import forms, selectors, services
+from kith.help import forms, hooks, selectors, services
 from kith.help.models import HelpCategory, HelpRequest, Visit
 from kith.helpers.models import HelperProfile
 from kith.members.models import Membership
@@ -256,9 +256,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_member": request.user.pk == help_request.membership.person_id,
     }
     if coordinator and help_request.status == HelpRequest.Status.OPEN:
-        from kith.matching.selectors import shortlist_for
-
-        context["shortlist"] = shortlist_for(actor=request.user, request=help_request)  # type: ignore[arg-type]
+        for extras in hooks.request_page_extras.run(
+            actor=request.user, help_request=help_request
+        ):
+            context.update(extras)
     return render(request, "help/request.html", context)
 
 

@@ -7,6 +7,7 @@ plan for all of them would weigh.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -238,3 +239,9 @@ def plan_get_for(*, actor: User, locality: Locality, pk: int) -> MatchingPlan:
     if plan is None:
         raise Http404
     return plan
+
+
+def request_page_shortlist(*, actor: User, help_request: HelpRequest) -> dict[str, Any]:
+    """The shortlist on a coordinator's page of one open request (registered
+    on help's ``request_page_extras`` hook)."""
+    return {"shortlist": shortlist_for(actor=actor, request=help_request)}

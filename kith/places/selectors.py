@@ -1,6 +1,6 @@
 """Reads of places. None of these return personal data."""
 
-from typing import Any
+from collections.abc import Collection
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -10,17 +10,15 @@ from kith.places.models import Locality, Postcode, Ward
 
 
 def locality_for_request(
-    *, host: str, user: Any, chosen_id: int | None
+    *, host: str, held: Collection[int], chosen_id: int | None
 ) -> Locality | None:
     """The locality a request is about.
 
-    In order: the one the person chose (if they hold a role there), the one
+    ``held`` is the ids of the localities the person holds a role in. In
+    order: the one the person chose (if they hold a role there), the one
     whose own web address this is, the first one the person holds a role in,
     then the deployment's first locality.
     """
-    from kith.accounts.permissions import roles_of
-
-    held = roles_of(user)
     if chosen_id and chosen_id in held:
         found = Locality.objects.filter(pk=chosen_id).first()
         if found:

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kith.accounts.permissions import Perm, require_perm
+from kith.core.permissions import require_perm
 from kith.places.selectors import (
     postcodes_in_ward,
     ward_get,
@@ -14,7 +14,7 @@ from kith.places.selectors import (
 @login_required
 def wards(request: HttpRequest) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
-    require_perm(request.user, Perm.PLACES_VIEW, locality)
+    require_perm(request.user, "places_view", locality)
     return render(
         request,
         "places/wards.html",
@@ -25,7 +25,7 @@ def wards(request: HttpRequest) -> HttpResponse:
 @login_required
 def ward(request: HttpRequest, pk: int) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
-    require_perm(request.user, Perm.PLACES_VIEW, locality)
+    require_perm(request.user, "places_view", locality)
     found = ward_get(locality=locality, pk=pk)
     page = Paginator(postcodes_in_ward(ward=found), 100).get_page(
         request.GET.get("page")

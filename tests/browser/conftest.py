@@ -123,7 +123,7 @@ def check_accessibility():
 @pytest.fixture
 def demo(transactional_db):
     """The demo locality, loaded afresh for each journey."""
-    from kith.core.demo import demo_load
+    from kith.site.demo import demo_load
     from tests.browser.signing_in import forget_codes
 
     demo_load()

@@ -70,23 +70,6 @@ def humanise(value: str) -> str:
 
 
 @register.filter
-def role_label(value: str) -> str:
-    from kith.accounts.models import Role
-
-    try:
-        return str(Role(value).label)
-    except ValueError:
-        return humanise(value)
-
-
-@register.filter
-def phone(value: str) -> str:
-    from kith.accounts.phones import phone_display
-
-    return phone_display(value or "")
-
-
-@register.filter
 def date_parts(field: BoundField) -> list[tuple[str, str, str, str]]:
     """(suffix, label, value, width) for each box of a GOV.UK date input."""
     value = field.value()

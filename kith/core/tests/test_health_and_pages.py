@@ -90,7 +90,7 @@ def test_csrf_failure_page_says_nothing_was_saved(testford):
 
 
 def test_server_error_page_renders_even_without_a_database(rf):
-    from kith.core.views import server_error
+    from kith.site.views import server_error
 
     with mock.patch("kith.places.models.Locality.objects") as objects:
         objects.order_by.side_effect = Exception("database down")

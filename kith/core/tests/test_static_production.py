@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from kith.core.views import server_error
+from kith.site.views import server_error
 
 PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 

@@ -1,7 +1,7 @@
-from kith.core.demo import demo_load
 from kith.credits.models import Account, Transfer
 from kith.credits.tests.factories import assert_ledger_balances
 from kith.places.models import Locality
+from kith.site.demo import demo_load
 
 
 def test_the_demo_ledger_balances_and_looks_real(db):

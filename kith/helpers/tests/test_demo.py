@@ -5,10 +5,10 @@ from collections import Counter
 import pytest
 from django.db import transaction
 
-from kith.core.demo import demo_load
 from kith.helpers.models import HelperProfile, HelperStatus, Skill, VettingCheck
 from kith.helpers.services import _vetting_recompute
 from kith.helpers.vetting import LEVELS, VettingLevel
+from kith.site.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 

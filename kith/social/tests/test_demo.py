@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kith.core.demo import demo_load
+from kith.site.demo import demo_load
 from kith.social.models import Activity, Introduction, Occurrence, SignUp
 
 

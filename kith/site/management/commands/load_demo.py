@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kith.core.demo import DEFAULT_SEED, demo_load, demo_logins_table
+from kith.site.demo import DEFAULT_SEED, demo_load, demo_logins_table
 
 
 class Command(BaseCommand):

@@ -1,0 +1,7 @@
+"""Hooks that accounts runs and higher apps register on (see kith/core/hooks.py)."""
+
+from kith.core.hooks import Hook
+
+#: A person's postcode changed: parts that file people by ward follow them.
+#: Runs inside ``person_update_contact``'s transaction.
+person_moved = Hook("accounts.person_moved", "person=")

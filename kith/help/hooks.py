@@ -1,0 +1,10 @@
+"""Hooks that help runs and higher apps register on (see kith/core/hooks.py)."""
+
+from kith.core.hooks import Hook
+
+#: A coordinator opens the page of an open help request: the parts above may
+#: add to what it shows. Each receiver returns a dict for the page's context
+#: (matching adds its ``shortlist``).
+request_page_extras = Hook(
+    "help.request_page_extras", "actor=, help_request= -> dict for the page"
+)

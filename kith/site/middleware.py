@@ -1,0 +1,46 @@
+"""Middleware that needs the parts above core: which locality a request is
+about and whom the person is acting for."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from kith.accounts.permissions import roles_of
+from kith.accounts.selectors import acting_for_resolve
+from kith.core.context import RequestContext, request_context
+from kith.core.middleware import (
+    ACTING_FOR_SESSION_KEY,
+    LOCALITY_SESSION_KEY,
+    client_ip,
+)
+from kith.places.selectors import locality_for_request
+
+
+class RequestContextMiddleware:
+    """Works out the locality and the person being acted for, and makes the
+    address and acting-for known to services for the length of the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.locality = locality_for_request(  # type: ignore[attr-defined]
+            host=request.get_host(),
+            held=roles_of(request.user),
+            chosen_id=request.session.get(LOCALITY_SESSION_KEY),
+        )
+        acting_for = None
+        acting_id = request.session.get(ACTING_FOR_SESSION_KEY)
+        if acting_id:
+            acting_for = acting_for_resolve(actor=request.user, person_id=acting_id)
+            if acting_for is None:
+                # The right to act has gone (role removed, person left): stop.
+                request.session.pop(ACTING_FOR_SESSION_KEY, None)
+        request.acting_for = acting_for  # type: ignore[attr-defined]
+        context = RequestContext(
+            ip_address=client_ip(request),
+            acting_for_id=acting_for.pk if acting_for else None,
+            locality_id=request.locality.pk if request.locality else None,  # type: ignore[attr-defined]
+        )
+        with request_context(context):
+            return self.get_response(request)

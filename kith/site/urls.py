@@ -1,0 +1,16 @@
+from django.urls import path
+
+from kith.core import views as core_views
+from kith.site import views
+
+# The namespace stays "core": "core:home" and "core:audit" are named in
+# every part's templates and views (docs/adr/0019-floors-and-hooks.md).
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("contact/", core_views.contact, name="contact"),
+    path("audit/", views.audit_log, name="audit"),
+]
