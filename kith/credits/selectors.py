@@ -583,3 +583,14 @@ def may_see_statement_of_supported(link: Any) -> bool:
     """A supporter sees the movements as well as the balance only when the
     member shares their visits with them: most movements are visits."""
     return bool(link.share_visits)
+
+
+def leave_page_credits(*, membership: Any) -> dict[str, str]:
+    """For the page where a member leaves (members' ``leave_page_extras``
+    hook): the words for the credits they have left, or nothing."""
+    from kith.credits.services import balance_minutes, credit_settings_for
+    from kith.credits.words import credits_text
+
+    left = balance_minutes(person=membership.person, locality=membership.locality)
+    per_credit = credit_settings_for(membership.locality).minutes_per_credit
+    return {"credits_left": credits_text(left, per_credit) if left > 0 else ""}

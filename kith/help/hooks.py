@@ -8,3 +8,8 @@ from kith.core.hooks import Hook
 request_page_extras = Hook(
     "help.request_page_extras", "actor=, help_request= -> dict for the page"
 )
+
+#: A helper said no to a visit offered to them (in the decline's
+#: transaction). Matching plans the request again, without them, when the
+#: offer came from a matching plan.
+visit_declined = Hook("help.visit_declined", "visit=")

@@ -9,10 +9,12 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
-        from kith.help.hooks import request_page_extras
+        from kith.help.hooks import request_page_extras, visit_declined
         from kith.matching.selectors import request_page_shortlist
+        from kith.matching.services import decline_replan_queue
 
         request_page_extras.register(request_page_shortlist)
+        visit_declined.register(decline_replan_queue)
 
         nav_register(
             NavItem(

@@ -10,6 +10,12 @@ class SocialConfig(AppConfig):
         from kith.accounts.models import Role
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
+        from kith.members.hooks import introductions_consent_withdrawn
+        from kith.social.services import introductions_close_on_consent_withdrawn
+
+        introductions_consent_withdrawn.register(
+            introductions_close_on_consent_withdrawn
+        )
 
         nav_register(
             NavItem(

@@ -12,6 +12,7 @@ from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.help import hooks
 from kith.help.models import HelpRequest, Visit
 from kith.help.services.common import (
     _event,
@@ -183,9 +184,7 @@ def visit_decline(*, actor: User, visit: Visit, reason: str) -> Visit:
         actor=actor, action="visit_declined", target=visit, locality=request.locality
     )
     # An offer from a matching plan is planned again, without this helper.
-    from kith.matching.services import decline_replan_queue
-
-    decline_replan_queue(visit=visit)
+    hooks.visit_declined.run(visit=visit)
     return visit
 
 

@@ -10,6 +10,7 @@ from kith.accounts.models import ContactBy, User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.members import hooks
 from kith.members.models import (
     AccessNeed,
     Consent,
@@ -184,9 +185,7 @@ def consent_record(
     )
     if kind == Consent.Kind.INTRODUCTIONS and not given:
         # Introductions waiting on them end now (social builds on members).
-        from kith.social.services import introductions_close_on_consent_withdrawn
-
-        introductions_close_on_consent_withdrawn(actor=actor, membership=membership)
+        hooks.introductions_consent_withdrawn.run(actor=actor, membership=membership)
     return consent
 
 

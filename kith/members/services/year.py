@@ -12,6 +12,7 @@ from kith.accounts.models import Role, RoleAssignment, User
 from kith.accounts.permissions import Perm, forget_roles, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.members import hooks
 from kith.members.models import FeePayment, Membership, RenewalReminder, SupporterLink
 from kith.members.rules import one_year_after, pounds, renewal_reminder_due
 from kith.members.services.common import _locality_personalisation, _lock
@@ -53,9 +54,7 @@ def membership_activate(
     membership.started_on = today
     membership.renews_on = renews_on
     membership.save(update_fields=["status", "started_on", "renews_on", "updated_at"])
-    from kith.credits.services import joining_credits_grant
-
-    joining_credits_grant(actor=actor, membership=membership)
+    hooks.membership_started.run(actor=actor, membership=membership)
     audit_record(
         actor=actor,
         action="membership_started",
@@ -237,9 +236,7 @@ def membership_leave(
     membership.leaving_reason = reason.strip()
     membership.save()
     # Their remaining credits go where they chose, in this transaction.
-    from kith.credits.services import leaving_credits_move
-
-    leaving_credits_move(actor=actor, membership=membership)
+    hooks.membership_left.run(actor=actor, membership=membership)
     SupporterLink.objects.filter(
         membership=membership,
         status__in=[SupporterLink.Status.ACTIVE, SupporterLink.Status.INVITED],

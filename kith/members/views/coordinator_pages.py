@@ -16,7 +16,7 @@ from kith.accounts.permissions import Perm, require_perm
 from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
-from kith.members import forms, selectors, services
+from kith.members import forms, hooks, selectors, services
 from kith.members.models import Membership, MembershipPlan, SupporterLink
 from kith.members.rules import pounds
 from kith.members.views.shared import _invite, _profile_edit
@@ -169,20 +169,10 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": membership.person.full_name},
             )
             return redirect("members:member", pk=pk)
-    from kith.credits.services import balance_minutes, credit_settings_for
-    from kith.credits.words import credits_text
-
-    left = balance_minutes(person=membership.person, locality=membership.locality)
-    per_credit = credit_settings_for(membership.locality).minutes_per_credit
-    return render(
-        request,
-        "members/member_leave.html",
-        {
-            "form": form,
-            "membership": membership,
-            "credits_left": credits_text(left, per_credit) if left > 0 else "",
-        },
-    )
+    context = {"form": form, "membership": membership, "credits_left": ""}
+    for extras in hooks.leave_page_extras.run(membership=membership):
+        context.update(extras)
+    return render(request, "members/member_leave.html", context)
 
 
 @login_required
