@@ -120,3 +120,37 @@ def test_a_receiver_that_fails_rolls_back_the_callers_change(thing_done, testfor
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert "caller_wrote" not in actions
     assert "receiver_wrote" not in actions
+
+
+def test_every_hook_kith_declares_has_a_receiver_once_the_apps_are_ready():
+    """A hook nobody answers would drop work silently (joining credits not
+    issued, a declined visit not planned again): each of Kith's own hooks is
+    answered by the part above that it was declared for."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("kith."):
+            try:
+                importlib.import_module(f"{config.name}.hooks")
+            except ModuleNotFoundError:
+                continue
+    labels = {c.label for c in apps.get_app_configs() if c.name.startswith("kith.")}
+    declared = {
+        name: found
+        for name, found in all_hooks().items()
+        if name.split(".")[0] in labels
+    }
+    assert {
+        "members.membership_started",
+        "members.membership_left",
+        "members.introductions_consent_withdrawn",
+        "members.leave_page_extras",
+        "help.visit_declined",
+        "help.request_page_extras",
+        "accounts.person_moved",
+        "core.perm_check",
+    } <= set(declared)
+    unanswered = [name for name, found in declared.items() if not found.receivers]
+    assert unanswered == []
