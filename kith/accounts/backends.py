@@ -9,7 +9,7 @@ from kith.accounts.models import User
 class EmailBackend(ModelBackend):
     """Sign in with an email address (any case) and password."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -86,11 +86,11 @@ class NewPasswordForm(GovukForm):
         error_messages={"required": _("Enter the new password again.")},
     )
 
-    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         first, second = data.get("new_password"), data.get("new_password_again")
         if first and second and first != second:
@@ -114,7 +114,7 @@ class ChangePasswordForm(NewPasswordForm):
     )
     field_order = ["current_password", "new_password", "new_password_again"]
 
-    def clean_current_password(self):  # type: ignore[no-untyped-def]
+    def clean_current_password(self):
         value = self.cleaned_data["current_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError(_("Your current password is not right."))
@@ -211,7 +211,7 @@ class PersonCreateForm(ContactDetailsForm):
     )
     field_order = ["role", "full_name"]
 
-    def __init__(self, *args, roles: list[str], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Role.choices if value in roles
@@ -248,6 +248,6 @@ class LocalityChoiceForm(GovukForm):
         error_messages={"required": _("Choose a locality.")},
     )
 
-    def __init__(self, *args, localities, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, localities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["locality"].choices = [(loc.pk, loc.name) for loc in localities]  # type: ignore[attr-defined]

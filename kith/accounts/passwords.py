@@ -35,7 +35,7 @@ _BUILT_IN = {
 def _load(path: str) -> frozenset[str]:
     file = Path(path)
     opener = gzip.open if file.suffix == ".gz" else open
-    with opener(file, "rt", encoding="utf-8", errors="ignore") as handle:  # type: ignore[operator]
+    with opener(file, "rt", encoding="utf-8", errors="ignore") as handle:
         return frozenset(line.strip().lower() for line in handle if line.strip())
 
 

@@ -132,7 +132,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             else:
-                return _finish_sign_in(request, user, "password", next_url)  # type: ignore[arg-type]
+                return _finish_sign_in(request, user, "password", next_url)
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
 
 
@@ -464,7 +464,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user = services.password_set(
             user=request.user,
             password=form.cleaned_data["new_password"],
-            how="changed",  # type: ignore[arg-type]
+            how="changed",
         )
         from django.contrib.auth import update_session_auth_hash
 
@@ -519,7 +519,7 @@ def _contact_initial(person: User) -> dict[str, Any]:
 def your_details(request: HttpRequest) -> HttpResponse:
     person = person_get_for(
         actor=request.user, locality=request.locality, pk=request.user.pk
-    )  # type: ignore[arg-type, attr-defined]
+    )
     return render(request, "accounts/your_details.html", {"person": person})
 
 
@@ -535,7 +535,7 @@ def your_details_edit(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 person=user,
                 locality=request.locality,
-                **form.cleaned_data,  # type: ignore[attr-defined]
+                **form.cleaned_data,
             )
         except ApplicationError as error:
             form.add_application_error(error)
@@ -571,7 +571,7 @@ def people(request: HttpRequest) -> HttpResponse:
         query, role = form.cleaned_data["q"], form.cleaned_data["role"]
     found = people_search_for(
         actor=request.user, locality=locality, query=query, role=role
-    )  # type: ignore[arg-type]
+    )
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -605,7 +605,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.person_create(
                 actor=request.user, locality=locality, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -631,7 +631,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roles_here": person.roles_here,  # type: ignore[attr-defined]
             "can_act": services.can_act_for(
                 actor=request.user, person=person, locality=locality
-            ),  # type: ignore[arg-type]
+            ),
             "can_edit": has_perm(request.user, Perm.PEOPLE_EDIT, locality),
             "can_roles": can_roles,
             "role_form": forms.RoleForm() if can_roles else None,
@@ -654,7 +654,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 person=person,
                 locality=locality,
-                **form.cleaned_data,  # type: ignore[arg-type]
+                **form.cleaned_data,
             )
         except ApplicationError as error:
             form.add_application_error(error)
@@ -691,12 +691,12 @@ def role_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "grant":
             services.role_grant(
                 actor=request.user, user=person, locality=locality, role=role
-            )  # type: ignore[arg-type]
+            )
             messages.success(request, _("Role added."))
         else:
             services.role_revoke(
                 actor=request.user, user=person, locality=locality, role=role
-            )  # type: ignore[arg-type]
+            )
             messages.success(request, _("Role removed."))
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -770,7 +770,7 @@ def acting_stop(request: HttpRequest) -> HttpResponse:
     if person is not None:
         services.acting_stop(
             actor=request.user, person=person, locality=request.locality
-        )  # type: ignore[arg-type, attr-defined]
+        )
         messages.info(
             request,
             _("You have stopped acting for %(name)s.") % {"name": person.full_name},

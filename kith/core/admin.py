@@ -19,11 +19,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["action", "target_label", "actor__full_name"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

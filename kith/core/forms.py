@@ -35,7 +35,7 @@ class GovukDateInput(forms.MultiWidget):
 
     template_name = "core/forms/date_widget.html"
 
-    def __init__(self, attrs=None):  # type: ignore[no-untyped-def]
+    def __init__(self, attrs=None):
         widgets = {
             "day": forms.TextInput(attrs={"inputmode": "numeric"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -43,7 +43,7 @@ class GovukDateInput(forms.MultiWidget):
         }
         super().__init__(widgets, attrs)
 
-    def decompress(self, value):  # type: ignore[no-untyped-def]
+    def decompress(self, value):
         if isinstance(value, date):
             return [value.day, value.month, value.year]
         if isinstance(value, str) and value.count("-") == 2:
@@ -60,11 +60,11 @@ class GovukDateField(forms.Field):
 
     widget = GovukDateInput
 
-    def __init__(self, *, past: bool = False, future: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *, past: bool = False, future: bool = False, **kwargs):
         self.past, self.future = past, future
         super().__init__(**kwargs)
 
-    def to_python(self, value):  # type: ignore[no-untyped-def]
+    def to_python(self, value):
         if isinstance(value, date):
             return value
         if isinstance(value, str):
@@ -111,7 +111,7 @@ class GovukDateField(forms.Field):
                 _("%(label)s must be a real date.") % {"label": label}, code="invalid"
             ) from exc
 
-    def validate(self, value):  # type: ignore[no-untyped-def]
+    def validate(self, value):
         super().validate(value)
         if value is None:
             return
@@ -131,5 +131,5 @@ class GovukDateField(forms.Field):
                 _("%(label)s must be after 1900.") % {"label": label}, code="too_early"
             )
 
-    def prepare_value(self, value):  # type: ignore[no-untyped-def]
+    def prepare_value(self, value):
         return value

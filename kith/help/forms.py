@@ -35,11 +35,11 @@ class WhoForm(GovukForm):
         error_messages={"required": _("Choose who the help is for.")},
     )
 
-    def __init__(self, *args, memberships=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].choices = [
             (m.pk, m.person.full_name) for m in memberships
-        ]  # type: ignore[attr-defined]
+        ]
 
 
 class CategoryForm(GovukForm):
@@ -50,7 +50,7 @@ class CategoryForm(GovukForm):
         error_messages={"required": _("Choose the kind of help.")},
     )
 
-    def __init__(self, *args, categories=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [  # type: ignore[attr-defined]
             (c.pk, f"{c.name} — {c.description}" if c.description else c.name)
@@ -81,7 +81,7 @@ class WhatForm(GovukForm):
         help_text=_("For example, ‘the surgery on Mill Lane’."),
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("where") == "elsewhere" and not (data.get("place") or "").strip():
             self.add_error("place", _("Say where the help is needed."))
@@ -122,7 +122,7 @@ class WhenForm(GovukForm):
         label=_("Until"), choices=[("", ""), *TIMES], required=False
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("when") != "times":
             return data
@@ -150,7 +150,7 @@ class WhenForm(GovukForm):
             self.add_error("day_1", _("Enter at least one day and time."))
         return data
 
-    def windows(self):  # type: ignore[no-untyped-def]
+    def windows(self):
         from kith.help.services import Window, any_time_this_week
 
         data = self.cleaned_data
@@ -289,7 +289,7 @@ class OfferForm(GovukForm):
         error_messages={"required": _("Choose a helper.")},
     )
 
-    def __init__(self, *args, helpers=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, helpers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["helper"].choices = [(h.pk, h.user.full_name) for h in helpers]  # type: ignore[attr-defined]
 
@@ -361,8 +361,8 @@ class CategoryEditForm(GovukForm):
     )
     is_active = forms.BooleanField(label=_("Members can ask for it"), required=False)
 
-    def __init__(self, *args, skills=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, skills=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["skill"].choices = [("", _("None"))] + [
             (s.pk, s.name) for s in skills
-        ]  # type: ignore[attr-defined]
+        ]

@@ -122,12 +122,10 @@ def help_home(request: HttpRequest) -> HttpResponse:
                 "membership": membership,
                 "requests": selectors.requests_for_member(
                     actor=request.user, membership=membership
-                ).exclude(status__in=[HelpRequest.Status.CANCELLED])[  # type: ignore[arg-type]
-                    :20
-                ],
+                ).exclude(status__in=[HelpRequest.Status.CANCELLED])[:20],
                 "visits": selectors.coming_visits_for_member(
                     actor=request.user, membership=membership
-                ),  # type: ignore[arg-type]
+                ),
             }
         )
     return render(request, "help/home.html", {"rows": rows, "helper": helper})
@@ -279,7 +277,7 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 request=help_request,
                 reason=form.cleaned_data["reason"],
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -316,7 +314,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_offer(
                 actor=request.user, request=help_request, helper=helper
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
@@ -384,14 +382,14 @@ def visit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, request=visit.request
         )
         if reason is None and h.pk != visit.helper_id
-    ]  # type: ignore[arg-type]
+    ]
     form = forms.OfferForm(request.POST or None, helpers=helpers)
     if request.method == "POST" and form.is_valid():
         helper = next(h for h in helpers if h.pk == form.cleaned_data["helper"])
         try:
             services.visit_reassign(
                 actor=request.user, visit=visit, helper=helper, reason=_("reassigned")
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -420,7 +418,7 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_cancel(
                 actor=request.user, visit=visit, reason=form.cleaned_data["reason"]
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -454,7 +452,7 @@ def visit_no_show(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_no_show(
                 actor=request.user, visit=visit, party=form.cleaned_data["party"]
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -480,7 +478,7 @@ def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.feedback_record(
                 actor=request.user, visit=visit, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -505,7 +503,7 @@ def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def my_visits(request: HttpRequest) -> HttpResponse:
     helper = selectors.helper_profile_for(
         actor=request.user, locality=_locality(request)
-    )  # type: ignore[arg-type]
+    )
     if helper is None:
         raise Http404
     visits = list(selectors.visits_for_helper(actor=request.user, helper=helper))  # type: ignore[arg-type]
@@ -554,7 +552,7 @@ def visit_accept(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_accept(
                 actor=request.user, visit=visit, starts_at=form.starts_at()
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -577,7 +575,7 @@ def visit_decline(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_decline(
                 actor=request.user, visit=visit, reason=form.cleaned_data["reason"]
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -633,7 +631,7 @@ def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.concern_raise(
                 actor=request.user, visit=visit, text=form.cleaned_data["text"]
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -674,7 +672,7 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.concerns_for(actor=request.user, locality=_locality(request))
         .filter(pk=pk)
         .first()
-    )  # type: ignore[arg-type]
+    )
     if concern is None:
         raise Http404
     form = forms.OutcomeForm(request.POST or None)
@@ -684,7 +682,7 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 concern=concern,
                 outcome=form.cleaned_data["outcome"],
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -754,7 +752,7 @@ def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 actor=request.user,
                 locality=locality,
                 category=category,
-                name=data["name"],  # type: ignore[arg-type]
+                name=data["name"],
                 description=data["description"],
                 vetting_level=data["vetting_level"],
                 usual_minutes=data["usual_minutes"],

@@ -41,7 +41,7 @@ class BirthForm(GovukForm):
         past=True,
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].widget.attrs.update({"autocomplete": "bday"})
 
@@ -130,7 +130,7 @@ class ContactForm(GovukForm):
         value = self.cleaned_data["phone"].strip()
         return phone_normalise(value) if value else ""
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         way = data.get("contact_by")
         if (
@@ -174,7 +174,7 @@ class PlanForm(GovukForm):
         error_messages={"required": _("Choose yes if you get any of these.")},
     )
 
-    def __init__(self, *args, plans=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, plans=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].choices = [  # type: ignore[attr-defined]
             (
@@ -223,7 +223,7 @@ class InterestsForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args, interests=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, interests=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interests"].choices = [(str(i.pk), i.name) for i in interests]  # type: ignore[attr-defined]
 
@@ -253,7 +253,7 @@ class EmergencyForm(GovukForm):
         value = self.cleaned_data["emergency_phone"].strip()
         return phone_normalise(value) if value else ""
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if (
             data.get("emergency_name")
@@ -310,16 +310,16 @@ class MembersFilterForm(GovukForm):
         label=_("Possible duplicates to check"), required=False
     )
 
-    def __init__(self, *args, plans=(), wards=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, plans=(), wards=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].choices = [
             ("", _("Any plan")),
             *((p.pk, p.name) for p in plans),
-        ]  # type: ignore[attr-defined]
+        ]
         self.fields["ward"].choices = [
             ("", _("Any ward")),
             *((w.pk, w.name) for w in wards),
-        ]  # type: ignore[attr-defined]
+        ]
 
 
 class FeeForm(GovukForm):
@@ -359,7 +359,7 @@ class LeaveForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, members=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["credits_to"].choices = [  # type: ignore[attr-defined]
             ("", _("Choose a member")),
@@ -390,7 +390,7 @@ class ProfileForm(GovukForm):
     emergency_phone = EmergencyForm.base_fields["emergency_phone"]
     emergency_relationship = EmergencyForm.base_fields["emergency_relationship"]
 
-    def __init__(self, *args, interests=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, interests=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interests"].choices = [(str(i.pk), i.name) for i in interests]  # type: ignore[attr-defined]
 
@@ -420,7 +420,7 @@ class ConsentForm(GovukForm):
         error_messages={"required": _("Choose how they gave their answer.")},
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if (
             data.get("kind") == Consent.Kind.SHARING
@@ -498,7 +498,7 @@ class SupporterInviteForm(GovukForm):
         except ValidationError:
             raise
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if (
             not data.get("email")
@@ -526,7 +526,7 @@ class PhoneAcceptForm(GovukForm):
         error_messages={"required": _("Choose the supporter.")},
     )
 
-    def __init__(self, *args, people=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [
             ("", _("Choose a person")),
@@ -534,7 +534,7 @@ class PhoneAcceptForm(GovukForm):
                 (p.pk, f"{p.full_name}{' (' + p.email + ')' if p.email else ''}")
                 for p in people
             ),
-        ]  # type: ignore[attr-defined]
+        ]
 
 
 class PlanFormAdmin(GovukForm):

@@ -10,10 +10,10 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["to", "template"]
     readonly_fields = [f.name for f in Message._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -23,7 +23,7 @@ class JobRunAdmin(admin.ModelAdmin):
     list_filter = ["status", "job"]
     readonly_fields = [f.name for f in JobRun._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 
@@ -33,7 +33,7 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["reason", "outcome", "done"]
     readonly_fields = [f.name for f in Call._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 
@@ -43,7 +43,7 @@ class TemplateProblemAdmin(admin.ModelAdmin):
     list_filter = ["kind", "source", "channel"]
     readonly_fields = [f.name for f in TemplateProblem._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 
@@ -53,5 +53,5 @@ class DailySendCountAdmin(admin.ModelAdmin):
     list_filter = ["channel"]
     readonly_fields = [f.name for f in DailySendCount._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

@@ -38,7 +38,7 @@ def messages_sent(request: HttpRequest) -> HttpResponse:
             "query": form.cleaned_data["q"].strip(),
         }
     found = selectors.messages_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
         **filters,
     )
@@ -46,7 +46,7 @@ def messages_sent(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     held_back = selectors.messages_held_back_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
     )
     return render(
@@ -64,7 +64,7 @@ def messages_sent(request: HttpRequest) -> HttpResponse:
 @login_required
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = selectors.message_get_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
         pk=pk,
     )
@@ -83,11 +83,11 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def calls(request: HttpRequest) -> HttpResponse:
-    found = selectors.calls_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+    found = selectors.calls_for(actor=request.user, locality=_locality(request))
     held_back = []
     if access.allowed(request.user, access.MESSAGES_VIEW, _locality(request)):
         held_back = selectors.messages_held_back_for(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             locality=_locality(request),
         )
     return render(
@@ -104,7 +104,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 @login_required
 def call_record(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
         pk=pk,
     )
@@ -134,7 +134,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
     """For administrators: what is wrong with Notify's templates, and the
     messages Notify refused because of it."""
     found = selectors.configuration_problems_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
     )
     return render(request, "notify/configuration.html", {"found": found})

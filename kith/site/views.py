@@ -73,14 +73,14 @@ class AuditFilterForm(GovukForm):
         input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
     )
 
-    def __init__(self, *args, actions: list[str], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("Any"))] + [
             (a, a.replace("_", " ").capitalize()) for a in actions
         ]
         self.fields["action"].choices = choices  # type: ignore[attr-defined]
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:

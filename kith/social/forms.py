@@ -38,7 +38,7 @@ class CalendarFilterForm(GovukForm):
         widget=forms.CheckboxSelectMultiple(attrs={"small": "1"}),
     )
 
-    def __init__(self, *args, wards=(), interests=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, wards=(), interests=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ward"].choices = [("", _("Anywhere"))] + [  # type: ignore[attr-defined]
             (w.pk, w.name) for w in wards
@@ -65,7 +65,7 @@ class SignUpForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args, memberships=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(m.pk, m.person.full_name) for m in memberships]
         self.fields["membership"].choices = choices  # type: ignore[attr-defined]
@@ -82,7 +82,7 @@ class ReasonForm(GovukForm):
         error_messages={"required": _("Say why.")},
     )
 
-    def __init__(self, *args, label=None, hint=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, label=None, hint=None, **kwargs):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["reason"].label = label
@@ -101,7 +101,7 @@ class AttendanceForm(GovukForm):
         ),
     )
 
-    def __init__(self, *args, sign_ups=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, sign_ups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["came"].choices = [  # type: ignore[attr-defined]
             (s.pk, s.person.full_name) for s in sign_ups
@@ -132,7 +132,7 @@ class AboutForm(GovukForm):
         empty_value=None,
     )
 
-    def __init__(self, *args, interests=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, interests=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interest"].choices = [("", _("None of these"))] + [  # type: ignore[attr-defined]
             (i.pk, i.name) for i in interests
@@ -178,7 +178,7 @@ class WhenForm(GovukForm):
         },
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("repeat") not in (None, Activity.Repeat.ONCE) and not data.get(
             "repeat_count"
@@ -215,7 +215,7 @@ class WhereForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args, venues=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, venues=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].choices = [  # type: ignore[attr-defined]
             (str(v.pk), f"{v.name}, {v.address}") for v in venues
@@ -225,7 +225,7 @@ class WhereForm(GovukForm):
             for name in Venue.FEATURES
         ]
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("venue") == NEW_VENUE:
             if not data.get("venue_name", "").strip():
@@ -269,7 +269,7 @@ class CostForm(GovukForm):
         error_messages={"invalid": _("Enter the credits as a number, like 1.")},
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         data["cost_pence"] = 0
         if data.get("cost") == Activity.Cost.POUNDS:

@@ -63,7 +63,7 @@ class ContactForm(GovukForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "width": "20"}),
     )
 
-    def __init__(self, *args, mode: str = "visitor", **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, mode: str = "visitor", **kwargs):
         self.mode = mode
         super().__init__(*args, **kwargs)
 
@@ -85,7 +85,7 @@ class ContactForm(GovukForm):
                 raise ValidationError(exc.messages[0]) from exc
         return raw
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if self.errors:
             return data
@@ -130,7 +130,7 @@ class AddressForm(GovukForm):
         error_messages={"required": _("Enter the postcode.")},
     )
 
-    def __init__(self, *args, locality=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, locality=None, **kwargs):
         self.locality = locality
         super().__init__(*args, **kwargs)
 
@@ -150,7 +150,7 @@ class DateOfBirthForm(GovukForm):
         past=True,
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
 
@@ -190,7 +190,7 @@ class SkillsForm(GovukForm):
         error_messages={"required": _("Choose at least one thing you can help with.")},
     )
 
-    def __init__(self, *args, locality=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, locality=None, **kwargs):
         super().__init__(*args, **kwargs)
         from kith.helpers.selectors import skills_for
 
@@ -202,7 +202,7 @@ class SkillsForm(GovukForm):
 class SkillLevelsForm(GovukForm):
     """One question for each skill chosen: how much experience."""
 
-    def __init__(self, *args, skills=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, skills=(), **kwargs):
         super().__init__(*args, **kwargs)
         for skill in skills:
             self.fields[f"level_{skill.pk}"] = forms.ChoiceField(
@@ -310,7 +310,7 @@ class RefereeForm(GovukForm):
                 raise ValidationError(exc.messages[0]) from exc
         return raw
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if not self.errors and not (data.get("phone") or data.get("email")):
             self.add_error(
@@ -343,11 +343,11 @@ class RightToWorkForm(GovukForm):
         error_messages={"required": _("Choose yes or no.")},
     )
 
-    def __init__(self, *args, pay_basis: str = "", **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, pay_basis: str = "", **kwargs):
         self.pay_basis = pay_basis
         super().__init__(*args, **kwargs)
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("right_to_work") == "no" and self.pay_basis == PayBasis.PAID:
             self.add_error(

@@ -63,7 +63,7 @@ class ReferenceCheckForm(_CheckForm):
     )
     field_order = ["referee", "checked_on", "outcome", "evidence_reference"]
 
-    def __init__(self, *args, referees=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, referees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referee"].choices = [  # type: ignore[attr-defined]
             (referee.pk, referee.full_name) for referee in referees
@@ -72,7 +72,7 @@ class ReferenceCheckForm(_CheckForm):
 
 
 class TrainingCheckForm(_CheckForm):
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["checked_on"].label = _("Date the training was completed")
         self.fields["evidence_reference"].help_text = _(
@@ -134,7 +134,7 @@ class DbsCheckForm(_CheckForm):
         "evidence_reference",
     ]
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["checked_on"].label = _("Date of the decision")
         self.fields["checked_on"].help_text = _(

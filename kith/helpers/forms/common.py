@@ -32,7 +32,7 @@ CHECKBOXES_TEMPLATE = "helpers/forms/checkboxes.html"
 
 
 class CheckboxesField(forms.MultipleChoiceField):
-    def __init__(self, *, legend_size: str = "s", **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *, legend_size: str = "s", **kwargs):
         kwargs.setdefault("widget", _checkboxes(legend_size))
         kwargs.setdefault("template_name", CHECKBOXES_TEMPLATE)
         super().__init__(**kwargs)
@@ -76,7 +76,7 @@ class SubmissionKeyMixin(forms.Form):
 
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("key", uuid.uuid4().hex)

@@ -38,7 +38,7 @@ class HelperFilterForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args, wards=(), skills=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, wards=(), skills=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ward"].choices = [  # type: ignore[attr-defined]
             ("", _("Any ward")),
@@ -82,7 +82,7 @@ class MergeForm(GovukForm):
         error_messages={"required": _("Choose what to do.")},
     )
 
-    def __init__(self, *args, this=None, other=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, this=None, other=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [  # type: ignore[attr-defined]
             (

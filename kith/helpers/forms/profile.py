@@ -21,7 +21,7 @@ class ProfileSkillsForm(GovukForm):
 
     NOT_OFFERED = ""
 
-    def __init__(self, *args, skills=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, skills=(), **kwargs):
         super().__init__(*args, **kwargs)
         for skill in skills:
             self.fields[f"level_{skill.pk}"] = forms.ChoiceField(

@@ -43,17 +43,17 @@ def member_list(request: HttpRequest) -> HttpResponse:
         }
     members = selectors.members_list_for(
         actor=request.user, locality=locality, **filters
-    )  # type: ignore[arg-type]
+    )
     if request.GET.get("format") == "csv":
         rows = selectors.members_export_rows(
             actor=request.user, locality=locality, members=members
-        )  # type: ignore[arg-type]
+        )
         stamp = timezone.localdate().isoformat()
         return csv_response(rows, filename=f"members-{stamp}.csv")
     page = page_of(members, request.GET.get("page"))
     flagged = selectors.open_duplicate_ids(memberships=list(page.object_list))
     for membership in page.object_list:
-        membership.has_open_duplicate = membership.pk in flagged  # type: ignore[attr-defined]
+        membership.has_open_duplicate = membership.pk in flagged
     query = request.GET.copy()
     query.pop("page", None)
     template = (
@@ -77,7 +77,7 @@ def _coordinator_membership(request: HttpRequest, pk: int) -> Membership:
     require_perm(request.user, Perm.MEMBERS_MANAGE, request.locality)  # type: ignore[attr-defined]
     return selectors.membership_get_for(
         actor=request.user, locality=request.locality, pk=pk
-    )  # type: ignore[arg-type, attr-defined]
+    )
 
 
 @login_required
@@ -95,10 +95,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fee": pounds(membership.fee_pence),
             "can_act": can_act_for(
                 actor=request.user, person=membership.person, locality=request.locality
-            ),  # type: ignore[arg-type, attr-defined]
+            ),
             "history": selectors.record_history(
                 actor=request.user, membership=membership
-            ),  # type: ignore[arg-type]
+            ),
             "open_duplicates": [
                 d for d in membership.possible_duplicates.all() if d.decision == "open"
             ],
@@ -119,7 +119,7 @@ def member_fee(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else services.membership_renew
         )
         try:
-            service(actor=request.user, membership=membership, **form.cleaned_data)  # type: ignore[operator]
+            service(actor=request.user, membership=membership, **form.cleaned_data)
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -144,7 +144,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     others = selectors.members_to_give_credits_to(
         actor=request.user, membership=membership
-    )  # type: ignore[arg-type]
+    )
     form = forms.LeaveForm(request.POST or None, members=others)
     if request.method == "POST" and form.is_valid():
         target = (
@@ -155,7 +155,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_leave(
                 actor=request.user,
-                membership=membership,  # type: ignore[arg-type]
+                membership=membership,
                 credits_choice=form.cleaned_data["credits_choice"],
                 credits_to=target,
                 reason=form.cleaned_data["reason"],
@@ -189,7 +189,7 @@ def member_consent(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.consent_record(
                 actor=request.user,
-                membership=membership,  # type: ignore[arg-type]
+                membership=membership,
                 kind=form.cleaned_data["kind"],
                 given=form.cleaned_data["given"] == "yes",
                 how=form.cleaned_data["how"],
@@ -213,7 +213,7 @@ def member_note(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.note_add(
             actor=request.user, membership=membership, text=form.cleaned_data["text"]
-        )  # type: ignore[arg-type]
+        )
         messages.success(request, _("Note added."))
     else:
         messages.error(request, _("Enter the note."))
@@ -238,9 +238,7 @@ def member_supporter_phone_accept(
         raise Http404
     people = (
         User.objects.filter(roles__locality=request.locality, is_active=True)
-        .exclude(  # type: ignore[attr-defined]
-            pk=membership.person_id
-        )
+        .exclude(pk=membership.person_id)
         .distinct()
         .order_by("full_name")
     )
@@ -256,7 +254,7 @@ def member_supporter_phone_accept(
             try:
                 services.supporter_accept_by_phone(
                     actor=request.user, link=link, person=person
-                )  # type: ignore[arg-type]
+                )
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
@@ -277,7 +275,7 @@ def member_supporter_phone_accept(
 def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     duplicate = selectors.duplicate_get_for(
         actor=request.user, locality=request.locality, pk=pk
-    )  # type: ignore[arg-type, attr-defined]
+    )
     merge = request.POST.get("decision") == "merge"
     try:
         services.duplicate_decide(actor=request.user, duplicate=duplicate, merge=merge)  # type: ignore[arg-type]
@@ -296,7 +294,7 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             Membership.objects.filter(person=duplicate.other, locality=request.locality)
             .exclude(status="left")
             .first()
-        )  # type: ignore[attr-defined]
+        )
         if kept:
             return redirect("members:member", pk=kept.pk)
     return redirect("members:member", pk=membership.pk if membership else 0)

@@ -270,7 +270,7 @@ def join_check(request: HttpRequest, phone: bool = False) -> HttpResponse:
         actor = request.user if request.user.is_authenticated else None
         try:
             membership = services.membership_join(
-                actor=actor,  # type: ignore[arg-type]
+                actor=actor,
                 locality=request.locality,  # type: ignore[attr-defined]
                 answers=answers,
                 how=Membership.JoinedHow.PHONE

@@ -63,10 +63,10 @@ def my_consents(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     membership=membership,
                     kind=kind,
-                    given=given,  # type: ignore[arg-type]
+                    given=given,
                     how=Consent.How.ONLINE
                     if not request.acting_for
-                    else Consent.How.PHONE,  # type: ignore[attr-defined]
+                    else Consent.How.PHONE,
                 )
         messages.success(request, _("Your answers have been saved."))
         return redirect("members:mine")
@@ -88,7 +88,7 @@ def my_supporter_invite(request: HttpRequest) -> HttpResponse:
 def supporter_end(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.supporter_link_get_for_member(
         actor=request.user, locality=request.locality, pk=pk
-    )  # type: ignore[arg-type, attr-defined]
+    )
     try:
         services.supporter_end(actor=request.user, link=link)  # type: ignore[arg-type]
     except ApplicationError as error:
@@ -120,7 +120,7 @@ def supporter_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         try:
             services.supporter_accept(
                 user=request.user, link_id=pk, token=token, accept=accept
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
             return redirect(request.path)

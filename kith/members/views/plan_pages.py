@@ -23,7 +23,7 @@ def plans(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 locality=locality,
                 name=interest_form.cleaned_data["name"],
-            )  # type: ignore[arg-type]
+            )
         except ApplicationError as error:
             interest_form.add_application_error(error)
         else:
@@ -69,7 +69,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 actor=request.user,
                 locality=locality,
                 plan=plan,
-                name=data["name"],  # type: ignore[arg-type]
+                name=data["name"],
                 description=data["description"],
                 yearly_fee_pence=int(data["yearly_fee"] * 100),
                 concession_fee_pence=int(data["concession_fee"] * 100),

@@ -48,7 +48,7 @@ def _profile_edit(
             services.profile_update(
                 actor=request.user,
                 membership=membership,
-                interest_ids=interest_ids,  # type: ignore[arg-type]
+                interest_ids=interest_ids,
                 contact_by=contact_by,
                 contact_times=contact_times,
                 **data,

@@ -38,7 +38,7 @@ def social_home(request: HttpRequest) -> HttpResponse:
             view
             for view in selectors.introductions_for_member(
                 actor=request.user,
-                membership=own,  # type: ignore[arg-type]
+                membership=own,
             )
             if view.status == Introduction.Status.ASKED and not view.my_answer
         ]

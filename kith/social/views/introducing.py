@@ -43,7 +43,7 @@ def introductions(request: HttpRequest) -> HttpResponse:
         selectors.introductions_for_coordinators(
             actor=request.user,
             locality=locality,
-            status=status,  # type: ignore[arg-type]
+            status=status,
         ),
         request.GET.get("page"),
         per_page=25,
@@ -61,7 +61,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     introduction = selectors.introduction_get_for_coordinator(
         actor=request.user,
         locality=locality,
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
     ask_form = forms.AskForm(request.POST if "share_how" in request.POST else None)
     meeting_form = forms.MeetingForm(request.POST if "place" in request.POST else None)
@@ -90,7 +90,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "set_aside":
                 services.introduction_stop(
                     actor=request.user, introduction=introduction
-                )  # type: ignore[arg-type]
+                )
                 messages.success(request, _("Set aside. Nobody is told."))
                 return redirect("social:introductions")
             if action == "meeting" and meeting_form.is_valid():
@@ -126,7 +126,7 @@ def my_introductions(request: HttpRequest) -> HttpResponse:
     membership = _own_membership(request)
     views = selectors.introductions_for_member(
         actor=request.user, membership=membership
-    )  # type: ignore[arg-type]
+    )
     return render(
         request,
         "social/my_introductions.html",
@@ -144,7 +144,7 @@ def my_introduction(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.introduction_get_for_member(
         actor=request.user,
         membership=membership,
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
     introduction = view.introduction
     answer_form = forms.AnswerForm(request.POST if "answer" in request.POST else None)

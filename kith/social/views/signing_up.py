@@ -73,7 +73,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     sign_up = selectors.sign_up_get_for(
         actor=request.user,
         locality=_locality(request),
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
     position = None
     if sign_up.status == SignUp.Status.WAITING:
@@ -94,7 +94,7 @@ def place_give_up(request: HttpRequest, pk: int) -> HttpResponse:
     sign_up = selectors.sign_up_get_for(
         actor=request.user,
         locality=_locality(request),
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
     error = None
     if request.method == "POST":

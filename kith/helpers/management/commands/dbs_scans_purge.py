@@ -10,11 +10,11 @@ class Command(BaseCommand):
         "Code of Practice requires. Safe to run any number of times."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--date", help="Run as if today were this day (YYYY-MM-DD)."
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         deleted = dbs_scans_purge(today=parse_day(options["date"]))
         self.stdout.write(f"{deleted} scanned certificate(s) deleted.")

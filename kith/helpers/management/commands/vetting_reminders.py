@@ -10,11 +10,11 @@ class Command(BaseCommand):
         "checks that lapse within 30 days. Safe to run again: nothing is sent twice."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--date", help="Run as if today were this day (YYYY-MM-DD)."
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         sent = vetting_reminders_send(today=parse_day(options["date"]))
         self.stdout.write(f"{sent} reminder(s) sent.")

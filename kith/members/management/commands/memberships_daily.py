@@ -9,7 +9,7 @@ class Command(BaseCommand):
         "next 30 days. Safe to run any number of times: nothing is sent twice."
     )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         lapsed = memberships_lapse()
         reminders = renewal_reminders_queue()
         self.stdout.write(

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "ready to paste into GOV.UK Notify. With --check, fail if it is out of date."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "cron)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--once", action="store_true", help="Check once, then stop."
         )

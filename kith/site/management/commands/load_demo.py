@@ -6,10 +6,10 @@ from kith.site.demo import DEFAULT_SEED, demo_load, demo_logins_table
 class Command(BaseCommand):
     help = "Load the demo locality, Riverside, once. Loading again changes nothing."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         logins = demo_load(seed=options["seed"])
         if logins is None:
             self.stdout.write("The demo locality is already loaded; nothing changed.")
