@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kith.accounts import forms, services
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.middleware import session_begin
 from kith.accounts.models import STAFF_ROLES, Authenticator, Role, RoleAssignment, User
 from kith.accounts.permissions import (
@@ -369,7 +370,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     codes = request.session.pop(RECOVERY_CODES, None)
     if not codes:
         return redirect("accounts:security")
@@ -456,7 +457,7 @@ def password_reset_confirm(
 
 @login_required
 @sensitive_post_parameters("current_password", "new_password", "new_password_again")
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
     has_password = request.user.has_usable_password()
     form_class = forms.ChangePasswordForm if has_password else forms.NewPasswordForm
     form = form_class(request.POST or None, user=request.user)
@@ -479,8 +480,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def security(request: AuthenticatedRequest) -> HttpResponse:
+    user: User = request.user
     authenticator = Authenticator.objects.filter(
         user=user, confirmed_at__isnull=False
     ).first()
@@ -516,7 +517,7 @@ def _contact_initial(person: User) -> dict[str, Any]:
 
 
 @login_required
-def your_details(request: HttpRequest) -> HttpResponse:
+def your_details(request: AuthenticatedRequest) -> HttpResponse:
     person = person_get_for(
         actor=request.user, locality=request.locality, pk=request.user.pk
     )
@@ -524,8 +525,8 @@ def your_details(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def your_details_edit(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def your_details_edit(request: AuthenticatedRequest) -> HttpResponse:
+    user: User = request.user
     form = forms.ContactDetailsForm(
         request.POST or None, initial=_contact_initial(user)
     )
@@ -550,7 +551,7 @@ def your_details_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def choose_locality(request: HttpRequest) -> HttpResponse:
+def choose_locality(request: AuthenticatedRequest) -> HttpResponse:
     held = roles_of(request.user)
     localities = Locality.objects.filter(pk__in=held)
     form = forms.LocalityChoiceForm(request.POST or None, localities=localities)
@@ -562,8 +563,8 @@ def choose_locality(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def people(request: AuthenticatedRequest) -> HttpResponse:
+    locality = request.locality
     require_perm(request.user, Perm.PEOPLE_VIEW, locality)
     form = forms.PeopleSearchForm(request.GET or None)
     query, role = "", ""
@@ -594,8 +595,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def person_create(request: AuthenticatedRequest) -> HttpResponse:
+    locality = request.locality
     require_perm(request.user, Perm.PEOPLE_CREATE, locality)
     allowed = [r for r in Role.values if r not in STAFF_ROLES]
     if has_perm(request.user, Perm.ROLES_MANAGE, locality):
@@ -617,11 +618,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    locality = request.locality
     if pk == request.user.pk:
         return redirect("accounts:your_details")
-    person = person_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    person = person_get_for(actor=request.user, locality=locality, pk=pk)
     can_roles = has_perm(request.user, Perm.ROLES_MANAGE, locality)
     return render(
         request,
@@ -641,10 +642,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    locality = request.locality
     require_perm(request.user, Perm.PEOPLE_EDIT, locality)
-    person = person_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    person = person_get_for(actor=request.user, locality=locality, pk=pk)
     form = forms.ContactDetailsForm(
         request.POST or None, initial=_contact_initial(person)
     )
@@ -678,8 +679,8 @@ def _person_in_locality(request: HttpRequest, pk: int) -> User:
 
 @login_required
 @require_POST
-def role_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def role_change(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    locality = request.locality
     require_perm(request.user, Perm.ROLES_MANAGE, locality)
     person = _person_in_locality(request, pk)
     form = forms.RoleForm(request.POST)
@@ -708,10 +709,10 @@ def role_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def authenticator_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def authenticator_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    locality = request.locality
     person = _person_in_locality(request, pk)
-    services.authenticator_reset(actor=request.user, user=person, locality=locality)  # type: ignore[arg-type]
+    services.authenticator_reset(actor=request.user, user=person, locality=locality)
     messages.success(
         request,
         _(
@@ -724,15 +725,15 @@ def authenticator_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_in_code_send_for(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_in_code_send_for(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A coordinator, on the phone to someone, sends them a new sign-in code.
     The code goes only to the person; the page never shows it."""
-    locality = request.locality  # type: ignore[attr-defined]
+    locality = request.locality
     require_perm(request.user, Perm.PEOPLE_EDIT, locality)
     person = _person_in_locality(request, pk)
     try:
         channel = services.signin_code_send_for(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             person=person,
             locality=locality,
         )
@@ -754,17 +755,17 @@ def sign_in_code_send_for(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def acting_start(request: HttpRequest, pk: int) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def acting_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    locality = request.locality
     person = _person_in_locality(request, pk)
-    services.acting_start(actor=request.user, person=person, locality=locality)  # type: ignore[arg-type]
+    services.acting_start(actor=request.user, person=person, locality=locality)
     request.session[ACTING_FOR_SESSION_KEY] = person.pk
     return redirect("core:home")
 
 
 @login_required
 @require_POST
-def acting_stop(request: HttpRequest) -> HttpResponse:
+def acting_stop(request: AuthenticatedRequest) -> HttpResponse:
     person_id = request.session.pop(ACTING_FOR_SESSION_KEY, None)
     person = User.objects.filter(pk=person_id).first() if person_id else None
     if person is not None:
@@ -775,7 +776,7 @@ def acting_stop(request: HttpRequest) -> HttpResponse:
             request,
             _("You have stopped acting for %(name)s.") % {"name": person.full_name},
         )
-        if has_perm(request.user, Perm.PEOPLE_VIEW, request.locality):  # type: ignore[attr-defined]
+        if has_perm(request.user, Perm.PEOPLE_VIEW, request.locality):
             return redirect("accounts:person", pk=person.pk)
     return redirect("core:home")
 

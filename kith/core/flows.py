@@ -17,6 +17,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import Promise
 
 #: Every flow keeps its answers in the session under this prefix and its name.
 FLOW_SESSION_PREFIX = "kith_flow_"
@@ -62,7 +63,7 @@ class IncompleteFlow(Exception):
 class Step:
     slug: str
     form_class: type[forms.Form]
-    title: str
+    title: str | Promise  # a lazy translation as a rule
     #: Ask this step only when this returns True for the answers so far.
     condition: Callable[[dict[str, dict[str, Any]]], bool] | None = None
     form_kwargs: dict[str, Any] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.models import Role, User
 from kith.accounts.permissions import Perm, has_role, require_perm
 from kith.core.csv import csv_response
@@ -65,10 +66,10 @@ def _statement_context(
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """Your credits: a member's balance and statement."""
     locality = _locality(request)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     is_member = has_role(user, Role.MEMBER, locality)
     account = selectors.own_account(
         actor=user, locality=locality, kind=AccountKind.MEMBER
@@ -81,10 +82,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def helper_mine(request: HttpRequest) -> HttpResponse:
+def helper_mine(request: AuthenticatedRequest) -> HttpResponse:
     """A helper's own account: the time they have given."""
     locality = _locality(request)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     profile = services.helper_profile_for(user, locality)
     if profile is None and not has_role(user, Role.HELPER, locality):
         raise Http404
@@ -112,7 +113,7 @@ def _gift_helper(request: HttpRequest) -> tuple[Any, Any]:
 
 
 @login_required
-def give(request: HttpRequest) -> HttpResponse:
+def give(request: AuthenticatedRequest) -> HttpResponse:
     """A volunteer helper chooses who to give credits to, and how many."""
     locality, profile = _gift_helper(request)
     if profile.pay_basis != "volunteer":
@@ -164,7 +165,7 @@ def give(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def give_check(request: HttpRequest) -> HttpResponse:
+def give_check(request: AuthenticatedRequest) -> HttpResponse:
     """Check the gift, then give it."""
     locality, _profile = _gift_helper(request)
     saved = request.session.get(GIFT_SESSION_KEY)
@@ -179,9 +180,9 @@ def give_check(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             services.gift_give(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 locality=locality,
-                helper=request.user,  # type: ignore[arg-type]
+                helper=request.user,
                 minutes=saved["minutes"],
                 key=f"gift:{saved['key']}",
                 to_member=member,
@@ -212,10 +213,10 @@ def give_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def supporting(request: HttpRequest, link_pk: int) -> HttpResponse:
+def supporting(request: AuthenticatedRequest, link_pk: int) -> HttpResponse:
     """A supporter sees the balance of the member they support (and their
     statement, if the member shares their visits with them)."""
-    link, account = selectors.supported_account_for(actor=request.user, link_pk=link_pk)  # type: ignore[arg-type]
+    link, account = selectors.supported_account_for(actor=request.user, link_pk=link_pk)
     locality = link.membership.locality
     show = selectors.may_see_statement_of_supported(link)
     context = (
@@ -236,7 +237,7 @@ def supporting(request: HttpRequest, link_pk: int) -> HttpResponse:
 
 
 @login_required
-def accounts(request: HttpRequest) -> HttpResponse:
+def accounts(request: AuthenticatedRequest) -> HttpResponse:
     """Members' (or helpers') balances, searchable, with the low ones."""
     locality = _locality(request)
     require_perm(request.user, Perm.CREDITS_MANAGE, locality)
@@ -252,14 +253,14 @@ def accounts(request: HttpRequest) -> HttpResponse:
         query, low = form.cleaned_data["q"], form.cleaned_data["low"]
     if kind == AccountKind.MEMBER:
         rows = selectors.member_balances_for(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             locality=locality,
             query=query,
             low=low,
         )
     else:
         rows = selectors.helper_balances_for(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             locality=locality,
             query=query,
         )
@@ -268,7 +269,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
     for row in page.object_list:
         row.credit_text = credits_text(row.credit_balance, per_credit)
         row.credit_low = row.credit_balance < per_credit
-    shared = selectors.shared_accounts_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    shared = selectors.shared_accounts_for(actor=request.user, locality=locality)
     for account in shared:
         account.credit_text = credits_text(account.balance_minutes, per_credit)  # type: ignore[attr-defined]
     query_string = request.GET.copy()
@@ -302,10 +303,10 @@ def _staff_statement(
 
 
 @login_required
-def member_account(request: HttpRequest, person_pk: int) -> HttpResponse:
+def member_account(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     locality = _locality(request)
     person, account = selectors.person_account_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         person_pk=person_pk,
         kind=AccountKind.MEMBER,
@@ -314,10 +315,10 @@ def member_account(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def helper_account(request: HttpRequest, person_pk: int) -> HttpResponse:
+def helper_account(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     locality = _locality(request)
     person, account = selectors.person_account_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         person_pk=person_pk,
         kind=AccountKind.HELPER,
@@ -326,9 +327,9 @@ def helper_account(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest, pk: int) -> HttpResponse:
+def account(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
-    found = selectors.account_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    found = selectors.account_get_for(actor=request.user, locality=locality, pk=pk)
     if found.person_id == request.user.pk:
         return redirect(
             "credits:mine"
@@ -339,17 +340,17 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def topup(request: HttpRequest, person_pk: int) -> HttpResponse:
+def topup(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     """A coordinator records a payment for credits."""
     locality = _locality(request)
     person, _account = selectors.person_account_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         person_pk=person_pk,
         kind=AccountKind.MEMBER,
     )
     supporters = selectors.active_supporters_of(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         person=person,
     )
@@ -369,7 +370,7 @@ def topup(request: HttpRequest, person_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.topup_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 locality=locality,
                 member=person,
                 minutes=data["credits"],
@@ -400,10 +401,10 @@ def topup(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One transfer, all its entries, and who recorded it."""
     locality = _locality(request)
-    found = selectors.transfer_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    found = selectors.transfer_get_for(actor=request.user, locality=locality, pk=pk)
     per_credit = _per_credit(locality)
     entries = selectors.transfer_entries(found)
     for entry in entries:
@@ -421,10 +422,10 @@ def _reversible(found: Any) -> bool:
 
 
 @login_required
-def reverse_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def reverse_transfer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Put a transfer right: give the reason, confirm, and it is reversed."""
     locality = _locality(request)
-    found = selectors.transfer_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    found = selectors.transfer_get_for(actor=request.user, locality=locality, pk=pk)
     if not _reversible(found):
         messages.info(request, _("This transfer cannot be reversed."))
         return redirect("credits:transfer", pk=found.pk)
@@ -438,7 +439,7 @@ def reverse_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("confirm") == "yes":
             try:
                 services.transfer_reverse(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     transfer=found,
                     reason=form.cleaned_data["reason"],
                 )
@@ -456,10 +457,10 @@ def reverse_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def overdraft(request: HttpRequest, pk: int) -> HttpResponse:
+def overdraft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Give one member their own overdraft, or the circle's usual one."""
     locality = _locality(request)
-    found = selectors.account_get_for(actor=request.user, locality=locality, pk=pk)  # type: ignore[arg-type]
+    found = selectors.account_get_for(actor=request.user, locality=locality, pk=pk)
     require_perm(request.user, Perm.CREDITS_MANAGE, locality)
     if found.kind != AccountKind.MEMBER:
         raise Http404
@@ -478,7 +479,7 @@ def overdraft(request: HttpRequest, pk: int) -> HttpResponse:
         own = form.cleaned_data["choice"] == "own"
         try:
             services.account_overdraft_set(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 account=found,
                 overdraft_minutes=form.cleaned_data["minutes"] if own else None,
             )
@@ -494,13 +495,13 @@ def overdraft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def grants(request: HttpRequest) -> HttpResponse:
+def grants(request: AuthenticatedRequest) -> HttpResponse:
     """Concession members the council can grant credits to."""
     locality = _locality(request)
     form = forms.SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     rows = selectors.concession_members_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         query=query,
     )
@@ -523,10 +524,10 @@ def grants(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def grant(request: HttpRequest, person_pk: int) -> HttpResponse:
+def grant(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     locality = _locality(request)
     membership = selectors.concession_member_get_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         person_pk=person_pk,
     )
@@ -540,7 +541,7 @@ def grant(request: HttpRequest, person_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.grant_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 locality=locality,
                 member=membership.person,
                 minutes=data["credits"],
@@ -580,7 +581,7 @@ def _last_month() -> tuple[date, date]:
 
 
 @login_required
-def payroll(request: HttpRequest) -> HttpResponse:
+def payroll(request: AuthenticatedRequest) -> HttpResponse:
     """Paid helpers' settled visits in a period, on a page or as a CSV."""
     locality = _locality(request)
     require_perm(request.user, Perm.PAYROLL_EXPORT, locality)
@@ -596,7 +597,7 @@ def payroll(request: HttpRequest) -> HttpResponse:
             return render(request, "credits/payroll.html", {"form": form, "rows": None})
     if request.GET.get("format") == "csv":
         rows = selectors.payroll_export_rows(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             locality=locality,
             start=start,
             end=end,
@@ -604,7 +605,7 @@ def payroll(request: HttpRequest) -> HttpResponse:
         name = f"payroll-{start.isoformat()}-to-{end.isoformat()}.csv"
         return csv_response(rows, filename=name)
     payroll_rows = selectors.payroll_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         start=start,
         end=end,
@@ -629,7 +630,7 @@ def payroll(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def payroll_helper(request: HttpRequest, person_pk: int) -> HttpResponse:
+def payroll_helper(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     locality = _locality(request)
     require_perm(request.user, Perm.PAYROLL_EXPORT, locality)
     form = forms.PeriodForm(request.GET)
@@ -637,7 +638,7 @@ def payroll_helper(request: HttpRequest, person_pk: int) -> HttpResponse:
         return redirect("credits:payroll")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     helper, entries = selectors.payroll_detail_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=locality,
         person_pk=person_pk,
         start=start,
@@ -666,7 +667,7 @@ def payroll_helper(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     require_perm(request.user, Perm.LOCALITY_MANAGE, locality)
     current = services.credit_settings_for(locality)
@@ -680,7 +681,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.credit_settings_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 locality=locality,
                 **form.cleaned_data,
             )

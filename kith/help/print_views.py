@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.params import date_param
 from kith.help import print_sheets
 
@@ -19,10 +20,10 @@ def _locality(request: HttpRequest) -> Any:
 
 @login_required
 def print_member(
-    request: HttpRequest, membership_pk: int | None = None
+    request: AuthenticatedRequest, membership_pk: int | None = None
 ) -> HttpResponse:
     sheet = print_sheets.member_sheet_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
         membership_pk=membership_pk,
     )
@@ -31,11 +32,11 @@ def print_member(
 
 @login_required
 def print_helper_week(
-    request: HttpRequest, helper_pk: int | None = None
+    request: AuthenticatedRequest, helper_pk: int | None = None
 ) -> HttpResponse:
     start = date_param(request.GET, "from")
     week = print_sheets.helper_week_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
         helper_pk=helper_pk,
         start=start,

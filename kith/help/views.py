@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
@@ -105,14 +106,14 @@ def _chosen_membership(
 
 
 @login_required
-def help_home(request: HttpRequest) -> HttpResponse:
+def help_home(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     if has_perm(request.user, Perm.HELP_MANAGE, locality) and not getattr(
         request, "acting_for", None
     ):
         return redirect("help:dashboard")
     memberships = _askable(request)
-    helper = selectors.helper_profile_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    helper = selectors.helper_profile_for(actor=request.user, locality=locality)
     if not memberships and helper is not None:
         return redirect("help:my_visits")
     rows = []
@@ -132,7 +133,7 @@ def help_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ask_start(request: HttpRequest) -> HttpResponse:
+def ask_start(request: AuthenticatedRequest) -> HttpResponse:
     memberships = _askable(request)
     if not memberships:
         return render(request, "help/cannot_ask.html")
@@ -146,7 +147,7 @@ def ask_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ask_step(request: HttpRequest, slug: str) -> HttpResponse:
+def ask_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if ASK.session_key not in request.session:
         return redirect("help:ask_start")
     try:
@@ -178,7 +179,7 @@ def ask_step(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def ask_check(request: HttpRequest) -> HttpResponse:
+def ask_check(request: AuthenticatedRequest) -> HttpResponse:
     if ASK.session_key not in request.session:
         done = request.session.get("kith_help_asked")
         if request.method == "POST" and done:
@@ -198,7 +199,7 @@ def ask_check(request: HttpRequest) -> HttpResponse:
         )
         try:
             help_request = services.request_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 membership=membership,
                 category=category,
                 details=cleaned["what"]["details"],
@@ -225,7 +226,7 @@ def ask_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ask_done(request: HttpRequest) -> HttpResponse:
+def ask_done(request: AuthenticatedRequest) -> HttpResponse:
     pk = request.session.get("kith_help_asked")
     help_request = (
         HelpRequest.objects.select_related("membership__person", "locality")
@@ -241,8 +242,8 @@ def ask_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    help_request = selectors.request_get_for(actor=request.user, pk=pk)
     coordinator = has_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
     context: dict[str, Any] = {
         "help_request": help_request,
@@ -268,8 +269,8 @@ def _redirect_back(visit: Visit, request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+def request_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    help_request = selectors.request_get_for(actor=request.user, pk=pk)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -297,8 +298,8 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer(request: HttpRequest, pk: int) -> HttpResponse:
-    help_request = selectors.request_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    help_request = selectors.request_get_for(actor=request.user, pk=pk)
     require_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
     chosen = forms.OfferChoiceForm(request.POST)
     helper = (
@@ -346,10 +347,10 @@ def _visit_for_member_side(request: HttpRequest, pk: int) -> Visit:
 
 @login_required
 @require_POST
-def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     try:
-        services.visit_confirm(actor=request.user, visit=visit)  # type: ignore[arg-type]
+        services.visit_confirm(actor=request.user, visit=visit)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -361,10 +362,10 @@ def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_settle(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_settle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     try:
-        services.visit_settle(actor=request.user, visit=visit)  # type: ignore[arg-type]
+        services.visit_settle(actor=request.user, visit=visit)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -373,7 +374,7 @@ def visit_settle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_reassign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     require_perm(request.user, Perm.HELP_MANAGE, visit.request.locality)
     helpers = [
@@ -411,7 +412,7 @@ def visit_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for_member_side(request, pk)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -444,7 +445,7 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_no_show(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     require_perm(request.user, Perm.HELP_MANAGE, visit.request.locality)
     form = forms.NoShowForm(request.POST or None)
@@ -471,7 +472,7 @@ def visit_no_show(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for_member_side(request, pk)
     form = forms.FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -500,13 +501,13 @@ def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_visits(request: HttpRequest) -> HttpResponse:
+def my_visits(request: AuthenticatedRequest) -> HttpResponse:
     helper = selectors.helper_profile_for(
         actor=request.user, locality=_locality(request)
     )
     if helper is None:
         raise Http404
-    visits = list(selectors.visits_for_helper(actor=request.user, helper=helper))  # type: ignore[arg-type]
+    visits = list(selectors.visits_for_helper(actor=request.user, helper=helper))
     return render(
         request,
         "help/my_visits.html",
@@ -528,9 +529,9 @@ def my_visits(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
-    contact = selectors.member_contact_for_helper(actor=request.user, visit=visit)  # type: ignore[arg-type]
+    contact = selectors.member_contact_for_helper(actor=request.user, visit=visit)
     return render(
         request,
         "help/visit.html",
@@ -545,7 +546,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     form = forms.AcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -568,7 +569,7 @@ def visit_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -598,14 +599,14 @@ def visit_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     form = forms.DoneForm(
         request.POST or None, initial={"actual_minutes": visit.minutes}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_done(actor=request.user, visit=visit, **form.cleaned_data)  # type: ignore[arg-type]
+            services.visit_done(actor=request.user, visit=visit, **form.cleaned_data)
         except ApplicationError as error:
             form.add_application_error(error)
         else:
@@ -624,7 +625,7 @@ def visit_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     form = forms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -655,19 +656,19 @@ def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    board = selectors.dashboard_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    board = selectors.dashboard_for(actor=request.user, locality=_locality(request))
     return render(request, "help/dashboard.html", {"board": board})
 
 
 @login_required
-def concerns(request: HttpRequest) -> HttpResponse:
-    found = selectors.concerns_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+def concerns(request: AuthenticatedRequest) -> HttpResponse:
+    found = selectors.concerns_for(actor=request.user, locality=_locality(request))
     return render(request, "help/concerns.html", {"concerns": found})
 
 
 @login_required
-def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     concern = (
         selectors.concerns_for(actor=request.user, locality=_locality(request))
         .filter(pk=pk)
@@ -702,13 +703,13 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reliability(request: HttpRequest) -> HttpResponse:
-    rows = selectors.reliability_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+def reliability(request: AuthenticatedRequest) -> HttpResponse:
+    rows = selectors.reliability_for(actor=request.user, locality=_locality(request))
     return render(request, "help/reliability.html", {"rows": rows})
 
 
 @login_required
-def categories(request: HttpRequest) -> HttpResponse:
+def categories(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     require_perm(request.user, Perm.HELP_MANAGE, locality)
     return render(
@@ -723,7 +724,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def category_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     from kith.helpers.models import Skill
 
     locality = _locality(request)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.matching import selectors, services
@@ -22,8 +23,8 @@ def _locality(request: HttpRequest) -> Any:
 
 
 @login_required
-def plans(request: HttpRequest) -> HttpResponse:
-    found = selectors.plans_for(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+def plans(request: AuthenticatedRequest) -> HttpResponse:
+    found = selectors.plans_for(actor=request.user, locality=_locality(request))
     return render(
         request,
         "matching/plans.html",
@@ -36,8 +37,8 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_build(request: HttpRequest) -> HttpResponse:
-    plan = services.plan_request(actor=request.user, locality=_locality(request))  # type: ignore[arg-type]
+def plan_build(request: AuthenticatedRequest) -> HttpResponse:
+    plan = services.plan_request(actor=request.user, locality=_locality(request))
     return redirect(plan)
 
 
@@ -71,7 +72,7 @@ def _plan_page(
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if request.headers.get("HX-Request"):
         if plan.status == MatchingPlan.Status.BUILDING:
@@ -85,11 +86,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_send(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_send(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     chosen = {int(v) for v in request.POST.getlist("items") if v.isdigit()}
     try:
-        plan = services.plan_send(actor=request.user, plan=plan, item_ids=chosen)  # type: ignore[arg-type]
+        plan = services.plan_send(actor=request.user, plan=plan, item_ids=chosen)
     except ApplicationError as error:
         return _plan_page(
             request, _plan(request, pk), error=str(error.message), chosen=chosen
@@ -123,10 +124,10 @@ def plan_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     try:
-        services.plan_discard(actor=request.user, plan=plan)  # type: ignore[arg-type]
+        services.plan_discard(actor=request.user, plan=plan)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(plan)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.forms import GovukForm
@@ -97,10 +98,10 @@ class AuditFilterForm(GovukForm):
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    locality = request.locality
     require_perm(request.user, Perm.AUDIT_VIEW, locality)
-    actions = audit_actions_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    actions = audit_actions_for(actor=request.user, locality=locality)
     form = AuditFilterForm(request.GET or None, actions=actions)
     filters: dict[str, object] = {}
     if form.is_bound and form.is_valid():

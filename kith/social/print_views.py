@@ -2,20 +2,21 @@
 the name ``notify:print_activities`` (see kith/urls.py), where it was first."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.params import month_param
 from kith.social.print_sheets import activities_sheet_for
 
 
 @login_required
-def print_activities(request: HttpRequest) -> HttpResponse:
+def print_activities(request: AuthenticatedRequest) -> HttpResponse:
     """The calendar is public, so anyone signed in may print it."""
     month = month_param(request.GET, "month")
     sheet = activities_sheet_for(
-        locality=request.locality,  # type: ignore[attr-defined]
+        locality=request.locality,
         month=month,
     )
     return render(request, "social/print_activities.html", {"sheet": sheet})

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
@@ -26,7 +27,7 @@ def _vetting_profile(request: HttpRequest, pk: int) -> HelperProfile:
 
 
 @login_required
-def check_choose(request: HttpRequest, pk: int) -> HttpResponse:
+def check_choose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     profile = _vetting_profile(request, pk)
     form = forms.CheckKindForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -39,7 +40,7 @@ def check_choose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def check_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def check_record(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
     profile = _vetting_profile(request, pk)
     if kind not in CheckKind.values:
         raise Http404
@@ -100,7 +101,7 @@ def check_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def check_withdraw(request: HttpRequest, check_pk: int) -> HttpResponse:
+def check_withdraw(request: AuthenticatedRequest, check_pk: int) -> HttpResponse:
     check = selectors.check_get_for(
         actor=request.user, locality=_locality(request), pk=check_pk
     )

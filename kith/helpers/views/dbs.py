@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
@@ -19,7 +20,7 @@ from kith.helpers.views.common import _locality, _posted
 
 
 @login_required
-def dbs_record(request: HttpRequest, check_pk: int) -> HttpResponse:
+def dbs_record(request: AuthenticatedRequest, check_pk: int) -> HttpResponse:
     """A DBS certificate's record. Every view is audited."""
     locality = _locality(request)
     certificate = selectors.dbs_certificate_get_for(
@@ -58,7 +59,7 @@ def dbs_record(request: HttpRequest, check_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dbs_consent(request: HttpRequest, check_pk: int) -> HttpResponse:
+def dbs_consent(request: AuthenticatedRequest, check_pk: int) -> HttpResponse:
     locality = _locality(request)
     require_perm(request.user, Perm.VETTING_RECORD, locality)
     check = selectors.check_get_for(actor=request.user, locality=locality, pk=check_pk)
@@ -74,7 +75,7 @@ def dbs_consent(request: HttpRequest, check_pk: int) -> HttpResponse:
 
 
 @login_required
-def dbs_scan(request: HttpRequest, check_pk: int) -> HttpResponse:
+def dbs_scan(request: AuthenticatedRequest, check_pk: int) -> HttpResponse:
     """Open the scanned copy. Audited as a view of the DBS record."""
     certificate = selectors.dbs_certificate_get_for(
         actor=request.user,
@@ -102,7 +103,7 @@ def _suffix(certificate: Any) -> str:
 
 @login_required
 @require_POST
-def dbs_scan_delete(request: HttpRequest, check_pk: int) -> HttpResponse:
+def dbs_scan_delete(request: AuthenticatedRequest, check_pk: int) -> HttpResponse:
     locality = _locality(request)
     check = selectors.check_get_for(actor=request.user, locality=locality, pk=check_pk)
     if not hasattr(check, "dbs"):

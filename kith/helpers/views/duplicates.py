@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
@@ -13,7 +14,7 @@ from kith.helpers.views.common import _locality, _managed, _posted
 
 
 @login_required
-def duplicate(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+def duplicate(request: AuthenticatedRequest, pk: int, other_pk: int) -> HttpResponse:
     """Compare two records that may be one person: merge, or keep both."""
     locality = _locality(request)
     require_perm(request.user, Perm.HELPERS_MANAGE, locality)

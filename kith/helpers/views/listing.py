@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.csv import csv_response
 from kith.core.pagination import page_of
@@ -41,7 +42,7 @@ def _filters(
 
 
 @login_required
-def helper_list(request: HttpRequest) -> HttpResponse:
+def helper_list(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     require_perm(request.user, Perm.HELPERS_MANAGE, locality)
     form, filters, searched = _filters(request, locality)
@@ -88,7 +89,7 @@ CSV_HEADER = [
 
 
 @login_required
-def helper_export(request: HttpRequest) -> HttpResponse:
+def helper_export(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list as a CSV file. Each export is audited."""
     locality = _locality(request)
     require_perm(request.user, Perm.HELPERS_MANAGE, locality)

@@ -3,10 +3,11 @@ weekly times and time away. A helper changes their own; a coordinator
 anyone's in the locality."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
 from kith.helpers.views.common import (
@@ -19,7 +20,9 @@ from kith.helpers.views.common import (
 
 
 @login_required
-def profile_skills(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def profile_skills(
+    request: AuthenticatedRequest, pk: int | None = None
+) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
     held = selectors.skill_levels_of(profile=profile)
     offered = selectors.skills_for(locality=profile.locality, include_retired=True)
@@ -58,7 +61,9 @@ def profile_skills(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def profile_details(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def profile_details(
+    request: AuthenticatedRequest, pk: int | None = None
+) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
     form = forms.DetailsForm(
         _posted(request),
@@ -93,7 +98,9 @@ def profile_details(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @login_required
-def profile_address(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def profile_address(
+    request: AuthenticatedRequest, pk: int | None = None
+) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
     person = profile.user
     form = forms.AddressForm(
@@ -131,7 +138,9 @@ def profile_address(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @login_required
-def profile_availability(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def profile_availability(
+    request: AuthenticatedRequest, pk: int | None = None
+) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
     form = forms.SlotForm(_posted(request))
     if request.method == "POST":
@@ -173,7 +182,9 @@ def profile_availability(request: HttpRequest, pk: int | None = None) -> HttpRes
 
 
 @login_required
-def profile_time_away(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def profile_time_away(
+    request: AuthenticatedRequest, pk: int | None = None
+) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
     form = forms.TimeAwayForm(_posted(request))
     if request.method == "POST":

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm
 from kith.helpers import selectors
 from kith.helpers.models import (
@@ -90,7 +91,7 @@ def _profile_context(
 
 
 @login_required
-def own_profile(request: HttpRequest) -> HttpResponse:
+def own_profile(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     profile = selectors.helper_profile_own(actor=request.user, locality=locality)
     if profile is None:
@@ -101,7 +102,7 @@ def own_profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def helper_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def helper_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
     profile = selectors.helper_profile_get_for(
         actor=request.user, locality=locality, pk=pk

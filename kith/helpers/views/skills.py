@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, selectors, services
@@ -13,7 +14,7 @@ from kith.helpers.views.common import _locality, _posted
 
 
 @login_required
-def skills_list(request: HttpRequest) -> HttpResponse:
+def skills_list(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     require_perm(request.user, Perm.HELPERS_MANAGE, locality)
     form = forms.SkillForm(_posted(request))
@@ -42,7 +43,7 @@ def skills_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def skill_edit(request: HttpRequest, skill_pk: int) -> HttpResponse:
+def skill_edit(request: AuthenticatedRequest, skill_pk: int) -> HttpResponse:
     locality = _locality(request)
     skill = selectors.skill_get_for(actor=request.user, locality=locality, pk=skill_pk)
     form = forms.SkillEditForm(

@@ -3,19 +3,20 @@ coordinator), approve, record that they left, add a referee (coordinators)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
 from kith.helpers import forms, services
 from kith.helpers.views.common import _back_to, _managed, _posted, _profile_for_edit
 
 
 @login_required
-def profile_pause(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def profile_pause(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
     form = forms.ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -51,7 +52,9 @@ def profile_pause(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def profile_resume(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def profile_resume(
+    request: AuthenticatedRequest, pk: int | None = None
+) -> HttpResponse:
     profile = _profile_for_edit(request, pk)
     form = forms.OptionalReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -80,7 +83,7 @@ def profile_resume(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def helper_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def helper_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     profile = _managed(request, pk)
     try:
         services.helper_approve(actor=request.user, profile=profile)
@@ -95,7 +98,7 @@ def helper_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def helper_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def helper_leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     profile = _managed(request, pk)
     form = forms.ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -127,7 +130,7 @@ def helper_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def referee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def referee_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     profile = _managed(request, pk)
     form = forms.RefereeForm(_posted(request))
     if request.method == "POST" and form.is_valid():

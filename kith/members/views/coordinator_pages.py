@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.csv import csv_response
@@ -24,8 +25,8 @@ from kith.places.models import Ward
 
 
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def member_list(request: AuthenticatedRequest) -> HttpResponse:
+    locality = request.locality
     require_perm(request.user, Perm.MEMBERS_MANAGE, locality)
     plans = MembershipPlan.objects.filter(locality=locality)
     wards = Ward.objects.filter(locality=locality)
@@ -81,7 +82,7 @@ def _coordinator_membership(request: HttpRequest, pk: int) -> Membership:
 
 
 @login_required
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     from kith.accounts.services import can_act_for
 
@@ -107,7 +108,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_fee(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def member_fee(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     if action not in ("activate", "renew"):
         raise Http404
@@ -140,7 +141,7 @@ def member_fee(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def member_leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     others = selectors.members_to_give_credits_to(
         actor=request.user, membership=membership
@@ -176,13 +177,13 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
+def member_profile(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     return _profile_edit(request, membership, reverse("members:member", args=[pk]))
 
 
 @login_required
-def member_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def member_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +208,7 @@ def member_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_note(request: HttpRequest, pk: int) -> HttpResponse:
+def member_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     form = forms.NoteForm(request.POST)
     if form.is_valid():
@@ -221,14 +222,14 @@ def member_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_supporter_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def member_supporter_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     return _invite(request, membership, reverse("members:member", args=[pk]))
 
 
 @login_required
 def member_supporter_phone_accept(
-    request: HttpRequest, pk: int, link_pk: int
+    request: AuthenticatedRequest, pk: int, link_pk: int
 ) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
     link = membership.supporters.filter(
@@ -272,13 +273,13 @@ def member_supporter_phone_accept(
 
 @login_required
 @require_POST
-def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def duplicate_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     duplicate = selectors.duplicate_get_for(
         actor=request.user, locality=request.locality, pk=pk
     )
     merge = request.POST.get("decision") == "merge"
     try:
-        services.duplicate_decide(actor=request.user, duplicate=duplicate, merge=merge)  # type: ignore[arg-type]
+        services.duplicate_decide(actor=request.user, duplicate=duplicate, merge=merge)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
 from kith.members import forms, selectors, services
 from kith.members.models import Consent, Membership
@@ -16,9 +17,9 @@ from kith.members.views.shared import _invite, _profile_edit
 
 
 @login_required
-def my_membership(request: HttpRequest) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
-    membership = selectors.my_membership(actor=request.user, locality=locality)  # type: ignore[arg-type]
+def my_membership(request: AuthenticatedRequest) -> HttpResponse:
+    locality = request.locality
+    membership = selectors.my_membership(actor=request.user, locality=locality)
     if membership is None:
         return render(request, "members/not_a_member.html")
     return render(
@@ -40,7 +41,7 @@ def _own_membership(request: HttpRequest) -> Membership:
 
 
 @login_required
-def my_consents(request: HttpRequest) -> HttpResponse:
+def my_consents(request: AuthenticatedRequest) -> HttpResponse:
     membership = _own_membership(request)
     current = selectors.current_consents(membership)
     initial = {
@@ -74,23 +75,23 @@ def my_consents(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: AuthenticatedRequest) -> HttpResponse:
     return _profile_edit(request, _own_membership(request), reverse("members:mine"))
 
 
 @login_required
-def my_supporter_invite(request: HttpRequest) -> HttpResponse:
+def my_supporter_invite(request: AuthenticatedRequest) -> HttpResponse:
     return _invite(request, _own_membership(request), reverse("members:mine"))
 
 
 @login_required
 @require_POST
-def supporter_end(request: HttpRequest, pk: int) -> HttpResponse:
+def supporter_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     link = selectors.supporter_link_get_for_member(
         actor=request.user, locality=request.locality, pk=pk
     )
     try:
-        services.supporter_end(actor=request.user, link=link)  # type: ignore[arg-type]
+        services.supporter_end(actor=request.user, link=link)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -137,12 +138,12 @@ def supporter_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 
 @login_required
-def supporting(request: HttpRequest) -> HttpResponse:
-    links = selectors.supported_members_for(actor=request.user)  # type: ignore[arg-type]
+def supporting(request: AuthenticatedRequest) -> HttpResponse:
+    links = selectors.supported_members_for(actor=request.user)
     return render(request, "members/supporting.html", {"links": links})
 
 
 @login_required
-def supporting_member(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.supporter_link_get_for(actor=request.user, pk=pk)  # type: ignore[arg-type]
+def supporting_member(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    link = selectors.supporter_link_get_for(actor=request.user, pk=pk)
     return render(request, "members/supporting_member.html", {"link": link})

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
 from kith.members import forms, selectors, services
 from kith.members.models import Interest
@@ -13,9 +14,9 @@ from kith.members.rules import pounds
 
 
 @login_required
-def plans(request: HttpRequest) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
-    found = selectors.plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+def plans(request: AuthenticatedRequest) -> HttpResponse:
+    locality = request.locality
+    found = selectors.plans_for(actor=request.user, locality=locality)
     interest_form = forms.InterestAddForm(request.POST or None)
     if request.method == "POST" and interest_form.is_valid():
         try:
@@ -42,9 +43,9 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
-    found = selectors.plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+def plan_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    locality = request.locality
+    found = selectors.plans_for(actor=request.user, locality=locality)
     plan = None
     if pk is not None:
         plan = found.filter(pk=pk).first()

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.social import ical, selectors, services
 from kith.social.views.common import _locality
 
@@ -40,11 +41,11 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def feed_address(request: HttpRequest) -> HttpResponse:
+def feed_address(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     address = None
     if request.method == "POST":
-        token = services.calendar_feed_reset(actor=request.user, locality=locality)  # type: ignore[arg-type]
+        token = services.calendar_feed_reset(actor=request.user, locality=locality)
         address = request.build_absolute_uri(
             reverse("social:private_feed", args=[token])
         )
@@ -53,7 +54,7 @@ def feed_address(request: HttpRequest) -> HttpResponse:
         "social/feed_address.html",
         {
             "address": address,
-            "has_feed": selectors.has_feed(actor=request.user),  # type: ignore[arg-type]
+            "has_feed": selectors.has_feed(actor=request.user),
             "public_address": request.build_absolute_uri(reverse("social:public_feed")),
         },
     )

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm, roles_in
 from kith.members.models import Interest
 from kith.places.models import Ward
@@ -18,7 +19,7 @@ from kith.social.views.common import _for_whom, _locality
 
 
 @login_required
-def social_home(request: HttpRequest) -> HttpResponse:
+def social_home(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     person = getattr(request, "acting_for", None) or request.user
     memberships = _for_whom(request)
@@ -26,7 +27,7 @@ def social_home(request: HttpRequest) -> HttpResponse:
         {
             "membership": membership,
             "sign_ups": list(
-                selectors.sign_ups_for(actor=request.user, membership=membership)  # type: ignore[arg-type]
+                selectors.sign_ups_for(actor=request.user, membership=membership)
             ),
         }
         for membership in memberships
@@ -49,7 +50,7 @@ def social_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "waiting": waiting,
             "own": own,
-            "hosted": selectors.hosted_by(actor=request.user, locality=locality)[:20],  # type: ignore[arg-type]
+            "hosted": selectors.hosted_by(actor=request.user, locality=locality)[:20],
             "may_propose": has_perm(request.user, Perm.ACTIVITIES_PROPOSE, locality),
             "manages_activities": has_perm(
                 request.user, Perm.ACTIVITIES_MANAGE, locality

@@ -7,12 +7,13 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
@@ -23,12 +24,12 @@ from kith.social.views.common import _locality, _own_membership
 
 
 @login_required
-def introductions(request: HttpRequest) -> HttpResponse:
+def introductions(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     if not has_perm(request.user, Perm.INTRODUCTIONS_MANAGE, locality):
         raise PermissionDenied
     if request.method == "POST":
-        added = services.introductions_suggest(actor=request.user, locality=locality)  # type: ignore[arg-type]
+        added = services.introductions_suggest(actor=request.user, locality=locality)
         messages.success(
             request,
             _("%(count)d new suggestions found.") % {"count": added}
@@ -56,7 +57,7 @@ def introductions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def introduction_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
     introduction = selectors.introduction_get_for_coordinator(
         actor=request.user,
@@ -71,7 +72,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "ask" and ask_form.is_valid():
                 services.introduction_ask(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     introduction=introduction,
                     share_how=ask_form.cleaned_data["share_how"],
                 )
@@ -80,7 +81,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action in ("first_yes", "first_no", "second_yes", "second_no"):
                 side, answer = action.split("_")
                 services.introduction_answer(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     introduction=introduction,
                     membership=getattr(introduction, side),
                     answer=answer,
@@ -96,7 +97,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "meeting" and meeting_form.is_valid():
                 data = meeting_form.cleaned_data
                 services.introduction_meeting_arrange(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     introduction=introduction,
                     meeting_at=timezone.make_aware(
                         datetime.combine(data["day"], forms.parse_time(data["at"]))
@@ -122,7 +123,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_introductions(request: HttpRequest) -> HttpResponse:
+def my_introductions(request: AuthenticatedRequest) -> HttpResponse:
     membership = _own_membership(request)
     views = selectors.introductions_for_member(
         actor=request.user, membership=membership
@@ -139,7 +140,7 @@ def my_introductions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_introduction(request: HttpRequest, pk: int) -> HttpResponse:
+def my_introduction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _own_membership(request)
     view = selectors.introduction_get_for_member(
         actor=request.user,
@@ -154,7 +155,7 @@ def my_introduction(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if "answer" in request.POST and answer_form.is_valid():
                 services.introduction_answer(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     introduction=introduction,
                     membership=membership,
                     answer=answer_form.cleaned_data["answer"],
@@ -163,7 +164,7 @@ def my_introduction(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("social:my_introduction", pk=pk)
             if request.POST.get("action") == "stop":
                 services.introduction_stop(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     introduction=introduction,
                     membership=membership,
                 )
@@ -173,7 +174,7 @@ def my_introduction(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("social:my_introductions")
             if "met" in request.POST and follow_up_form.is_valid():
                 services.follow_up_record(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     introduction=introduction,
                     membership=membership,
                     met=follow_up_form.cleaned_data["met"],
@@ -196,7 +197,7 @@ def my_introduction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def free_times(request: HttpRequest) -> HttpResponse:
+def free_times(request: AuthenticatedRequest) -> HttpResponse:
     membership = _own_membership(request)
     form = forms.FreeTimesForm(
         request.POST if request.method == "POST" else None,
@@ -205,7 +206,7 @@ def free_times(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.free_times_set(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 membership=membership,
                 free_times=form.cleaned_data["free_times"],
             )
@@ -227,7 +228,7 @@ def free_times(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: AuthenticatedRequest) -> HttpResponse:
     """Connections and activities by month, for the council's reports."""
     locality = _locality(request)
     return render(
@@ -235,7 +236,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         "social/figures.html",
         {
             "months": selectors.monthly_figures(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 locality=locality,
             )
         },

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.flows import IncompleteFlow, QuestionFlow, Step
@@ -52,14 +53,14 @@ def _require_propose(request: HttpRequest) -> None:
 
 
 @login_required
-def propose_start(request: HttpRequest) -> HttpResponse:
+def propose_start(request: AuthenticatedRequest) -> HttpResponse:
     _require_propose(request)
     PROPOSE.start(request, submission_key=secrets.token_hex(16))
     return redirect("social:propose_step", slug="about")
 
 
 @login_required
-def propose_step(request: HttpRequest, slug: str) -> HttpResponse:
+def propose_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     _require_propose(request)
     if PROPOSE.session_key not in request.session:
         return redirect("social:propose_start")
@@ -92,7 +93,7 @@ def propose_step(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def propose_check(request: HttpRequest) -> HttpResponse:
+def propose_check(request: AuthenticatedRequest) -> HttpResponse:
     _require_propose(request)
     locality = _locality(request)
     if PROPOSE.session_key not in request.session:
@@ -168,7 +169,7 @@ def _propose(
 
 
 @login_required
-def propose_done(request: HttpRequest) -> HttpResponse:
+def propose_done(request: AuthenticatedRequest) -> HttpResponse:
     pk = request.session.get("kith_activity_proposed")
     activity = (
         Activity.objects.filter(pk=pk, proposed_by=request.user)  # type: ignore[misc]
@@ -181,10 +182,10 @@ def propose_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     page = page_of(
-        selectors.activities_to_review(actor=request.user, locality=locality),  # type: ignore[arg-type]
+        selectors.activities_to_review(actor=request.user, locality=locality),
         request.GET.get("page"),
     )
     return render(request, "social/review.html", {"page": page})
@@ -192,11 +193,11 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
     activity = selectors.activity_get_for(actor=request.user, locality=locality, pk=pk)
     try:
-        services.activity_approve(actor=request.user, activity=activity)  # type: ignore[arg-type]
+        services.activity_approve(actor=request.user, activity=activity)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -209,7 +210,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
     activity = selectors.activity_get_for(actor=request.user, locality=locality, pk=pk)
     if not has_perm(request.user, Perm.ACTIVITIES_MANAGE, locality):
@@ -222,7 +223,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_decline(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 activity=activity,
                 reason=form.cleaned_data["reason"],
             )
@@ -244,7 +245,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
     activity = selectors.activity_get_for(actor=request.user, locality=locality, pk=pk)
     if not services.may_run(request.user, activity):
@@ -257,7 +258,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_cancel(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 activity=activity,
                 reason=form.cleaned_data["reason"],
             )

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.social import forms, selectors, services
@@ -16,7 +17,7 @@ from kith.social.views.common import _for_whom, _locality
 
 
 @login_required
-def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
     occurrence = selectors.occurrence_get_for(
         actor=request.user, locality=locality, pk=pk
@@ -41,7 +42,7 @@ def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         try:
             made = services.sign_up(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 occurrence=occurrence,
                 membership=chosen,
                 needs_lift=form.cleaned_data["needs_lift"],
@@ -68,7 +69,7 @@ def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def place(request: HttpRequest, pk: int) -> HttpResponse:
+def place(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Confirmation of a place (or a waiting-list place)."""
     sign_up = selectors.sign_up_get_for(
         actor=request.user,
@@ -90,7 +91,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def place_give_up(request: HttpRequest, pk: int) -> HttpResponse:
+def place_give_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sign_up = selectors.sign_up_get_for(
         actor=request.user,
         locality=_locality(request),
@@ -99,7 +100,7 @@ def place_give_up(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.sign_up_cancel(actor=request.user, sign_up=sign_up)  # type: ignore[arg-type]
+            services.sign_up_cancel(actor=request.user, sign_up=sign_up)
         except ApplicationError as exc:
             error = exc
         else:
@@ -113,14 +114,14 @@ def place_give_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     locality = _locality(request)
     occurrence = selectors.occurrence_get_for(
         actor=request.user, locality=locality, pk=pk
     )
     booked = [
         s
-        for s in selectors.people_at(actor=request.user, occurrence=occurrence)  # type: ignore[arg-type]
+        for s in selectors.people_at(actor=request.user, occurrence=occurrence)
         if s.status == SignUp.Status.BOOKED
     ]
     initial = {"came": [s.pk for s in booked if s.attended]}
@@ -132,7 +133,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 occurrence=occurrence,
                 came=set(form.cleaned_data["came"]),
             )
