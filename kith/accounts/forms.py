@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +93,7 @@ class NewPasswordForm(GovukForm):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         first, second = data.get("new_password"), data.get("new_password_again")
         if first and second and first != second:
             self.add_error(

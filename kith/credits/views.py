@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -581,7 +582,7 @@ def _last_month() -> tuple[date, date]:
 
 
 @login_required
-def payroll(request: AuthenticatedRequest) -> HttpResponse:
+def payroll(request: AuthenticatedRequest) -> HttpResponseBase:
     """Paid helpers' settled visits in a period, on a page or as a CSV."""
     locality = _locality(request)
     require_perm(request.user, Perm.PAYROLL_EXPORT, locality)

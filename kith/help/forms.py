@@ -1,4 +1,5 @@
 from datetime import datetime, time
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -37,7 +38,7 @@ class WhoForm(GovukForm):
 
     def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [
+        self.fields["membership"].choices = [  # type: ignore[attr-defined]
             (m.pk, m.person.full_name) for m in memberships
         ]
 
@@ -82,7 +83,7 @@ class WhatForm(GovukForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("where") == "elsewhere" and not (data.get("place") or "").strip():
             self.add_error("place", _("Say where the help is needed."))
         return data
@@ -123,7 +124,7 @@ class WhenForm(GovukForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("when") != "times":
             return data
         rows = 0
@@ -363,6 +364,6 @@ class CategoryEditForm(GovukForm):
 
     def __init__(self, *args, skills=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["skill"].choices = [("", _("None"))] + [
+        self.fields["skill"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
             (s.pk, s.name) for s in skills
         ]

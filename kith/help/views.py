@@ -2,7 +2,7 @@
 the helper's offers and visits, and the coordinators' dashboard."""
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -102,7 +102,9 @@ def _chosen_membership(
     chosen = cleaned.get("who", {}).get("membership") or (ids[0] if ids else None)
     if chosen not in ids:
         raise Http404
-    return Membership.objects.select_related("person", "locality").get(pk=chosen)
+    return Membership.objects.select_related("person", "locality").get(
+        pk=cast(int, chosen)  # one of the ids offered, so not None
+    )
 
 
 @login_required
@@ -735,7 +737,7 @@ def category_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpR
         if category is None:
             raise Http404
     skills = Skill.objects.filter(locality=locality)
-    initial = {"is_active": True, "usual_minutes": 60}
+    initial: dict[str, Any] = {"is_active": True, "usual_minutes": 60}
     if category:
         initial = {
             "name": category.name,

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -131,7 +133,7 @@ class ContactForm(GovukForm):
         return phone_normalise(value) if value else ""
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         way = data.get("contact_by")
         if (
             way == ContactBy.EMAIL
@@ -254,7 +256,7 @@ class EmergencyForm(GovukForm):
         return phone_normalise(value) if value else ""
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if (
             data.get("emergency_name")
             and not data.get("emergency_phone")
@@ -312,11 +314,11 @@ class MembersFilterForm(GovukForm):
 
     def __init__(self, *args, plans=(), wards=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = [
+        self.fields["plan"].choices = [  # type: ignore[attr-defined]
             ("", _("Any plan")),
             *((p.pk, p.name) for p in plans),
         ]
-        self.fields["ward"].choices = [
+        self.fields["ward"].choices = [  # type: ignore[attr-defined]
             ("", _("Any ward")),
             *((w.pk, w.name) for w in wards),
         ]
@@ -421,7 +423,7 @@ class ConsentForm(GovukForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if (
             data.get("kind") == Consent.Kind.SHARING
             and not (data.get("service") or "").strip()
@@ -499,7 +501,7 @@ class SupporterInviteForm(GovukForm):
             raise
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if (
             not data.get("email")
             and not data.get("mobile")
@@ -528,7 +530,7 @@ class PhoneAcceptForm(GovukForm):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
             ("", _("Choose a person")),
             *(
                 (p.pk, f"{p.full_name}{' (' + p.email + ')' if p.email else ''}")

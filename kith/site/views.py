@@ -6,6 +6,7 @@ template and view already uses (docs/adr/0019-floors-and-hooks.md).
 """
 
 import logging
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -82,7 +83,7 @@ class AuditFilterForm(GovukForm):
         self.fields["action"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error(

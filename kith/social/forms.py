@@ -1,5 +1,6 @@
 from datetime import time
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from django import forms
 from django.utils.text import capfirst
@@ -47,7 +48,7 @@ class CalendarFilterForm(GovukForm):
             (i.pk, i.name) for i in interests
         ]
         self.fields["access"].choices = [  # type: ignore[attr-defined]
-            (name, capfirst(Venue._meta.get_field(name).verbose_name))
+            (name, capfirst(Venue._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
             for name in Venue.FEATURES
         ]
 
@@ -179,7 +180,7 @@ class WhenForm(GovukForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("repeat") not in (None, Activity.Repeat.ONCE) and not data.get(
             "repeat_count"
         ):
@@ -221,12 +222,12 @@ class WhereForm(GovukForm):
             (str(v.pk), f"{v.name}, {v.address}") for v in venues
         ] + [(NEW_VENUE, _("Somewhere new"))]
         self.fields["features"].choices = [  # type: ignore[attr-defined]
-            (name, capfirst(Venue._meta.get_field(name).verbose_name))
+            (name, capfirst(Venue._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
             for name in Venue.FEATURES
         ]
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("venue") == NEW_VENUE:
             if not data.get("venue_name", "").strip():
                 self.add_error("venue_name", _("Enter the name of the place."))
@@ -270,7 +271,7 @@ class CostForm(GovukForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         data["cost_pence"] = 0
         if data.get("cost") == Activity.Cost.POUNDS:
             text = (data.get("cost_pounds") or "").strip().lstrip("£")

@@ -1,6 +1,7 @@
 """The application's question pages, one form a page."""
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -86,7 +87,7 @@ class ContactForm(GovukForm):
         return raw
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if self.errors:
             return data
         if self.mode == "visitor" and not (data.get("email") or data.get("mobile")):
@@ -311,7 +312,7 @@ class RefereeForm(GovukForm):
         return raw
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if not self.errors and not (data.get("phone") or data.get("email")):
             self.add_error(
                 "phone", _("Enter a phone number or an email address for the referee.")
@@ -348,7 +349,7 @@ class RightToWorkForm(GovukForm):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("right_to_work") == "no" and self.pay_basis == PayBasis.PAID:
             self.add_error(
                 "right_to_work",

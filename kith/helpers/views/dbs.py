@@ -75,7 +75,7 @@ def dbs_consent(request: AuthenticatedRequest, check_pk: int) -> HttpResponse:
 
 
 @login_required
-def dbs_scan(request: AuthenticatedRequest, check_pk: int) -> HttpResponse:
+def dbs_scan(request: AuthenticatedRequest, check_pk: int) -> FileResponse:
     """Open the scanned copy. Audited as a view of the DBS record."""
     certificate = selectors.dbs_certificate_get_for(
         actor=request.user,

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
@@ -89,7 +89,7 @@ CSV_HEADER = [
 
 
 @login_required
-def helper_export(request: AuthenticatedRequest) -> HttpResponse:
+def helper_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     """The filtered list as a CSV file. Each export is audited."""
     locality = _locality(request)
     require_perm(request.user, Perm.HELPERS_MANAGE, locality)

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from kith.places.models import Ward
 
 
 @login_required
-def member_list(request: AuthenticatedRequest) -> HttpResponse:
+def member_list(request: AuthenticatedRequest) -> HttpResponseBase:
     locality = request.locality
     require_perm(request.user, Perm.MEMBERS_MANAGE, locality)
     plans = MembershipPlan.objects.filter(locality=locality)
@@ -74,8 +75,8 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _coordinator_membership(request: HttpRequest, pk: int) -> Membership:
-    require_perm(request.user, Perm.MEMBERS_MANAGE, request.locality)  # type: ignore[attr-defined]
+def _coordinator_membership(request: AuthenticatedRequest, pk: int) -> Membership:
+    require_perm(request.user, Perm.MEMBERS_MANAGE, request.locality)
     return selectors.membership_get_for(
         actor=request.user, locality=request.locality, pk=pk
     )

@@ -1,5 +1,7 @@
 """Coordinators' pages for membership plans and interests."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -51,7 +53,7 @@ def plan_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpRespo
         plan = found.filter(pk=pk).first()
         if plan is None:
             raise Http404
-    initial = {"is_open": True, "minimum_age": 50, "joining_credits": 0}
+    initial: dict[str, Any] = {"is_open": True, "minimum_age": 50, "joining_credits": 0}
     if plan:
         initial = {
             "name": plan.name,

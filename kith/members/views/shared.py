@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
 from kith.members import forms, services
 from kith.members.models import Interest, Membership
@@ -30,7 +31,7 @@ def _profile_initial(membership: Membership) -> dict[str, Any]:
 
 
 def _profile_edit(
-    request: HttpRequest, membership: Membership, back: str
+    request: AuthenticatedRequest, membership: Membership, back: str
 ) -> HttpResponse:
     form = forms.ProfileForm(
         request.POST or None,

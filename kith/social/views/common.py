@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from kith.accounts.http import AuthenticatedRequest
 from kith.members.models import Membership
 from kith.social import selectors
 
@@ -32,7 +33,7 @@ def _for_whom(request: HttpRequest) -> list[Membership]:
     return selectors.members_to_sign_up(actor=request.user, locality=locality)  # type: ignore[arg-type]
 
 
-def _own_membership(request: HttpRequest) -> Membership:
+def _own_membership(request: AuthenticatedRequest) -> Membership:
     """The member whose introductions are shown: the one a coordinator is
     acting for, or the person signed in."""
     locality = _locality(request)
