@@ -110,7 +110,8 @@ def run(port: str) -> int:
         for process in processes:
             if process.poll() is not None:
                 print(
-                    f"kith: {process.args[2]} stopped (exit {process.returncode}); "
+                    # args is the list given to Popen above (typed as any command).
+                    f"kith: {process.args[2]} stopped (exit {process.returncode}); "  # type: ignore[index, str-bytes-safe]
                     f"stopping."
                 )
                 status = process.returncode or 1

@@ -237,7 +237,11 @@ def _write(locality: Locality, planned: list[Planned]) -> None:
     any that would break a limit, then write everything in bulk."""
     overdraft = CreditSettings.objects.get(locality=locality).overdraft_limit_minutes
     # Within a day, credits come in before they are spent or given.
-    order = {TransferKind.JOINING: 0, TransferKind.TOPUP: 1, TransferKind.GRANT: 2}
+    order: dict[str, int] = {
+        TransferKind.JOINING: 0,
+        TransferKind.TOPUP: 1,
+        TransferKind.GRANT: 2,
+    }
     planned.sort(key=lambda p: (p.day, order.get(p.kind, 3), p.key))
     balances: dict[AccountKey, int] = {}
     kept: list[tuple[Planned, list[tuple[AccountKey, int, int]]]] = []

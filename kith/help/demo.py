@@ -277,9 +277,10 @@ def _past_visit(
     Visit.objects.filter(pk=visit.pk).update(
         status=Visit.Status.SETTLED, settled_minutes=minutes, settled_at=visit.done_at
     )
-    RequestEvent.objects.create(
+    # The visit was made with done_at set, above.
+    RequestEvent.objects.create(  # type: ignore[misc]
         request=request,
         visit=visit,
-        at=visit.done_at + timedelta(minutes=1),
+        at=visit.done_at + timedelta(minutes=1),  # type: ignore[operator]
         text="Credits settled.",
     )

@@ -232,7 +232,7 @@ def ask_done(request: AuthenticatedRequest) -> HttpResponse:
     pk = request.session.get("kith_help_asked")
     help_request = (
         HelpRequest.objects.select_related("membership__person", "locality")
-        .filter(pk=pk)
+        .filter(pk=pk)  # type: ignore[misc]  # pk=None is valid: finds nothing
         .first()
     )
     if help_request is None:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from django.db import connection, transaction
 
@@ -150,7 +150,8 @@ def columns_find(header: Sequence[str]) -> Columns:
             "Is it the ONS Postcode Directory in CSV form?",
             code="columns_missing",
         )
-    return Columns(*(names.index(name) for name in COLUMNS_NEEDED), width=len(names))
+    # mypy cannot count the starred positions, so thinks width is given twice.
+    return Columns(*(names.index(name) for name in COLUMNS_NEEDED), width=len(names))  # type: ignore[misc]
 
 
 def parse_row(row: Sequence[str], columns: Columns) -> PostcodeRow:
@@ -206,7 +207,8 @@ def _batch_writer(vendor: str) -> Callable[[dict[str, PostcodeRow]], None]:
     quote = connection.ops.quote_name
     # Names come from the model, quoted; values are parameters or copied.
     table = quote(meta.db_table)
-    key, *others = (quote(meta.get_field(name).column) for name in PostcodeRow._fields)
+    # Every name is a concrete column of Postcode (get_field is typed for any field).
+    key, *others = (quote(meta.get_field(name).column) for name in PostcodeRow._fields)  # type: ignore[union-attr, arg-type]
     names = ", ".join((key, *others))
     updates = ", ".join(f"{col} = excluded.{col}" for col in others)
     # Leave unchanged rows alone, so a re-run writes (and on PostgreSQL,
@@ -323,7 +325,7 @@ def postcodes_import(
 # newline="" as the csv module asks; utf-8-sig drops a byte order mark. A byte
 # that is not UTF-8 becomes U+FFFD, so its row is reported rather than the
 # import stopping (or is imported, when the byte is in a column not read).
-_TEXT = {"encoding": "utf-8-sig", "errors": "replace", "newline": ""}
+_TEXT: dict[str, Any] = {"encoding": "utf-8-sig", "errors": "replace", "newline": ""}
 
 
 def _text(binary: IO[bytes]) -> io.TextIOWrapper:

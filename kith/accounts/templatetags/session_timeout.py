@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.inclusion_tag("accounts/_timeout_warning_dialog.html", takes_context=True)
 def timeout_warning(context: template.Context) -> dict[str, Any]:
-    request = context.get("request")
+    request: Any = context.get("request")
     left = seconds_left(request) if request is not None else None
     if left is None:
         return {"show": False}

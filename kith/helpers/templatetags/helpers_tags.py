@@ -8,14 +8,14 @@ from kith.helpers.vetting import CheckKind, VettingLevel
 
 register = template.Library()
 
-STATUS_TAGS = {
+STATUS_TAGS: dict[str, str] = {
     HelperStatus.APPLIED: "govuk-tag--blue",
     HelperStatus.VETTING: "govuk-tag--yellow",
     HelperStatus.ACTIVE: "govuk-tag--green",
     HelperStatus.PAUSED: "govuk-tag--orange",
     HelperStatus.LEFT: "govuk-tag--grey",
 }
-LEVEL_TAGS = {
+LEVEL_TAGS: dict[str, str] = {
     VettingLevel.NONE: "govuk-tag--grey",
     VettingLevel.BASIC: "govuk-tag--light-blue",
     VettingLevel.ENHANCED: "govuk-tag--turquoise",
