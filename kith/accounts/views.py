@@ -27,7 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kith.accounts import forms, services
-from kith.accounts.http import AuthenticatedRequest
+from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.middleware import session_begin
 from kith.accounts.models import STAFF_ROLES, Authenticator, Role, RoleAssignment, User
 from kith.accounts.permissions import (
@@ -207,7 +207,7 @@ def sign_in_code_have(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in_code_have.html", {"form": form})
 
 
-def sign_in_code(request: HttpRequest) -> HttpResponse:
+def sign_in_code(request: KithRequest) -> HttpResponse:
     if "kith_code_to" not in request.session:
         return redirect("accounts:sign_in_code_request")
     form = forms.CodeForm(request.POST or None)
@@ -235,7 +235,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                             "longer "
                             "works. Ask for a new code, or phone us on %(phone)s."
                         )
-                        % {"phone": getattr(request.locality, "phone", "")},  # type: ignore[attr-defined]
+                        % {"phone": getattr(request.locality, "phone", "")},
                         code="dead",
                     )
                 raise ApplicationError(
@@ -251,7 +251,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             user = services.signin_code_verify(
                 code_id=code_id,
                 code=form.cleaned_data["code"],
-                locality=request.locality,  # type: ignore[attr-defined]
+                locality=request.locality,
             )
         except ApplicationError as error:
             if error.code in {"wrong", "dead"} and code_id is not None:
@@ -280,7 +280,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     )
 
 
-def authenticator_setup(request: HttpRequest) -> HttpResponse:
+def authenticator_setup(request: KithRequest) -> HttpResponse:
     """First sign-in of a member of staff: set up an authenticator app."""
     user = _pending_user(request)
     if user is None:
@@ -308,7 +308,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_NEXT] = next_url
             return redirect("accounts:recovery_codes")
     label = user.email or user.full_name
-    issuer = getattr(request.locality, "name", "Kith")  # type: ignore[attr-defined]
+    issuer = getattr(request.locality, "name", "Kith")
     uri = (
         f"otpauth://totp/{issuer}:{label}?secret={authenticator.secret}&issuer={issuer}"
     )
@@ -669,8 +669,8 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _person_in_locality(request: HttpRequest, pk: int) -> User:
-    locality = request.locality  # type: ignore[attr-defined]
+def _person_in_locality(request: AuthenticatedRequest, pk: int) -> User:
+    locality = request.locality
     person = User.objects.filter(pk=pk, roles__locality=locality).distinct().first()
     if person is None:
         raise Http404

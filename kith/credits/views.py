@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kith.accounts.http import AuthenticatedRequest
+from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.models import Role, User
 from kith.accounts.permissions import Perm, has_role, require_perm
 from kith.core.csv import csv_response
@@ -29,8 +29,8 @@ PER_PAGE = 25
 GIFT_SESSION_KEY = "kith_credit_gift"
 
 
-def _locality(request: HttpRequest) -> Any:
-    locality = request.locality  # type: ignore[attr-defined]
+def _locality(request: KithRequest) -> Any:
+    locality = request.locality
     if locality is None:
         raise Http404
     return locality
@@ -105,9 +105,9 @@ def helper_mine(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "credits/helper_mine.html", context)
 
 
-def _gift_helper(request: HttpRequest) -> tuple[Any, Any]:
+def _gift_helper(request: AuthenticatedRequest) -> tuple[Any, Any]:
     locality = _locality(request)
-    profile = services.helper_profile_for(request.user, locality)  # type: ignore[arg-type]
+    profile = services.helper_profile_for(request.user, locality)
     if profile is None:
         raise Http404
     return locality, profile
@@ -290,7 +290,10 @@ def accounts(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _staff_statement(
-    request: HttpRequest, person: User | None, account: Account | None, kind: str
+    request: AuthenticatedRequest,
+    person: User | None,
+    account: Account | None,
+    kind: str,
 ) -> HttpResponse:
     locality = _locality(request)
     context = _statement_context(request, account, locality)

@@ -5,17 +5,17 @@ and credits, a helper's week. Their URLs keep the names ``notify:print_*``
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from kith.accounts.http import AuthenticatedRequest
+from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.core.params import date_param
 from kith.help import print_sheets
 
 
-def _locality(request: HttpRequest) -> Any:
-    return request.locality  # type: ignore[attr-defined]
+def _locality(request: KithRequest) -> Any:
+    return request.locality
 
 
 @login_required

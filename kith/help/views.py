@@ -27,7 +27,7 @@ def _locality(request: HttpRequest) -> Any:
     return request.locality  # type: ignore[attr-defined]
 
 
-def _askable(request: HttpRequest) -> list[Membership]:
+def _askable(request: AuthenticatedRequest) -> list[Membership]:
     """Members this person may ask for: the one a coordinator is acting for,
     or themselves and the members they support."""
     locality = _locality(request)
@@ -37,7 +37,7 @@ def _askable(request: HttpRequest) -> list[Membership]:
             person=acting_for, locality=locality, status=Membership.Status.ACTIVE
         ).select_related("person")
         return list(found)
-    return selectors.members_to_ask_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    return selectors.members_to_ask_for(actor=request.user, locality=locality)
 
 
 class AskFlow(QuestionFlow):
@@ -327,11 +327,11 @@ def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("help:request", pk=pk)
 
 
-def _visit_for(request: HttpRequest, pk: int) -> Visit:
-    return selectors.visit_get_for_helper(actor=request.user, pk=pk)  # type: ignore[arg-type]
+def _visit_for(request: AuthenticatedRequest, pk: int) -> Visit:
+    return selectors.visit_get_for_helper(actor=request.user, pk=pk)
 
 
-def _visit_for_member_side(request: HttpRequest, pk: int) -> Visit:
+def _visit_for_member_side(request: AuthenticatedRequest, pk: int) -> Visit:
     visit = (
         Visit.objects.select_related(
             "request__membership__person", "request__locality", "helper__user"
@@ -343,7 +343,7 @@ def _visit_for_member_side(request: HttpRequest, pk: int) -> Visit:
         raise Http404
     if visit.helper.user_id == request.user.pk:
         return visit
-    selectors.request_get_for(actor=request.user, pk=visit.request_id)  # type: ignore[arg-type]
+    selectors.request_get_for(actor=request.user, pk=visit.request_id)
     return visit
 
 

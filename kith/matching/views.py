@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kith.accounts.http import AuthenticatedRequest
+from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.matching import selectors, services
 from kith.matching.models import MatchingPlan, PlanItem
 
 
-def _locality(request: HttpRequest) -> Any:
-    return request.locality  # type: ignore[attr-defined]
+def _locality(request: KithRequest) -> Any:
+    return request.locality
 
 
 @login_required
@@ -42,9 +42,9 @@ def plan_build(request: AuthenticatedRequest) -> HttpResponse:
     return redirect(plan)
 
 
-def _plan(request: HttpRequest, pk: int) -> MatchingPlan:
+def _plan(request: AuthenticatedRequest, pk: int) -> MatchingPlan:
     return selectors.plan_get_for(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         locality=_locality(request),
         pk=pk,
     )

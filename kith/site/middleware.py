@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from kith.accounts.http import KithRequest
 from kith.accounts.permissions import roles_of
 from kith.accounts.selectors import acting_for_resolve
 from kith.core.context import RequestContext, request_context
@@ -23,8 +24,8 @@ class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.locality = locality_for_request(  # type: ignore[attr-defined]
+    def __call__(self, request: KithRequest) -> HttpResponse:
+        request.locality = locality_for_request(
             host=request.get_host(),
             held=roles_of(request.user),
             chosen_id=request.session.get(LOCALITY_SESSION_KEY),
@@ -36,11 +37,11 @@ class RequestContextMiddleware:
             if acting_for is None:
                 # The right to act has gone (role removed, person left): stop.
                 request.session.pop(ACTING_FOR_SESSION_KEY, None)
-        request.acting_for = acting_for  # type: ignore[attr-defined]
+        request.acting_for = acting_for
         context = RequestContext(
             ip_address=client_ip(request),
             acting_for_id=acting_for.pk if acting_for else None,
-            locality_id=request.locality.pk if request.locality else None,  # type: ignore[attr-defined]
+            locality_id=request.locality.pk if request.locality else None,
         )
         with request_context(context):
             return self.get_response(request)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kith.accounts.http import AuthenticatedRequest
+from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.forms import GovukForm
@@ -27,9 +27,9 @@ from kith.places.models import Locality
 logger = logging.getLogger(__name__)
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: KithRequest) -> HttpResponse:
     """Shows each person what they can do next, by their roles."""
-    locality = request.locality  # type: ignore[attr-defined]
+    locality = request.locality
     user = request.user
     context: dict[str, object] = {}
     if user.is_authenticated:

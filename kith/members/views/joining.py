@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from kith.accounts.http import KithRequest
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
@@ -113,8 +114,8 @@ def _require_phone_join(request: HttpRequest) -> None:
     require_perm(request.user, Perm.MEMBERS_MANAGE, request.locality)  # type: ignore[attr-defined]
 
 
-def join_start(request: HttpRequest, phone: bool = False) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def join_start(request: KithRequest, phone: bool = False) -> HttpResponse:
+    locality = request.locality
     if phone:
         _require_phone_join(request)
     plans = list(MembershipPlan.objects.filter(locality=locality, is_open=True))
@@ -199,8 +200,8 @@ def _eligibility_problem(request: HttpRequest, flow: JoinFlow, slug: str) -> str
     return ""
 
 
-def join_not_eligible(request: HttpRequest, phone: bool = False) -> HttpResponse:
-    locality = request.locality  # type: ignore[attr-defined]
+def join_not_eligible(request: KithRequest, phone: bool = False) -> HttpResponse:
+    locality = request.locality
     plans = MembershipPlan.objects.filter(locality=locality, is_open=True)
     return render(
         request,

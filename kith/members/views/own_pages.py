@@ -33,8 +33,8 @@ def my_membership(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _own_membership(request: HttpRequest) -> Membership:
-    membership = selectors.my_membership(actor=request.user, locality=request.locality)  # type: ignore[arg-type, attr-defined]
+def _own_membership(request: AuthenticatedRequest) -> Membership:
+    membership = selectors.my_membership(actor=request.user, locality=request.locality)
     if membership is None:
         raise Http404
     return membership

@@ -5,7 +5,7 @@ a supporter.
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -66,13 +66,15 @@ def _profile_edit(
     )
 
 
-def _invite(request: HttpRequest, membership: Membership, back: str) -> HttpResponse:
+def _invite(
+    request: AuthenticatedRequest, membership: Membership, back: str
+) -> HttpResponse:
     form = forms.SupporterInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         shares = set(form.cleaned_data["shares"])
         try:
             invitation = services.supporter_invite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 membership=membership,
                 name=form.cleaned_data["name"],
                 relationship=form.cleaned_data["relationship"],
