@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from kith.accounts import person_fields
 from kith.accounts.models import Role
 from kith.core.forms import GovukForm
 
@@ -138,70 +139,21 @@ class ResetRequestForm(GovukForm):
 
 
 class ContactDetailsForm(GovukForm):
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": _("Enter the full name.")},
+    full_name = person_fields.full_name_field()
+    preferred_name = person_fields.preferred_name_field(
+        label=_("What they like to be called (optional)")
     )
-    preferred_name = forms.CharField(
-        label=_("What they like to be called (optional)"),
-        max_length=80,
-        required=False,
-        widget=forms.TextInput(attrs={"spellcheck": "false", "width": "20"}),
+    email = person_fields.email_field()
+    mobile = person_fields.mobile_field(
+        help_text=_("For text messages, like 07700 900 982.")
     )
-    email = forms.EmailField(
-        label=_("Email address (optional)"),
-        max_length=254,
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "invalid": _(
-                "Enter an email address in the right form, like name@example.com."
-            )
-        },
+    phone = person_fields.phone_field()
+    address_line_1 = person_fields.address_line_1_field(
+        label=_("Address line 1 (optional)")
     )
-    mobile = forms.CharField(
-        label=_("Mobile number (optional)"),
-        max_length=30,
-        required=False,
-        help_text=_("For text messages, like 07700 900 982."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "width": "20"}
-        ),
-    )
-    phone = forms.CharField(
-        label=_("Other phone number (optional)"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "width": "20"}),
-    )
-    address_line_1 = forms.CharField(
-        label=_("Address line 1 (optional)"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-    )
-    address_line_2 = forms.CharField(
-        label=_("Address line 2 (optional)"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    town = forms.CharField(
-        label=_("Town or city (optional)"),
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "width": "20"}),
-    )
-    postcode = forms.CharField(
-        label=_("Postcode (optional)"),
-        max_length=10,
-        required=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "width": "10", "spellcheck": "false"}
-        ),
-    )
+    address_line_2 = person_fields.address_line_2_field()
+    town = person_fields.town_field(label=_("Town or city (optional)"))
+    postcode = person_fields.postcode_field(label=_("Postcode (optional)"))
 
 
 class PersonCreateForm(ContactDetailsForm):

@@ -7,7 +7,6 @@ A helper sees a member's address and phone only for a confirmed visit, from
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -15,13 +14,29 @@ from django.utils import timezone
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.help.models import Concern, Feedback, HelpCategory, HelpRequest, Visit
-from kith.help.services import can_ask_for
 from kith.helpers.models import HelperProfile, HelperStatus
-from kith.members.models import Membership, SupporterLink
+from kith.members.access import (
+    SupporterMay,
+    memberships_actor_may_act_for,
+    require_may_act_for,
+)
+from kith.members.models import Membership
 from kith.places.models import Locality
 
 CONTACT_WINDOW = timedelta(hours=24)
 LIVE = [Visit.Status.OFFERED, Visit.Status.ACCEPTED, Visit.Status.CONFIRMED]
+
+
+def _require_may_see_requests(*, actor: User, membership: Membership) -> None:
+    """A member's help requests and visits are seen by the member, a
+    coordinator, or a supporter allowed to ask for help or to see visits (the
+    rule is ``kith.members.access``'s); raises ``PermissionDenied``."""
+    require_may_act_for(
+        actor=actor,
+        membership=membership,
+        coordinator_perm=Perm.HELP_MANAGE,
+        supporter_may=(SupporterMay.ASK_FOR_HELP, SupporterMay.SEE_VISITS),
+    )
 
 
 def categories_for(*, locality: Locality) -> QuerySet[HelpCategory]:
@@ -50,31 +65,14 @@ def request_get_for(*, actor: User, pk: int) -> HelpRequest:
     request = _request_detail(HelpRequest.objects.filter(pk=pk)).first()
     if request is None:
         raise Http404
-    if can_ask_for(actor=actor, membership=request.membership) is not None:
-        return request
-    if SupporterLink.objects.filter(
-        membership=request.membership,
-        supporter=actor,
-        status=SupporterLink.Status.ACTIVE,
-        share_visits=True,
-    ).exists():
-        return request
-    raise PermissionDenied
+    _require_may_see_requests(actor=actor, membership=request.membership)
+    return request
 
 
 def requests_for_member(
     *, actor: User, membership: Membership
 ) -> QuerySet[HelpRequest]:
-    if (
-        can_ask_for(actor=actor, membership=membership) is None
-        and not SupporterLink.objects.filter(
-            membership=membership,
-            supporter=actor,
-            status=SupporterLink.Status.ACTIVE,
-            share_visits=True,
-        ).exists()
-    ):
-        raise PermissionDenied
+    _require_may_see_requests(actor=actor, membership=membership)
     return _request_detail(HelpRequest.objects.filter(membership=membership))
 
 
@@ -391,21 +389,14 @@ def concerns_for(*, actor: User, locality: Locality) -> QuerySet[Concern]:
     )
 
 
-def members_to_ask_for(*, actor: User, locality: Locality) -> list[Membership]:
+def members_to_ask_for(
+    *, actor: User, locality: Locality, acting_for: User | None = None
+) -> list[Membership]:
     """The members this person may ask for help for: themselves, the members
     they support (if allowed), or the one a coordinator is acting for."""
-    found = []
-    own = Membership.objects.filter(
-        person=actor, locality=locality, status=Membership.Status.ACTIVE
-    ).first()
-    if own:
-        found.append(own)
-    for link in SupporterLink.objects.filter(
-        supporter=actor,
-        status=SupporterLink.Status.ACTIVE,
-        ask_for_help=True,
-        membership__locality=locality,
-        membership__status=Membership.Status.ACTIVE,
-    ).select_related("membership__person"):
-        found.append(link.membership)
-    return found
+    return memberships_actor_may_act_for(
+        actor=actor,
+        locality=locality,
+        supporter_may=SupporterMay.ASK_FOR_HELP,
+        acting_for=acting_for,
+    )

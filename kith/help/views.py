@@ -30,14 +30,11 @@ def _locality(request: HttpRequest) -> Any:
 def _askable(request: AuthenticatedRequest) -> list[Membership]:
     """Members this person may ask for: the one a coordinator is acting for,
     or themselves and the members they support."""
-    locality = _locality(request)
-    acting_for = getattr(request, "acting_for", None)
-    if acting_for is not None:
-        found = Membership.objects.filter(
-            person=acting_for, locality=locality, status=Membership.Status.ACTIVE
-        ).select_related("person")
-        return list(found)
-    return selectors.members_to_ask_for(actor=request.user, locality=locality)
+    return selectors.members_to_ask_for(
+        actor=request.user,
+        locality=_locality(request),
+        acting_for=getattr(request, "acting_for", None),
+    )
 
 
 class AskFlow(QuestionFlow):

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kith.accounts import person_fields
 from kith.accounts.models import ContactBy
 from kith.accounts.phones import mobile_normalise, phone_normalise
-from kith.core.forms import GovukDateField, GovukForm
+from kith.core.forms import GovukForm
 from kith.members.models import AccessNeed, Consent, FeePayment, Membership
 from kith.members.rules import pounds
 from kith.places.postcodes import postcode_normalise
@@ -22,14 +23,9 @@ def _yes(value: str) -> bool:
 
 
 class PostcodeForm(GovukForm):
-    postcode = forms.CharField(
-        label=_("Postcode"),
+    postcode = person_fields.postcode_field(
         help_text=_("For example, SE17 2AA"),
-        max_length=10,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "width": "10", "spellcheck": "false"}
-        ),
-        error_messages={"required": _("Enter your postcode.")},
+        required_message=_("Enter your postcode."),
     )
 
     def clean_postcode(self) -> str:
@@ -37,10 +33,8 @@ class PostcodeForm(GovukForm):
 
 
 class BirthForm(GovukForm):
-    date_of_birth = GovukDateField(
-        label=_("Date of birth"),
-        help_text=_("For example, 27 3 1948"),
-        past=True,
+    date_of_birth = person_fields.date_of_birth_field(
+        help_text=_("For example, 27 3 1948")
     )
 
     def __init__(self, *args, **kwargs):
@@ -49,40 +43,21 @@ class BirthForm(GovukForm):
 
 
 class NameForm(GovukForm):
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": _("Enter your full name.")},
+    full_name = person_fields.full_name_field(
+        required_message=_("Enter your full name.")
     )
-    preferred_name = forms.CharField(
+    preferred_name = person_fields.preferred_name_field(
         label=_("What do you like to be called? (optional)"),
         help_text=_("For example, ‘Pat’ or ‘Mrs Okafor’."),
-        max_length=80,
-        required=False,
-        widget=forms.TextInput(attrs={"spellcheck": "false", "width": "20"}),
     )
 
 
 class AddressForm(GovukForm):
-    address_line_1 = forms.CharField(
-        label=_("Address line 1"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-        error_messages={"required": _("Enter the first line of your address.")},
+    address_line_1 = person_fields.address_line_1_field(
+        required_message=_("Enter the first line of your address.")
     )
-    address_line_2 = forms.CharField(
-        label=_("Address line 2 (optional)"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    town = forms.CharField(
-        label=_("Town or city"),
-        max_length=60,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "width": "20"}),
-        error_messages={"required": _("Enter your town or city.")},
-    )
+    address_line_2 = person_fields.address_line_2_field()
+    town = person_fields.town_field(required_message=_("Enter your town or city."))
 
 
 class ContactForm(GovukForm):
@@ -92,31 +67,13 @@ class ContactForm(GovukForm):
         widget=forms.RadioSelect(attrs={"legend_size": "m"}),
         error_messages={"required": _("Choose how you would like us to contact you.")},
     )
-    phone = forms.CharField(
-        label=_("Phone number (optional)"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "width": "20"}
-        ),
+    phone = person_fields.phone_field(
+        label=_("Phone number (optional)"), autocomplete=True
     )
-    mobile = forms.CharField(
-        label=_("Mobile number for text messages (optional)"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "width": "20"}),
+    mobile = person_fields.mobile_field(
+        label=_("Mobile number for text messages (optional)"), autocomplete=False
     )
-    email = forms.EmailField(
-        label=_("Email address (optional)"),
-        max_length=254,
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "invalid": _(
-                "Enter an email address in the right form, like name@example.com."
-            )
-        },
-    )
+    email = person_fields.email_field()
     contact_times = forms.CharField(
         label=_("When is best to contact you? (optional)"),
         help_text=_("For example, ‘weekday mornings’."),
@@ -125,12 +82,10 @@ class ContactForm(GovukForm):
     )
 
     def clean_mobile(self) -> str:
-        value = self.cleaned_data["mobile"].strip()
-        return mobile_normalise(value) if value else ""
+        return person_fields.mobile_cleaned(self.cleaned_data["mobile"])
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
-        return phone_normalise(value) if value else ""
+        return person_fields.phone_cleaned(self.cleaned_data["phone"])
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())
@@ -370,7 +325,7 @@ class LeaveForm(GovukForm):
 
 
 class ProfileForm(GovukForm):
-    date_of_birth = GovukDateField(label=_("Date of birth"), past=True, required=False)
+    date_of_birth = person_fields.date_of_birth_field(required=False)
     contact_by = forms.ChoiceField(
         label=_("How they like to be contacted"),
         choices=ContactBy.choices,

@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
-from kith.members.models import Membership, SupporterLink
+from kith.members.access import (
+    SupporterMay,
+    memberships_actor_may_act_for,
+    require_may_act_for,
+)
+from kith.members.models import Membership
 from kith.places.models import Locality
 from kith.social import words
 from kith.social.models import (
@@ -137,25 +142,18 @@ def people_at(*, actor: User, occurrence: Occurrence) -> QuerySet[SignUp]:
     )
 
 
-def members_to_sign_up(*, actor: User, locality: Locality) -> list[Membership]:
+def members_to_sign_up(
+    *, actor: User, locality: Locality, acting_for: User | None = None
+) -> list[Membership]:
     """Whom this person may sign up: themselves and the members they support
-    (a coordinator acts for the member instead)."""
-    found = list(
-        Membership.objects.filter(
-            Q(person=actor)
-            | Q(
-                supporters__supporter=actor,
-                supporters__status=SupporterLink.Status.ACTIVE,
-                supporters__ask_for_help=True,
-            ),
-            locality=locality,
-            status=Membership.Status.ACTIVE,
-        )
-        .select_related("person", "locality")
-        .distinct()
-        .order_by("pk")
+    (a coordinator acts for the member instead), in the order they joined."""
+    found = memberships_actor_may_act_for(
+        actor=actor,
+        locality=locality,
+        supporter_may=SupporterMay.ASK_FOR_HELP,
+        acting_for=acting_for,
     )
-    return [m for m in found if can_sign_up_for(actor=actor, membership=m)]
+    return sorted(found, key=lambda m: m.pk)
 
 
 def sign_ups_for(
@@ -319,11 +317,9 @@ def introductions_for_member(
     *, actor: User, membership: Membership
 ) -> list[MemberView]:
     """The introductions a member has been asked about, as they may see them."""
-    if not (
-        actor.pk == membership.person_id
-        or has_perm(actor, Perm.INTRODUCTIONS_MANAGE, membership.locality)
-    ):
-        raise PermissionDenied
+    require_may_act_for(
+        actor=actor, membership=membership, coordinator_perm=Perm.INTRODUCTIONS_MANAGE
+    )
     found = (
         Introduction.objects.filter(Q(first=membership) | Q(second=membership))
         .exclude(status=Introduction.Status.SUGGESTED)

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
+from kith.accounts.permissions import Perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.help.models import HelpCategory, HelpRequest, HelpWindow, Urgency
-from kith.help.services.common import _event, _is_coordinator
-from kith.members.models import Membership, SupporterLink
+from kith.help.services.common import _event
+from kith.members.access import ActingAs, SupporterMay, acting_as
+from kith.members.models import Membership
 
 MAX_WINDOWS = 5
 
@@ -29,21 +31,24 @@ MAX_SERIES_WEEKS = 26
 
 def can_ask_for(*, actor: Any, membership: Membership) -> str | None:
     """How ``actor`` may ask for help for ``membership``: "online" (the
-    member), "supporter", "phone" (a coordinator), or None."""
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    if actor.pk == membership.person_id:
-        return HelpRequest.AskedHow.ONLINE
-    if _is_coordinator(actor, membership.locality):
-        return HelpRequest.AskedHow.PHONE
-    if SupporterLink.objects.filter(
+    member), "supporter", "phone" (a coordinator), or None. The rule is
+    ``kith.members.access``'s."""
+    how = acting_as(
+        actor=actor,
         membership=membership,
-        supporter=actor,
-        status=SupporterLink.Status.ACTIVE,
-        ask_for_help=True,
-    ).exists():
-        return HelpRequest.AskedHow.SUPPORTER
-    return None
+        coordinator_perm=Perm.HELP_MANAGE,
+        supporter_may=SupporterMay.ASK_FOR_HELP,
+    )
+    if how is None:
+        return None
+    return _ASKED_HOW[how]
+
+
+_ASKED_HOW = {
+    ActingAs.MEMBER: HelpRequest.AskedHow.ONLINE,
+    ActingAs.COORDINATOR: HelpRequest.AskedHow.PHONE,
+    ActingAs.SUPPORTER: HelpRequest.AskedHow.SUPPORTER,
+}
 
 
 @dataclass(frozen=True)

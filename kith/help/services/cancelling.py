@@ -26,7 +26,7 @@ from kith.help.services.common import (
 )
 from kith.help.services.offers import helper_unsuitable_reason, visit_offer
 from kith.helpers.models import HelperProfile
-from kith.members.models import SupporterLink
+from kith.members.access import SupporterMay, may_act_for
 
 
 @transaction.atomic
@@ -63,13 +63,10 @@ def request_cancel(*, actor: User, request: HelpRequest, reason: str) -> HelpReq
 def _party(actor: User, request: HelpRequest, visit: Visit | None = None) -> str:
     if visit is not None and visit.helper.user_id == actor.pk:
         return Visit.Party.HELPER
-    if (
-        actor.pk == request.membership.person_id
-        or SupporterLink.objects.filter(
-            membership=request.membership,
-            supporter=actor,
-            status=SupporterLink.Status.ACTIVE,
-        ).exists()
+    if may_act_for(
+        actor=actor,
+        membership=request.membership,
+        supporter_may=SupporterMay.ANYTHING,
     ):
         return Visit.Party.MEMBER
     return Visit.Party.COORDINATOR

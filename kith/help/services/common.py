@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import formats, timezone
 
 from kith.accounts.models import User
-from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.accounts.permissions import Perm, require_perm
 from kith.help.models import HelpRequest, HelpSettings, RequestEvent, Visit
 from kith.notify.services import message_queue_for_person
 from kith.places.models import Locality
@@ -41,10 +41,6 @@ def _event(
         else None,
         text=text,
     )
-
-
-def _is_coordinator(actor: Any, locality: Locality) -> bool:
-    return has_perm(actor, Perm.HELP_MANAGE, locality)
 
 
 def _notify(person: User, template: str, locality: Locality, **values: Any) -> None:

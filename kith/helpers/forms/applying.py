@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kith.accounts.phones import mobile_normalise, phone_normalise
+from kith.accounts import person_fields
+from kith.accounts.phones import phone_normalise
 from kith.core.errors import ApplicationError
-from kith.core.forms import GovukDateField, GovukForm
+from kith.core.forms import GovukForm
 from kith.helpers.forms.common import YES_NO, CheckboxesField, _radios, period_choices
 from kith.helpers.models import (
     MAX_VISITS_PER_WEEK,
@@ -22,69 +23,28 @@ from kith.helpers.models import (
 
 
 class NameForm(GovukForm):
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": _("Enter the full name.")},
-    )
-    preferred_name = forms.CharField(
-        label=_("What would you like us to call you? (optional)"),
-        max_length=80,
-        required=False,
-        widget=forms.TextInput(attrs={"spellcheck": "false", "width": "20"}),
+    full_name = person_fields.full_name_field()
+    preferred_name = person_fields.preferred_name_field(
+        label=_("What would you like us to call you? (optional)")
     )
 
 
 class ContactForm(GovukForm):
-    email = forms.EmailField(
-        label=_("Email address (optional)"),
-        max_length=254,
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "invalid": _(
-                "Enter an email address in the right form, like name@example.com."
-            )
-        },
+    email = person_fields.email_field()
+    mobile = person_fields.mobile_field(
+        help_text=_("For text messages, like 07700 900 982.")
     )
-    mobile = forms.CharField(
-        label=_("Mobile number (optional)"),
-        help_text=_("For text messages, like 07700 900 982."),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "width": "20"}
-        ),
-    )
-    phone = forms.CharField(
-        label=_("Other phone number (optional)"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "width": "20"}),
-    )
+    phone = person_fields.phone_field()
 
     def __init__(self, *args, mode: str = "visitor", **kwargs):
         self.mode = mode
         super().__init__(*args, **kwargs)
 
     def clean_mobile(self) -> str:
-        raw = self.cleaned_data["mobile"].strip()
-        if raw:
-            try:
-                mobile_normalise(raw)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages[0]) from exc
-        return raw
+        return person_fields.mobile_checked(self.cleaned_data["mobile"])
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if raw:
-            try:
-                phone_normalise(raw)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages[0]) from exc
-        return raw
+        return person_fields.phone_checked(self.cleaned_data["phone"])
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())
@@ -104,32 +64,12 @@ class ContactForm(GovukForm):
 
 
 class AddressForm(GovukForm):
-    address_line_1 = forms.CharField(
-        label=_("Address line 1"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-        error_messages={"required": _("Enter the first line of the address.")},
+    address_line_1 = person_fields.address_line_1_field(
+        required_message=_("Enter the first line of the address.")
     )
-    address_line_2 = forms.CharField(
-        label=_("Address line 2 (optional)"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    town = forms.CharField(
-        label=_("Town or city (optional)"),
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "width": "20"}),
-    )
-    postcode = forms.CharField(
-        label=_("Postcode"),
-        max_length=10,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "width": "10", "spellcheck": "false"}
-        ),
-        error_messages={"required": _("Enter the postcode.")},
-    )
+    address_line_2 = person_fields.address_line_2_field()
+    town = person_fields.town_field(label=_("Town or city (optional)"))
+    postcode = person_fields.postcode_field(required_message=_("Enter the postcode."))
 
     def __init__(self, *args, locality=None, **kwargs):
         self.locality = locality
@@ -145,10 +85,8 @@ class AddressForm(GovukForm):
 
 
 class DateOfBirthForm(GovukForm):
-    date_of_birth = GovukDateField(
-        label=_("Date of birth"),
-        help_text=_("For example, 27 3 1960"),
-        past=True,
+    date_of_birth = person_fields.date_of_birth_field(
+        help_text=_("For example, 27 3 1960")
     )
 
     def __init__(self, *args, **kwargs):

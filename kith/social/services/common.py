@@ -5,7 +5,8 @@ act for a membership.
 from typing import Any
 
 from kith.accounts.models import User
-from kith.accounts.permissions import Perm, has_perm
+from kith.accounts.permissions import Perm
+from kith.members.access import may_act_for
 from kith.members.models import Membership
 from kith.notify.services import message_queue_for_person
 from kith.places.models import Locality
@@ -30,10 +31,12 @@ def _notify(person: User, template: str, locality: Locality, **values: Any) -> N
 def _is_member_or_coordinator(
     actor: Any, membership: Membership, perm: Perm = Perm.INTRODUCTIONS_MANAGE
 ) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.pk == membership.person_id and has_perm(
-        actor, Perm.OWN_RECORD, membership.locality
-    ):
-        return True
-    return has_perm(actor, perm, membership.locality)
+    """The member (while they hold their own-record permission) or staff of
+    their locality with ``perm``; supporters do not answer introductions.
+    The rule is ``kith.members.access``'s."""
+    return may_act_for(
+        actor=actor,
+        membership=membership,
+        coordinator_perm=perm,
+        member_perm=Perm.OWN_RECORD,
+    )

@@ -13,7 +13,8 @@ from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.money import pounds
 from kith.core.services import audit_record
-from kith.members.models import Membership, SupporterLink
+from kith.members.access import SupporterMay, may_act_for
+from kith.members.models import Membership
 from kith.places.models import Locality
 from kith.social import words
 from kith.social.models import Activity, Occurrence, SignUp
@@ -24,19 +25,13 @@ from kith.social.services.lifts import _ask_for_lift, _cancel_lift
 
 def can_sign_up_for(*, actor: Any, membership: Membership) -> bool:
     """The member, a coordinator, or a supporter the member allowed to ask
-    for things for them."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.pk == membership.person_id:
-        return True
-    if has_perm(actor, Perm.ACTIVITIES_MANAGE, membership.locality):
-        return True
-    return SupporterLink.objects.filter(
+    for things for them (the rule is ``kith.members.access``'s)."""
+    return may_act_for(
+        actor=actor,
         membership=membership,
-        supporter=actor,
-        status=SupporterLink.Status.ACTIVE,
-        ask_for_help=True,
-    ).exists()
+        coordinator_perm=Perm.ACTIVITIES_MANAGE,
+        supporter_may=SupporterMay.ASK_FOR_HELP,
+    )
 
 
 def _lock_occurrence(occurrence: Occurrence) -> Occurrence:

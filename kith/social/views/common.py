@@ -22,15 +22,11 @@ def _locality(request: HttpRequest) -> Any:
 def _for_whom(request: HttpRequest) -> list[Membership]:
     """The members this person may sign up or answer for: the member a
     coordinator is acting for, or themselves and those they support."""
-    locality = _locality(request)
-    acting_for = getattr(request, "acting_for", None)
-    if acting_for is not None:
-        return list(
-            Membership.objects.filter(
-                person=acting_for, locality=locality, status=Membership.Status.ACTIVE
-            ).select_related("person", "locality")
-        )
-    return selectors.members_to_sign_up(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    return selectors.members_to_sign_up(
+        actor=request.user,  # type: ignore[arg-type]
+        locality=_locality(request),
+        acting_for=getattr(request, "acting_for", None),
+    )
 
 
 def _own_membership(request: AuthenticatedRequest) -> Membership:
