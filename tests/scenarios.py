@@ -5,9 +5,15 @@ from dataclasses import dataclass
 import pyotp
 from django.utils import timezone
 
-from kith.accounts.models import Authenticator, Role, RoleAssignment, User
-from kith.places.models import Locality, Postcode, Ward
-from tests.factories import UserFactory
+from kith.accounts.models import Authenticator, Role, User
+from kith.places.models import Locality, Ward
+from tests.factories import (
+    LocalityFactory,
+    PostcodeFactory,
+    RoleFactory,
+    UserFactory,
+    WardFactory,
+)
 
 
 @dataclass
@@ -37,15 +43,14 @@ STAFF = (Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN)
 def circle(
     slug: str = "testford", name: str = "Testford Circle", postcode: str = "SE17 2AA"
 ) -> Circle:
-    locality = Locality.objects.create(
+    locality = LocalityFactory(
         name=name, slug=slug, council_name=f"{name} Council", phone="020 7946 0999"
     )
-    ward = Ward.objects.create(
+    ward = WardFactory(
         locality=locality, name=f"{name} North", ons_code=f"E0599{len(slug):04d}"[:9]
     )
-    Postcode.objects.get_or_create(
-        postcode=postcode,
-        defaults={"latitude": 51.49, "longitude": -0.09, "ward_code": ward.ons_code},
+    PostcodeFactory(
+        postcode=postcode, latitude=51.49, longitude=-0.09, ward_code=ward.ons_code
     )
     people = {}
     for role in Role.values:
@@ -53,7 +58,7 @@ def circle(
             full_name=f"{role.replace('_', ' ').title()} {name.split()[0]}",
             email=f"{role}@{slug}.example",
         )
-        RoleAssignment.objects.create(user=user, locality=locality, role=role)
+        RoleFactory(user=user, locality=locality, role=role)
         if role in STAFF:
             Authenticator.objects.create(
                 user=user, secret=pyotp.random_base32(), confirmed_at=timezone.now()

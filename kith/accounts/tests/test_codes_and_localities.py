@@ -13,9 +13,10 @@ from kith.accounts.models import SignInCode
 from kith.accounts.phones import mobile_normalise
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
-from kith.members.models import Membership, MembershipPlan
+from kith.members.models import Membership
 from kith.members.services import supporter_invite
 from kith.notify.models import Message, MessageSecret
+from tests.factories import MembershipFactory
 from tests.inbox import received_code, received_link
 
 ROLES = [
@@ -81,18 +82,7 @@ def _text(response) -> str:
 
 @pytest.fixture
 def membership(testford):
-    plan = MembershipPlan.objects.create(
-        locality=testford.locality,
-        name="Full",
-        yearly_fee_pence=3000,
-        concession_fee_pence=1000,
-    )
-    return Membership.objects.create(
-        person=testford.member,
-        locality=testford.locality,
-        plan=plan,
-        status=Membership.Status.ACTIVE,
-    )
+    return MembershipFactory(person=testford.member, locality=testford.locality)
 
 
 @pytest.mark.parametrize("role", ROLES)

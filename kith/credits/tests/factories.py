@@ -1,34 +1,32 @@
 """Builders for credits' tests: members, helpers and a ledger check.
 
-Members and helpers are made directly (their own parts' services need many
-details a ledger test does not care about); credits only ever move through
-``kith.credits.services``.
+Members and helpers are made by the shared factories (``tests.factories``);
+credits only ever move through ``kith.credits.services``.
 """
 
 import itertools
-from datetime import date
 
 from django.db.models import Sum
 from django.utils import timezone
 
-from kith.accounts.models import Role, RoleAssignment, User
 from kith.credits.models import Account, Entry, Transfer
 from kith.members.models import Membership, MembershipPlan
+from tests.factories import (
+    HelperProfileFactory,
+    MembershipFactory,
+    MembershipPlanFactory,
+    UserFactory,
+)
 
 _numbers = itertools.count(1)
 
 
 def plan_for(locality, *, joining_credits=2) -> MembershipPlan:
-    plan, _created = MembershipPlan.objects.get_or_create(
+    return MembershipPlanFactory(
         locality=locality,
         name=f"Full ({joining_credits})",
-        defaults={
-            "yearly_fee_pence": 3000,
-            "concession_fee_pence": 1000,
-            "joining_credits": joining_credits,
-        },
+        joining_credits=joining_credits,
     )
-    return plan
 
 
 def make_member(
@@ -41,53 +39,41 @@ def make_member(
     status="active",
     joining_credits=2,
 ) -> Membership:
-    """A person (new unless given) with the member role and a membership."""
+    """A person (new unless given) with the member role and a membership
+    started today (no joining credits are issued: ledger tests move every
+    credit themselves)."""
     n = next(_numbers)
     if person is None:
-        person = User.objects.create_user(
+        person = UserFactory(
             email=f"credit-member{n}@example.com",
             full_name=full_name or f"Member {n}",
             preferred_name=preferred_name,
-            password="a-long-test-password",
         )
-    RoleAssignment.objects.get_or_create(
-        user=person, locality=locality, role=Role.MEMBER
-    )
-    today = timezone.localdate()
-    return Membership.objects.create(
+    return MembershipFactory(
         person=person,
         locality=locality,
         plan=plan_for(locality, joining_credits=joining_credits),
         concession=concession,
         status=status,
-        joined_how="phone",
-        started_on=None if status == "applied" else today,
+        started_on=None if status == "applied" else timezone.localdate(),
+        renews_on=None,
     )
 
 
 def make_helper(locality, full_name=None, *, person=None, pay_basis="volunteer"):
     """A person with the helper role and an active helper record."""
-    from kith.helpers.models import HelperProfile
-
     n = next(_numbers)
     if person is None:
-        person = User.objects.create_user(
+        person = UserFactory(
             email=f"credit-helper{n}@example.com",
             full_name=full_name or f"Helper {n}",
-            password="a-long-test-password",
         )
-    RoleAssignment.objects.get_or_create(
-        user=person, locality=locality, role=Role.HELPER
-    )
-    HelperProfile.objects.create(
+    HelperProfileFactory(
         user=person,
         locality=locality,
-        status="active",
-        date_of_birth=date(1980, 5, 17),
+        active=True,
         pay_basis=pay_basis,
-        right_to_work=True,
-        application_channel="phone",
-        approved_at=timezone.now(),
+        travel_modes=[],
     )
     return person
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kith.help.services import Window, categories_create_defaults
 from kith.members import services as member_services
-from kith.members.models import MembershipPlan
+from tests.factories import MembershipPlanFactory
 
 
 @pytest.fixture
@@ -15,12 +15,7 @@ def circle(testford):
     from kith.helpers.tests.factories import active_helper
     from kith.helpers.vetting import VettingLevel
 
-    plan = MembershipPlan.objects.create(
-        locality=testford.locality,
-        name="Full",
-        yearly_fee_pence=3000,
-        concession_fee_pence=1000,
-    )
+    plan = MembershipPlanFactory(locality=testford.locality, name="Full")
     answers = member_services.JoinAnswers(
         postcode="SE17 2AA",
         date_of_birth=date(1944, 2, 2),

@@ -11,6 +11,7 @@ from kith.help import selectors, services
 from kith.help.models import Concern, HelpRequest, Visit
 from kith.help.tests.conftest import tomorrow_window
 from kith.notify.models import Message
+from tests.factories import VisitFactory
 
 
 def ask(circle, actor=None, category="Company", **kwargs):
@@ -29,17 +30,12 @@ def ask(circle, actor=None, category="Company", **kwargs):
 
 
 def arranged(circle, **kwargs):
-    request = ask(circle, **kwargs)
-    visit = services.visit_offer(
-        actor=circle.coordinator, request=request, helper=circle.helper_profile
+    return VisitFactory(
+        request=ask(circle, **kwargs),
+        helper=circle.helper_profile,
+        coordinator=circle.coordinator,
+        confirmed=True,
     )
-    start = request.windows.first().starts_at + timedelta(hours=1)
-    services.visit_accept(
-        actor=circle.helper_profile.user, visit=visit, starts_at=start
-    )
-    services.visit_confirm(actor=circle.coordinator, visit=visit)
-    visit.refresh_from_db()
-    return visit
 
 
 # --- asking ------------------------------------------

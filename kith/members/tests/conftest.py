@@ -1,11 +1,12 @@
 import pytest
 
-from kith.members.models import Interest, MembershipPlan
+from kith.members.models import Interest
+from tests.factories import MembershipPlanFactory
 
 
 @pytest.fixture
 def plans(testford):
-    full = MembershipPlan.objects.create(
+    full = MembershipPlanFactory(
         locality=testford.locality,
         name="Full",
         yearly_fee_pence=3000,
@@ -13,7 +14,7 @@ def plans(testford):
         minimum_age=50,
         joining_credits=2,
     )
-    young = MembershipPlan.objects.create(
+    young = MembershipPlanFactory(
         locality=testford.locality,
         name="Friends",
         yearly_fee_pence=1500,

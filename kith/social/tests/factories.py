@@ -1,17 +1,17 @@
 """Builders for the social part's tests: members who may be introduced,
-venues and activities. Members are made directly (joining has its own
-tests); introductions and sign-ups only ever go through the services."""
+venues and activities. Members are made by the shared factories (joining
+has its own tests); introductions and sign-ups only ever go through the services."""
 
 import itertools
 from datetime import date, time, timedelta
 
 from django.utils import timezone
 
-from kith.accounts.models import Role, RoleAssignment, User
-from kith.members.models import Consent, Interest, Membership, MembershipPlan
+from kith.members.models import Interest, Membership
 from kith.places.models import Postcode
 from kith.social import services
 from kith.social.models import SocialProfile
+from tests.factories import MembershipFactory, MembershipPlanFactory, UserFactory
 
 _numbers = itertools.count(1)
 
@@ -44,37 +44,25 @@ def member(
         postcode=postcode,
         defaults={"latitude": latitude, "longitude": longitude, "ward_code": "X"},
     )
-    person = User.objects.create_user(
+    person = UserFactory(
         email=email or f"social-member{n}@example.com",
         full_name=full_name or f"Member {n} Smith",
         mobile=mobile,
         postcode=postcode,
         contact_by=contact_by,
         phone=f"020 7946 {n:04d}",
-        password="a-long-test-password",
-    )
-    RoleAssignment.objects.get_or_create(
-        user=person, locality=locality, role=Role.MEMBER
-    )
-    plan, _created = MembershipPlan.objects.get_or_create(
-        locality=locality,
-        name="Full",
-        defaults={"yearly_fee_pence": 3000, "concession_fee_pence": 1000},
     )
     today = timezone.localdate()
-    membership = Membership.objects.create(
+    membership = MembershipFactory(
         person=person,
         locality=locality,
-        plan=plan,
+        plan=MembershipPlanFactory(locality=locality, name="Full"),
         status=status,
-        joined_how="phone",
         started_on=today - timedelta(days=30),
         renews_on=today + timedelta(days=300),
         access_needs=list(needs),
-    )
-    membership.interests.set([interest(locality, name) for name in interests])
-    Consent.objects.create(
-        membership=membership, kind="introductions", given=consents, how="phone"
+        interests=interests,
+        introductions=consents,
     )
     if free_times:
         SocialProfile.objects.create(membership=membership, free_times=list(free_times))

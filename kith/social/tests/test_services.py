@@ -150,13 +150,11 @@ def test_either_can_stop_at_any_time_and_nobody_else_may(testford, joan, pat):
 
 
 def test_asking_checks_consent_again(testford, joan, pat):
-    from kith.members.models import Consent
+    from tests.factories import ConsentFactory
 
     services.introductions_suggest(actor=None, locality=testford.locality)
     # A "no" recorded some other way than through the members' service.
-    Consent.objects.create(
-        membership=pat, kind="introductions", given=False, how="phone"
-    )
+    ConsentFactory(membership=pat, kind="introductions", given=False, how="phone")
     with pytest.raises(ApplicationError, match="no longer"):
         services.introduction_ask(
             actor=testford.coordinator,
