@@ -21,7 +21,8 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, QueryDict
 
-#: Every set of question pages keeps its answers in the session under this prefix and its name.
+#: Every set of question pages keeps its answers in the session under this
+#: prefix and its name.
 QUESTIONS_SESSION_PREFIX = "kith_flow_"
 
 

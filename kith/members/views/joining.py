@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
-from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.core.middleware import ACTING_FOR_SESSION_KEY
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.members import forms, services
 from kith.members.models import Interest, Membership, MembershipPlan
 from kith.members.rules import PlanFacts, pounds, youngest_age

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
-from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.core.pagination import page_of
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.members.models import Interest
 from kith.social import forms, selectors, services
 from kith.social.models import Activity, Venue
