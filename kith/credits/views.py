@@ -85,7 +85,7 @@ def helper_mine(request: HttpRequest) -> HttpResponse:
     """A helper's own account: the time they have given."""
     locality = _locality(request)
     user: User = request.user  # type: ignore[assignment]
-    profile = services.helper_profile_for(user, locality)
+    profile = services.helper_profile_find(user, locality)
     if profile is None and not has_role(user, Role.HELPER, locality):
         raise Http404
     account = selectors.own_account(
@@ -105,7 +105,7 @@ def helper_mine(request: HttpRequest) -> HttpResponse:
 
 def _gift_helper(request: HttpRequest) -> tuple[Any, Any]:
     locality = _locality(request)
-    profile = services.helper_profile_for(request.user, locality)  # type: ignore[arg-type]
+    profile = services.helper_profile_find(request.user, locality)  # type: ignore[arg-type]
     if profile is None:
         raise Http404
     return locality, profile

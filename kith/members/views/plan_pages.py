@@ -15,7 +15,7 @@ from kith.members.rules import pounds
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
-    found = selectors.plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    found = selectors.membership_plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
     interest_form = forms.InterestAddForm(request.POST or None)
     if request.method == "POST" and interest_form.is_valid():
         try:
@@ -44,7 +44,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     locality = request.locality  # type: ignore[attr-defined]
-    found = selectors.plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
+    found = selectors.membership_plans_for(actor=request.user, locality=locality)  # type: ignore[arg-type]
     plan = None
     if pk is not None:
         plan = found.filter(pk=pk).first()
