@@ -89,7 +89,7 @@ def _finish_sign_in(
         )
     login(request, user, backend=BACKEND)
     session_begin(request, user)
-    services.signin_recorded(user=user, method=method)
+    services.signin_record(user=user, method=method)
     return redirect(next_url)
 
 
@@ -302,7 +302,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
             session_begin(request, user)
-            services.signin_recorded(user=user, method=f"{method}+authenticator")
+            services.signin_record(user=user, method=f"{method}+authenticator")
             request.session[RECOVERY_CODES] = codes
             request.session[PENDING_NEXT] = next_url
             return redirect("accounts:recovery_codes")
@@ -352,7 +352,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
             session_begin(request, user)
-            services.signin_recorded(user=user, method=f"{method}+{how}")
+            services.signin_record(user=user, method=f"{method}+{how}")
             if how == "recovery_code":
                 messages.info(
                     request,
@@ -531,7 +531,7 @@ def your_details_edit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update_contact(
+            services.person_contact_update(
                 actor=user,
                 person=user,
                 locality=request.locality,
@@ -650,7 +650,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update_contact(
+            services.person_contact_update(
                 actor=request.user,
                 person=person,
                 locality=locality,

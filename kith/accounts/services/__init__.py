@@ -43,9 +43,9 @@ from kith.accounts.services.people import (  # noqa: F401
     contact_details_claimed,
     contact_details_clean,
     contact_owner_tell,
+    person_contact_update,
     person_create,
     person_save_validated,
-    person_update_contact,
 )
 from kith.accounts.services.roles import (  # noqa: F401
     acting_start,
@@ -65,6 +65,6 @@ from kith.accounts.services.signin import (  # noqa: F401
     _digest,
     _throttle_for,
     signin_attempt_record,
-    signin_recorded,
+    signin_record,
     signin_throttle_check,
 )

@@ -241,7 +241,7 @@ CONTACT_FIELDS = (
 
 
 @transaction.atomic
-def person_update_contact(
+def person_contact_update(
     *, actor: User, person: User, locality: Locality, **changes: Any
 ) -> User:
     """Change a person's name and contact details.

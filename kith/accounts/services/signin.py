@@ -117,7 +117,7 @@ def signin_attempt_record(
     )
 
 
-def signin_recorded(*, user: User, method: str) -> None:
+def signin_record(*, user: User, method: str) -> None:
     """Audit a completed sign-in, in the person's own locality. A sign-in
     with a code that a coordinator sent says who sent it."""
     data: dict[str, Any] = {"method": method}

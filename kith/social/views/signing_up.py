@@ -40,7 +40,7 @@ def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
         if chosen is None:
             raise Http404
         try:
-            made = services.sign_up(
+            made = services.sign_up_create(
                 actor=request.user,  # type: ignore[arg-type]
                 occurrence=occurrence,
                 membership=chosen,
