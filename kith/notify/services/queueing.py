@@ -137,12 +137,19 @@ def _send_after_commit(message_id: int) -> None:
     batch.ids.append(message_id)
 
 
-def _enqueue(message_ids: list[int], *, run_after: datetime | None = None) -> None:
-    # The sending module records outcomes by queueing retries here, so the
-    # task is looked up when it is needed rather than when this module loads.
-    from kith.notify.services.sending import messages_send_task
+#: The task that sends a batch of queued messages. It is defined with the
+#: sending (kith.notify.services.sending), which registers it here as the
+#: package loads: sending queues messages itself (another channel, a retry),
+#: so queueing may not import it and the outbox's modules import one way.
+_SENDER: dict[str, Any] = {}
 
-    sending = messages_send_task
+
+def send_task_register(found: Any) -> None:
+    _SENDER["task"] = found
+
+
+def _enqueue(message_ids: list[int], *, run_after: datetime | None = None) -> None:
+    sending = _SENDER["task"]
     if run_after is not None:
         if not sending.get_backend().supports_defer:
             return  # outbox_sweep sends it when it is due

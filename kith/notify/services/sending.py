@@ -22,7 +22,7 @@ from kith.notify.models import (
 )
 from kith.notify.services.failures import message_fail, message_hold
 from kith.notify.services.policy import OutboxRules, rules
-from kith.notify.services.queueing import _enqueue
+from kith.notify.services.queueing import _enqueue, send_task_register
 
 # --- sending -----------------------------------------------------------------
 
@@ -204,6 +204,9 @@ def messages_send_task(message_ids: list[int]) -> int:
 def message_send_task(message_id: int) -> None:
     """Kept for tasks queued before messages were sent in batches."""
     messages_send(message_ids=[message_id])
+
+
+send_task_register(messages_send_task)
 
 
 def _send(message_ids: Iterable[int], now: datetime | None) -> tuple[int, bool]:
