@@ -3,7 +3,7 @@ processes at once, beside pgbench's TPC-B-like rate on the same server.
 
 Builds a locality with --members members (each topped up) and --helpers
 helpers, then starts --workers processes that, for --seconds, settle visits
-(member to helper, through ``visit_settle``) and record top-ups (through
+(member to helper, through ``visit_credits_settle``) and record top-ups (through
 ``topup_record``, one transfer in ten, each from the one outside-world
 account) on that shared set of accounts, with a few hot members that many
 settlements hit. Afterwards it checks the ledger: every balance
@@ -194,7 +194,7 @@ def work(index: int, start_at: float, seconds: float, ids: dict, hot: int) -> di
                 member = rng.choice(
                     hot_members if rng.random() < HOT_SHARE else members
                 )
-                services.visit_settle(
+                services.visit_credits_settle(
                     actor=None,
                     locality=locality,
                     visit_key=f"w{index}:{n}",

@@ -3,5 +3,5 @@
 from kith.core.hooks import Hook
 
 #: A person's postcode changed: parts that file people by ward follow them.
-#: Runs inside ``person_update_contact``'s transaction.
+#: Runs inside ``person_contact_update``'s transaction.
 person_moved = Hook("accounts.person_moved", "person=")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kith.core.flows import flows_keep, flows_restore
+from kith.core.questions import question_answers_keep, question_answers_restore
 
 LAST_SEEN_SESSION_KEY = "kith_last_seen"
 SIGNED_IN_AT_SESSION_KEY = "kith_signed_in_at"
@@ -24,7 +24,7 @@ def session_begin(request: HttpRequest, user: Any) -> None:
     now = int(time.time())
     request.session[SIGNED_IN_AT_SESSION_KEY] = now
     request.session[LAST_SEEN_SESSION_KEY] = now
-    flows_restore(request, user)
+    question_answers_restore(request, user)
 
 
 def seconds_left(request: HttpRequest) -> tuple[int, int] | None:
@@ -93,7 +93,7 @@ class SessionTimeoutMiddleware:
                 hours,
             ) % {"hours": hours}
         if reason:
-            flows_keep(request, user)
+            question_answers_keep(request, user)
             logout(request)
             messages.info(
                 request,

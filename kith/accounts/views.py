@@ -90,7 +90,7 @@ def _finish_sign_in(
         )
     login(request, user, backend=BACKEND)
     session_begin(request, user)
-    services.signin_recorded(user=user, method=method)
+    services.signin_record(user=user, method=method)
     return redirect(next_url)
 
 
@@ -303,7 +303,7 @@ def authenticator_setup(request: KithRequest) -> HttpResponse:
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
             session_begin(request, user)
-            services.signin_recorded(user=user, method=f"{method}+authenticator")
+            services.signin_record(user=user, method=f"{method}+authenticator")
             request.session[RECOVERY_CODES] = codes
             request.session[PENDING_NEXT] = next_url
             return redirect("accounts:recovery_codes")
@@ -353,7 +353,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             method = request.session.get(PENDING_METHOD, "password")
             login(request, user, backend=BACKEND)
             session_begin(request, user)
-            services.signin_recorded(user=user, method=f"{method}+{how}")
+            services.signin_record(user=user, method=f"{method}+{how}")
             if how == "recovery_code":
                 messages.info(
                     request,
@@ -532,7 +532,7 @@ def your_details_edit(request: AuthenticatedRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update_contact(
+            services.person_contact_update(
                 actor=user,
                 person=user,
                 locality=request.locality,
@@ -651,7 +651,7 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update_contact(
+            services.person_contact_update(
                 actor=request.user,
                 person=person,
                 locality=locality,

@@ -87,7 +87,7 @@ def helper_mine(request: AuthenticatedRequest) -> HttpResponse:
     """A helper's own account: the time they have given."""
     locality = _locality(request)
     user: User = request.user
-    profile = services.helper_profile_for(user, locality)
+    profile = services.helper_profile_find(user, locality)
     if profile is None and not has_role(user, Role.HELPER, locality):
         raise Http404
     account = selectors.own_account(
@@ -107,7 +107,7 @@ def helper_mine(request: AuthenticatedRequest) -> HttpResponse:
 
 def _gift_helper(request: AuthenticatedRequest) -> tuple[Any, Any]:
     locality = _locality(request)
-    profile = services.helper_profile_for(request.user, locality)
+    profile = services.helper_profile_find(request.user, locality)
     if profile is None:
         raise Http404
     return locality, profile

@@ -206,7 +206,7 @@ def _past_visit(
     days_ago: int,
     rng: random.Random,
 ) -> None:
-    from kith.credits.services import visit_settle
+    from kith.credits.services import visit_credits_settle
 
     starts = _at(-days_ago, rng.choice([9, 10, 11, 14]))
     request = HelpRequest.objects.create(
@@ -262,7 +262,7 @@ def _past_visit(
         )
     try:
         with transaction.atomic():
-            visit_settle(
+            visit_credits_settle(
                 actor=None,
                 locality=membership.locality,
                 visit_key=str(visit.pk),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
-from kith.core.flows import IncompleteFlow, QuestionFlow, Step
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.help import forms, hooks, selectors, services
 from kith.help.models import HelpCategory, HelpRequest, Visit
 from kith.helpers.models import HelperProfile
@@ -37,7 +37,7 @@ def _askable(request: AuthenticatedRequest) -> list[Membership]:
     )
 
 
-class AskFlow(QuestionFlow):
+class AskQuestions(QuestionPages):
     def __init__(self) -> None:
         super().__init__(
             "ask",
@@ -89,7 +89,7 @@ class AskFlow(QuestionFlow):
         return {}
 
 
-ASK = AskFlow()
+ASK = AskQuestions()
 
 
 def _chosen_membership(
@@ -186,7 +186,7 @@ def ask_check(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("help:ask_start")
     try:
         cleaned = ASK.cleaned(request)
-    except IncompleteFlow as incomplete:
+    except IncompleteAnswers as incomplete:
         return redirect("help:ask_step", slug=incomplete.slug)
     membership = _chosen_membership(request, cleaned)
     error = None

@@ -447,8 +447,9 @@ def wards_for(*, locality: Locality) -> QuerySet[Ward]:
 
 
 @dataclass
-class PossibleDuplicate:
-    """Another person in the locality who may be the same as this one."""
+class DuplicateCandidate:
+    """Another person in the locality who may be the same as this one, found
+    as the page is drawn (members.PossibleDuplicate is the stored flag)."""
 
     person: User
     reasons: list[str] = field(default_factory=list)
@@ -476,7 +477,7 @@ def _decided_pairs(locality: Locality, people: list[int]) -> set[tuple[int, int]
 
 def possible_duplicates_for(
     *, actor: Any, profile: HelperProfile
-) -> list[PossibleDuplicate]:
+) -> list[DuplicateCandidate]:
     """People in the locality who may be the same person as this helper:
     the same name and date of birth, the same name and postcode, or the same
     phone number. Pairs a coordinator decided to keep apart are left out.
@@ -548,7 +549,7 @@ def possible_duplicates_for(
             reasons.append("mobile_given")
         if reasons:
             found.append(
-                PossibleDuplicate(person=other, reasons=reasons, profile=other_profile)
+                DuplicateCandidate(person=other, reasons=reasons, profile=other_profile)
             )
     return found
 

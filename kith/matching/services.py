@@ -321,7 +321,7 @@ def decline_replan_queue(*, visit: Visit) -> None:
         transaction.on_commit(lambda: replan_after_decline_task.enqueue(visit.pk))
 
 
-def plan_after_decline(*, visit_id: int) -> MatchingPlan | None:
+def decline_replan(*, visit_id: int) -> MatchingPlan | None:
     """Plan a declined request again, without the helper who said no, and
     offer it to the best helper left, on behalf of the coordinator who sent
     the first plan (they chose to offer it). Recorded as a plan of its own;
@@ -371,7 +371,7 @@ def plan_after_decline(*, visit_id: int) -> MatchingPlan | None:
 # --- overnight ---------------------------------------------------------------
 
 
-def plans_nightly(*, today: date | None = None) -> list[MatchingPlan]:
+def nightly_plans_build(*, today: date | None = None) -> list[MatchingPlan]:
     """One plan a night for each locality with open requests, ready for the
     coordinators to review in the morning. Running it twice in a night
     builds nothing more."""
@@ -396,9 +396,3 @@ def plans_nightly(*, today: date | None = None) -> list[MatchingPlan]:
             continue  # built already tonight, or a coordinator's is building
         built.append(plan_build(plan_id=plan.pk))
     return built
-
-
-def plans_nightly_job() -> str:
-    """The scheduler's nightly job (registered in kith/matching/jobs.py)."""
-    built = plans_nightly()
-    return f"{len(built)} plan(s) built"

@@ -12,4 +12,4 @@ def plan_build_task(plan_id: int) -> None:
 
 @task()
 def replan_after_decline_task(visit_id: int) -> None:
-    services.plan_after_decline(visit_id=visit_id)
+    services.decline_replan(visit_id=visit_id)

@@ -220,7 +220,9 @@ def record_history(
     )
 
 
-def plans_for(*, actor: User, locality: Locality) -> QuerySet[MembershipPlan]:
+def membership_plans_for(
+    *, actor: User, locality: Locality
+) -> QuerySet[MembershipPlan]:
     require_perm(actor, Perm.PLANS_MANAGE, locality)
     return MembershipPlan.objects.filter(locality=locality)
 

@@ -243,7 +243,7 @@ def _places(
                     continue
                 try:
                     with transaction.atomic():
-                        services.sign_up(
+                        services.sign_up_create(
                             actor=coordinator,
                             occurrence=occurrence,
                             membership=membership,

@@ -4,13 +4,13 @@ import pytest
 
 from kith.accounts.hooks import person_moved
 from kith.accounts.models import User
-from kith.accounts.services import person_update_contact
+from kith.accounts.services import person_contact_update
 
 
 def test_a_change_of_postcode_tells_the_parts_above(testford):
     moved = []
     with person_moved.connected(lambda *, person: moved.append(person.postcode)):
-        person_update_contact(
+        person_contact_update(
             actor=testford.coordinator,
             person=testford.member,
             locality=testford.locality,
@@ -22,7 +22,7 @@ def test_a_change_of_postcode_tells_the_parts_above(testford):
 def test_other_changes_do_not(testford):
     moved = []
     with person_moved.connected(lambda *, person: moved.append(person)):
-        person_update_contact(
+        person_contact_update(
             actor=testford.coordinator,
             person=testford.member,
             locality=testford.locality,
@@ -38,7 +38,7 @@ def test_if_a_part_above_fails_the_move_is_not_kept(testford):
         raise RuntimeError("the members part could not follow the move")
 
     with person_moved.connected(fails), pytest.raises(RuntimeError):
-        person_update_contact(
+        person_contact_update(
             actor=testford.coordinator,
             person=testford.member,
             locality=testford.locality,

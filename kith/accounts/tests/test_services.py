@@ -134,7 +134,7 @@ def test_staff_cannot_add_people_to_another_locality(testford, elsewhere):
 
 
 def test_a_person_changes_their_own_details(testford):
-    member = services.person_update_contact(
+    member = services.person_contact_update(
         actor=testford.member,
         person=testford.member,
         locality=testford.locality,
@@ -147,7 +147,7 @@ def test_a_person_changes_their_own_details(testford):
 
 
 def test_a_coordinator_changes_a_members_details_and_the_audit_says_for_whom(testford):
-    services.person_update_contact(
+    services.person_contact_update(
         actor=testford.coordinator,
         person=testford.member,
         locality=testford.locality,
@@ -159,7 +159,7 @@ def test_a_coordinator_changes_a_members_details_and_the_audit_says_for_whom(tes
 
 
 def test_changing_nothing_writes_nothing(testford):
-    services.person_update_contact(
+    services.person_contact_update(
         actor=testford.member,
         person=testford.member,
         locality=testford.locality,
@@ -171,7 +171,7 @@ def test_changing_nothing_writes_nothing(testford):
 @pytest.mark.parametrize("role", [Role.HELPER, Role.SUPPORTER, Role.COUNCIL_OFFICER])
 def test_others_cannot_change_someones_details(testford, role):
     with pytest.raises(PermissionDenied):
-        services.person_update_contact(
+        services.person_contact_update(
             actor=testford.by_role(role),
             person=testford.member,
             locality=testford.locality,
@@ -183,7 +183,7 @@ def test_a_coordinator_cannot_change_details_of_someone_in_another_locality(
     testford, elsewhere
 ):
     with pytest.raises(PermissionDenied):
-        services.person_update_contact(
+        services.person_contact_update(
             actor=testford.coordinator,
             person=elsewhere.member,
             locality=testford.locality,

@@ -34,12 +34,12 @@ from kith.credits.services.people import (
     MAX_MINUTES_AT_ONCE,
     gift_give,
     grant_record,
-    helper_profile_for,
+    helper_profile_find,
     joining_credits_grant,
     leaving_credits_move,
     topup_record,
     transfer_reverse,
-    visit_settle,
+    visit_credits_settle,
 )
 from kith.credits.services.transfers import (
     MAX_DESCRIPTION_LENGTH,
@@ -60,11 +60,11 @@ __all__ = [
     "credit_settings_update",
     "gift_give",
     "grant_record",
-    "helper_profile_for",
+    "helper_profile_find",
     "joining_credits_grant",
     "leaving_credits_move",
     "topup_record",
     "transfer_create",
     "transfer_reverse",
-    "visit_settle",
+    "visit_credits_settle",
 ]

@@ -66,7 +66,7 @@ def _issue(member: User, minutes: int) -> list[tuple[Owner, int]]:
     ]
 
 
-def visit_settle(
+def visit_credits_settle(
     *,
     actor: User | None,
     locality: Locality,
@@ -214,8 +214,9 @@ def joining_credits_grant(*, actor: User | None, membership: Any) -> Transfer | 
     )
 
 
-def helper_profile_for(person: User, locality: Locality) -> Any:
-    """The person's helper record in the locality, or None."""
+def helper_profile_find(person: User, locality: Locality) -> Any:
+    """The person's helper record in the locality whatever its status (one
+    who has left included), or None."""
     from kith.helpers.models import HelperProfile
 
     return HelperProfile.objects.filter(user=person, locality=locality).first()
@@ -236,7 +237,7 @@ def gift_give(
     minutes are not theirs to give."""
     if actor.pk != helper.pk:
         require_perm(actor, Perm.CREDITS_MANAGE, locality)
-    profile = helper_profile_for(helper, locality)
+    profile = helper_profile_find(helper, locality)
     if profile is None or profile.status == "left":
         raise ApplicationError(_("Only Neighbourhood Helpers can give credits."))
     if profile.pay_basis != "volunteer":

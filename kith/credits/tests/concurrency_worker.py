@@ -55,7 +55,7 @@ def settle_and_top_up(
             n = i % 10
             key = f"visit:shared:{n}"
             call = partial(
-                services.visit_settle,
+                services.visit_credits_settle,
                 actor=coordinator,
                 locality=locality,
                 visit_key=f"shared:{n}",
@@ -81,7 +81,7 @@ def settle_and_top_up(
         else:
             key = f"visit:w{worker}:{i}"
             call = partial(
-                services.visit_settle,
+                services.visit_credits_settle,
                 actor=None,
                 locality=locality,
                 visit_key=f"w{worker}:{i}",

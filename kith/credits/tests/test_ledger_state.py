@@ -144,7 +144,7 @@ def test_the_ledger_always_balances(testford):
                 f"visit:{n}",
                 ("visit", person.pk, giver.pk, minutes),
                 {("member", person.pk): -minutes, ("helper", giver.pk): minutes},
-                lambda: services.visit_settle(
+                lambda: services.visit_credits_settle(
                     actor=coordinator,
                     locality=locality,
                     visit_key=str(n),

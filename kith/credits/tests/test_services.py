@@ -44,7 +44,7 @@ def settle(testford, member, helper, minutes, key="v1", **extra):
         "occurred_on": TODAY,
     }
     values.update(extra)
-    return services.visit_settle(**values)
+    return services.visit_credits_settle(**values)
 
 
 def balance(person, locality, kind="member"):
@@ -850,7 +850,7 @@ def test_a_transfer_audits_as_audit_record_does(testford, joan, sam):
 
 
 def test_a_refusal_inside_a_callers_transaction_leaves_it_usable(testford, joan, sam):
-    """visit_settle is called inside help's own transaction: a refusal (or a
+    """visit_credits_settle is called inside help's own transaction: a refusal (or a
     retry answered with the first transfer) must not spoil it."""
     topup(testford, joan.person, 60)
     with transaction.atomic():

@@ -32,7 +32,7 @@ def topup(testford, person, minutes, key, **extra):
 
 
 def settle(testford, member, helper, minutes, key, day=None):
-    return services.visit_settle(
+    return services.visit_credits_settle(
         actor=testford.coordinator,
         locality=testford.locality,
         visit_key=key,

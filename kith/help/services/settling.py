@@ -72,14 +72,14 @@ def _settle(*, actor: Any, visit: Visit) -> bool:
     """Move the visit's minutes from member to helper. A refusal (not enough
     credit) leaves the visit done and unsettled, on the coordinators'
     problems list."""
-    from kith.credits.services import visit_settle as credits_visit_settle
+    from kith.credits.services import visit_credits_settle
 
     assert visit.actual_minutes is not None  # noqa: S101 - recorded when done
     request = visit.request
     starts = visit.starts_at or visit.done_at or timezone.now()
     try:
         with transaction.atomic():
-            credits_visit_settle(
+            visit_credits_settle(
                 actor=actor,
                 locality=request.locality,
                 visit_key=str(visit.pk),

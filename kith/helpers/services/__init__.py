@@ -47,8 +47,8 @@ from kith.helpers.services.details import (
     MINIMUM_AGE,
     ApplicationDetails,
     RefereeDetails,
-    clean_referee,
     postcode_in_locality,
+    referee_clean,
 )
 from kith.helpers.services.duplicates import (
     STATUS_ORDER,
@@ -94,7 +94,6 @@ __all__ = [
     "availability_exception_remove",
     "availability_slot_add",
     "availability_slot_remove",
-    "clean_referee",
     "dbs_consent_set",
     "dbs_scan_delete",
     "dbs_scans_purge",
@@ -112,6 +111,7 @@ __all__ = [
     "postcode_in_locality",
     "profile_facts",
     "referee_add",
+    "referee_clean",
     "skill_add",
     "skill_update",
     "vetting_check_record",

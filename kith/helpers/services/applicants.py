@@ -193,9 +193,9 @@ def _applicant_person(
     elif mode in {"self", "for_person"}:
         changes = _address_changes(person, details)
         if changes:
-            from kith.accounts.services import person_update_contact
+            from kith.accounts.services import person_contact_update
 
-            person = person_update_contact(
+            person = person_contact_update(
                 actor=actor, person=person, locality=locality, **changes
             )
     if person is None:  # pragma: no cover - every branch above sets it

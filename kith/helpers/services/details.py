@@ -186,7 +186,7 @@ def _validate_pay(pay_basis: str, right_to_work: bool) -> None:
         )
 
 
-def clean_referee(details: RefereeDetails) -> RefereeDetails:
+def referee_clean(details: RefereeDetails) -> RefereeDetails:
     """Normalise one referee's contact details; raise ApplicationError."""
     name = details.full_name.strip()
     if not name:
@@ -226,7 +226,7 @@ def _validate_referees(
     if len(referees) != 2:
         raise ApplicationError(_("Give the details of two referees."), field="referees")
     try:
-        cleaned = [clean_referee(referee) for referee in referees]
+        cleaned = [referee_clean(referee) for referee in referees]
     except ApplicationError as error:
         raise ApplicationError(error.message, field="referees") from error
     first, second = cleaned

@@ -19,8 +19,8 @@ from kith.helpers.services.details import (
     _validate_pay,
     _validate_skills,
     _validate_travel,
-    clean_referee,
     postcode_in_locality,
+    referee_clean,
 )
 
 
@@ -136,9 +136,9 @@ def helper_address_change(
             _("Enter the first line of the address."), field="address_line_1"
         )
     normalised = postcode_in_locality(postcode, profile.locality)
-    from kith.accounts.services import person_update_contact
+    from kith.accounts.services import person_contact_update
 
-    return person_update_contact(
+    return person_contact_update(
         actor=actor,
         person=profile.user,
         locality=profile.locality,
@@ -156,7 +156,7 @@ def referee_add(
     """Add a referee (for example when one cannot be reached). Coordinators
     only. Adding the same name twice changes nothing."""
     require_perm(actor, Perm.HELPERS_MANAGE, profile.locality)
-    cleaned = clean_referee(details)
+    cleaned = referee_clean(details)
     if ({cleaned.email, cleaned.phone} - {""}) & _own_contacts(profile.user, None):
         raise ApplicationError(
             _("A referee must be someone else, not the helper."), field="full_name"

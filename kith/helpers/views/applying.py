@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
-from kith.core.flows import IncompleteFlow, QuestionFlow, Step
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.helpers import forms, selectors, services
 from kith.helpers.models import HelperStatus
 from kith.helpers.views.common import _locality
@@ -88,7 +88,7 @@ FIELD_STEPS = {
 }
 
 
-class ApplyFlow(QuestionFlow):
+class ApplyQuestions(QuestionPages):
     """The application's questions. Someone already known skips the name and
     contact questions; some questions depend on earlier answers."""
 
@@ -131,7 +131,7 @@ class ApplyFlow(QuestionFlow):
         return sections
 
 
-APPLY = ApplyFlow("helper_apply", STEPS)
+APPLY = ApplyQuestions("helper_apply", STEPS)
 
 
 def _apply_mode(request: HttpRequest) -> tuple[str, int | None]:
@@ -146,8 +146,8 @@ def _apply_mode(request: HttpRequest) -> tuple[str, int | None]:
     return "self", user.pk
 
 
-def _flow_current(request: HttpRequest) -> bool:
-    """The flow in the session was started by this person, in this mode."""
+def _questions_current(request: HttpRequest) -> bool:
+    """The question pages in the session were started by this person, in this mode."""
     context = APPLY.context(request)
     if not context:
         return False
@@ -188,7 +188,7 @@ def apply_start(request: HttpRequest) -> HttpResponse:
 
 def apply_step(request: HttpRequest, slug: str) -> HttpResponse:
     _locality(request)
-    if not _flow_current(request):
+    if not _questions_current(request):
         return redirect("helpers:apply_start")
     try:
         step = APPLY.step(slug)
@@ -287,13 +287,13 @@ def _details_from(cleaned: dict[str, dict[str, Any]]) -> services.ApplicationDet
 def apply_check(request: HttpRequest) -> HttpResponse:
     """Check your answers, then send the application."""
     locality = _locality(request)
-    if not _flow_current(request):
+    if not _questions_current(request):
         if request.method == "POST" and request.session.get(APPLIED_SESSION_KEY):
             return redirect("helpers:apply_done")  # a second click on "Send"
         return redirect("helpers:apply_start")
     try:
         cleaned = APPLY.cleaned(request)
-    except IncompleteFlow as incomplete:
+    except IncompleteAnswers as incomplete:
         return redirect("helpers:apply_step", slug=incomplete.slug)
     context = APPLY.context(request)
     error = None

@@ -292,7 +292,7 @@ def test_a_decline_plans_that_request_again_without_that_helper(
     request.refresh_from_db()
     assert request.status == HelpRequest.Status.OFFERED
     # Running the re-plan again (a retried task) plans nothing more.
-    assert services.plan_after_decline(visit_id=item.visit_id) == replan
+    assert services.decline_replan(visit_id=item.visit_id) == replan
     assert MatchingPlan.objects.filter(trigger="decline").count() == 1
 
 
@@ -311,15 +311,15 @@ def test_a_decline_of_a_hand_made_offer_is_not_planned_again(
 def test_the_nightly_plan_is_built_once_a_night(town):
     ask(town)
     today = timezone.localdate()
-    (plan,) = services.plans_nightly(today=today)
+    (plan,) = services.nightly_plans_build(today=today)
     assert plan.trigger == "nightly" and plan.status == "proposed"
     assert plan.created_by is None
-    assert services.plans_nightly(today=today) == []
-    assert len(services.plans_nightly(today=today + timedelta(days=1))) == 1
+    assert services.nightly_plans_build(today=today) == []
+    assert len(services.nightly_plans_build(today=today + timedelta(days=1))) == 1
 
 
 def test_the_nightly_plan_skips_localities_with_nothing_open(town):
-    assert services.plans_nightly() == []
+    assert services.nightly_plans_build() == []
 
 
 def test_the_nightly_plan_is_a_scheduled_job(town):

@@ -414,7 +414,7 @@ def test_adding_a_plan_checks_the_fees(client, testford, plans):
 
 
 def test_the_record_shows_its_history_and_follows_a_move(client, testford, iris):
-    from kith.accounts.services import person_update_contact
+    from kith.accounts.services import person_contact_update
     from kith.places.models import Postcode, Ward
 
     client.force_login(testford.coordinator)
@@ -429,7 +429,7 @@ def test_the_record_shows_its_history_and_follows_a_move(client, testford, iris)
     Postcode.objects.create(
         postcode="SE17 3BB", latitude=51.48, longitude=-0.09, ward_code=other.ons_code
     )
-    person_update_contact(
+    person_contact_update(
         actor=testford.coordinator,
         person=iris.person,
         locality=testford.locality,

@@ -20,7 +20,7 @@ from kith.members.views.coordinator_pages import (
 from kith.members.views.joining import (
     BY_PHONE,
     ONLINE,
-    JoinFlow,
+    JoinQuestions,
     join_check,
     join_done,
     join_not_eligible,
@@ -42,7 +42,7 @@ from kith.members.views.plan_pages import plan_edit, plans
 __all__ = [
     "BY_PHONE",
     "ONLINE",
-    "JoinFlow",
+    "JoinQuestions",
     "duplicate_decide",
     "join_check",
     "join_done",

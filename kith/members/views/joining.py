@@ -11,15 +11,15 @@ from kith.accounts.http import KithRequest
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
-from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.core.middleware import ACTING_FOR_SESSION_KEY
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.members import forms, services
 from kith.members.models import Interest, Membership, MembershipPlan
 from kith.members.rules import PlanFacts, pounds, youngest_age
 from kith.places.selectors import postcode_ward
 
 
-class JoinFlow(QuestionFlow):
+class JoinQuestions(QuestionPages):
     """The questions for joining, with the locality's own plans and interests."""
 
     def __init__(self, name: str) -> None:
@@ -94,13 +94,13 @@ class JoinFlow(QuestionFlow):
         return postcode, born
 
 
-ONLINE = JoinFlow("join")
+ONLINE = JoinQuestions("join")
 
 
-BY_PHONE = JoinFlow("join_phone")
+BY_PHONE = JoinQuestions("join_phone")
 
 
-def _flow(phone: bool) -> JoinFlow:
+def _questions(phone: bool) -> JoinQuestions:
     return BY_PHONE if phone else ONLINE
 
 
@@ -121,7 +121,7 @@ def join_start(request: KithRequest, phone: bool = False) -> HttpResponse:
     plans = list(MembershipPlan.objects.filter(locality=locality, is_open=True))
     if request.method == "POST":
         person_id = request.session.get(ACTING_FOR_SESSION_KEY) if phone else None
-        _flow(phone).start(request, person_id=person_id)
+        _questions(phone).start(request, person_id=person_id)
         return redirect(_url("join_step", phone, "postcode"))
     return render(
         request,
@@ -140,18 +140,18 @@ def join_start(request: KithRequest, phone: bool = False) -> HttpResponse:
 def join_step(request: HttpRequest, slug: str, phone: bool = False) -> HttpResponse:
     if phone:
         _require_phone_join(request)
-    flow = _flow(phone)
-    if flow.session_key not in request.session:
+    questions = _questions(phone)
+    if questions.session_key not in request.session:
         return redirect(_url("join_start", phone))
     try:
-        step = flow.step(slug)
+        step = questions.step(slug)
     except KeyError as exc:
         raise Http404 from exc
     changing = request.GET.get("change") == "1"
-    form = flow.page_form(request, step)
+    form = questions.page_form(request, step)
     if request.method == "POST" and form.is_valid():
-        following = flow.answer(request, slug, changing=changing)
-        not_eligible = _eligibility_problem(request, flow, slug)
+        following = questions.answer(request, slug, changing=changing)
+        not_eligible = _eligibility_problem(request, questions, slug)
         if not_eligible:
             return redirect(
                 _url("join_not_eligible", phone) + f"?reason={not_eligible}"
@@ -159,7 +159,7 @@ def join_step(request: HttpRequest, slug: str, phone: bool = False) -> HttpRespo
         if following is None:
             return redirect(_url("join_check", phone))
         return redirect(_url("join_step", phone, following))
-    previous = flow.previous_slug(request, slug)
+    previous = questions.previous_slug(request, slug)
     back = (
         _url("join_check", phone)
         if changing
@@ -169,7 +169,7 @@ def join_step(request: HttpRequest, slug: str, phone: bool = False) -> HttpRespo
             else _url("join_start", phone)
         )
     )
-    postcode, _born = flow._postcode_and_birth(request)
+    postcode, _born = questions._postcode_and_birth(request)
     return render(
         request,
         "members/join_step.html",
@@ -183,9 +183,11 @@ def join_step(request: HttpRequest, slug: str, phone: bool = False) -> HttpRespo
     )
 
 
-def _eligibility_problem(request: HttpRequest, flow: JoinFlow, slug: str) -> str:
+def _eligibility_problem(
+    request: HttpRequest, questions: JoinQuestions, slug: str
+) -> str:
     locality = request.locality  # type: ignore[attr-defined]
-    postcode, born = flow._postcode_and_birth(request)
+    postcode, born = questions._postcode_and_birth(request)
     if (
         slug == "postcode"
         and postcode_ward(postcode=postcode, locality=locality) is None
@@ -250,22 +252,22 @@ def _answers(cleaned: dict[str, dict[str, Any]]) -> services.JoinAnswers:
 def join_check(request: HttpRequest, phone: bool = False) -> HttpResponse:
     if phone:
         _require_phone_join(request)
-    flow = _flow(phone)
-    if flow.session_key not in request.session:
+    questions = _questions(phone)
+    if questions.session_key not in request.session:
         done = request.session.get(f"kith_joined_{'phone' if phone else 'online'}")
         if request.method == "POST" and done:
             # A second click on "Confirm": the first one already did it.
             return redirect(_url("join_done", phone))
         return redirect(_url("join_start", phone))
     try:
-        cleaned = flow.cleaned(request)
-    except IncompleteFlow as incomplete:
+        cleaned = questions.cleaned(request)
+    except IncompleteAnswers as incomplete:
         return redirect(_url("join_step", phone, incomplete.slug))
     error = None
     if request.method == "POST":
         answers = _answers(cleaned)
         person = None
-        person_id = flow.context(request).get("person_id")
+        person_id = questions.context(request).get("person_id")
         if phone and person_id:
             person = User.objects.filter(pk=person_id).first()
         actor = request.user if request.user.is_authenticated else None
@@ -282,7 +284,7 @@ def join_check(request: HttpRequest, phone: bool = False) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            flow.clear(request)
+            questions.clear(request)
             request.session[f"kith_joined_{'phone' if phone else 'online'}"] = (
                 membership.pk
             )
@@ -293,7 +295,7 @@ def join_check(request: HttpRequest, phone: bool = False) -> HttpResponse:
         request,
         "members/join_check.html",
         {
-            "rows": flow.summary(request),
+            "rows": questions.summary(request),
             "phone": phone,
             "error": error,
             "change_url": lambda slug: _url("join_step", phone, slug),

@@ -18,7 +18,7 @@ from kith.members.rules import pounds
 @login_required
 def plans(request: AuthenticatedRequest) -> HttpResponse:
     locality = request.locality
-    found = selectors.plans_for(actor=request.user, locality=locality)
+    found = selectors.membership_plans_for(actor=request.user, locality=locality)
     interest_form = forms.InterestAddForm(request.POST or None)
     if request.method == "POST" and interest_form.is_valid():
         try:
@@ -47,7 +47,7 @@ def plans(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def plan_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     locality = request.locality
-    found = selectors.plans_for(actor=request.user, locality=locality)
+    found = selectors.membership_plans_for(actor=request.user, locality=locality)
     plan = None
     if pk is not None:
         plan = found.filter(pk=pk).first()

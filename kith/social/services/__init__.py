@@ -46,8 +46,8 @@ from kith.social.services.sign_ups import (
     attendance_record,
     can_sign_up_for,
     cost_text,
-    sign_up,
     sign_up_cancel,
+    sign_up_create,
 )
 from kith.social.services.suggestions import (
     consenting,
@@ -91,7 +91,7 @@ __all__ = [
     "members_for_scoring",
     "occurrence_starts",
     "reasons_for",
-    "sign_up",
     "sign_up_cancel",
+    "sign_up_create",
     "venue_save",
 ]

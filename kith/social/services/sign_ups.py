@@ -110,7 +110,7 @@ def _check_places(
     return full
 
 
-def _sign_up_create(
+def _sign_up_insert(
     *,
     actor: User,
     occurrence: Occurrence,
@@ -139,7 +139,7 @@ def _sign_up_create(
 
 
 @transaction.atomic
-def sign_up(
+def sign_up_create(
     *,
     actor: User,
     occurrence: Occurrence,
@@ -160,7 +160,7 @@ def sign_up(
         raise PermissionDenied
     _check_open_to(occurrence, membership)
     full = _check_places(occurrence, membership, waiting_list=waiting_list)
-    made = _sign_up_create(
+    made = _sign_up_insert(
         actor=actor,
         occurrence=occurrence,
         membership=membership,

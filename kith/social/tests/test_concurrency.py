@@ -58,11 +58,11 @@ def test_two_dropping_out_at_once_promote_the_two_waiting_longest(testford):
         for n in range(5)
     ]
     booked = [
-        services.sign_up(actor=m.person, occurrence=occurrence, membership=m)
+        services.sign_up_create(actor=m.person, occurrence=occurrence, membership=m)
         for m in people[:2]
     ]
     for m in people[2:]:
-        services.sign_up(
+        services.sign_up_create(
             actor=m.person, occurrence=occurrence, membership=m, waiting_list=True
         )
     results = _at_once(
@@ -96,10 +96,10 @@ def test_two_taking_the_last_place_at_once_book_one(testford):
         for n in range(2)
     )
     results = _at_once(
-        lambda: services.sign_up(
+        lambda: services.sign_up_create(
             actor=first.person, occurrence=occurrence, membership=first
         ),
-        lambda: services.sign_up(
+        lambda: services.sign_up_create(
             actor=second.person, occurrence=occurrence, membership=second
         ),
     )
@@ -116,7 +116,7 @@ def test_the_same_person_twice_at_once_gets_one_place(testford):
     member = factories.member(testford.locality, "Double Clicker", interests=["Cards"])
     results = _at_once(
         *[
-            lambda: services.sign_up(
+            lambda: services.sign_up_create(
                 actor=member.person, occurrence=occurrence, membership=member
             )
             for _n in range(2)

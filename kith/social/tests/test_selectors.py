@@ -16,7 +16,9 @@ from kith.social.tests import factories
 @pytest.fixture
 def booked(testford, joan):
     occurrence = factories.activity(testford).occurrences.get()
-    return services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    return services.sign_up_create(
+        actor=joan.person, occurrence=occurrence, membership=joan
+    )
 
 
 def test_who_is_coming_is_for_the_host_and_coordinators(testford, joan, pat, booked):
@@ -141,7 +143,7 @@ def test_health_reasons_are_for_coordinators_only(testford):
 
 def test_a_private_feed_has_only_the_persons_own_things(testford, joan, pat, booked):
     other = factories.activity(testford, title="Pat's outing").occurrences.get()
-    services.sign_up(actor=pat.person, occurrence=other, membership=pat)
+    services.sign_up_create(actor=pat.person, occurrence=other, membership=pat)
     token = services.calendar_feed_reset(actor=joan.person, locality=testford.locality)
     feed = selectors.feed_for_token(token)
     titles = [item.title for item in selectors.private_feed_items(feed=feed)]

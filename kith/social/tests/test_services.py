@@ -296,18 +296,20 @@ def test_signing_up_twice_or_past_the_limit_changes_nothing_and_says_why(
     testford, joan, pat
 ):
     occurrence = factories.activity(testford, places=1).occurrences.get()
-    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=occurrence, membership=joan)
     with pytest.raises(ApplicationError, match="already has a place"):
-        services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+        services.sign_up_create(
+            actor=joan.person, occurrence=occurrence, membership=joan
+        )
     with pytest.raises(services.Full, match="All 1 places are taken"):
-        services.sign_up(actor=pat.person, occurrence=occurrence, membership=pat)
+        services.sign_up_create(actor=pat.person, occurrence=occurrence, membership=pat)
     assert SignUp.objects.count() == 1
-    waiting = services.sign_up(
+    waiting = services.sign_up_create(
         actor=pat.person, occurrence=occurrence, membership=pat, waiting_list=True
     )
     assert waiting.status == SignUp.Status.WAITING
     with pytest.raises(ApplicationError, match="already on the waiting list"):
-        services.sign_up(
+        services.sign_up_create(
             actor=pat.person, occurrence=occurrence, membership=pat, waiting_list=True
         )
 
@@ -317,11 +319,13 @@ def test_when_someone_drops_out_the_first_waiting_gets_the_place_and_is_told(
 ):
     third = factories.member(testford.locality, "Sid Third", interests=["Cards"])
     occurrence = factories.activity(testford, places=1).occurrences.get()
-    booked = services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
-    services.sign_up(
+    booked = services.sign_up_create(
+        actor=joan.person, occurrence=occurrence, membership=joan
+    )
+    services.sign_up_create(
         actor=pat.person, occurrence=occurrence, membership=pat, waiting_list=True
     )
-    services.sign_up(
+    services.sign_up_create(
         actor=third.person, occurrence=occurrence, membership=third, waiting_list=True
     )
     services.sign_up_cancel(actor=joan.person, sign_up=booked)
@@ -343,7 +347,9 @@ def test_coordinators_and_supporters_sign_members_up_but_others_may_not(testford
 
     occurrence = factories.activity(testford).occurrences.get()
     with pytest.raises(PermissionDenied):
-        services.sign_up(actor=testford.helper, occurrence=occurrence, membership=joan)
+        services.sign_up_create(
+            actor=testford.helper, occurrence=occurrence, membership=joan
+        )
     SupporterLink.objects.create(
         membership=joan,
         supporter=testford.supporter,
@@ -352,7 +358,7 @@ def test_coordinators_and_supporters_sign_members_up_but_others_may_not(testford
         status="active",
         consent_how="phone",
     )
-    made = services.sign_up(
+    made = services.sign_up_create(
         actor=testford.supporter, occurrence=occurrence, membership=joan
     )
     assert made.signed_up_by == testford.supporter
@@ -365,7 +371,7 @@ def test_i_need_a_lift_asks_the_help_part_for_one(testford, joan):
 
     categories_create_defaults(locality=testford.locality)
     occurrence = factories.activity(testford).occurrences.get()
-    made = services.sign_up(
+    made = services.sign_up_create(
         actor=joan.person, occurrence=occurrence, membership=joan, needs_lift=True
     )
     request = HelpRequest.objects.get()
@@ -381,9 +387,9 @@ def test_i_need_a_lift_asks_the_help_part_for_one(testford, joan):
 def test_cancelling_an_activity_tells_everyone_signed_up_once(testford, joan, pat):
     activity = factories.activity(testford, places=1, repeat="weekly", repeat_count=3)
     first, second, _third = activity.occurrences.all()
-    services.sign_up(actor=joan.person, occurrence=first, membership=joan)
-    services.sign_up(actor=joan.person, occurrence=second, membership=joan)
-    services.sign_up(
+    services.sign_up_create(actor=joan.person, occurrence=first, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=second, membership=joan)
+    services.sign_up_create(
         actor=pat.person, occurrence=first, membership=pat, waiting_list=True
     )
     with pytest.raises(PermissionDenied):
@@ -399,8 +405,12 @@ def test_cancelling_an_activity_tells_everyone_signed_up_once(testford, joan, pa
 
 def test_the_host_records_who_came(testford, joan, pat):
     occurrence = factories.activity(testford).occurrences.get()
-    came = services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
-    missed = services.sign_up(actor=pat.person, occurrence=occurrence, membership=pat)
+    came = services.sign_up_create(
+        actor=joan.person, occurrence=occurrence, membership=joan
+    )
+    missed = services.sign_up_create(
+        actor=pat.person, occurrence=occurrence, membership=pat
+    )
     with pytest.raises(ApplicationError, match="once the activity has started"):
         services.attendance_record(
             actor=testford.coordinator, occurrence=occurrence, came={came.pk}
@@ -424,7 +434,7 @@ def test_the_host_records_who_came(testford, joan, pat):
 def test_reminders_go_the_day_before_once_each(testford, joan):
     tomorrow = timezone.localdate() + timedelta(days=1)
     occurrence = factories.activity(testford, starts_on=tomorrow).occurrences.get()
-    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=occurrence, membership=joan)
     assert services.activity_reminders_queue() == 1
     assert services.activity_reminders_queue() == 0
     (reminder,) = messages_to(joan.person, "activity_reminder")
@@ -491,18 +501,18 @@ def test_a_lift_that_cannot_be_asked_for_changes_nothing_and_says_why(testford, 
         testford, starts_on=timezone.localdate() + timedelta(weeks=14)
     ).occurrences.get()
     with pytest.raises(ApplicationError, match="cannot arrange lifts") as no_lifts:
-        services.sign_up(
+        services.sign_up_create(
             actor=joan.person, occurrence=occurrence, membership=joan, needs_lift=True
         )
     assert no_lifts.value.field == "needs_lift"
     categories_create_defaults(locality=testford.locality)
     with pytest.raises(ApplicationError, match="12 weeks ahead") as too_far:
-        services.sign_up(
+        services.sign_up_create(
             actor=joan.person, occurrence=occurrence, membership=joan, needs_lift=True
         )
     assert "Sign up without a lift" in too_far.value.message
     assert not SignUp.objects.exists() and not HelpRequest.objects.exists()
-    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=occurrence, membership=joan)
 
 
 def test_a_coordinator_proposes_an_activity_for_a_member_on_the_phone(

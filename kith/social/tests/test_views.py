@@ -59,7 +59,7 @@ def test_the_calendar_runs_the_same_queries_for_few_or_many(
         made = factories.activity(
             testford, title=f"Walk {n}", starts_on=soon, repeat="weekly", repeat_count=2
         )
-        services.sign_up(
+        services.sign_up_create(
             actor=pat.person, occurrence=made.occurrences.first(), membership=pat
         )
     with django_assert_num_queries(few):
@@ -89,7 +89,7 @@ def test_a_member_signs_up_and_cannot_sign_up_twice(client, testford, joan):
 
 def test_a_full_date_offers_the_waiting_list(client, testford, joan, pat):
     occurrence = factories.activity(testford, places=1).occurrences.get()
-    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=occurrence, membership=joan)
     client.force_login(pat.person)
     page = client.get(reverse("social:sign_up", args=[occurrence.pk])).content.decode()
     assert "Join the waiting list" in page
@@ -111,7 +111,7 @@ def test_people_who_are_not_members_cannot_sign_up(client, testford):
 
 def test_only_the_host_and_coordinators_see_who_is_coming(client, testford, joan, pat):
     occurrence = factories.activity(testford).occurrences.get()
-    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=occurrence, membership=joan)
     url = reverse("social:occurrence", args=[occurrence.pk])
     client.force_login(pat.person)
     assert "Joan Walker" not in client.get(url).content.decode()
@@ -201,7 +201,7 @@ def test_only_coordinators_open_the_list_to_approve(client, testford, role):
 
 def test_cancelling_tells_everyone(client, testford, joan):
     activity = factories.activity(testford)
-    services.sign_up(
+    services.sign_up_create(
         actor=joan.person, occurrence=activity.occurrences.get(), membership=joan
     )
     client.force_login(joan.person)
@@ -346,7 +346,7 @@ def test_a_private_feed_has_the_persons_activities_and_visits_and_can_be_reset(
 ):
     occurrence = factories.activity(testford, title="Bingo").occurrences.get()
     factories.activity(testford, title="Not mine")
-    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=occurrence, membership=joan)
     client.force_login(joan.person)
     page = client.post(reverse("social:feed_address")).content.decode()
     address = page.split('<code id="feed-address">')[1].split("</code>")[0]
@@ -403,8 +403,10 @@ def test_a_supporter_chooses_whom_to_sign_up(client, testford, joan):
 
 def test_the_host_records_who_came_on_the_page(client, testford, joan, pat):
     occurrence = factories.activity(testford).occurrences.get()
-    came = services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
-    services.sign_up(actor=pat.person, occurrence=occurrence, membership=pat)
+    came = services.sign_up_create(
+        actor=joan.person, occurrence=occurrence, membership=joan
+    )
+    services.sign_up_create(actor=pat.person, occurrence=occurrence, membership=pat)
     Occurrence.objects.filter(pk=occurrence.pk).update(
         starts_at=timezone.now() - timedelta(hours=1)
     )
@@ -502,14 +504,14 @@ def test_who_is_coming_runs_the_same_queries_for_few_or_many(
     client, testford, joan, django_assert_num_queries
 ):
     occurrence = factories.activity(testford, places=50).occurrences.get()
-    services.sign_up(actor=joan.person, occurrence=occurrence, membership=joan)
+    services.sign_up_create(actor=joan.person, occurrence=occurrence, membership=joan)
     client.force_login(testford.coordinator)
     url = reverse("social:occurrence", args=[occurrence.pk])
     query_count(client, url)
     few = query_count(client, url)
     for n in range(8):
         member = factories.member(testford.locality, f"Guest {n}", interests=["Cards"])
-        services.sign_up(
+        services.sign_up_create(
             actor=member.person,
             occurrence=occurrence,
             membership=member,

@@ -51,7 +51,7 @@ def test_the_waiting_list_stays_fair_whatever_happens(crowd, steps):
                 person = member.person_id
                 if action == "sign_up":
                     try:
-                        services.sign_up(
+                        services.sign_up_create(
                             actor=member.person,
                             occurrence=occurrence,
                             membership=member,

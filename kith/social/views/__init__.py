@@ -22,7 +22,7 @@ from kith.social.views.introducing import (
 )
 from kith.social.views.proposing import (
     PROPOSE,
-    ProposeFlow,
+    ProposeQuestions,
     approve,
     cancel,
     decline,
@@ -36,7 +36,7 @@ from kith.social.views.signing_up import attendance, place, place_give_up, sign_
 
 __all__ = [
     "PROPOSE",
-    "ProposeFlow",
+    "ProposeQuestions",
     "activity_detail",
     "approve",
     "attendance",

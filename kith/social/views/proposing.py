@@ -18,15 +18,15 @@ from django.views.decorators.http import require_POST
 from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
-from kith.core.flows import IncompleteFlow, QuestionFlow, Step
 from kith.core.pagination import page_of
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.members.models import Interest
 from kith.social import forms, selectors, services
 from kith.social.models import Activity, Venue
 from kith.social.views.common import _locality
 
 
-class ProposeFlow(QuestionFlow):
+class ProposeQuestions(QuestionPages):
     def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
         locality = _locality(request)
         if step.slug == "about":
@@ -36,7 +36,7 @@ class ProposeFlow(QuestionFlow):
         return {}
 
 
-PROPOSE = ProposeFlow(
+PROPOSE = ProposeQuestions(
     "propose",
     [
         Step("about", forms.AboutForm, gettext_lazy("What is the activity?")),
@@ -103,7 +103,7 @@ def propose_check(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("social:propose_start")
     try:
         cleaned = PROPOSE.cleaned(request)
-    except IncompleteFlow as incomplete:
+    except IncompleteAnswers as incomplete:
         return redirect("social:propose_step", slug=incomplete.slug)
     error = None
     if request.method == "POST":

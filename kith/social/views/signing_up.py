@@ -41,7 +41,7 @@ def sign_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if chosen is None:
             raise Http404
         try:
-            made = services.sign_up(
+            made = services.sign_up_create(
                 actor=request.user,
                 occurrence=occurrence,
                 membership=chosen,

@@ -1,14 +1,17 @@
 """Question pages: one thing per page, then check your answers.
 
-A ``QuestionFlow`` is a list of steps, each a form. Answers are kept in the
+``QuestionPages`` are a list of steps, each a form. Answers are kept in the
 session as the raw values typed, and every form is bound and validated again
 on the check-answers page, so what is saved is always what the rules allow.
 Nothing is written to the database until the person confirms.
 
-    flow = QuestionFlow("join", [Step("name", NameForm, _("What is your name?")), ...])
-    flow.answers(request)            # raw answers so far
-    flow.cleaned(request)            # {step: cleaned_data} or raises IncompleteFlow
-    flow.next_slug(request, after)   # the next step still to answer, or None
+    join = QuestionPages("join", [Step("name", NameForm, _("What is your name?")), ...])
+    join.answers(request)            # raw answers so far
+    join.cleaned(request)            # {step: cleaned_data} or raises IncompleteAnswers
+    join.next_slug(request, after)   # the next step still to answer, or None
+
+(The session keys and the saved answers still say "flow": they are stored, so
+their names stay as they were.)
 """
 
 from collections.abc import Callable
@@ -19,39 +22,44 @@ from django import forms
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
 
-#: Every flow keeps its answers in the session under this prefix and its name.
-FLOW_SESSION_PREFIX = "kith_flow_"
+#: Every set of question pages keeps its answers in the session under this
+#: prefix and its name.
+QUESTIONS_SESSION_PREFIX = "kith_flow_"
 
 
-def flows_keep(request: HttpRequest, user: Any) -> None:
+def question_answers_keep(request: HttpRequest, user: Any) -> None:
     """Keep the unfinished question pages in this session for ``user``, who
     is about to be signed out for being idle or signed in too long: signing
-    in again gives them back (``flows_restore``)."""
+    in again gives them back (``question_answers_restore``)."""
     from kith.core.services import saved_answers_keep
 
-    flows = {key: value for key, value in request.session.items() if _is_flow(key)}
+    flows = {
+        key: value for key, value in request.session.items() if _is_questions_key(key)
+    }
     saved_answers_keep(user=user, flows=flows)
 
 
-def flows_restore(request: HttpRequest, user: Any) -> None:
+def question_answers_restore(request: HttpRequest, user: Any) -> None:
     """Call on signing ``user`` in. Answers typed in this browser before
     signing in may be someone else's (a shared computer), so they are
     dropped; then the question pages kept for ``user``, and only for them,
     are put back."""
     from kith.core.services import saved_answers_take
 
-    for key in [key for key, _value in request.session.items() if _is_flow(key)]:
+    for key in [
+        key for key, _value in request.session.items() if _is_questions_key(key)
+    ]:
         del request.session[key]
     for key, value in saved_answers_take(user=user).items():
-        if _is_flow(key):
+        if _is_questions_key(key):
             request.session[key] = value
 
 
-def _is_flow(key: str) -> bool:
-    return key.startswith(FLOW_SESSION_PREFIX)
+def _is_questions_key(key: str) -> bool:
+    return key.startswith(QUESTIONS_SESSION_PREFIX)
 
 
-class IncompleteFlow(Exception):
+class IncompleteAnswers(Exception):
     """A step has no valid answer yet; ``slug`` names the first such step."""
 
     def __init__(self, slug: str) -> None:
@@ -69,11 +77,11 @@ class Step:
     form_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-class QuestionFlow:
+class QuestionPages:
     def __init__(self, name: str, steps: list[Step]) -> None:
         self.name = name
         self.steps = steps
-        self.session_key = f"{FLOW_SESSION_PREFIX}{name}"
+        self.session_key = f"{QUESTIONS_SESSION_PREFIX}{name}"
 
     # --- stored answers -------------------------------------------------------
 
@@ -81,7 +89,7 @@ class QuestionFlow:
         return request.session.get(self.session_key, {}).get("answers", {})
 
     def context(self, request: HttpRequest) -> dict[str, Any]:
-        """Extra values kept with the flow (who it is for, how it started)."""
+        """Extra values kept with the answers (who it is for, how it started)."""
         return request.session.get(self.session_key, {}).get("context", {})
 
     def start(self, request: HttpRequest, **context: Any) -> None:
@@ -149,12 +157,12 @@ class QuestionFlow:
         return None if changing else self.next_slug(request, after=slug)
 
     def cleaned(self, request: HttpRequest) -> dict[str, dict[str, Any]]:
-        """Every active step's cleaned answers. Raises IncompleteFlow."""
+        """Every active step's cleaned answers. Raises IncompleteAnswers."""
         result: dict[str, dict[str, Any]] = {}
         for step in self.active_steps(request):
             form = self.bound_form(request, step)
             if form is None or not form.is_valid():
-                raise IncompleteFlow(step.slug)
+                raise IncompleteAnswers(step.slug)
             result[step.slug] = form.cleaned_data
         return result
 

@@ -1,0 +1,278 @@
+"""One-time sign-in codes and password-reset links."""
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from kith.accounts.models import (
+    RoleAssignment,
+    SignInCode,
+    User,
+)
+from kith.accounts.permissions import (
+    Perm,
+    require_perm,
+)
+from kith.accounts.phones import mobile_normalise
+from kith.accounts.services.signin import _digest
+from kith.core.errors import ApplicationError
+from kith.core.services import audit_record
+from kith.places.models import Locality
+
+SIGN_IN_CODE_LIFETIME = timedelta(minutes=10)
+SIGN_IN_CODE_MAX_WRONG = 5
+SIGN_IN_CODES_PER_HOUR = 5
+
+# --- one-time sign-in codes --------------------------------------------------
+
+
+def user_find_by_identifier(identifier: str) -> User | None:
+    """The active person whose email or mobile this is, if any."""
+    value = (identifier or "").strip()
+    if "@" in value:
+        return User.objects.filter(email__iexact=value, is_active=True).first()
+    try:
+        mobile = mobile_normalise(value)
+    except ValidationError:
+        return None
+    return User.objects.filter(mobile=mobile, is_active=True).first()
+
+
+def _locality_words(locality: Locality | None) -> dict[str, str]:
+    return {
+        "service_name": locality.name if locality else "Kith",
+        "locality_name": locality.name if locality else "Kith",
+        "locality_phone": locality.phone if locality else "",
+    }
+
+
+def _code_send(
+    *, user: User, channel: str, sent_by: User | None = None
+) -> SignInCode | None:
+    """Make a new code for ``user``, send it by ``channel`` and audit who
+    caused it; None when too many codes were sent in the last hour. Any
+    earlier code stops working. The code is only in the message sent: the
+    outbox keeps it apart and forgets it once sent (ADR 0016)."""
+    from kith.notify.services import message_queue
+
+    now = timezone.now()
+    recent = SignInCode.objects.filter(
+        user=user, created_at__gte=now - timedelta(hours=1)
+    )
+    if recent.count() >= SIGN_IN_CODES_PER_HOUR:
+        return None
+    SignInCode.objects.filter(user=user, used_at__isnull=True).update(
+        wrong_tries=SIGN_IN_CODE_MAX_WRONG
+    )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    sign_in_code = SignInCode.objects.create(
+        user=user,
+        channel=channel,
+        code_hash="",
+        created_at=now,
+        expires_at=now + SIGN_IN_CODE_LIFETIME,
+        sent_by=sent_by,
+    )
+    sign_in_code.code_hash = _digest("sign_in_code", f"{sign_in_code.pk}:{code}")
+    sign_in_code.save(update_fields=["code_hash"])
+    # The message and the event belong to the person's own locality, never
+    # to the page's: codes are asked for from signed-out pages of any circle.
+    locality = user.own_locality()
+    message_queue(
+        to=user.email if channel == SignInCode.Channel.EMAIL else user.mobile,  # type: ignore[arg-type]
+        channel=channel,
+        template="sign_in_code",
+        personalisation={"code": code, **_locality_words(locality)},
+        recipient=user,
+        locality=locality,
+        urgent=True,
+    )
+    audit_record(
+        actor=sent_by,
+        action="sign_in_code_sent",
+        target=user,
+        on_behalf_of=user if sent_by is not None else None,
+        locality=locality,
+        data={"channel": channel, **({} if sent_by else {"asked": "signed_out"})},
+    )
+    return sign_in_code
+
+
+@transaction.atomic
+def signin_code_send(*, identifier: str) -> SignInCode | None:
+    """Send a 6-digit sign-in code to the email address or mobile number given.
+
+    Returns None, sending nothing, when no active person has that address or
+    number (the page says the same either way, so it reveals nothing), or
+    when too many codes were sent in the last hour. Any earlier code stops
+    working. The message and its audit event belong to the person's own
+    locality, whichever circle's page was used.
+    """
+    user = user_find_by_identifier(identifier)
+    if user is None:
+        return None
+    channel = SignInCode.Channel.EMAIL if "@" in identifier else SignInCode.Channel.SMS
+    return _code_send(user=user, channel=channel)
+
+
+def signin_code_latest(*, identifier: str) -> SignInCode | None:
+    """The newest code sent to the person with this email address or mobile
+    number (one a coordinator sent them, say), for them to enter; None when
+    there is no such person or code. Checking it is ``signin_code_verify``'s
+    work: an expired, used or dead code is refused there."""
+    user = user_find_by_identifier(identifier)
+    if user is None:
+        return None
+    return SignInCode.objects.filter(user=user).order_by("-created_at", "-pk").first()
+
+
+@transaction.atomic
+def signin_code_send_for(*, actor: User, person: User, locality: Locality) -> str:
+    """A coordinator sends ``person`` (on the phone to them) a new sign-in
+    code, by text if they have a mobile number, else by email. The
+    coordinator never sees the code; the audit log says who sent it, and the
+    person's next sign-in says it was with a code they sent.
+
+    Returns the channel used. Raises PermissionDenied unless the actor may
+    change people's details in a locality where the person holds a role,
+    and ApplicationError when the person has no email or mobile, or has had
+    too many codes this hour.
+    """
+    require_perm(actor, Perm.PEOPLE_EDIT, locality)
+    if not RoleAssignment.objects.filter(user=person, locality=locality).exists():
+        raise PermissionDenied
+    bad = set(person.bad_contact_details or [])
+    channels = []
+    if person.mobile and "mobile" not in bad:
+        channels.append(SignInCode.Channel.SMS)
+    if person.email and "email" not in bad:
+        channels.append(SignInCode.Channel.EMAIL)
+    if person.contact_by == "email":
+        channels.sort(key=lambda channel: channel != SignInCode.Channel.EMAIL)
+    if not person.is_active or not channels:
+        raise ApplicationError(
+            _(
+                "%(name)s has no working email address or mobile number, so we "
+                "cannot send them a code. Add one to their details first."
+            )
+            % {"name": person.display_name}
+        )
+    sent = _code_send(user=person, channel=channels[0], sent_by=actor)
+    if sent is None:
+        raise ApplicationError(
+            _(
+                "%(name)s has been sent %(count)d codes in the last hour. Wait a "
+                "while before sending another."
+            )
+            % {"name": person.display_name, "count": SIGN_IN_CODES_PER_HOUR}
+        )
+    return str(channels[0])
+
+
+@transaction.atomic
+def password_reset_send(*, email: str, base_url: str) -> None:
+    """Email a link to choose a new password to the active person with this
+    email address, if there is one (the page says the same either way). The
+    link is only in the message sent (ADR 0016); the message and the audit
+    event belong to the person's own locality. ``base_url`` is the site's
+    address, without a trailing slash."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from kith.notify.services import message_queue
+
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = base_url + reverse("accounts:password_reset_confirm", args=[uid, token])
+    locality = user.own_locality()
+    message_queue(
+        to=user.email,  # type: ignore[arg-type]
+        channel="email",
+        template="password_reset",
+        personalisation={"link": link, **_locality_words(locality)},
+        recipient=user,
+        locality=locality,
+        urgent=True,
+    )
+    audit_record(
+        actor=None,
+        action="password_reset_requested",
+        target=user,
+        locality=locality,
+        data={"asked": "signed_out"},
+    )
+
+
+def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) -> User:
+    """Check a sign-in code. Returns the person on success; the code then
+    stops working.
+
+    Raises ApplicationError with code ``wrong`` (tries left), ``dead`` (5 wrong
+    tries), ``expired`` or ``used``; a wrong try is counted even though the
+    error is raised.
+    """
+    phone = locality.phone if locality else ""
+    dead_message = _(
+        "You have entered a wrong code 5 times, so this code no longer works. "
+        "Ask for a new code, or phone us on %(phone)s."
+    ) % {"phone": phone}
+    error: ApplicationError | None = None
+    with transaction.atomic():
+        sign_in_code = (
+            SignInCode.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=code_id)
+            .first()
+        )
+        if sign_in_code is None:
+            raise ApplicationError(_("Ask for a new code."), code="expired")
+        cleaned = "".join(ch for ch in (code or "") if ch.isdigit())
+        if sign_in_code.used_at is not None:
+            error = ApplicationError(
+                _("This code has already been used. Ask for a new code."), code="used"
+            )
+        elif sign_in_code.wrong_tries >= SIGN_IN_CODE_MAX_WRONG:
+            error = ApplicationError(dead_message, code="dead")
+        elif sign_in_code.expires_at <= timezone.now():
+            error = ApplicationError(
+                _(
+                    "This code has expired: codes work for 10 minutes. Ask for a new "
+                    "code."
+                ),
+                code="expired",
+            )
+        elif len(cleaned) != 6 or not constant_time_compare(
+            _digest("sign_in_code", f"{sign_in_code.pk}:{cleaned}"),
+            sign_in_code.code_hash,
+        ):
+            sign_in_code.wrong_tries += 1
+            sign_in_code.save(update_fields=["wrong_tries"])
+            left = SIGN_IN_CODE_MAX_WRONG - sign_in_code.wrong_tries
+            if left <= 0:
+                error = ApplicationError(dead_message, code="dead")
+            else:
+                error = ApplicationError(
+                    _(
+                        "That code is not right. Check the code in your message and "
+                        "try again (%(left)d tries left)."
+                    )
+                    % {"left": left},
+                    field="code",
+                    code="wrong",
+                )
+        else:
+            sign_in_code.used_at = timezone.now()
+            sign_in_code.save(update_fields=["used_at"])
+    if error is not None:
+        raise error
+    return sign_in_code.user
