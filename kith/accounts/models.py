@@ -296,3 +296,63 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code for {self.user}"
+
+
+class PossibleDuplicate(models.Model):
+    """Two records in a locality that may be one person, and what a
+    coordinator decided: the one model for members and helpers alike.
+
+    Joining flags a pair when it is found (``open``); the helpers' list finds
+    pairs as it is drawn and records only a decision. ``first`` is always the
+    record known first (the lower id), so a pair is one row whichever side
+    found it: ``kept`` (two people, never shown again) or ``merged`` (into
+    ``first``, as a member's merge does, or as a coordinator chose).
+    """
+
+    class Reason(models.TextChoices):
+        NAME_AND_BIRTH = "name_birth", _("Same name and date of birth")
+        NAME_AND_POSTCODE = "name_postcode", _("Same name and postcode")
+        PHONE = "phone", _("Same phone number")
+        EMAIL = "email", _("Same email address")
+        DECIDED = "decided", _("Looked alike to a coordinator")
+
+    class Decision(models.TextChoices):
+        OPEN = "open", _("Not yet looked at")
+        MERGED = "merged", _("Merged")
+        KEPT = "kept", _("Different people")
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="+")
+    first = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.OPEN
+    )
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locality", "first", "second"], name="possible_duplicate_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")),
+                name="possible_duplicate_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["open", "merged", "kept"]),
+                name="possible_duplicate_known_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["locality", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} may be {self.second_id} ({self.decision})"
+
+    def other_than(self, person_id: int) -> User:
+        """The other record of the pair, seen from ``person_id``'s."""
+        return self.second if person_id == self.first_id else self.first

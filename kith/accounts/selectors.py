@@ -4,11 +4,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kith.accounts.models import Role, RoleAssignment, User
+from kith.accounts.models import PossibleDuplicate, Role, RoleAssignment, User
 from kith.accounts.permissions import Perm, has_perm, has_role, require_perm
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
@@ -150,4 +150,41 @@ def audit_actions_for(*, actor: User, locality: Locality) -> list[str]:
         .order_by()
         .values_list("action", flat=True)
         .distinct()
+    )
+
+
+def duplicates_decided(
+    *, locality: Locality, people: list[int]
+) -> set[tuple[int, int]]:
+    """The pairs, each as (lower id, higher id), involving any of ``people``
+    that a coordinator has decided (two people, or merged): they are not
+    shown as possible duplicates again. One query."""
+    return set(
+        PossibleDuplicate.objects.filter(locality=locality)
+        .exclude(decision=PossibleDuplicate.Decision.OPEN)
+        .filter(Q(first_id__in=people) | Q(second_id__in=people))
+        .values_list("first_id", "second_id")
+    )
+
+
+def duplicates_open_q(*, locality_field: str, person_field: str) -> Q:
+    """A filter for rows (memberships, say) whose person has a possible
+    duplicate still to look at in the row's locality."""
+    pairs = PossibleDuplicate.objects.filter(
+        locality=OuterRef(locality_field), decision=PossibleDuplicate.Decision.OPEN
+    )
+    return Q(Exists(pairs.filter(first=OuterRef(person_field)))) | Q(
+        Exists(pairs.filter(second=OuterRef(person_field)))
+    )
+
+
+def duplicates_open_for(*, locality: Locality, person: User) -> list[PossibleDuplicate]:
+    """This person's possible duplicates still to look at, oldest first."""
+    return list(
+        PossibleDuplicate.objects.filter(
+            locality=locality, decision=PossibleDuplicate.Decision.OPEN
+        )
+        .filter(Q(first=person) | Q(second=person))
+        .select_related("first", "second")
+        .order_by("found_at", "pk")
     )

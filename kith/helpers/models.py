@@ -41,7 +41,6 @@ __all__ = [
     "DbsCertificate",
     "DbsStatusCheck",
     "DbsType",
-    "DuplicateDecision",
     "HelperProfile",
     "HelperSkill",
     "HelperStatus",
@@ -705,35 +704,3 @@ class AvailabilityException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
-
-
-class DuplicateDecision(models.Model):
-    """A coordinator looked at two records that seemed to be one person and
-    decided they are two people: they are no longer shown as possible
-    duplicates. ``first`` is always the lower id."""
-
-    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="+")
-    first = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    second = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["locality", "first", "second"], name="duplicate_decision_unique"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(first__lt=models.F("second")),
-                name="duplicate_decision_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.first_id} and {self.second_id} are different people"

@@ -32,14 +32,13 @@ from django.utils import timezone
 
 from kith.accounts.models import RoleAssignment, User
 from kith.accounts.permissions import Perm, has_perm, require_perm
-from kith.accounts.selectors import person_matches
+from kith.accounts.selectors import duplicates_decided, person_matches
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.helpers.models import (
     AvailabilityException,
     AvailabilitySlot,
     DbsCertificate,
-    DuplicateDecision,
     HelperProfile,
     HelperSkill,
     HelperStatus,
@@ -449,7 +448,7 @@ def wards_for(*, locality: Locality) -> QuerySet[Ward]:
 @dataclass
 class DuplicateCandidate:
     """Another person in the locality who may be the same as this one, found
-    as the page is drawn (members.PossibleDuplicate is the stored flag)."""
+    as the page is drawn (accounts.PossibleDuplicate keeps what was decided)."""
 
     person: User
     reasons: list[str] = field(default_factory=list)
@@ -468,11 +467,7 @@ def _phone_forms(person: User) -> set[str]:
 
 
 def _decided_pairs(locality: Locality, people: list[int]) -> set[tuple[int, int]]:
-    return set(
-        DuplicateDecision.objects.filter(locality=locality)
-        .filter(Q(first_id__in=people) | Q(second_id__in=people))
-        .values_list("first_id", "second_id")
-    )
+    return duplicates_decided(locality=locality, people=people)
 
 
 def possible_duplicates_for(

@@ -306,45 +306,6 @@ class RenewalReminder(models.Model):
         return f"Renewal reminder for {self.membership_id} ({self.renews_on})"
 
 
-class PossibleDuplicate(models.Model):
-    """Two people who may be the same, found when someone joined."""
-
-    class Reason(models.TextChoices):
-        NAME_AND_BIRTH = "name_birth", _("Same name and date of birth")
-        PHONE = "phone", _("Same phone number")
-        EMAIL = "email", _("Same email address")
-
-    class Decision(models.TextChoices):
-        OPEN = "open", _("Not yet looked at")
-        MERGED = "merged", _("Merged")
-        KEPT = "kept", _("Different people")
-
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="possible_duplicates"
-    )
-    other = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    reason = models.CharField(max_length=12, choices=Reason.choices)
-    decision = models.CharField(
-        max_length=10, choices=Decision.choices, default=Decision.OPEN
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["membership", "other"], name="possible_duplicate_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.membership} may be {self.other}"
-
-
 class SupporterLink(TimeStampedModel):
     """A relative or friend who supports a member, with the member's consent.
 

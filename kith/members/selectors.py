@@ -5,6 +5,7 @@ a member sees their own; a supporter sees only what the member shared, and
 only while the link is active.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -13,15 +14,18 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kith.accounts.models import User
+from kith.accounts.models import PossibleDuplicate, User
 from kith.accounts.permissions import Perm, has_perm, require_perm
-from kith.accounts.selectors import person_matches
+from kith.accounts.selectors import (
+    duplicates_open_for,
+    duplicates_open_q,
+    person_matches,
+)
 from kith.core.services import audit_record
 from kith.members.models import (
     Consent,
     Membership,
     MembershipPlan,
-    PossibleDuplicate,
     SupporterLink,
 )
 from kith.places.models import Locality
@@ -58,8 +62,8 @@ def members_list_for(
         )
     if duplicates:
         members = members.filter(
-            possible_duplicates__decision=PossibleDuplicate.Decision.OPEN
-        ).distinct()
+            duplicates_open_q(locality_field="locality", person_field="person")
+        )
     for word in query.split():
         members = members.filter(person_matches(word, "person__"))
     return members.select_related("person", "plan", "ward").order_by(
@@ -71,9 +75,9 @@ def open_duplicate_ids(*, memberships: list[Membership]) -> set[int]:
     """Which of these memberships (one page of a list) have a possible
     duplicate still to look at: one query for the page."""
     return set(
-        PossibleDuplicate.objects.filter(
-            membership__in=memberships, decision=PossibleDuplicate.Decision.OPEN
-        ).values_list("membership_id", flat=True)
+        Membership.objects.filter(pk__in=[m.pk for m in memberships])
+        .filter(duplicates_open_q(locality_field="locality", person_field="person"))
+        .values_list("pk", flat=True)
     )
 
 
@@ -89,10 +93,6 @@ def _with_detail(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
         ),
         "notes__author",
         "payments__recorded_by",
-        Prefetch(
-            "possible_duplicates",
-            queryset=PossibleDuplicate.objects.select_related("other", "decided_by"),
-        ),
     )
 
 
@@ -190,15 +190,60 @@ def supporter_link_get_for_member(
 def duplicate_get_for(*, actor: User, locality: Locality, pk: int) -> PossibleDuplicate:
     require_perm(actor, Perm.MEMBERS_MANAGE, locality)
     found = (
-        PossibleDuplicate.objects.select_related(
-            "membership__person", "membership__locality", "other"
-        )
-        .filter(pk=pk, membership__locality=locality)
+        PossibleDuplicate.objects.select_related("first", "second", "locality")
+        .filter(pk=pk, locality=locality)
         .first()
     )
     if found is None:
         raise Http404
     return found
+
+
+def duplicate_return_to(
+    *, actor: User, duplicate: PossibleDuplicate, merged: bool
+) -> Membership | None:
+    """The member's record to show after deciding a pair: after a merge, the
+    kept person's current membership; otherwise the newer record, which is
+    the one joining flagged."""
+    require_perm(actor, Perm.MEMBERS_MANAGE, duplicate.locality)
+    people = [duplicate.first] if merged else [duplicate.second, duplicate.first]
+    for person in people:
+        found = (
+            Membership.objects.filter(person=person, locality=duplicate.locality)
+            .exclude(status=Membership.Status.LEFT)
+            .first()
+        )
+        if found is not None:
+            return found
+    return (
+        Membership.objects.filter(
+            person__in=[duplicate.first, duplicate.second],
+            locality=duplicate.locality,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DuplicateSeen:
+    """A possible duplicate as seen from one member's record."""
+
+    pair: PossibleDuplicate
+    other: User
+
+
+def duplicates_open_for_member(
+    *, actor: User, membership: Membership
+) -> list[DuplicateSeen]:
+    """The member's possible duplicates still to look at, for coordinators."""
+    require_perm(actor, Perm.MEMBERS_MANAGE, membership.locality)
+    return [
+        DuplicateSeen(pair=pair, other=pair.other_than(membership.person_id))
+        for pair in duplicates_open_for(
+            locality=membership.locality, person=membership.person
+        )
+    ]
 
 
 def record_history(

@@ -34,6 +34,10 @@ from kith.accounts.services.codes import (  # noqa: F401
     signin_code_verify,
     user_find_by_identifier,
 )
+from kith.accounts.services.duplicates import (  # noqa: F401
+    duplicate_decision_record,
+    duplicate_flag,
+)
 from kith.accounts.services.passwords import (  # noqa: F401
     password_set,
 )

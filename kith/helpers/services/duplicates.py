@@ -8,14 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kith.accounts.models import Role, RoleAssignment, User
+from kith.accounts.models import PossibleDuplicate, Role, RoleAssignment, User
 from kith.accounts.permissions import Perm, forget_roles, require_perm
+from kith.accounts.services import duplicate_decision_record
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.helpers.models import (
     AvailabilityException,
     AvailabilitySlot,
-    DuplicateDecision,
     HelperProfile,
     HelperSkill,
     HelperStatus,
@@ -35,10 +35,6 @@ STATUS_ORDER = [
 ]
 
 
-def _pair(a: User, b: User) -> tuple[User, User]:
-    return (a, b) if a.pk < b.pk else (b, a)
-
-
 def _require_both_here(locality: Locality, *people: User) -> None:
     for person in people:
         if not RoleAssignment.objects.filter(user=person, locality=locality).exists():
@@ -48,7 +44,7 @@ def _require_both_here(locality: Locality, *people: User) -> None:
 @transaction.atomic
 def duplicate_keep_both(
     *, actor: Any, locality: Locality, person: User, other: User
-) -> DuplicateDecision:
+) -> PossibleDuplicate:
     """Record that two records that looked alike are two different people:
     they stop being shown as possible duplicates. Deciding twice changes
     nothing."""
@@ -56,12 +52,15 @@ def duplicate_keep_both(
     if person.pk == other.pk:
         raise ApplicationError(_("Choose two different records."))
     _require_both_here(locality, person, other)
-    first, second = _pair(person, other)
-    decision, created = DuplicateDecision.objects.get_or_create(
-        locality=locality, first=first, second=second, defaults={"decided_by": actor}
+    decision, changed = duplicate_decision_record(
+        actor=actor,
+        locality=locality,
+        person=person,
+        other=other,
+        decision=PossibleDuplicate.Decision.KEPT,
     )
-    if created:
-        for one, two in ((first, second), (second, first)):
+    if changed:
+        for one, two in ((person, other), (other, person)):
             profile = HelperProfile.objects.filter(user=one, locality=locality).first()
             audit_record(
                 actor=actor,
@@ -113,6 +112,14 @@ def helper_merge(
     forget_roles(merge)
     kept_profile, moved = _merge_profiles(keep, kept_profile, merged_profile)
     _vetting_recompute(kept_profile, _today())
+    duplicate_decision_record(
+        actor=actor,
+        locality=locality,
+        person=keep,
+        other=merge,
+        decision=PossibleDuplicate.Decision.MERGED,
+        replace_decided=True,
+    )
     audit_record(
         actor=actor,
         action="helper_records_merged",

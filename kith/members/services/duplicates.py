@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kith.accounts.models import RoleAssignment, User
+from kith.accounts.models import PossibleDuplicate, RoleAssignment, User
 from kith.accounts.permissions import Perm, forget_roles, require_perm
+from kith.accounts.services import duplicate_decision_record
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
-from kith.members.models import CoordinatorNote, Membership, PossibleDuplicate
+from kith.members.models import CoordinatorNote, Membership
 from kith.places.models import Locality
 
 
@@ -19,33 +20,39 @@ def duplicate_decide(
     *, actor: User, duplicate: PossibleDuplicate, merge: bool
 ) -> PossibleDuplicate:
     """Settle a possible duplicate. Merging keeps the person who was known
-    first: the newer record's roles, membership and missing contact details
-    move to them, and the newer account is closed (nothing is deleted)."""
-    membership = duplicate.membership
-    require_perm(actor, Perm.MEMBERS_MANAGE, membership.locality)
+    first (the pair's ``first``): the newer record's roles, membership and
+    missing contact details move to them, and the newer account is closed
+    (nothing is deleted). Raises ApplicationError if already decided."""
+    locality = duplicate.locality
+    require_perm(actor, Perm.MEMBERS_MANAGE, locality)
     duplicate = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
     if duplicate.decision != PossibleDuplicate.Decision.OPEN:
         raise ApplicationError(_("This has already been decided."))
     if merge:
         _merge_people(
-            actor=actor,
-            keep=duplicate.other,
-            drop=membership.person,
-            locality=membership.locality,
+            actor=actor, keep=duplicate.first, drop=duplicate.second, locality=locality
         )
-    duplicate.decision = (
-        PossibleDuplicate.Decision.MERGED if merge else PossibleDuplicate.Decision.KEPT
-    )
-    duplicate.decided_by = actor
-    duplicate.decided_at = timezone.now()
-    duplicate.save()
-    audit_record(
+    duplicate, _changed = duplicate_decision_record(
         actor=actor,
-        action="duplicate_merged" if merge else "duplicate_kept",
-        target=membership,
-        locality=membership.locality,
-        data={"other": duplicate.other_id},
+        locality=locality,
+        person=duplicate.first,
+        other=duplicate.second,
+        decision=PossibleDuplicate.Decision.MERGED
+        if merge
+        else PossibleDuplicate.Decision.KEPT,
     )
+    for person, other in (
+        (duplicate.second, duplicate.first),
+        (duplicate.first, duplicate.second),
+    ):
+        membership = Membership.objects.filter(person=person, locality=locality).first()
+        audit_record(
+            actor=actor,
+            action="duplicate_merged" if merge else "duplicate_kept",
+            target=membership or person,
+            locality=locality,
+            data={"other": other.pk},
+        )
     return duplicate
 
 

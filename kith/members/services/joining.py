@@ -12,13 +12,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kith.accounts.models import ContactBy, Role, RoleAssignment, User
+from kith.accounts.models import (
+    ContactBy,
+    PossibleDuplicate,
+    Role,
+    RoleAssignment,
+    User,
+)
 from kith.accounts.permissions import forget_roles
 from kith.accounts.services import (
     contact_details_check_unique,
     contact_details_claimed,
     contact_details_clean,
     contact_owner_tell,
+    duplicate_flag,
     person_save_validated,
 )
 from kith.core.errors import ApplicationError
@@ -29,7 +36,6 @@ from kith.members.models import (
     Interest,
     Membership,
     MembershipPlan,
-    PossibleDuplicate,
 )
 from kith.members.rules import PlanFacts, eligible_plan_ids, pounds
 from kith.members.services.common import _is_coordinator, _locality_personalisation
@@ -289,20 +295,17 @@ def _join_duplicates_flag(
     """Flag likely duplicates for a coordinator, and tell the owners of
     contact details already in use (ADR 0018)."""
     for other, reason in _find_duplicates(person, answers.date_of_birth, locality):
-        PossibleDuplicate.objects.get_or_create(
-            membership=membership, other=other, defaults={"reason": reason}
-        )
+        duplicate_flag(locality=locality, person=person, other=other, reason=reason)
     for name, owner in claimed.items():
         # Someone elsewhere is not shown to this locality's coordinators.
         if RoleAssignment.objects.filter(user=owner, locality=locality).exists():
-            PossibleDuplicate.objects.get_or_create(
-                membership=membership,
+            duplicate_flag(
+                locality=locality,
+                person=person,
                 other=owner,
-                defaults={
-                    "reason": PossibleDuplicate.Reason.EMAIL
-                    if name == "email"
-                    else PossibleDuplicate.Reason.PHONE
-                },
+                reason=PossibleDuplicate.Reason.EMAIL
+                if name == "email"
+                else PossibleDuplicate.Reason.PHONE,
             )
         contact_owner_tell(owner=owner, field=name, locality=locality, joining=True)
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from kith.accounts.models import Role, RoleAssignment, User
+from kith.accounts.models import PossibleDuplicate, Role, RoleAssignment, User
 from kith.core.errors import ApplicationError
 from kith.core.models import AuditEvent
 from kith.members import services
@@ -12,7 +12,6 @@ from kith.members.models import (
     Consent,
     FeePayment,
     Membership,
-    PossibleDuplicate,
     RenewalReminder,
     SupporterLink,
 )
@@ -188,8 +187,8 @@ def test_a_likely_duplicate_is_flagged_for_a_coordinator(joined, testford, plans
         how="phone",
     )
     assert later  # the first application was days ago
-    flag = PossibleDuplicate.objects.get(membership=second)
-    assert flag.other == joined.person and flag.reason == "name_birth"
+    flag = PossibleDuplicate.objects.get(second=second.person)
+    assert flag.first == joined.person and flag.reason == "name_birth"
 
 
 def test_the_same_phone_number_is_flagged(joined, testford, plans):
@@ -202,7 +201,7 @@ def test_the_same_phone_number_is_flagged(joined, testford, plans):
         answers=answers(full_name="Iris B", plan_id=plans["full"].pk),
         how="online",
     )
-    assert PossibleDuplicate.objects.get(membership=second).reason == "phone"
+    assert PossibleDuplicate.objects.get(second=second.person).reason == "phone"
 
 
 @pytest.mark.parametrize("given", ["email", "mobile"])
@@ -233,8 +232,8 @@ def test_joining_online_with_someone_elses_contact_never_touches_their_record(
     person = membership.person
     assert person != helper and person.full_name == "Iris Bennett"
     assert person.email is None and person.mobile is None
-    flag = PossibleDuplicate.objects.get(membership=membership)
-    assert flag.other == helper
+    flag = PossibleDuplicate.objects.get(second=membership.person)
+    assert flag.first == helper
     assert flag.reason == ("email" if given == "email" else "phone")
     told = Message.objects.get(template="contact_details_given_by_someone")
     assert told.recipient == helper
@@ -253,7 +252,8 @@ def test_someone_elsewhere_is_told_but_not_shown_to_this_circle(
         how="online",
     )
     assert membership.person != stranger
-    assert not PossibleDuplicate.objects.filter(other=stranger).exists()
+    assert not PossibleDuplicate.objects.filter(first=stranger).exists()
+    assert not PossibleDuplicate.objects.filter(second=stranger).exists()
     told = Message.objects.get(template="contact_details_given_by_someone")
     assert told.recipient == stranger and told.locality == elsewhere.locality
 
@@ -270,7 +270,7 @@ def test_merging_a_duplicate_keeps_the_first_person_and_loses_nothing(
         answers=answers(plan_id=plans["full"].pk, mobile="07700 900 777", phone=""),
         how="phone",
     )
-    duplicate = PossibleDuplicate.objects.get(membership=second)
+    duplicate = PossibleDuplicate.objects.get(second=second.person)
     services.duplicate_decide(
         actor=testford.coordinator, duplicate=duplicate, merge=True
     )
@@ -297,7 +297,7 @@ def test_keeping_both_records_the_decision(joined, testford, plans):
         answers=answers(full_name="Iris B", plan_id=plans["full"].pk),
         how="online",
     )
-    duplicate = PossibleDuplicate.objects.get(membership=second)
+    duplicate = PossibleDuplicate.objects.get(second=second.person)
     services.duplicate_decide(
         actor=testford.coordinator, duplicate=duplicate, merge=False
     )

@@ -105,9 +105,9 @@ def test_joining_online_with_an_email_on_file_gives_the_same_answer(
     assert "This may be someone we already know." in content
     assert "Same email address" in content and helper.full_name in content
     # It was them (the coordinator phoned): merge into their record.
-    from kith.members.models import PossibleDuplicate
+    from kith.accounts.models import PossibleDuplicate
 
-    duplicate = PossibleDuplicate.objects.get(membership=membership, other=helper)
+    duplicate = PossibleDuplicate.objects.get(first=helper, second=membership.person)
     client.post(
         reverse("members:duplicate_decide", args=[duplicate.pk]), {"decision": "merge"}
     )

@@ -101,9 +101,9 @@ def member_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "history": selectors.record_history(
                 actor=request.user, membership=membership
             ),
-            "open_duplicates": [
-                d for d in membership.possible_duplicates.all() if d.decision == "open"
-            ],
+            "open_duplicates": selectors.duplicates_open_for_member(
+                actor=request.user, membership=membership
+            ),
         },
     )
 
@@ -290,13 +290,9 @@ def duplicate_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if merge
             else _("Recorded: they are different people."),
         )
-    membership = Membership.objects.filter(pk=duplicate.membership_id).first()
-    if merge:
-        kept = (
-            Membership.objects.filter(person=duplicate.other, locality=request.locality)
-            .exclude(status="left")
-            .first()
-        )
-        if kept:
-            return redirect("members:member", pk=kept.pk)
-    return redirect("members:member", pk=membership.pk if membership else 0)
+    back = selectors.duplicate_return_to(
+        actor=request.user, duplicate=duplicate, merged=merge
+    )
+    if back is None:
+        return redirect("members:list")
+    return redirect("members:member", pk=back.pk)
