@@ -28,7 +28,15 @@ from django.utils import timezone
 
 from kith.help.models import HelpCategory, HelpRequest, Visit
 from kith.helpers.models import HelperProfile, HelperStatus
-from kith.matching.engine import Helper, Policy, Problem, Request, Vetting
+from kith.helpers.selectors import level_at_least_filter
+from kith.matching.engine import (
+    Helper,
+    Policy,
+    Problem,
+    Request,
+    Vetting,
+    distances_km,
+)
 from kith.places.models import Locality, Postcode
 
 URGENCY_PRIORITY = {"urgent": 3, "soon": 2, "routine": 1}
@@ -134,26 +142,31 @@ def open_requests(locality: Locality, only: list[int] | None = None):
     return found
 
 
-def active_helpers(locality: Locality):
-    return (
+def active_helpers(locality: Locality, only: list[int] | None = None):
+    found = (
         HelperProfile.objects.filter(locality=locality, status=HelperStatus.ACTIVE)
         .select_related("user")
         .prefetch_related("skills", "availability", "exceptions")
     )
+    if only is not None:
+        found = found.filter(pk__in=only)
+    return found
 
 
 def build_problem(
     locality: Locality,
     *,
     request_ids: list[int] | None = None,
+    helper_ids: list[int] | None = None,
     policy: Policy | None = None,
     today: date | None = None,
 ) -> Built:
-    """The matching problem for a locality's open requests (or only some)."""
+    """The matching problem for a locality's open requests (or only some),
+    with its active helpers (or only some)."""
     today = today or timezone.localdate()
     now = timezone.now()
     requests = list(open_requests(locality, request_ids))
-    profiles = list(active_helpers(locality))
+    profiles = list(active_helpers(locality, helper_ids))
     kinds = list(HelpCategory.objects.filter(locality=locality))
     positions = _positions(
         {r.membership.person.postcode for r in requests}
@@ -236,3 +249,66 @@ def build_problem(
         requests=engine_requests, helpers=engine_helpers, policy=policy or Policy()
     )
     return built
+
+
+@dataclass
+class Neighbourhood:
+    """The helpers worth weighing for one request, and how many there are."""
+
+    #: Helpers who may suit (within their own travelling distance, with the
+    #: kind and the vetting), and the nearest of the rest: every helper the
+    #: shortlist can show, and no helper it cannot.
+    helper_ids: list[int]
+    #: Active helpers with a place on the map: the shortlist counts the
+    #: others it does not show from it.
+    placed: int
+
+
+def request_neighbourhood(
+    request: HelpRequest, *, others: int, today: date | None = None
+) -> Neighbourhood | None:
+    """Cut a request's matching problem down to what its shortlist can show:
+    every helper who may suit it, and the ``others`` nearest helpers who do
+    not. None when the request cannot be placed (build_problem says why).
+
+    Helpers who may suit are found in the database (active, kind, vetting on
+    the day) and by distance (within their own travelling distance, measured
+    as the rules measure it). Every suitable helper is among them, so the
+    ranking is the one the whole locality would give. Of the rest, the
+    nearest ``others`` are among the ``others + len(may_suit)`` nearest of all
+    helpers, which are taken too.
+    """
+    today = today or timezone.localdate()
+    position = _positions({request.membership.person.postcode}).get(
+        request.membership.person.postcode
+    )
+    if position is None or not request.windows.all():
+        return None
+    rows = list(
+        HelperProfile.objects.filter(
+            locality=request.locality, status=HelperStatus.ACTIVE
+        ).values_list("pk", "user__postcode", "travel_distance_m")
+    )
+    positions = _positions({postcode for _pk, postcode, _m in rows})
+    placed = [(pk, positions[pc], metres) for pk, pc, metres in rows if pc in positions]
+    if not placed:
+        return Neighbourhood(helper_ids=[], placed=0)
+    km = distances_km(
+        request_for_engine(request, position),
+        [p[1][0] for p in placed],
+        [p[1][1] for p in placed],
+    ).tolist()
+    within = {
+        pk
+        for (pk, _pos, metres), d in zip(placed, km, strict=True)
+        if d <= metres / 1000
+    }
+    may_suit = HelperProfile.objects.filter(
+        locality=request.locality, status=HelperStatus.ACTIVE
+    ).filter(level_at_least_filter(request.category.vetting_level, today))
+    if request.category.skill_id is not None:
+        may_suit = may_suit.filter(skills__skill_id=request.category.skill_id)
+    suit_ids = within & set(may_suit.values_list("pk", flat=True))
+    nearest = sorted(zip(km, (p[0] for p in placed), strict=True))
+    near_ids = {pk for _d, pk in nearest[: others + len(suit_ids)]}
+    return Neighbourhood(helper_ids=sorted(suit_ids | near_ids), placed=len(placed))

@@ -1057,6 +1057,22 @@ def free_parts(request: Request, helper: Helper) -> tuple[Interval, ...]:
     return tuple(parts)
 
 
+def distances_km(
+    request: Request, lats: Sequence[float], lons: Sequence[float]
+) -> FloatArray:
+    """The great-circle distance from a request to each position (degrees),
+    in km: the same arithmetic as the rules' (``distance_km``), so a
+    neighbourhood cut by it agrees with them to the last bit."""
+    h_lat = np.radians(np.asarray(lats, dtype=np.float64))
+    h_lon = np.radians(np.asarray(lons, dtype=np.float64))
+    r_lat = np.radians(np.asarray([request.lat], dtype=np.float64))
+    r_lon = np.radians(np.asarray([request.lon], dtype=np.float64))
+    s_lat = np.sin((h_lat - r_lat) * 0.5)
+    s_lon = np.sin((h_lon - r_lon) * 0.5)
+    x = s_lat * s_lat + np.cos(r_lat) * np.cos(h_lat) * (s_lon * s_lon)
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(x, 0.0, 1.0)))
+
+
 def distance_km(request: Request, helper: Helper) -> float:
     """The great-circle distance between a request and a helper, as the
     rules measure it."""

@@ -20,7 +20,7 @@ from kith.accounts.permissions import Perm, require_perm
 from kith.help.models import HelpRequest
 from kith.helpers.models import HelperProfile
 from kith.matching import engine
-from kith.matching.build import build_problem
+from kith.matching.build import build_problem, request_neighbourhood
 from kith.matching.models import MatchingPlan, PlanItem
 from kith.places.models import Locality
 
@@ -152,11 +152,17 @@ def shortlist_for(
     out = Shortlist(request=request)
     if request.status != HelpRequest.Status.OPEN:
         return out
-    built = build_problem(request.locality, request_ids=[request.pk])
+    near = request_neighbourhood(request, others=OTHERS_SHOWN)
+    built = build_problem(
+        request.locality,
+        request_ids=[request.pk],
+        helper_ids=near.helper_ids if near is not None else [],
+    )
     key = str(request.pk)
     if key in built.left_out:
         out.cannot_place = built.left_out[key]
         return out
+    placed = near.placed if near is not None else 0
     engine_request = built.problem.requests[0]
     helpers = list(built.problem.helpers)
     member_name = request.membership.person.display_name
@@ -195,7 +201,7 @@ def shortlist_for(
                 can_offer=all(rule in SOFT_RULES for rule in rules),
             )
         )
-    out.more_others = max(0, len(others) - OTHERS_SHOWN)
+    out.more_others = max(0, placed - len(ranked) - OTHERS_SHOWN)
     return out
 
 
