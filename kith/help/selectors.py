@@ -6,10 +6,27 @@ A helper sees a member's address and phone only for a confirmed visit, from
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm
@@ -204,107 +221,155 @@ def suitable_helpers(
 # --- coordinators ------------------------------------------
 
 
+#: Rows of each part of the dashboard; "see all" pages the rest.
+DASHBOARD_ROWS = 10
+
+
+class DashboardSection(StrEnum):
+    """The parts of the help dashboard, each a list that can be paged."""
+
+    OPEN = "open"
+    TODAY = "today"
+    OFFERED = "offered"
+    TO_CONFIRM = "to-confirm"
+    NO_SHOWS = "no-shows"
+    LOW_RATINGS = "low-ratings"
+    UNSETTLED = "unsettled"
+    LOW_CREDIT = "low-credit"
+
+    @property
+    def heading(self) -> str:
+        return {
+            DashboardSection.OPEN: _("Open requests"),
+            DashboardSection.TODAY: _("Visits today"),
+            DashboardSection.OFFERED: _("Offers waiting for a helper’s answer"),
+            DashboardSection.TO_CONFIRM: _("Accepted, to confirm with the member"),
+            DashboardSection.NO_SHOWS: _("Visits that did not happen"),
+            DashboardSection.LOW_RATINGS: _("Low ratings"),
+            DashboardSection.UNSETTLED: _("Done visits not settled"),
+            DashboardSection.LOW_CREDIT: _("Members low on credit with visits booked"),
+        }[self]
+
+
 @dataclass
-class Dashboard:
-    open_requests: list[HelpRequest]
-    visits_today: list[Visit]
-    offers_waiting: list[Visit]
-    accepted_to_confirm: list[Visit]
-    no_shows: list[Visit]
-    low_ratings: list[Feedback]
-    concerns: list[Concern]
-    unsettled: list[Visit]
-    low_credit: list[tuple[Membership, int]]
+class DashboardPart:
+    section: DashboardSection
+    rows: list[Any]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
 
 
 URGENCY_ORDER = {"urgent": 0, "soon": 1, "routine": 2}
 
+_URGENCY_RANK = Case(
+    *(When(urgency=code, then=Value(rank)) for code, rank in URGENCY_ORDER.items()),
+    default=Value(3),
+    output_field=IntegerField(),
+)
 
-def dashboard_for(*, actor: User, locality: Locality) -> Dashboard:
-    """Open requests by urgency and age, visits today, offers waiting for an
-    answer, and problems: no-shows, low ratings, concerns, members low on
-    credits. Coordinators only."""
+
+def dashboard_section_rows(
+    *, actor: User, locality: Locality, section: DashboardSection
+) -> QuerySet[Any]:
+    """One part of the help dashboard as an ordered queryset, for the
+    dashboard's first rows and for the page that lists them all.
+    Coordinators only; raises PermissionDenied."""
     require_perm(actor, Perm.HELP_MANAGE, locality)
     now = timezone.now()
-    today = timezone.localdate()
-    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
-    recent = now - timedelta(days=28)
-    open_requests = sorted(
-        HelpRequest.objects.filter(locality=locality, status=HelpRequest.Status.OPEN)
-        .select_related("membership__person", "category")
-        .prefetch_related("windows"),
-        key=lambda r: (URGENCY_ORDER.get(r.urgency, 3), r.created_at),
+    start = timezone.make_aware(
+        datetime.combine(timezone.localdate(), datetime.min.time())
     )
+    recent = now - timedelta(days=28)
     visits = Visit.objects.filter(request__locality=locality).select_related(
         "helper__user", "request__membership__person", "request__category"
     )
-    return Dashboard(
-        open_requests=open_requests,
-        visits_today=list(
-            visits.filter(
-                status__in=[
-                    Visit.Status.CONFIRMED,
-                    Visit.Status.DONE,
-                    Visit.Status.SETTLED,
-                ],
-                starts_at__gte=start,
-                starts_at__lt=start + timedelta(days=1),
-            ).order_by("starts_at")
-        ),
-        offers_waiting=list(
-            visits.filter(status=Visit.Status.OFFERED).order_by("offered_at")
-        ),
-        accepted_to_confirm=list(
-            visits.filter(status=Visit.Status.ACCEPTED).order_by("starts_at")
-        ),
-        no_shows=list(
-            visits.filter(status=Visit.Status.NO_SHOW, updated_at__gte=recent)
-        ),
-        low_ratings=list(
+    if section is DashboardSection.OPEN:
+        return (
+            HelpRequest.objects.filter(
+                locality=locality, status=HelpRequest.Status.OPEN
+            )
+            .select_related("membership__person", "category")
+            .annotate(urgency_rank=_URGENCY_RANK)
+            .order_by("urgency_rank", "created_at", "pk")
+        )
+    if section is DashboardSection.TODAY:
+        return visits.filter(
+            status__in=[
+                Visit.Status.CONFIRMED,
+                Visit.Status.DONE,
+                Visit.Status.SETTLED,
+            ],
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1),
+        ).order_by("starts_at", "pk")
+    if section is DashboardSection.OFFERED:
+        return visits.filter(status=Visit.Status.OFFERED).order_by("offered_at", "pk")
+    if section is DashboardSection.TO_CONFIRM:
+        return visits.filter(status=Visit.Status.ACCEPTED).order_by("starts_at", "pk")
+    if section is DashboardSection.NO_SHOWS:
+        return visits.filter(
+            status=Visit.Status.NO_SHOW, updated_at__gte=recent
+        ).order_by("-updated_at", "pk")
+    if section is DashboardSection.LOW_RATINGS:
+        return (
             Feedback.objects.filter(
                 visit__request__locality=locality, rating__lte=2, created_at__gte=recent
-            ).select_related(
-                "visit__helper__user", "visit__request__membership__person"
             )
-        ),
-        concerns=list(
-            Concern.objects.filter(
-                locality=locality, status=Concern.Status.OPEN
-            ).select_related("membership__person", "raised_by")
-        ),
-        unsettled=list(visits.filter(status=Visit.Status.DONE).order_by("done_at")),
-        low_credit=_members_low_on_credit(locality),
-    )
+            .select_related("visit__helper__user", "visit__request__membership__person")
+            .order_by("-created_at", "pk")
+        )
+    if section is DashboardSection.UNSETTLED:
+        return visits.filter(status=Visit.Status.DONE).order_by("done_at", "pk")
+    return _members_low_on_credit(locality)
 
 
-def _members_low_on_credit(locality: Locality) -> list[tuple[Membership, int]]:
-    """Active members with visits to come whose balance is under an hour."""
+def dashboard_for(*, actor: User, locality: Locality) -> dict[str, DashboardPart]:
+    """Open requests by urgency and age, visits today, offers waiting for an
+    answer, and problems (no-shows, low ratings, unsettled visits, members
+    low on credit): the first rows of each and how many there are, so the
+    page costs the same however busy the circle. Coordinators only."""
+    parts = {}
+    for section in DashboardSection:
+        rows = dashboard_section_rows(actor=actor, locality=locality, section=section)
+        first = list(rows[: DASHBOARD_ROWS + 1])
+        count = len(first) if len(first) <= DASHBOARD_ROWS else rows.order_by().count()
+        parts[section.name.lower()] = DashboardPart(
+            section=section, rows=first[:DASHBOARD_ROWS], count=count
+        )
+    return parts
+
+
+def concerns_open_count(*, actor: User, locality: Locality) -> int:
+    require_perm(actor, Perm.HELP_MANAGE, locality)
+    return Concern.objects.filter(locality=locality, status=Concern.Status.OPEN).count()
+
+
+def _members_low_on_credit(locality: Locality) -> QuerySet[Membership]:
+    """Active members with a confirmed visit to come whose balance is under
+    an hour, lowest first (``balance`` in minutes)."""
     from kith.credits.models import Account
 
-    members = {
-        m.person_id: m
-        for m in Membership.objects.filter(
-            locality=locality,
-            status=Membership.Status.ACTIVE,
-            help_requests__visits__status=Visit.Status.CONFIRMED,
-        )
-        .select_related("person")
-        .distinct()
-    }
-    if not members:
-        return []
-    balances = dict(
+    balance = Subquery(
         Account.objects.filter(
-            locality=locality, kind="member", person_id__in=members
-        ).values_list("person_id", "balance_minutes")
+            locality=locality, kind="member", person_id=OuterRef("person_id")
+        ).values("balance_minutes")[:1]
     )
-    return sorted(
-        (
-            (membership, balances.get(person_id, 0))
-            for person_id, membership in members.items()
-            if balances.get(person_id, 0) < 60
-        ),
-        key=lambda pair: pair[1],
+    return (
+        Membership.objects.filter(locality=locality, status=Membership.Status.ACTIVE)
+        .filter(
+            Exists(
+                Visit.objects.filter(
+                    request__membership=OuterRef("pk"), status=Visit.Status.CONFIRMED
+                )
+            )
+        )
+        .annotate(balance=Coalesce(balance, Value(0)))
+        .filter(balance__lt=60)
+        .select_related("person")
+        .order_by("balance", "pk")
     )
 
 

@@ -25,6 +25,11 @@ urlpatterns = [
     path("visits/<int:pk>/how-did-it-go/", views.visit_feedback, name="visit_feedback"),
     path("visits/<int:pk>/concern/", views.concern_raise, name="concern_raise"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "dashboard/<slug:section>/",
+        views.dashboard_section,
+        name="dashboard_section",
+    ),
     path("concerns/", views.concerns, name="concerns"),
     path("concerns/<int:pk>/close/", views.concern_close, name="concern_close"),
     path("reliability/", views.reliability, name="reliability"),

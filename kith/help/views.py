@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
+from kith.core.pagination import page_of
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.help import forms, hooks, selectors, services
 from kith.help.models import HelpCategory, HelpRequest, Visit
@@ -656,8 +657,29 @@ def concern_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    board = selectors.dashboard_for(actor=request.user, locality=_locality(request))
-    return render(request, "help/dashboard.html", {"board": board})
+    locality = _locality(request)
+    board = selectors.dashboard_for(actor=request.user, locality=locality)
+    concerns = selectors.concerns_open_count(actor=request.user, locality=locality)
+    return render(
+        request, "help/dashboard.html", {"board": board, "concerns_count": concerns}
+    )
+
+
+@login_required
+def dashboard_section(request: AuthenticatedRequest, section: str) -> HttpResponse:
+    """Every row of one part of the dashboard, a page at a time."""
+    try:
+        part = selectors.DashboardSection(section)
+    except ValueError:
+        raise Http404 from None
+    rows = selectors.dashboard_section_rows(
+        actor=request.user, locality=_locality(request), section=part
+    )
+    return render(
+        request,
+        "help/dashboard_section.html",
+        {"section": part, "page": page_of(rows, request.GET.get("page"))},
+    )
 
 
 @login_required

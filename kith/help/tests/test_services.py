@@ -366,6 +366,7 @@ def test_the_dashboard_lists_open_requests_urgent_first(circle):
     ask(circle, urgency="routine", details="First")
     ask(circle, urgency="urgent", details="Second")
     board = selectors.dashboard_for(actor=circle.coordinator, locality=circle.locality)
-    assert [r.details for r in board.open_requests] == ["Second", "First"]
+    assert [r.details for r in board["open"].rows] == ["Second", "First"]
+    assert board["open"].count == 2 and board["open"].more == 0
     with pytest.raises(PermissionDenied):
         selectors.dashboard_for(actor=circle.helper, locality=circle.locality)

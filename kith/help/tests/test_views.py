@@ -156,3 +156,50 @@ def test_helper_answers_an_offer_on_their_pages(client, circle):
     )
     assert response.status_code == 302
     assert Visit.objects.get().status == "accepted"
+
+
+def _dashboard_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("help:dashboard"))
+    assert page.status_code == 200
+    return len(queries), page.content.decode()
+
+
+def test_the_dashboard_costs_the_same_however_busy_and_pages_the_rest(client, circle):
+    from kith.help.selectors import DASHBOARD_ROWS
+
+    client.force_login(circle.coordinator)
+    ask(circle, urgency="routine", details="The first")
+    _dashboard_queries(client)  # signing in writes to the session once
+    quiet, _ = _dashboard_queries(client)
+    for n in range(DASHBOARD_ROWS + 3):
+        ask(circle, urgency="soon", details=f"Busy {n}")
+    busy, page = _dashboard_queries(client)
+    assert busy <= quiet + 1  # counting the rows not shown
+    count = DASHBOARD_ROWS + 4
+    assert page.count('href="/help/requests/') == DASHBOARD_ROWS
+    assert f"See all {count}" in page
+    # The one asked first, with no rush, sorts after every sooner request.
+    assert "The first" not in page
+    listed = client.get(reverse("help:dashboard_section", args=["open"]))
+    text = listed.content.decode()
+    assert f"{count} in all." in text
+    assert text.count('href="/help/requests/') == count
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.COORDINATOR, 200), (Role.MEMBER, 403), (Role.HELPER, 403)],
+)
+def test_each_dashboard_list_is_for_coordinators(client, circle, role, status):
+    from kith.help.selectors import DashboardSection
+
+    client.force_login(circle.by_role(role))
+    for section in DashboardSection:
+        page = client.get(reverse("help:dashboard_section", args=[section.value]))
+        assert page.status_code == status
+    missing = client.get(reverse("help:dashboard_section", args=["nothing"]))
+    assert missing.status_code == 404
