@@ -265,7 +265,22 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
             rng=rng,
         )
 
-    # The demo logins' own.
+    # The demo logins' own. Yesterday's visit, for the demo helper to record.
+    to_record = rng.choice(sam_kinds)
+    recorded_for = rng.choice(
+        board.members_able_to_pay(
+            others, to_record.usual_minutes + 15 + RESERVE_MINUTES
+        )
+    )
+    # Kept for when it is recorded (at most a quarter of an hour over).
+    board.spend(recorded_for, to_record.usual_minutes + 15)
+    _visit_to_record(
+        membership=recorded_for,
+        category=to_record,
+        helper=sam,
+        coordinator=coordinator,
+        rng=rng,
+    )
     tomorrow_kind = next((k for k in sam_kinds if k.name == "Shopping"), sam_kinds[0])
     book(
         membership=joan,
@@ -401,6 +416,61 @@ def _future_request(
         if state == "accepted":
             return
         services.visit_confirm(actor=coordinator, visit=visit)
+
+
+def _visit_to_record(
+    *,
+    membership: Membership,
+    category: HelpCategory,
+    helper: HelperProfile,
+    coordinator: User,
+    rng: random.Random,
+) -> None:
+    """A confirmed visit that took place yesterday afternoon and that the
+    helper has still to record as done (written directly, as the services
+    rightly refuse to book visits in the past)."""
+    starts = _at(-1, 14)
+    request = HelpRequest.objects.create(
+        locality=membership.locality,
+        membership=membership,
+        category=category,
+        details=rng.choice(DETAILS.get(category.name, ["Help around the house"])),
+        minutes=category.usual_minutes,
+        asked_by=coordinator,
+        asked_how="phone",
+        status=HelpRequest.Status.ARRANGED,
+    )
+    HelpRequest.objects.filter(pk=request.pk).update(
+        created_at=starts - timedelta(days=5)
+    )
+    HelpWindow.objects.create(
+        request=request,
+        starts_at=starts - timedelta(hours=1),
+        ends_at=starts + timedelta(hours=4),
+    )
+    visit = Visit.objects.create(
+        request=request,
+        helper=helper,
+        status=Visit.Status.CONFIRMED,
+        starts_at=starts,
+        minutes=category.usual_minutes,
+        offered_by=coordinator,
+        offered_at=starts - timedelta(days=4),
+        answered_at=starts - timedelta(days=3),
+        confirmed_at=starts - timedelta(days=3),
+    )
+    for days, text in [
+        (
+            5,
+            f"{coordinator.full_name} asked for help for "
+            f"{membership.person.full_name}.",
+        ),
+        (4, f"Offered to {helper.user.full_name}."),
+        (3, f"{helper.user.full_name} accepted: {services.when_text(starts)}."),
+    ]:
+        RequestEvent.objects.create(
+            request=request, visit=visit, at=starts - timedelta(days=days), text=text
+        )
 
 
 def _past_visit(

@@ -9,6 +9,7 @@ would make.
 import random
 from datetime import time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kith.accounts.models import Role, RoleAssignment, User
@@ -284,6 +285,22 @@ def _introductions(
                     if n == 11 and membership == introduction.second
                     else "yes",
                 )
+    # The demo member has been asked about her best suggestion, so she has
+    # an introduction to answer.
+    hers = (
+        Introduction.objects.filter(locality=locality, status="suggested")
+        .filter(Q(first=joan) | Q(second=joan))
+        .order_by("-score", "pk")
+        .first()
+    )
+    if hers is None:
+        raise DemoLoadError(
+            "an introduction for the demo member", "nobody was suggested for her"
+        )
+    with demo_step(f"the introduction {hers}"):
+        services.introduction_ask(
+            actor=coordinator, introduction=hers, share_how="meeting"
+        )
     # Some agreed a few weeks ago, so their follow-ups are due or answered.
     agreed = list(Introduction.objects.filter(locality=locality, status="agreed"))
     for introduction in agreed[: len(agreed) // 2]:

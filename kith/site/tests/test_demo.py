@@ -201,3 +201,39 @@ def test_every_kind_of_help_finds_a_helper_on_every_day_next_week(demo):
                 missing.append((category.name, f"{day:%A}", shortlist.cannot_place))
             HelpRequest.objects.filter(pk=request.pk).delete()
     assert missing == []
+
+
+def test_the_readme_promises_hold_for_the_member_and_the_helper(client, demo):
+    from kith.social.models import Introduction
+    from kith.social.selectors import introductions_for_member
+
+    # The member: a visit to rate and an introduction to answer.
+    past = Visit.objects.filter(
+        request__membership=demo.membership, status=Visit.Status.SETTLED
+    ).first()
+    assert past is not None
+    client.force_login(demo.joan)
+    feedback = client.get(reverse("help:visit_feedback", args=[past.pk]))
+    assert feedback.status_code == 200
+    asked = [
+        view
+        for view in introductions_for_member(
+            actor=demo.joan, membership=demo.membership
+        )
+        if view.introduction.status == Introduction.Status.ASKED
+    ]
+    assert asked
+
+    # The helper: yesterday's visit to record as done, then settled.
+    visit = Visit.objects.get(
+        helper=demo.helper,
+        status=Visit.Status.CONFIRMED,
+        starts_at__lt=timezone.now(),
+    )
+    client.force_login(demo.sam)
+    assert client.get(reverse("help:visit_done", args=[visit.pk])).status_code == 200
+    done = services.visit_done(
+        actor=demo.sam, visit=visit, actual_minutes=visit.minutes + 15
+    )
+    done.refresh_from_db()
+    assert done.status == Visit.Status.SETTLED
