@@ -2,7 +2,6 @@
 500 pages, never Django's technical pages that list every URL, while still
 serving static files and keeping the demo's conveniences."""
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -55,7 +54,7 @@ def _demo_environment(monkeypatch, tmp_path) -> dict[str, str]:
 
 
 def _run(env, *args):
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+    return subprocess.run(
         [sys.executable, *args],
         env=env,
         cwd=ROOT,
