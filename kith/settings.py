@@ -3,6 +3,9 @@
 Production differs from development only by the environment. The variables:
 
 - ``KITH_DEBUG``: ``1`` for development (tracebacks, plain-HTTP cookies).
+- ``KITH_DEMO``: ``1`` (with ``KITH_DEBUG``) for the demo server ``kith run``
+  starts: demo conveniences, and Kith's own 404 and 500 pages rather than
+  Django's technical ones (``KITH_TRACEBACKS=1`` brings those back).
 - ``SECRET_KEY``: required unless ``KITH_DEBUG=1``.
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: PostgreSQL (``postgres://...``); SQLite under ``var/`` if unset.
@@ -37,7 +40,16 @@ def _list(name: str, default: str = "") -> list[str]:
     ]
 
 
-DEBUG = _flag("KITH_DEBUG")
+#: Development (KITH_DEBUG=1): no secret key needed, plain-HTTP cookies,
+#: static files from the source tree.
+KITH_DEVELOPMENT = _flag("KITH_DEBUG")
+# Demo conveniences (showing a demo account's authenticator code) need both
+# development mode and this flag; `kith run` sets it.
+KITH_DEMO = KITH_DEVELOPMENT and _flag("KITH_DEMO")
+# Django's DEBUG (tracebacks, and every URL listed on a page not found) is on
+# in development but off on the demo server: someone trying Kith out sees
+# Kith's own 404 and 500 pages, and the traceback goes to the console.
+DEBUG = KITH_DEVELOPMENT and (not KITH_DEMO or _flag("KITH_TRACEBACKS"))
 # pytest sets PYTEST_VERSION. Tests run in production mode, with only what
 # cannot work without TLS or a built static manifest relaxed.
 TESTING = bool(os.environ.get("PYTEST_VERSION"))
@@ -46,7 +58,7 @@ VAR_DIR = Path(os.environ.get("KITH_VAR_DIR", BASE_DIR / "var"))
 _DEV_SECRET = "kith-development-only-not-secret-" + "x" * 32
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+    if not KITH_DEVELOPMENT and not TESTING:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Kith will not start in production mode without "
             "one. Set SECRET_KEY, or set KITH_DEBUG=1 for development."
@@ -54,7 +66,7 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET
 
 ALLOWED_HOSTS = _list(
-    "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG or TESTING else ""
+    "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if KITH_DEVELOPMENT or TESTING else ""
 ) + (["testserver"] if TESTING else [])
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 
@@ -218,19 +230,19 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if KITH_DEVELOPMENT or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = KITH_DEVELOPMENT or TESTING
 
 CSRF_FAILURE_VIEW = "kith.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if not DEBUG:
+if not KITH_DEVELOPMENT:
     SESSION_COOKIE_SECURE = not TESTING
     CSRF_COOKIE_SECURE = not TESTING
     SECURE_SSL_REDIRECT = _flag("KITH_SSL_REDIRECT", not TESTING)
@@ -275,9 +287,6 @@ KITH_NOTIFY_DAILY_TEXTS = int(os.environ.get("KITH_NOTIFY_DAILY_TEXTS", "250000"
 KITH_NOTIFY_DAILY_LETTERS = int(os.environ.get("KITH_NOTIFY_DAILY_LETTERS", "20000"))
 KITH_OUTBOX_DIR = VAR_DIR / "outbox"
 
-# Demo conveniences (showing a demo account's authenticator code) need both
-# development mode and this flag; `kith run` sets it.
-KITH_DEMO = DEBUG and _flag("KITH_DEMO")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

@@ -4,9 +4,11 @@ and, when there are volunteer helpers, a few visits from before Kith and
 gifts of the credits they earned.
 
 Written in bulk for speed, but by the ledger's own rules: the transfers are
-played in date order against running balances, any that would break a limit
-is left out, and each entry's ``balance_after`` and each account's balance
-come from that one pass, so every balance equals the sum of its entries.
+played in date order against running balances, a visit from before Kith is
+paid by the first of its possible members who has the credit then, any
+transfer that would still break a limit stops the load (DemoLoadError), and
+each entry's ``balance_after`` and each account's balance come from that one
+pass, so every balance equals the sum of its entries.
 """
 
 import random
@@ -17,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from kith.accounts.models import Role, RoleAssignment
+from kith.core.demo import DemoLoadError
 from kith.core.models import AuditEvent
 from kith.credits.models import (
     Account,
@@ -55,6 +58,9 @@ class Planned:
     actor_id: int | None = None
     on_behalf_of_id: int | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    #: For a visit: the members who might have had it, in order; the first
+    #: who has the credit on the day pays (the first leg's account).
+    payers: list[AccountKey] = field(default_factory=list)
 
 
 def _first_staff(locality: Locality, role: str) -> int | None:
@@ -117,7 +123,9 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         demo_login = membership.person.email == "member@riverside.example"
         if membership.status == "active" and (demo_login or rng.random() < 0.8):
             for n in range(rng.randint(1, 3) if not demo_login else 3):
-                credits = rng.choice([2, 4, 5, 5, 10])
+                # The demo member bought books of ten, enough for every
+                # visit the demo books for her.
+                credits = 10 if demo_login else rng.choice([2, 4, 5, 5, 10])
                 minutes = credits * per_credit
                 method = rng.choice(PaymentMethod.values)
                 paid_by = payers.get(membership.pk, "") if rng.random() < 0.6 else ""
@@ -190,7 +198,7 @@ def _volunteer_gifts(
         earned = 0
         first = profile.user.display_name.split()[0]
         for n in range(rng.randint(2, 4)):
-            member = rng.choice(active)
+            members = rng.sample(active, min(20, len(active)))
             minutes = rng.choice([60, 90, 120])
             earned += minutes
             planned.append(
@@ -199,9 +207,10 @@ def _volunteer_gifts(
                     key=f"demo:paper-visit:{profile.pk}:{n}",
                     kind=TransferKind.VISIT,
                     legs=[
-                        ((AccountKind.MEMBER, member.person_id), -minutes),
+                        ((AccountKind.MEMBER, members[0].person_id), -minutes),
                         (helper, minutes),
                     ],
+                    payers=[(AccountKind.MEMBER, m.person_id) for m in members],
                     actor_id=coordinator_id,
                     fields={
                         "description": rng.choice(HISTORIC_VISITS).format(name=first)
@@ -233,8 +242,10 @@ def _floor(kind: str, overdraft: int) -> int | None:
 
 
 def _write(locality: Locality, planned: list[Planned]) -> None:
-    """Play the transfers in date order against running balances, leaving out
-    any that would break a limit, then write everything in bulk."""
+    """Play the transfers in date order against running balances, then write
+    everything in bulk. A visit goes to the first of its payers with the
+    credit; any other transfer that would break a limit raises
+    DemoLoadError."""
     overdraft = CreditSettings.objects.get(locality=locality).overdraft_limit_minutes
     # Within a day, credits come in before they are spent or given.
     order: dict[str, int] = {
@@ -245,18 +256,36 @@ def _write(locality: Locality, planned: list[Planned]) -> None:
     planned.sort(key=lambda p: (p.day, order.get(p.kind, 3), p.key))
     balances: dict[AccountKey, int] = {}
     kept: list[tuple[Planned, list[tuple[AccountKey, int, int]]]] = []
-    for transfer in planned:
-        after = []
-        fits = True
-        for account, minutes in transfer.legs:
-            balance = balances.get(account, 0) + minutes
+
+    def fits(legs: list[tuple[AccountKey, int]]) -> bool:
+        for account, minutes in legs:
             floor = _floor(account[0], overdraft)
+            balance = balances.get(account, 0) + minutes
             if minutes < 0 and floor is not None and balance < floor:
-                fits = False
-                break
-            after.append((account, minutes, balance))
-        if not fits:
-            continue
+                return False
+        return True
+
+    for transfer in planned:
+        if transfer.payers:
+            minutes = -transfer.legs[0][1]
+            payer = next(
+                (p for p in transfer.payers if balances.get(p, 0) >= minutes), None
+            )
+            if payer is None:
+                raise DemoLoadError(
+                    f"the credit transfer {transfer.key}",
+                    "none of its members had the credit to pay for it",
+                )
+            transfer.legs = [(payer, -minutes), *transfer.legs[1:]]
+        if not fits(transfer.legs):
+            raise DemoLoadError(
+                f"the credit transfer {transfer.key}",
+                "it would take an account below its limit",
+            )
+        after = [
+            (account, minutes, balances.get(account, 0) + minutes)
+            for account, minutes in transfer.legs
+        ]
         for account, _minutes, balance in after:
             balances[account] = balance
         kept.append((transfer, after))

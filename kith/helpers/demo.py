@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from kith.accounts.models import Role, User
+from kith.core.demo import DemoLoadError
 from kith.core.models import AuditEvent
 from kith.helpers.models import (
     ApplicationChannel,
@@ -44,9 +45,11 @@ from kith.helpers.vetting import (
     VettingLevel,
     check_expires_on,
     checks_lapsing,
+    level_at_least,
     vetting_standing,
 )
-from kith.places.models import Locality
+from kith.places.demo import CENTRE
+from kith.places.models import Locality, Postcode
 
 SKILLS = [
     ("Gardening", "Weeding, mowing, pruning and planting."),
@@ -95,6 +98,24 @@ PLANS = [
     ("left", 3),
 ]
 DEMO_LOGIN = "helper@riverside.example"
+
+#: The demo's core team: helpers who between them can do every skill on
+#: every day, so that a request for any kind of help finds someone. Each is
+#: (positions in SKILLS, weekdays 0 = Monday). Every skill has one helper on
+#: weekdays and one from Thursday to Sunday. They are the active helpers
+#: living nearest the middle of the locality, fully vetted, free 9am to 5pm
+#: on their days, with no time away soon, and travel far enough to reach
+#: anyone in it.
+CORE_TEAM = [
+    ((0, 1, 2, 3), (0, 1, 2, 3, 4)),
+    ((4, 5, 6, 7), (0, 1, 2, 3, 4)),
+    ((0, 1, 2, 3), (3, 4, 5, 6)),
+    ((4, 5, 6, 7), (3, 4, 5, 6)),
+]
+CORE_TRAVEL_M = 4800
+#: The demo login's skills (positions in SKILLS) and weekly times: most days.
+LOGIN_SKILLS = (2, 4, 3, 7)
+LOGIN_DAYS = (0, 1, 2, 3, 4, 5, 6)
 
 
 @dataclass
@@ -207,22 +228,81 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
     plans = [plan for plan, count in PLANS for _n in range(count)]
     rng.shuffle(plans)
     login = next((p for p in people if p.email == DEMO_LOGIN), None)
-    ordered = ([login] if login else []) + [p for p in people if p is not login]
+    if login is None:
+        raise DemoLoadError("the demo helper", f"there is no person {DEMO_LOGIN}")
+    ordered = [login] + [p for p in people if p is not login]
+    core = _core_team(ordered[1:])
 
     profiles, planned = _profiles_create(
-        locality, ordered, login, plans, coordinator, today=today, now=now, rng=rng
+        locality,
+        ordered,
+        login,
+        core,
+        plans,
+        coordinator,
+        today=today,
+        now=now,
+        rng=rng,
     )
-    _parts_create(profiles, skills, today=today, rng=rng)
+    fixed = {login.pk: (LOGIN_SKILLS, LOGIN_DAYS)} | {
+        person.pk: spec for person, spec in zip(core, CORE_TEAM, strict=True)
+    }
+    _fixed_profiles(profiles, fixed)
+    _parts_create(profiles, skills, fixed, today=today, rng=rng)
     _checks_create(
         locality, profiles, planned, coordinator, today=today, now=now, rng=rng
     )
     _history(profiles, planned, coordinator, locality)
 
 
+def _core_team(people: list[User]) -> list[User]:
+    """The people who will be the core team: those living nearest the middle
+    of the locality (by their postcode), one for each place in CORE_TEAM."""
+    positions = {
+        p.postcode: (p.latitude, p.longitude)
+        for p in Postcode.objects.filter(postcode__in={u.postcode for u in people})
+    }
+    placed = [u for u in people if u.postcode in positions]
+    if len(placed) < len(CORE_TEAM):
+        raise DemoLoadError(
+            "the demo's core team of helpers",
+            f"only {len(placed)} helpers have a postcode in the directory",
+        )
+
+    def off_centre(user: User) -> tuple[float, int]:
+        lat, lon = positions[user.postcode]
+        return ((lat - CENTRE[0]) ** 2 + ((lon - CENTRE[1]) * 0.62) ** 2, user.pk)
+
+    return sorted(placed, key=off_centre)[: len(CORE_TEAM)]
+
+
+def _fixed_profiles(
+    profiles: list[HelperProfile], fixed: dict[int, tuple[Any, Any]]
+) -> None:
+    """The core team and the demo login take visits enough for the demo."""
+    for profile in profiles:
+        if profile.user_id not in fixed:
+            continue
+        if profile.status != HelperStatus.ACTIVE or not level_at_least(
+            profile.vetting_level, VettingLevel.ENHANCED_BARRED
+        ):
+            raise DemoLoadError(
+                f"the demo helper {profile.user.full_name}",
+                "they were meant to be active and fully vetted",
+            )
+        profile.max_visits_per_week = 5
+        if profile.user.email != DEMO_LOGIN:
+            profile.travel_distance_m = CORE_TRAVEL_M
+    HelperProfile.objects.bulk_update(
+        profiles, ["max_visits_per_week", "travel_distance_m"]
+    )
+
+
 def _profiles_create(
     locality: Locality,
     ordered: list[User],
-    login: User | None,
+    login: User,
+    core: list[User],
     plans: list[str],
     coordinator: Any,
     *,
@@ -235,7 +315,13 @@ def _profiles_create(
     profiles: list[HelperProfile] = []
     planned: list[tuple[str, list[_Check]]] = []
     for index, person in enumerate(ordered):
-        plan = "barred_lapsing" if person is login else plans[index % len(plans)]
+        plan = (
+            "barred_lapsing"
+            if person is login
+            else "barred"
+            if person in core
+            else plans[index % len(plans)]
+        )
         checks = _checks_for(plan, today, rng)
         if plan == "paused":
             checks = _checks_for("enhanced", today, rng)
@@ -327,11 +413,14 @@ def _profile_new(
 def _parts_create(
     profiles: list[HelperProfile],
     skills: list[Skill],
+    fixed: dict[int, tuple[Any, Any]],
     *,
     today: date,
     rng: random.Random,
 ) -> None:
-    """Each helper's referees, skills, weekly times and some time away."""
+    """Each helper's referees, skills, weekly times and some time away. Those
+    in ``fixed`` (user id: skill positions, weekdays) have those skills, are
+    free 9am to 5pm on those days and have no time away."""
     referees: list[Referee] = []
     held: list[HelperSkill] = []
     slots: list[AvailabilitySlot] = []
@@ -347,6 +436,26 @@ def _parts_create(
                     email="" if n == 0 else f"{name.split()[0].lower()}@example.com",
                 )
             )
+        if profile.user_id in fixed:
+            positions, weekdays = fixed[profile.user_id]
+            for position in positions:
+                held.append(
+                    HelperSkill(
+                        profile=profile,
+                        skill=skills[position],
+                        level=rng.choice(SkillLevel.values),
+                    )
+                )
+            for weekday in weekdays:
+                slots.append(
+                    AvailabilitySlot(
+                        profile=profile,
+                        weekday=weekday,
+                        starts_at=time(9),
+                        ends_at=time(17),
+                    )
+                )
+            continue
         for skill in rng.sample(skills, rng.randint(1, 4)):
             held.append(
                 HelperSkill(

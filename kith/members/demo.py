@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from kith.accounts.models import Role, RoleAssignment, User
+from kith.core.demo import DemoLoadError
 from kith.members.models import (
     AccessNeed,
     Consent,
@@ -184,17 +185,25 @@ def _supporters(
     member = next(
         (m for m in memberships if m.person.email == "member@riverside.example"), None
     )
-    if supporter and member:
-        SupporterLink.objects.create(
-            membership=member,
-            supporter=supporter,
-            name=supporter.full_name,
-            relationship="daughter",
-            email=supporter.email or "",
-            status="active",
-            consent_how="online",
-            accepted_at=timezone.now(),
+    if supporter is None or member is None:
+        raise DemoLoadError(
+            "the demo supporter's link to the demo member",
+            "the demo member or the demo supporter is missing",
         )
+    # The demo member lets her daughter see her coming visits and ask for
+    # help for her, so the supporter's login can show both.
+    SupporterLink.objects.create(
+        membership=member,
+        supporter=supporter,
+        name=supporter.full_name,
+        relationship="daughter",
+        email=supporter.email or "",
+        status="active",
+        share_visits=True,
+        ask_for_help=True,
+        consent_how="online",
+        accepted_at=timezone.now(),
+    )
     current = [
         m for m in memberships if m.status in ("active", "applied") and m != member
     ]

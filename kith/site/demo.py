@@ -3,15 +3,19 @@
 Each part adds its own demo data with a ``demo_load(*, locality, rng)``
 function in ``kith/<part>/demo.py``; this module runs them in the order of
 DEMO_PARTS, once: loading again leaves existing data alone.
+
+Nothing a part planned is ever skipped: a refusal anywhere raises
+DemoLoadError, saying what could not be made and why, and the whole load
+rolls back (kith/core/demo.py).
 """
 
 import importlib
-import importlib.util
 import random
 
 from django.db import transaction
 
 from kith.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, demo_people_load
+from kith.core.demo import demo_step
 from kith.places.demo import demo_places_load
 from kith.places.models import Locality
 
@@ -27,17 +31,20 @@ def demo_loaded() -> bool:
 
 @transaction.atomic
 def demo_load(*, seed: int = DEFAULT_SEED) -> list[DemoLogin] | None:
-    """Create the demo locality. Returns None, changing nothing, if it exists."""
+    """Create the demo locality. Returns None, changing nothing, if it exists.
+    Raises DemoLoadError (having changed nothing) if any part could not make
+    what it planned."""
     if demo_loaded():
         return None
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    locality = demo_places_load(rng=rng)
-    logins = demo_people_load(locality=locality, rng=rng)
+    with demo_step("the demo's places"):
+        locality = demo_places_load(rng=rng)
+    with demo_step("the demo's people"):
+        logins = demo_people_load(locality=locality, rng=rng)
     for part in DEMO_PARTS:
-        if importlib.util.find_spec(f"kith.{part}.demo") is None:
-            continue
         module = importlib.import_module(f"kith.{part}.demo")
-        module.demo_load(locality=locality, rng=random.Random(f"{seed}:{part}"))  # noqa: S311
+        with demo_step(f"the demo's {part}"):
+            module.demo_load(locality=locality, rng=random.Random(f"{seed}:{part}"))  # noqa: S311
     return logins
 
 

@@ -9,11 +9,11 @@ would make.
 import random
 from datetime import time, timedelta
 
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kith.accounts.models import Role, RoleAssignment, User
-from kith.core.errors import ApplicationError
+from kith.core.demo import DemoLoadError, demo_step
 from kith.members.models import Consent, Interest, Membership
 from kith.places.models import Locality, Postcode, Ward
 from kith.social import services
@@ -132,18 +132,20 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         .first()
     )
     if coordinator_id is None:
-        return
+        raise DemoLoadError("the demo's activities", "there is no coordinator")
     coordinator = User.objects.get(pk=coordinator_id)
     members = list(
         Membership.objects.filter(locality=locality, status=Membership.Status.ACTIVE)
         .select_related("person")
         .order_by("pk")
     )
-    if len(members) < 10:
-        return
     joan = next(
-        (m for m in members if m.person.email == "member@riverside.example"), members[0]
+        (m for m in members if m.person.email == "member@riverside.example"), None
     )
+    if len(members) < 10 or joan is None:
+        raise DemoLoadError(
+            "the demo's activities", "there are too few members, or no demo member"
+        )
     _free_times(members, rng)
     # The demo member takes part in introductions.
     Consent.objects.create(
@@ -240,17 +242,16 @@ def _places(
             )
             for membership in rng.sample(members, min(wanted, len(members))):
                 if membership.pk == joan.pk:
-                    continue
-                try:
-                    with transaction.atomic():
-                        services.sign_up_create(
-                            actor=coordinator,
-                            occurrence=occurrence,
-                            membership=membership,
-                            waiting_list=True,
-                        )
-                except ApplicationError:
-                    continue
+                    continue  # she signs up herself, to try it
+                with demo_step(
+                    f"a place for {membership.person.full_name} at {activity.title}"
+                ):
+                    services.sign_up_create(
+                        actor=coordinator,
+                        occurrence=occurrence,
+                        membership=membership,
+                        waiting_list=True,
+                    )
 
 
 def _introductions(
@@ -267,26 +268,39 @@ def _introductions(
     for n, introduction in enumerate(suggestions):
         if n < 2:
             continue  # left as suggestions for coordinators to ask
-        try:
-            with transaction.atomic():
-                introduction = services.introduction_ask(
+        with demo_step(f"the introduction {introduction}"):
+            introduction = services.introduction_ask(
+                actor=coordinator,
+                introduction=introduction,
+                share_how="contact" if n % 3 else "meeting",
+            )
+            if n < 5:
+                continue  # waiting for answers
+            for membership in (introduction.first, introduction.second):
+                introduction = services.introduction_answer(
                     actor=coordinator,
                     introduction=introduction,
-                    share_how="contact" if n % 3 else "meeting",
+                    membership=membership,
+                    answer="no"
+                    if n == 11 and membership == introduction.second
+                    else "yes",
                 )
-                if n < 5:
-                    continue  # waiting for answers
-                for membership in (introduction.first, introduction.second):
-                    introduction = services.introduction_answer(
-                        actor=coordinator,
-                        introduction=introduction,
-                        membership=membership,
-                        answer="no"
-                        if n == 11 and membership == introduction.second
-                        else "yes",
-                    )
-        except ApplicationError:
-            continue
+    # The demo member has been asked about her best suggestion, so she has
+    # an introduction to answer.
+    hers = (
+        Introduction.objects.filter(locality=locality, status="suggested")
+        .filter(Q(first=joan) | Q(second=joan))
+        .order_by("-score", "pk")
+        .first()
+    )
+    if hers is None:
+        raise DemoLoadError(
+            "an introduction for the demo member", "nobody was suggested for her"
+        )
+    with demo_step(f"the introduction {hers}"):
+        services.introduction_ask(
+            actor=coordinator, introduction=hers, share_how="meeting"
+        )
     # Some agreed a few weeks ago, so their follow-ups are due or answered.
     agreed = list(Introduction.objects.filter(locality=locality, status="agreed"))
     for introduction in agreed[: len(agreed) // 2]:

@@ -188,8 +188,13 @@ def authenticator_reset(*, actor: User, user: User, locality: Locality) -> None:
 
 def demo_authenticator_code(*, user: User) -> str | None:
     """The current code of a demo account's authenticator, shown on the
-    sign-in page only in a development demo (KITH_DEMO with KITH_DEBUG)."""
-    if not (settings.DEBUG and getattr(settings, "KITH_DEMO", False)):
+    sign-in page only in a development demo (KITH_DEMO with KITH_DEBUG; the
+    demo server runs with Django's DEBUG off, to show Kith's own error
+    pages)."""
+    if not (
+        getattr(settings, "KITH_DEVELOPMENT", False)
+        and getattr(settings, "KITH_DEMO", False)
+    ):
         return None
     authenticator = Authenticator.objects.filter(
         user=user, confirmed_at__isnull=False

@@ -552,5 +552,22 @@ def test_an_admin_resets_a_lost_authenticator(testford):
 
 def test_the_demo_code_is_never_shown_outside_a_development_demo(testford, settings):
     settings.DEBUG = False
+    settings.KITH_DEVELOPMENT = False
     settings.KITH_DEMO = True
     assert services.demo_authenticator_code(user=testford.coordinator) is None
+    settings.DEBUG = True
+    assert services.demo_authenticator_code(user=testford.coordinator) is None
+
+
+def test_the_demo_code_is_shown_on_the_demo_server_without_django_debug(
+    testford, settings
+):
+    # The demo server runs with Django's DEBUG off, to show Kith's own 404
+    # and 500 pages; it is still a development demo.
+    settings.DEBUG = False
+    settings.KITH_DEVELOPMENT = True
+    settings.KITH_DEMO = True
+    testford.coordinator.email = "coordinator@riverside.example"
+    testford.coordinator.save()
+    code = services.demo_authenticator_code(user=testford.coordinator)
+    assert code is not None and len(code) == 6
