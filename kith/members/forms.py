@@ -247,7 +247,9 @@ class ConsentsForm(GovukForm):
 
 class MembersFilterForm(GovukForm):
     q = forms.CharField(
-        label=_("Name, email, phone or postcode"), required=False, max_length=100
+        label=_("Name, email, phone number, postcode or date of birth"),
+        required=False,
+        max_length=100,
     )
     status = forms.ChoiceField(
         label=_("Status"),

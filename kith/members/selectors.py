@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm
-from kith.accounts.selectors import person_matches
+from kith.accounts.search import person_search_q, search_terms
 from kith.core.services import audit_record
 from kith.members.models import (
     Consent,
@@ -60,8 +60,10 @@ def members_list_for(
         members = members.filter(
             possible_duplicates__decision=PossibleDuplicate.Decision.OPEN
         ).distinct()
-    for word in query.split():
-        members = members.filter(person_matches(word, "person__"))
+    terms = search_terms(query)
+    if terms.born is not None:
+        members = members.filter(date_of_birth=terms.born)
+    members = members.filter(person_search_q(terms.texts, "person__"))
     return members.select_related("person", "plan", "ward").order_by(
         "person__full_name", "pk"
     )
