@@ -4,14 +4,20 @@ case, a date of birth written the way people write dates, or parts of a name.
 
 Pure functions: the selectors turn the result into one filter on the
 ``search_text`` column that the database keeps (``User.search_text``), so a
-search stays one scan of one column however it was typed.
+search stays one scan of one column however it was typed. And what is
+shown beside a name so that two people with the same name are told apart.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from kith.accounts.phones import phone_display
 
 _POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
 _NUMBERISH = re.compile(r"\+?[\d()\-.]+")
@@ -157,3 +163,24 @@ def person_search_q(texts: tuple[str, ...] | list[str], prefix: str = "") -> Q:
     for text in texts:
         match &= Q(**{f"{prefix}search_text__contains": text})
     return match
+
+
+def person_tell_apart(person: Any, *, born: date | None = None, today: date) -> str:
+    """What tells this person apart from another with the same name, in
+    one line: ``born 3 April 1944 (82), SE17 2AA, 020 7946 5229``. Empty
+    when nothing is known."""
+    parts = []
+    if born is not None:
+        age = (
+            today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        )
+        parts.append(
+            _("born %(date)s (%(age)s)")
+            % {"date": date_format(born, "j F Y"), "age": age}
+        )
+    if person.postcode:
+        parts.append(person.postcode)
+    number = person.mobile or person.phone
+    if number:
+        parts.append(phone_display(number))
+    return ", ".join(parts)

@@ -322,7 +322,7 @@ class LeaveForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["credits_to"].choices = [  # type: ignore[attr-defined]
             ("", _("Choose a member")),
-            *((m.pk, f"{m.person.full_name} ({m.person.postcode})") for m in members),
+            *((m.pk, m.label()) for m in members),
         ]
 
 
