@@ -71,3 +71,18 @@ def test_the_cancel_request_page_says_which_request(client, circle):
     ).content.decode()
     assert "Shopping" in page and "Joan Member" in page
     assert "When the member is free" in page
+
+
+def test_large_print_printed_for_someone_else_is_titled_with_their_name(client, circle):
+    client.force_login(circle.coordinator)
+    page = client.get(
+        reverse("notify:print_member_for", args=[circle.membership.pk])
+    ).content.decode()
+    assert "<title>Coming visits for Joan Member" in page
+    week = client.get(
+        reverse("notify:print_helper_week_for", args=[circle.helper_profile.pk])
+    ).content.decode()
+    assert "<title>Week of visits for Sam Helper" in week
+    client.force_login(circle.membership.person)
+    own = client.get(reverse("notify:print_member")).content.decode()
+    assert "<title>Your coming visits" in own

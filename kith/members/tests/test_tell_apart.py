@@ -101,3 +101,13 @@ def test_every_chooser_of_members_tells_them_apart(two_joans):
         labels = dict(field.choices)
         assert labels[first.pk] == first.label()
         assert labels[second.pk] == second.label()
+
+
+def test_the_plans_page_goes_back_only_where_the_viewer_may_go(client, testford):
+    client.force_login(testford.by_role("admin"))
+    page = client.get(reverse("members:plans")).content.decode()
+    assert "Back to members" not in page and "Back to the home page" in page
+    assert client.get(reverse("members:list")).status_code == 403
+    client.force_login(testford.coordinator)
+    page = client.get(reverse("members:plans")).content.decode()
+    assert "Back to members" in page
