@@ -5,7 +5,7 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.db import models
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Concat, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -111,9 +111,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="+",
     )
 
-    #: Name, preferred name, email and postcode in lower case, kept by the
-    #: database: the coordinators' searches match one column, not four
-    #: case-folded ones, so a search over 10,000 people stays quick.
+    #: Name, preferred name, email, postcode (as written and without its
+    #: space) and both phone numbers (as digits from 0, the mobile's stored
+    #: +44 turned back into 0) in lower case, kept by the database: the
+    #: coordinators' searches (``kith.accounts.search``) match one column, not
+    #: seven case-folded ones, so a search over 10,000 people stays quick.
     search_text = models.GeneratedField(
         expression=Lower(
             Concat(
@@ -124,6 +126,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 "email",
                 models.Value(" "),
                 "postcode",
+                models.Value(" "),
+                Replace("postcode", models.Value(" "), models.Value("")),
+                models.Value(" "),
+                Replace("mobile", models.Value("+44"), models.Value("0")),
+                models.Value(" "),
+                Replace("phone", models.Value(" "), models.Value("")),
                 output_field=models.TextField(),
             )
         ),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kith.accounts.models import PossibleDuplicate, Role, RoleAssignment, User
 from kith.accounts.permissions import Perm, has_perm, has_role, require_perm
+from kith.accounts.search import person_search_q, search_terms
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.places.models import Locality
@@ -33,19 +34,6 @@ def acting_for_resolve(*, actor: Any, person_id: int) -> User | None:
     return None
 
 
-def person_matches(word: str, prefix: str = "") -> Q:
-    """A person whose name, preferred name, email or postcode contains
-    ``word`` (any case), or whose phone number contains its digits (four or
-    more). ``prefix`` reaches the person from another model (``"person__"``)."""
-    match = Q(**{f"{prefix}search_text__contains": word.lower()})
-    digits = "".join(ch for ch in word if ch.isdigit())
-    if len(digits) >= 4:
-        match |= Q(**{f"{prefix}mobile__contains": digits.lstrip("0")}) | Q(
-            **{f"{prefix}phone__contains": digits}
-        )
-    return match
-
-
 def _with_roles(queryset: QuerySet[User], locality: Locality) -> QuerySet[User]:
     return queryset.prefetch_related(
         Prefetch(
@@ -65,13 +53,13 @@ def people_search_for(
     people = User.objects.filter(roles__locality=locality)
     if role:
         people = people.filter(roles__role=role)
-    words = query.split()
-    for word in words:
-        people = people.filter(person_matches(word) | Q(address_line_1__icontains=word))
-    if query.replace(" ", "").isalnum() and len(query.replace(" ", "")) in range(5, 8):
-        compact = query.replace(" ", "").upper()
-        people = people | User.objects.filter(
-            roles__locality=locality, postcode=f"{compact[:-3]} {compact[-3:]}"
+    terms = search_terms(query)
+    # A date of birth is kept on a membership or a helper's profile, which
+    # people search cannot see: a date searches as the words typed.
+    texts = terms.texts or tuple(word.lower() for word in query.split())
+    for text in texts:
+        people = people.filter(
+            person_search_q((text,)) | Q(address_line_1__icontains=text)
         )
     return _with_roles(people.distinct().order_by("full_name", "pk"), locality)
 

@@ -10,7 +10,9 @@ An item names who sees it as data, not code, so that apps below accounts can
 register items too: ``perm`` is a permission code
 (``kith.accounts.permissions.Perm``) and ``roles`` are role codes; a signed-in
 person sees the item if they hold one of the roles or the permission in the
-locality of the page, and everyone signed in sees an item that names neither.
+locality of the page, and everyone signed in sees an item that names neither;
+an item marked ``staff_only`` is shown only to those who may use the Django
+admin.
 The site's context processor (``kith.site.context_processors.layout``) decides,
 and shows the items by ``order``: a person's own pages first (0–79), then the
 staff pages (80 on), then "Your details" last.
@@ -29,6 +31,9 @@ class NavItem:
     order: int
     perm: str = ""
     roles: tuple[str, ...] = ()
+    #: Only for people who may use the Django admin (``User.is_staff``),
+    #: whatever their roles.
+    staff_only: bool = False
 
 
 def nav_register(*items: NavItem) -> None:

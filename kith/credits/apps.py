@@ -24,4 +24,10 @@ class CreditsConfig(AppConfig):
                 _("Credits"), "credits:accounts", order=110, perm=Perm.CREDITS_MANAGE
             ),
             NavItem(_("Grants"), "credits:grants", order=120, perm=Perm.CREDITS_GRANT),
+            NavItem(
+                _("Credit settings"),
+                "credits:settings",
+                order=150,
+                perm=Perm.LOCALITY_MANAGE,
+            ),
         )

@@ -248,7 +248,11 @@ class PeriodForm(GovukForm):
 
 
 class SearchForm(GovukForm):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name, phone number, postcode or date of birth"),
+        required=False,
+        max_length=100,
+    )
     low = forms.BooleanField(
         label=_("Only members with less than 1 credit"), required=False
     )

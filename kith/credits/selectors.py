@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
+from kith.accounts.search import person_search_q, search_terms
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.credits.models import Account, AccountKind, Entry, TransferKind
@@ -302,7 +303,10 @@ def member_balances_for(
             )
         )
     )
-    members = _name_filter(members, "person__", query)
+    terms = search_terms(query)
+    if terms.born is not None:
+        members = members.filter(date_of_birth=terms.born)
+    members = members.filter(person_search_q(terms.texts, "person__"))
     if low:
         per_credit = credit_settings_for(locality).minutes_per_credit
         members = members.filter(credit_balance__lt=per_credit)
@@ -326,7 +330,10 @@ def helper_balances_for(
             )
         )
     )
-    helpers = _name_filter(helpers, "user__", query)
+    terms = search_terms(query)
+    if terms.born is not None:
+        helpers = helpers.filter(date_of_birth=terms.born)
+    helpers = helpers.filter(person_search_q(terms.texts, "user__"))
     return helpers.order_by("user__full_name", "pk")
 
 

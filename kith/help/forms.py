@@ -39,7 +39,7 @@ class WhoForm(GovukForm):
     def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].choices = [  # type: ignore[attr-defined]
-            (m.pk, m.person.full_name) for m in memberships
+            (m.pk, m.label()) for m in memberships
         ]
 
 

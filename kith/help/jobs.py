@@ -18,7 +18,7 @@ from kith.credits.models import Account
 from kith.credits.services import credit_settings_for
 from kith.credits.words import describe_minutes
 from kith.help.models import Visit
-from kith.help.services import when_text
+from kith.help.services import requests_urgency_follow_dates, when_text
 from kith.members.models import Membership
 from kith.notify.models import Call, Channel, Message
 from kith.notify.schedule import scheduled
@@ -38,6 +38,9 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def locality_values(locality: Any) -> dict[str, str]:
     """The locality's name and phone number, for a message's personalisation."""
     return {"locality_name": locality.name, "locality_phone": locality.phone}
+
+
+scheduled("requests_urgency", at=time(0, 20))(requests_urgency_follow_dates)
 
 
 @scheduled("visit_reminders", at=time(10, 0))

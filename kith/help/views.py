@@ -292,6 +292,7 @@ def request_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "title": _("Cancel this request"),
             "back": reverse("help:request", args=[pk]),
             "button": _("Cancel the request"),
+            "about_request": help_request,
         },
     )
 
@@ -323,6 +324,16 @@ def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request, _("Offered to %(name)s.") % {"name": helper.user.full_name}
             )
     return redirect("help:request", pk=pk)
+
+
+def _about(visit: Visit, request: AuthenticatedRequest) -> dict[str, Any]:
+    """What a form page about ``visit`` shows of it (help/_about.html): the
+    helper sees the member's preferred name, others their full name."""
+    return {
+        "about_request": visit.request,
+        "about_visit": visit,
+        "about_for_helper": visit.helper.user_id == request.user.pk,
+    }
 
 
 def _visit_for(request: AuthenticatedRequest, pk: int) -> Visit:
@@ -407,6 +418,7 @@ def visit_reassign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "title": _("Give this visit to another helper"),
             "back": reverse("help:request", args=[visit.request_id]),
             "button": _("Offer to them"),
+            **_about(visit, request),
         },
     )
 
@@ -436,6 +448,7 @@ def visit_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if visit.helper.user_id != request.user.pk
             else reverse("help:visit", args=[pk]),
             "button": _("Cancel the visit"),
+            **_about(visit, request),
             "late": late,
             "late_minutes": services.settings_for(
                 visit.request.locality
@@ -467,6 +480,7 @@ def visit_no_show(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "title": _("The visit did not happen"),
             "back": reverse("help:request", args=[visit.request_id]),
             "button": _("Record it"),
+            **_about(visit, request),
         },
     )
 
@@ -564,7 +578,13 @@ def visit_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "help/accept.html",
-        {"form": form, "visit": visit, "windows": visit.request.windows.all()},
+        {
+            "form": form,
+            "visit": visit,
+            "windows": visit.request.windows.all(),
+            "is_helper": visit.helper.user_id == request.user.pk,
+            **_about(visit, request),
+        },
     )
 
 
@@ -594,6 +614,7 @@ def visit_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "title": _("Say no to this offer"),
             "back": reverse("help:visit", args=[pk]),
             "button": _("Say no"),
+            **_about(visit, request),
         },
     )
 
@@ -620,6 +641,7 @@ def visit_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "title": _("Record the visit"),
             "back": reverse("help:visit", args=[pk]),
             "button": _("Save"),
+            **_about(visit, request),
         },
     )
 

@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from kith.accounts.models import RoleAssignment, User
 from kith.accounts.permissions import Perm, has_perm, require_perm
-from kith.accounts.selectors import duplicates_decided, person_matches
+from kith.accounts.search import person_search_q, search_terms
+from kith.accounts.selectors import duplicates_decided
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.helpers.models import (
@@ -349,8 +350,10 @@ def helpers_search_for(
     filters = filters or HelperFilters()
     today = today or _today()
     helpers = HelperProfile.objects.filter(locality=locality)
-    for word in filters.query.split():
-        helpers = helpers.filter(person_matches(word, "user__"))
+    terms = search_terms(filters.query)
+    if terms.born is not None:
+        helpers = helpers.filter(date_of_birth=terms.born)
+    helpers = helpers.filter(person_search_q(terms.texts, "user__"))
     if filters.ward is not None:
         helpers = helpers.filter(
             user__postcode__in=Postcode.objects.filter(

@@ -247,7 +247,9 @@ class ConsentsForm(GovukForm):
 
 class MembersFilterForm(GovukForm):
     q = forms.CharField(
-        label=_("Name, email, phone or postcode"), required=False, max_length=100
+        label=_("Name, email, phone number, postcode or date of birth"),
+        required=False,
+        max_length=100,
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -320,7 +322,7 @@ class LeaveForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["credits_to"].choices = [  # type: ignore[attr-defined]
             ("", _("Choose a member")),
-            *((m.pk, f"{m.person.full_name} ({m.person.postcode})") for m in members),
+            *((m.pk, m.label()) for m in members),
         ]
 
 

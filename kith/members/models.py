@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kith.accounts.search import person_tell_apart
 from kith.core.models import TimeStampedModel
 from kith.places.models import Locality, Ward
 
@@ -183,6 +184,16 @@ class Membership(TimeStampedModel):
             return None
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def label(self) -> str:
+        """The member's name with what tells them apart from another member
+        of the same name (date of birth, postcode, phone), for choosers."""
+        details = person_tell_apart(
+            self.person, born=self.date_of_birth, today=timezone.localdate()
+        )
+        return (
+            f"{self.person.full_name} ({details})" if details else self.person.full_name
+        )
 
     @property
     def fee_pence(self) -> int:

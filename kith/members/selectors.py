@@ -16,11 +16,8 @@ from django.utils import timezone
 
 from kith.accounts.models import PossibleDuplicate, User
 from kith.accounts.permissions import Perm, has_perm, require_perm
-from kith.accounts.selectors import (
-    duplicates_open_for,
-    duplicates_open_q,
-    person_matches,
-)
+from kith.accounts.search import person_search_q, search_terms
+from kith.accounts.selectors import duplicates_open_for, duplicates_open_q
 from kith.core.services import audit_record
 from kith.members.models import (
     Consent,
@@ -64,8 +61,10 @@ def members_list_for(
         members = members.filter(
             duplicates_open_q(locality_field="locality", person_field="person")
         )
-    for word in query.split():
-        members = members.filter(person_matches(word, "person__"))
+    terms = search_terms(query)
+    if terms.born is not None:
+        members = members.filter(date_of_birth=terms.born)
+    members = members.filter(person_search_q(terms.texts, "person__"))
     return members.select_related("person", "plan", "ward").order_by(
         "person__full_name", "pk"
     )

@@ -14,6 +14,8 @@ from kith.core.navigation import NavItem, nav_items
 
 
 def _shown(item: NavItem, user: Any, locality: Any) -> bool:
+    if item.staff_only:
+        return bool(user.is_staff)
     if not item.perm and not item.roles:
         return True
     if any(has_role(user, role, locality) for role in item.roles):

@@ -68,7 +68,7 @@ class SignUpForm(GovukForm):
 
     def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(m.pk, m.person.full_name) for m in memberships]
+        choices = [(m.pk, m.label()) for m in memberships]
         self.fields["membership"].choices = choices  # type: ignore[attr-defined]
         if len(choices) == 1:
             self.fields["membership"].widget = forms.HiddenInput()

@@ -113,6 +113,21 @@ def test_a_coordinator_joins_someone_by_phone_acting_for_them(
     page.get_by_role("button", name="Record fee").click()
     expect(page.get_by_text("the membership is active")).to_be_visible()
 
+    # Next time Albert phones, the number he calls from finds him, written
+    # any way, and the list says enough to tell him from another Albert.
+    for typed in ("+44 20 7946 0556", "0044 20 7946 0556", "14 July 1946"):
+        page.get_by_role("link", name="Members").first.click()
+        page.get_by_label("Name, email, phone number, postcode or date of birth").fill(
+            typed
+        )
+        page.get_by_role("button", name="Filter").click()
+        rows = page.locator("tbody .govuk-table__row")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("Albert Quayle")
+        expect(rows.first).to_contain_text("born 14 July 1946")
+        expect(rows.first).to_contain_text("020 7946 0556")
+    check_accessibility(page)
+
 
 def test_a_supporter_is_invited_and_accepts(page, demo, check_accessibility):
     from kith.accounts.models import User

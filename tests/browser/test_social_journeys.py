@@ -40,6 +40,11 @@ def test_a_member_signs_up_for_a_coffee_morning_with_a_lift(
     expect(page.locator(".govuk-panel")).to_contain_text("You have a place")
     expect(page.locator("main")).to_contain_text("We have asked for a lift")
     check_accessibility(page)
+    # "Give up the place below" has something below it.
+    page.get_by_role("link", name="Give up the place").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Give up this place?")
+    check_accessibility(page)
+    page.go_back()
     made = SignUp.objects.get(person__email="member@riverside.example")
     assert made.status == "booked" and made.lift_request is not None
 

@@ -19,6 +19,7 @@ from kith.help.services.asking import (
     any_time_this_week,
     can_ask_for,
     request_create,
+    requests_urgency_follow_dates,
 )
 from kith.help.services.cancelling import (
     _is_late,
@@ -60,6 +61,7 @@ __all__ = [
     "helper_unsuitable_reason",
     "request_cancel",
     "request_create",
+    "requests_urgency_follow_dates",
     "settings_for",
     "visit_accept",
     "visit_cancel",

@@ -3,11 +3,12 @@ making a request.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.help.models import HelpCategory, HelpRequest, HelpWindow, Urgency
 from kith.help.services.common import _event
+from kith.help.urgency import urgency_for_dates
 from kith.members.access import ActingAs, SupporterMay, acting_as
 from kith.members.models import Membership
 
@@ -132,7 +134,8 @@ def request_create(
 ) -> HelpRequest:
     """Ask for help for a member: by the member, their supporter (if the
     member allowed it) or a coordinator. The same submission sent twice
-    returns the first request."""
+    returns the first request. Its urgency is never less than its dates
+    make it (``kith.help.urgency``)."""
     how = can_ask_for(actor=actor, membership=membership)
     if how is None:
         raise PermissionDenied
@@ -153,6 +156,11 @@ def request_create(
         repeat_weeks=repeat_weeks,
     )
     _check_windows(windows, minutes)
+    urgency = urgency_for_dates(
+        asked=urgency,
+        last_day=timezone.localdate(max(w.ends_at for w in windows)),
+        today=timezone.localdate(),
+    )
     request = HelpRequest.objects.create(
         locality=membership.locality,
         membership=membership,
@@ -217,3 +225,48 @@ def _check_windows(windows: list[Window], minutes: int) -> None:
             raise ApplicationError(
                 _("Each time must be at least as long as the help needs."), field="when"
             )
+
+
+@transaction.atomic
+def requests_urgency_follow_dates(*, today: date | None = None) -> int:
+    """Raise the urgency of each request still waiting for a helper whose
+    dates have drawn near (the nightly job), so it sorts above those that
+    can wait. Never lowers one. Each change is on the request's timeline and
+    in the audit log, by the system. Returns how many changed."""
+    today = today or timezone.localdate()
+    waiting = (
+        HelpRequest.objects.filter(
+            status__in=(HelpRequest.Status.OPEN, HelpRequest.Status.OFFERED)
+        )
+        .exclude(urgency=Urgency.URGENT)
+        .annotate(last_end=Max("windows__ends_at"))
+        .filter(last_end__isnull=False, last_end__gte=timezone.now())
+        .select_related("locality")
+    )
+    changed = 0
+    for request in waiting:
+        urgency = urgency_for_dates(
+            asked=request.urgency,
+            last_day=timezone.localdate(request.last_end),
+            today=today,
+        )
+        if urgency == request.urgency:
+            continue
+        before = request.urgency
+        request.urgency = urgency
+        request.save(update_fields=["urgency", "updated_at"])
+        _event(
+            request,
+            _("Now %(urgency)s: the time the member gave is near.")
+            % {"urgency": Urgency(urgency).label.split(":")[0].lower()},
+            actor=None,
+        )
+        audit_record(
+            actor=None,
+            action="help_request_urgency_raised",
+            target=request,
+            locality=request.locality,
+            data={"from": before, "to": urgency},
+        )
+        changed += 1
+    return changed

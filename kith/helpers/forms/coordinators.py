@@ -12,7 +12,7 @@ from kith.helpers.vetting import VettingLevel
 
 class HelperFilterForm(GovukForm):
     q = forms.CharField(
-        label=_("Name, email, phone number or postcode"),
+        label=_("Name, email, phone number, postcode or date of birth"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"spellcheck": "false"}),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kith.accounts.http import AuthenticatedRequest
+from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.members import forms, selectors, services
 from kith.members.models import Interest
@@ -40,6 +41,9 @@ def plans(request: AuthenticatedRequest) -> HttpResponse:
             "interests": Interest.objects.filter(locality=locality),
             "form": interest_form,
             "pounds": pounds,
+            # Back to the members list only for those who may open it (an
+            # administrator keeps plans but not members' records).
+            "sees_members": has_perm(request.user, Perm.MEMBERS_MANAGE, locality),
         },
     )
 

@@ -38,7 +38,15 @@ MENUS = {
     ],
     "council_officer": ["Home", "Grants", "Connections", "Wards", "Your details"],
     "organisation_editor": ["Home", "Activities", "Your details"],
-    "admin": ["Home", "Connections", "People", "Audit log", "Wards", "Your details"],
+    "admin": [
+        "Home",
+        "Connections",
+        "People",
+        "Credit settings",
+        "Audit log",
+        "Wards",
+        "Your details",
+    ],
 }
 
 
@@ -61,6 +69,17 @@ def test_the_menu_links_to_each_page_and_marks_the_one_open(rf, testford):
     assert by_label["Home"]["href"] == "/"
     assert by_label["Your credits"]["href"].startswith("/credits/")
     assert [item["label"] for item in items if item["active"]] == ["Your credits"]
+
+
+def test_only_those_who_may_use_the_django_admin_see_it_in_the_menu(rf, testford):
+    admin = testford.by_role("admin")
+    assert "System administration" not in [
+        item["label"] for item in _menu(rf, admin, testford.locality)
+    ]
+    admin.is_staff = True
+    by_label = {item["label"]: item for item in _menu(rf, admin, testford.locality)}
+    assert by_label["System administration"]["href"] == "/django-admin/"
+    assert by_label["Credit settings"]["href"] == "/credits/settings/"
 
 
 def test_no_menu_for_someone_not_signed_in(rf, testford):

@@ -141,8 +141,9 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if services.may_run(request.user, activity):
         people = list(selectors.people_at(actor=request.user, occurrence=occurrence))  # type: ignore[arg-type]
     mine = []
-    if request.user.is_authenticated:
-        ids = [m.person_id for m in _for_whom(request)]
+    for_whom = _for_whom(request) if request.user.is_authenticated else []
+    if for_whom:
+        ids = [m.person_id for m in for_whom]
         mine = list(
             SignUp.objects.filter(
                 occurrence=occurrence,
@@ -161,5 +162,9 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "started": occurrence.starts_at <= timezone.now(),
             "signed_in_here": bool(roles_in(request.user, locality)),
+            # The button shows only to those who may sign someone up; a
+            # coordinator is told how to act for the member first.
+            "may_sign_up": bool(for_whom),
+            "acts_for_members": has_perm(request.user, Perm.ACT_ON_BEHALF, locality),
         },
     )
