@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.models import TimeStampedModel
+from kith.core.times import day_text
 from kith.places.models import Locality, Ward
 
 
@@ -247,7 +248,7 @@ class CoordinatorNote(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Note by {self.author} on {self.created_at:%Y-%m-%d}"
+        return f"Note by {self.author} on {day_text(self.created_at, weekday=False)}"
 
 
 class FeePayment(models.Model):
