@@ -216,6 +216,9 @@ def statement_lines(
     for entry in entries:
         transfer = entry.transfer
         other_name, other_kind = _account_label(others.get(transfer.pk))
+        # Annotated by statement_entries: the balance in the order things
+        # happened, not the order they were written.
+        balance_then: int = entry.balance_then  # type: ignore[attr-defined]
         incoming = entry.minutes > 0
         original = None
         original_day = ""
@@ -255,8 +258,8 @@ def statement_lines(
                 incoming=incoming,
                 amount=credits_text(abs(entry.minutes), per_credit),
                 time=describe_minutes(entry.minutes),
-                balance_after=entry.balance_then,
-                balance=credits_text(entry.balance_then, per_credit),
+                balance_after=balance_then,
+                balance=credits_text(balance_then, per_credit),
                 kind=transfer.kind,
                 reversed=hasattr(transfer, "reversed_by"),
                 is_correction=transfer.kind == TransferKind.REVERSAL,

@@ -55,7 +55,8 @@ def home(request: KithRequest) -> HttpResponse:
             can_payroll=has_perm(user, Perm.PAYROLL_EXPORT, locality),
             is_supporter="supporter" in held,
         )
-        if "member" in held and not getattr(request, "acting_for", None):
+        acting_for = getattr(request, "acting_for", None)
+        if locality is not None and "member" in held and not acting_for:
             context["member_home"] = selectors.member_home_for(
                 actor=user, locality=locality
             )
