@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kith.core.times import when_text
 from kith.places.models import Locality
 
 
@@ -257,7 +258,7 @@ class SignInCode(models.Model):
         indexes = [models.Index(fields=["user", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Sign-in code for {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"Sign-in code for {self.user} ({when_text(self.created_at, year=True)})"
 
 
 class SignInAttempt(models.Model):

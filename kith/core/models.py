@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.errors import ApplicationError
+from kith.core.times import when_text
 
 
 class TimeStampedModel(models.Model):
@@ -77,7 +78,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{when_text(self.created_at, year=True)}: {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -108,4 +109,5 @@ class SavedAnswers(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Saved answers of {self.user_id} ({self.saved_at:%Y-%m-%d %H:%M})"
+        saved = when_text(self.saved_at, year=True)
+        return f"Saved answers of {self.user_id} ({saved})"

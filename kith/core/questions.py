@@ -22,6 +22,8 @@ from django import forms
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
 
+from kith.core.times import day_text
+
 #: Every set of question pages keeps its answers in the session under this
 #: prefix and its name.
 QUESTIONS_SESSION_PREFIX = "kith_flow_"
@@ -223,7 +225,7 @@ def _display(field: forms.Field, value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(choices.get(v, v)) for v in value)
     if isinstance(value, date):
-        return value.strftime("%-d %B %Y")
+        return day_text(value, weekday=False)
     if choices:
         return str(choices.get(value, choices.get(str(value), value)))
     return str(value)

@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -149,13 +159,28 @@ class StatementLine:
         return statement_text(self.day_text, self.what, self.amount)
 
 
+# When a transfer happened, then when it was recorded, then the row: the same
+# order every time, even for several transfers on one day.
+_HAPPENED = ("transfer__occurred_on", "transfer__created_at", "pk")
+
+
 def statement_entries(*, account: Account) -> QuerySet[Entry]:
-    """An account's entries, newest first, with what the lines need. The
-    caller has already decided the reader may see ``account``."""
+    """An account's entries, the one that happened last first, each with
+    ``balance_then``: the balance once it and everything that happened before
+    it are counted. A transfer recorded late (a visit settled a week after
+    it) takes its place by ``occurred_on``, so the balances read in order
+    down the page; ``Entry.balance_after`` is the balance in the order the
+    entries were written, which is not the order they happened. The caller
+    has already decided the reader may see ``account``."""
     return (
         Entry.objects.filter(account=account)
         .select_related("transfer", "transfer__reverses", "transfer__reversed_by")
-        .order_by("-pk")
+        .annotate(
+            balance_then=Window(
+                Sum("minutes"), order_by=[F(field).asc() for field in _HAPPENED]
+            )
+        )
+        .order_by(*(F(field).desc() for field in _HAPPENED))
     )
 
 
@@ -192,6 +217,9 @@ def statement_lines(
     for entry in entries:
         transfer = entry.transfer
         other_name, other_kind = _account_label(others.get(transfer.pk))
+        # Annotated by statement_entries: the balance in the order things
+        # happened, not the order they were written.
+        balance_then: int = entry.balance_then  # type: ignore[attr-defined]
         incoming = entry.minutes > 0
         original = None
         original_day = ""
@@ -231,8 +259,8 @@ def statement_lines(
                 incoming=incoming,
                 amount=credits_text(abs(entry.minutes), per_credit),
                 time=describe_minutes(entry.minutes),
-                balance_after=entry.balance_after,
-                balance=credits_text(entry.balance_after, per_credit),
+                balance_after=balance_then,
+                balance=credits_text(balance_then, per_credit),
                 kind=transfer.kind,
                 reversed=hasattr(transfer, "reversed_by"),
                 is_correction=transfer.kind == TransferKind.REVERSAL,

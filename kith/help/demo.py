@@ -388,7 +388,7 @@ def _future_request(
     starts = _at(day, hour)
     what = (
         f"a {state} request for {category.name.lower()} for "
-        f"{membership.person.full_name} on {starts:%Y-%m-%d %H:%M}"
+        f"{membership.person.full_name} on {starts.isoformat(timespec='minutes')}"
     )
     with demo_step(what):
         request = services.request_create(

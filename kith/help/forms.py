@@ -3,13 +3,15 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.forms import GovukDateField, GovukForm
+from kith.core.times import clock_text
 from kith.help.models import Urgency
 
 TIMES = [
-    (f"{h:02d}:{m:02d}", time(h, m).strftime("%-I:%M%p").lower().replace(":00", ""))
+    (f"{h:02d}:{m:02d}", lazy(clock_text, str)(time(h, m)))
     for h in range(7, 22)
     for m in (0, 30)
 ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.models import TimeStampedModel
+from kith.core.times import span_text
 from kith.helpers.vetting import VettingLevel
 from kith.places.models import Locality
 
@@ -154,7 +155,7 @@ class HelpWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%a %d %b %H:%M}–{self.ends_at:%H:%M}"
+        return span_text(self.starts_at, self.ends_at)
 
 
 class Visit(TimeStampedModel):

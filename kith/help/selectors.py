@@ -133,6 +133,58 @@ def visits_for_helper(*, actor: User, helper: HelperProfile) -> QuerySet[Visit]:
     )
 
 
+RECENT_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class RecentVisit:
+    """A visit whose time has passed. ``record_due``: the helper has not yet
+    said how it went (how long it took, anything to tell the coordinators),
+    so the visit is not yet done."""
+
+    visit: Visit
+    record_due: bool
+
+
+@dataclass(frozen=True)
+class HelperVisits:
+    offers: list[Visit]
+    coming: list[Visit]
+    recent: list[RecentVisit]
+
+
+def helper_visits_for(
+    *, actor: User, helper: HelperProfile, now: datetime | None = None
+) -> HelperVisits:
+    """A helper's offers to answer, visits to come (soonest first) and the
+    last ``RECENT_SHOWN`` visits whose time has passed (latest first). A
+    confirmed visit whose time has passed is recent, with its record due,
+    not coming. One query for the three lists."""
+    now = now or timezone.now()
+    visits = list(visits_for_helper(actor=actor, helper=helper))
+    booked = (Visit.Status.ACCEPTED, Visit.Status.CONFIRMED)
+    happened = (Visit.Status.DONE, Visit.Status.SETTLED)
+
+    def is_past(visit: Visit) -> bool:
+        return visit.starts_at is not None and visit.starts_at < now
+
+    recent = [
+        RecentVisit(visit=v, record_due=v.status == Visit.Status.CONFIRMED)
+        for v in reversed(visits)
+        if v.status in happened or (v.status == Visit.Status.CONFIRMED and is_past(v))
+    ]
+    return HelperVisits(
+        offers=[v for v in visits if v.status == Visit.Status.OFFERED],
+        coming=[
+            v
+            for v in visits
+            if v.status in booked
+            and not (v.status == Visit.Status.CONFIRMED and is_past(v))
+        ],
+        recent=recent[:RECENT_SHOWN],
+    )
+
+
 def visit_get_for_helper(*, actor: User, pk: int) -> Visit:
     visit = (
         Visit.objects.select_related(

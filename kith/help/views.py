@@ -521,23 +521,15 @@ def my_visits(request: AuthenticatedRequest) -> HttpResponse:
     )
     if helper is None:
         raise Http404
-    visits = list(selectors.visits_for_helper(actor=request.user, helper=helper))
+    lists = selectors.helper_visits_for(actor=request.user, helper=helper)
     return render(
         request,
         "help/my_visits.html",
         {
             "helper": helper,
-            "offers": [v for v in visits if v.status == Visit.Status.OFFERED],
-            "coming": [
-                v
-                for v in visits
-                if v.status in (Visit.Status.ACCEPTED, Visit.Status.CONFIRMED)
-            ],
-            "past": [
-                v
-                for v in reversed(visits)
-                if v.status in (Visit.Status.DONE, Visit.Status.SETTLED)
-            ][:20],
+            "offers": lists.offers,
+            "coming": lists.coming,
+            "recent": lists.recent,
         },
     )
 

@@ -22,6 +22,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.models import TimeStampedModel
+from kith.core.times import clock_text, day_text
 from kith.helpers.vetting import (
     NEVER,
     CheckFacts,
@@ -438,7 +439,7 @@ class VettingCheck(models.Model):
 
     def __str__(self) -> str:
         kind, outcome = self.get_kind_display(), self.get_outcome_display()
-        return f"{kind} — {outcome} ({self.checked_on:%d/%m/%Y})"
+        return f"{kind} — {outcome} ({day_text(self.checked_on, weekday=False)})"
 
     @property
     def passed(self) -> bool:
@@ -589,7 +590,8 @@ class DbsStatusCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.checked_on:%d/%m/%Y}: {self.get_result_display()}"
+        day = day_text(self.checked_on, weekday=False)
+        return f"{day}: {self.get_result_display()}"
 
 
 class VettingReminder(models.Model):
@@ -610,7 +612,8 @@ class VettingReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reminder for check {self.check_record_id}, runs out {self.expires_on}"
+        runs_out = day_text(self.expires_on, weekday=False)
+        return f"Reminder for check {self.check_record_id}, runs out {runs_out}"
 
 
 class HelperSkill(models.Model):
@@ -675,7 +678,8 @@ class AvailabilitySlot(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+            f"{self.get_weekday_display()} "
+            f"{clock_text(self.starts_at)} to {clock_text(self.ends_at)}"
         )
 
 
@@ -703,4 +707,7 @@ class AvailabilityException(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+        return (
+            f"{day_text(self.starts_on, weekday=False)} to "
+            f"{day_text(self.ends_on, weekday=False)}"
+        )

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
+from kith.core.times import span_text
 from kith.help.models import HelpRequest
 from kith.helpers.models import HelperProfile
 from kith.matching import engine
@@ -43,12 +43,7 @@ def km_words(metres: float) -> str:
 
 
 def _when_words(start: datetime, end: datetime) -> str:
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    first = f"{start:%a} {start.day} {start:%b}, {start:%H:%M}"
-    if start.date() == end.date():
-        return _("%(start)s to %(end)s") % {"start": first, "end": f"{end:%H:%M}"}
-    last = f"{end:%a} {end.day} {end:%b}, {end:%H:%M}"
-    return _("%(start)s to %(end)s") % {"start": first, "end": last}
+    return span_text(start, end)
 
 
 def suggestion_reasons(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kith.accounts.search import person_tell_apart
 from kith.core.models import TimeStampedModel
+from kith.core.times import day_text
 from kith.places.models import Locality, Ward
 
 
@@ -258,7 +259,7 @@ class CoordinatorNote(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Note by {self.author} on {self.created_at:%Y-%m-%d}"
+        return f"Note by {self.author} on {day_text(self.created_at, weekday=False)}"
 
 
 class FeePayment(models.Model):

@@ -23,6 +23,7 @@ from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.forms import GovukForm
 from kith.places.models import Locality
+from kith.site import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,11 @@ def home(request: KithRequest) -> HttpResponse:
             can_payroll=has_perm(user, Perm.PAYROLL_EXPORT, locality),
             is_supporter="supporter" in held,
         )
+        acting_for = getattr(request, "acting_for", None)
+        if locality is not None and "member" in held and not acting_for:
+            context["member_home"] = selectors.member_home_for(
+                actor=user, locality=locality
+            )
     return render(request, "site/home.html", context)
 
 

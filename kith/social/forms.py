@@ -3,14 +3,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.forms import GovukDateField, GovukForm
+from kith.core.times import clock_text
 from kith.social.models import FREE_TIMES, Activity, FollowUp, Introduction, Venue
 
 TIMES = [
-    (f"{h:02d}:{m:02d}", time(h, m).strftime("%-I:%M%p").lower().replace(":00", ""))
+    (f"{h:02d}:{m:02d}", lazy(clock_text, str)(time(h, m)))
     for h in range(7, 23)
     for m in (0, 30)
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.models import TimeStampedModel
+from kith.core.times import when_text
 from kith.places.models import Locality, Ward
 
 #: The times of the week a member may say they are free: day and part of day.
@@ -352,7 +353,7 @@ class Occurrence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.activity} on {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        return f"{self.activity}, {when_text(self.starts_at, year=True)}"
 
     def get_absolute_url(self) -> str:
         return reverse("social:occurrence", args=[self.pk])

@@ -2,12 +2,11 @@
 out on the phone, and other plain-words helpers of the social part."""
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kith.core.times import when_text as when_text  # one wording, kept for social
 from kith.social.models import FREE_TIMES
 from kith.social.scoring import Reason
 
@@ -84,10 +83,3 @@ def first_name(person: object) -> str:
         return str(preferred)
     full = str(getattr(person, "full_name", "")).strip()
     return full.split()[0] if full else ""
-
-
-def when_text(moment: datetime) -> str:
-    """``Tuesday 3 March at 10:30am``, in the locality's time zone."""
-    local = timezone.localtime(moment)
-    time_text = local.strftime("%-I:%M%p").lower().replace(":00", "")
-    return f"{formats.date_format(local, 'l j F')} at {time_text}"

@@ -78,8 +78,8 @@ def _apply_online(page, check, postcode):
     check(page)
     _continue(page)
 
-    page.get_by_label("Tuesday morning (9am to 12 noon)").check()
-    page.get_by_label("Thursday afternoon (12 noon to 5pm)").check()
+    page.get_by_label("Tuesday morning (9am to midday)").check()
+    page.get_by_label("Thursday afternoon (midday to 5pm)").check()
     check(page)
     _continue(page)
 

@@ -1,7 +1,11 @@
 """Template helpers for GOV.UK Frontend markup."""
 
+from typing import Any
+
 from django import forms, template
 from django.forms.boundfield import BoundField
+
+from kith.core.times import clock_text
 
 register = template.Library()
 
@@ -90,3 +94,10 @@ def pounds(pence: int | None) -> str:
     from kith.core.money import pounds as format_pounds
 
     return format_pounds(int(pence or 0))
+
+
+@register.filter
+def clock(value: Any) -> str:
+    """A time the GOV.UK way, in local time: ``10am``, ``2:30pm``, ``midday``,
+    ``midnight``. The one way templates show a time (see kith.core.times)."""
+    return clock_text(value) if value is not None and value != "" else ""

@@ -665,11 +665,12 @@ def test_statement_lines_say_what_happened_in_plain_words(testford, joan, sam):
         entries=list(selectors.statement_entries(account=account)),
         today=date(2026, 3, 10),
     )
+    # The top-up was recorded first but happened last: it comes first.
     assert [line.text for line in lines] == [
-        "Tuesday 3 March: 1 hour of gardening with Sam — 1 credit",
         "Saturday 7 March: credits bought by cheque — 5 credits",
+        "Tuesday 3 March: 1 hour of gardening with Sam — 1 credit",
     ]
-    assert [line.balance for line in lines] == ["4 credits", "5 credits"]
+    assert [line.balance_after for line in lines] == [240, -60]
     helper = Account.objects.get(kind="helper")
     (line,) = selectors.statement_lines(
         account=helper,
@@ -677,6 +678,57 @@ def test_statement_lines_say_what_happened_in_plain_words(testford, joan, sam):
         today=date(2026, 3, 10),
     )
     assert line.text == "Tuesday 3 March: 1 hour helping Joan — 1 credit"
+
+
+def _reads_in_order(lines):
+    """Each line's balance is the one below it plus what the line moved."""
+    below = 0
+    for line in reversed(lines):
+        assert line.balance_after == below + line.minutes
+        below = line.balance_after
+
+
+def test_a_helper_statement_is_in_the_order_visits_happened(testford, joan, sam):
+    topup(testford, joan.person, 600, occurred_on=date(2026, 2, 1))
+    # Settled out of order: the visit of 5 March first, then 1 March, 3 March,
+    # and two on 4 March, recorded the other way round.
+    for key, day, minutes in [
+        ("v5", date(2026, 3, 5), 60),
+        ("v1", date(2026, 3, 1), 45),
+        ("v3", date(2026, 3, 3), 30),
+        ("v4b", date(2026, 3, 4), 15),
+        ("v4a", date(2026, 3, 4), 90),
+    ]:
+        settle(testford, joan.person, sam, minutes, key=key, occurred_on=day)
+    helper = Account.objects.get(kind="helper")
+    lines = selectors.statement_lines(
+        account=helper,
+        entries=list(selectors.statement_entries(account=helper)),
+        today=date(2026, 3, 10),
+    )
+    assert [line.day for line in lines] == sorted(
+        (line.day for line in lines), reverse=True
+    )
+    # On one day, the one recorded last comes first.
+    assert [line.minutes for line in lines] == [60, 90, 15, 30, 45]
+    assert [line.balance_after for line in lines] == [240, 180, 90, 75, 45]
+    _reads_in_order(lines)
+    assert lines[0].balance_after == helper.balance_minutes
+    member = Account.objects.get(kind="member")
+    member_lines = selectors.statement_lines(
+        account=member,
+        entries=list(selectors.statement_entries(account=member)),
+        today=date(2026, 3, 10),
+    )
+    assert [line.balance_after for line in member_lines] == [
+        360,
+        420,
+        510,
+        525,
+        555,
+        600,
+    ]
+    _reads_in_order(member_lines)
 
 
 def test_a_correction_reads_as_one(testford, joan):

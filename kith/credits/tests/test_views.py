@@ -191,6 +191,40 @@ def test_a_helper_sees_the_time_they_gave(client, testford, joan, sam):
     assert client.get(reverse("credits:helper_mine")).status_code == 404
 
 
+def test_a_helper_statement_reads_in_date_order_when_settled_out_of_order(
+    client, testford, joan, sam
+):
+    import re
+
+    topup(testford, joan.person, 600, "t1", occurred_on=date(2026, 2, 1))
+    # The report from new users: settled out of order, "balance after" read
+    # 3, 1.75, 1, 2, 1.
+    settle(testford, joan.person, sam, 60, "v1", day=date(2026, 3, 2))
+    settle(testford, joan.person, sam, 60, "v2", day=date(2026, 3, 9))
+    settle(testford, joan.person, sam, 15, "v3", day=date(2026, 3, 5))
+    settle(testford, joan.person, sam, 45, "v4", day=date(2026, 3, 6))
+    settle(testford, joan.person, sam, 60, "v5", day=date(2026, 3, 1))
+    client.force_login(sam)
+    status, page = page_of(client, "credits:helper_mine")
+    assert status == 200
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", page, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows[1:]]
+    assert [c[0] for c in cells] == [
+        "Monday 9 March",
+        "Friday 6 March",
+        "Thursday 5 March",
+        "Monday 2 March",
+        "Sunday 1 March",
+    ]
+    assert [c[-1] for c in cells] == [
+        "4 credits",
+        "3 credits",
+        "2.25 credits",
+        "2 credits",
+        "1 credit",
+    ]
+
+
 # --- supporters ------------------------------------------------------------------
 
 

@@ -2,13 +2,11 @@
 the request's timeline, who coordinates and messages.
 """
 
-from datetime import datetime
 from typing import Any
-
-from django.utils import formats, timezone
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
+from kith.core.times import when_text as when_text  # one wording, kept here for help
 from kith.help.models import HelpRequest, HelpSettings, RequestEvent, Visit
 from kith.notify.services import message_queue_for_person
 from kith.places.models import Locality
@@ -17,13 +15,6 @@ from kith.places.models import Locality
 def settings_for(locality: Locality) -> HelpSettings:
     found, _created = HelpSettings.objects.get_or_create(locality=locality)
     return found
-
-
-def when_text(moment: datetime) -> str:
-    """``Tuesday 3 March at 10:30am``, in the locality's time zone."""
-    local = timezone.localtime(moment)
-    time_text = local.strftime("%-I:%M%p").lower().replace(":00", "")
-    return f"{formats.date_format(local, 'l j F')} at {time_text}"
 
 
 def _event(

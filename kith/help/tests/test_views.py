@@ -203,3 +203,36 @@ def test_each_dashboard_list_is_for_coordinators(client, circle, role, status):
         assert page.status_code == status
     missing = client.get(reverse("help:dashboard_section", args=["nothing"]))
     assert missing.status_code == 404
+
+
+def test_a_helper_reaches_past_visits_and_the_record_form_from_recent_visits(
+    client, circle
+):
+    from tests.factories import VisitFactory
+
+    done = VisitFactory(
+        request=ask(circle),
+        helper=circle.helper_profile,
+        coordinator=circle.coordinator,
+        done=True,
+        actual_minutes=45,
+    )
+    due = arranged(circle)
+    coming = arranged(circle, category="Gardening")
+    # The confirmed visit's time has passed, but the helper has not yet said
+    # how it went.
+    Visit.objects.filter(pk=due.pk).update(starts_at=timezone.now() - timedelta(days=1))
+    client.force_login(circle.helper_profile.user)
+    page = client.get(reverse("help:my_visits")).content.decode()
+    coming_part, recent_part = page.split("Recent visits")
+    assert reverse("help:visit", args=[coming.pk]) in coming_part
+    assert reverse("help:visit", args=[due.pk]) not in coming_part
+    assert reverse("help:visit", args=[done.pk]) in recent_part
+    assert reverse("help:visit", args=[due.pk]) in recent_part
+    assert reverse("help:visit_done", args=[due.pk]) in recent_part
+    assert reverse("help:visit_done", args=[done.pk]) not in recent_part
+    assert "Say how the visit went" in recent_part and "45 minutes" in recent_part
+    # The links lead somewhere the helper may go.
+    assert client.get(reverse("help:visit", args=[done.pk])).status_code == 200
+    form = client.get(reverse("help:visit_done", args=[due.pk]))
+    assert form.status_code == 200 and "How long did it take?" in form.content.decode()

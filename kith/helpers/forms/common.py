@@ -7,12 +7,13 @@ from datetime import time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kith.core.times import clock_text
 from kith.helpers.models import WEEKDAYS
 
 #: Parts of the day offered when applying: (key, label, from, to).
 PERIODS = [
-    ("morning", _("morning (9am to 12 noon)"), time(9), time(12)),
-    ("afternoon", _("afternoon (12 noon to 5pm)"), time(12), time(17)),
+    ("morning", _("morning (9am to midday)"), time(9), time(12)),
+    ("afternoon", _("afternoon (midday to 5pm)"), time(12), time(17)),
     ("evening", _("evening (5pm to 8pm)"), time(17), time(20)),
 ]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -58,17 +59,13 @@ def periods_to_slots(values: list[str]) -> list[tuple[int, time, time]]:
 
 
 def time_choices() -> list[tuple[str, str]]:
-    choices = []
-    for minutes in range(7 * 60, 21 * 60 + 1, 30):
-        hour, minute = divmod(minutes, 60)
-        value = f"{hour:02d}:{minute:02d}"
-        suffix = "am" if hour < 12 else "pm"
-        shown = hour if hour <= 12 else hour - 12
-        label = f"{shown}{suffix}" if minute == 0 else f"{shown}:{minute:02d}{suffix}"
-        if hour == 12 and minute == 0:
-            label = str(_("12 noon"))
-        choices.append((value, label))
-    return choices
+    """Every half hour from 7am to 9pm, written the GOV.UK way."""
+    return [
+        (f"{hour:02d}:{minute:02d}", clock_text(time(hour, minute)))
+        for hour, minute in (
+            divmod(minutes, 60) for minutes in range(7 * 60, 21 * 60 + 1, 30)
+        )
+    ]
 
 
 class SubmissionKeyMixin(forms.Form):

@@ -123,7 +123,7 @@ def test_a_visitor_applies_online_from_start_to_finish(client, testford, skills)
     assert "Check your answers before sending your application" in check
     assert "Winifred Shaw" in check and "SE17 2AA" in check
     assert "Gardening" in check and "Qualified, or a trade" in check
-    assert "Monday morning (9am to 12 noon)" in check
+    assert "Monday morning (9am to midday)" in check
     assert "4 July 1961" in check and "Bob Ray" in check
     response = client.post(reverse("helpers:apply_check"))
     assert response["Location"] == reverse("helpers:apply_done")

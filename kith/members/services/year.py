@@ -12,6 +12,7 @@ from kith.accounts.models import Role, RoleAssignment, User
 from kith.accounts.permissions import Perm, forget_roles, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.core.times import day_text
 from kith.members import hooks
 from kith.members.models import FeePayment, Membership, RenewalReminder, SupporterLink
 from kith.members.rules import one_year_after, pounds, renewal_reminder_due
@@ -176,7 +177,7 @@ def renewal_reminders_queue(*, on: date | None = None) -> int:
                 template="membership_renewal",
                 personalisation={
                     **_locality_personalisation(membership.locality),
-                    "renewal_date": membership.renews_on.strftime("%-d %B %Y"),
+                    "renewal_date": day_text(membership.renews_on, weekday=False),
                     "fee": pounds(membership.fee_pence),
                 },
                 locality=membership.locality,

@@ -519,13 +519,3 @@ def test_who_is_coming_runs_the_same_queries_for_few_or_many(
         )
     with django_assert_num_queries(few):
         assert "Guest 7" in client.get(url).content.decode()
-
-
-@pytest.mark.parametrize(
-    ("at", "written"),
-    [(time(10, 0), "10am"), (time(14, 30), "2:30pm"), (time(12, 0), "midday")],
-)
-def test_times_are_written_the_gov_uk_way(at, written):
-    from kith.social.templatetags.social import clock
-
-    assert clock(at) == written
