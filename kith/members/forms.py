@@ -436,8 +436,9 @@ class SupporterInviteForm(GovukForm):
     shares = forms.MultipleChoiceField(
         label=_("What may they do?"),
         choices=[
-            ("share_visits", _("See the member’s coming visits")),
-            ("ask_for_help", _("Ask for help for the member")),
+            ("share_visits", _("See the member’s coming visits and help requests")),
+            ("ask_for_help", _("Ask for help and sign up for activities for them")),
+            ("see_credits", _("See the member’s credits and what they were spent on")),
             ("get_notifications", _("Get the member’s reminders and messages too")),
         ],
         widget=forms.CheckboxSelectMultiple(attrs={"legend_size": "s"}),

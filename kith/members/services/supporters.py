@@ -48,6 +48,7 @@ def supporter_invite(
     mobile: str = "",
     share_visits: bool = True,
     ask_for_help: bool = True,
+    see_credits: bool = False,
     get_notifications: bool = False,
     base_url: str = "",
 ) -> Invitation:
@@ -73,7 +74,7 @@ def supporter_invite(
             ),
             field="email",
         )
-    if not (share_visits or ask_for_help or get_notifications):
+    if not (share_visits or ask_for_help or see_credits or get_notifications):
         raise ApplicationError(
             _("Choose at least one thing the supporter can do."), field="share_visits"
         )
@@ -87,6 +88,7 @@ def supporter_invite(
         mobile=contact.get("mobile") or "",
         share_visits=share_visits,
         ask_for_help=ask_for_help,
+        see_credits=see_credits,
         get_notifications=get_notifications,
         consent_how=Consent.How.ONLINE if by_member else Consent.How.PHONE,
         token_hash=_token_digest(token),
@@ -111,7 +113,20 @@ def supporter_invite(
         target=membership,
         on_behalf_of=membership.person if not by_member else None,
         locality=membership.locality,
-        data={"link": link.pk, "relationship": link.relationship},
+        data={
+            "link": link.pk,
+            "relationship": link.relationship,
+            "allowed": [
+                name
+                for name, given in (
+                    ("share_visits", share_visits),
+                    ("ask_for_help", ask_for_help),
+                    ("see_credits", see_credits),
+                    ("get_notifications", get_notifications),
+                )
+                if given
+            ],
+        },
     )
     return Invitation(link=link, token=token)
 

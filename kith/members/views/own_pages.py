@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
-from kith.members import forms, selectors, services
+from kith.members import forms, hooks, selectors, services
 from kith.members.models import Consent, Membership
 from kith.members.rules import pounds
 from kith.members.views.shared import _invite, _profile_edit
@@ -146,4 +146,7 @@ def supporting(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def supporting_member(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     link = selectors.supporter_link_get_for(actor=request.user, pk=pk)
-    return render(request, "members/supporting_member.html", {"link": link})
+    context: dict[str, object] = {"link": link}
+    for extras in hooks.supporting_page_extras.run(actor=request.user, link=link):
+        context.update(extras)
+    return render(request, "members/supporting_member.html", context)
