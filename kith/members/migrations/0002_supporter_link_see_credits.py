@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supporterlink',
-            name='see_credits',
-            field=models.BooleanField(default=False, verbose_name='see their credits'),
+            model_name="supporterlink",
+            name="see_credits",
+            field=models.BooleanField(default=False, verbose_name="see their credits"),
         ),
     ]
