@@ -557,3 +557,29 @@ class InterestAddForm(GovukForm):
         max_length=60,
         error_messages={"required": _("Enter the interest.")},
     )
+
+
+class SupporterCodeForm(GovukForm):
+    """The code sent to the invitation's address, and the name for the new
+    account (the member's spelling to start with)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "width": "5",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"required": _("Enter the code.")},
+    )
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        help_text=_("As you would like us to write it."),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
