@@ -293,7 +293,8 @@ def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) ->
         purpose="sign_in_code",
         locality=locality,
     )
-    return sign_in_code.user  # type: ignore[no-any-return]
+    user: User = sign_in_code.user
+    return user
 
 
 # --- codes to an address on no account yet ----------------------------------

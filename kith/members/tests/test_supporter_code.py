@@ -102,9 +102,7 @@ def test_someone_with_no_account_accepts_with_a_code_and_their_account_is_made(
 def test_the_code_goes_only_where_the_invitation_went(client, iris):
     invitation = _invite(iris)
     _ask_for_code(client, invitation, to="someone.else@example.com")
-    assert list(_code_messages().values_list("to", flat=True)) == [
-        "grace@example.com"
-    ]
+    assert list(_code_messages().values_list("to", flat=True)) == ["grace@example.com"]
 
 
 def test_an_invitation_by_text_sends_the_code_by_text(client, iris):

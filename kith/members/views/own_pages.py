@@ -140,19 +140,19 @@ INVITE_CODE = "kith_supporter_code"
 def supporter_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     try:
         link = services.supporter_link_for_token(link_id=pk, token=token)
-    except ApplicationError as error:
-        return _invalid_invitation(request, error)
+    except ApplicationError as invalid:
+        return _invalid_invitation(request, invalid)
     if request.method == "POST" and request.user.is_authenticated:
         accept = request.POST.get("answer") == "accept"
         try:
             services.supporter_accept(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 link_id=pk,
                 token=token,
                 accept=accept,
             )
-        except ApplicationError as error:
-            messages.error(request, error.message)
+        except ApplicationError as refused:
+            messages.error(request, refused.message)
             return redirect(request.path)
         if accept:
             messages.success(
@@ -164,7 +164,7 @@ def supporter_accept(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         messages.info(request, _("You have said no. Nothing has been shared with you."))
         return redirect("core:home")
     has_account = services.supporter_invitation_has_account(link)
-    error = None
+    error: ApplicationError | None = None
     if (
         request.method == "POST"
         and request.POST.get("answer") == "send_code"
