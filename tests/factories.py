@@ -203,6 +203,76 @@ class MembershipFactory(DjangoModelFactory):
             )
 
 
+class SupporterLinkFactory(DjangoModelFactory):
+    """A supporter's link to a member, as accepting an invitation leaves it:
+    active, and the supporter holds the supporter role in the member's
+    locality. By default the member allowed seeing visits and asking for
+    help (the invitation form's defaults) but not seeing credits.
+
+    Traits: ``invited`` (not yet accepted: no supporter, no role),
+    ``ended``, ``declined``; and what the member allowed, each alone:
+    ``ask_only``, ``visits_only``, ``credits_only``, ``notifications_only``,
+    or ``everything``."""
+
+    class Meta:
+        model = "members.SupporterLink"
+        skip_postgeneration_save = True
+
+    class Params:
+        invited = factory.Trait(status="invited", supporter=None, accepted_at=None)
+        ended = factory.Trait(
+            status="ended", ended_at=factory.LazyFunction(timezone.now)
+        )
+        declined = factory.Trait(status="declined")
+        ask_only = factory.Trait(
+            ask_for_help=True, share_visits=False, see_credits=False
+        )
+        visits_only = factory.Trait(
+            ask_for_help=False, share_visits=True, see_credits=False
+        )
+        credits_only = factory.Trait(
+            ask_for_help=False, share_visits=False, see_credits=True
+        )
+        notifications_only = factory.Trait(
+            ask_for_help=False,
+            share_visits=False,
+            see_credits=False,
+            get_notifications=True,
+        )
+        everything = factory.Trait(
+            ask_for_help=True,
+            share_visits=True,
+            see_credits=True,
+            get_notifications=True,
+        )
+
+    membership = factory.SubFactory(MembershipFactory)
+    supporter = factory.SubFactory(UserFactory)
+    name = factory.LazyAttribute(
+        lambda o: o.supporter.full_name if o.supporter else "Sam Supporter"
+    )
+    relationship = "daughter"
+    email = factory.LazyAttribute(
+        lambda o: o.supporter.email if o.supporter and o.supporter.email else ""
+    )
+    status = "active"
+    share_visits = True
+    ask_for_help = True
+    see_credits = False
+    get_notifications = False
+    consent_how = "online"
+    accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def supporter_role(self, create, extracted, **kwargs):
+        if create and self.supporter_id and self.status == "active":
+            RoleAssignment.objects.get_or_create(
+                user=self.supporter,
+                locality=self.membership.locality,
+                role=Role.SUPPORTER,
+            )
+
+
 # --- helpers ------------------------------------------------------------
 
 

@@ -126,6 +126,15 @@ NOT_REACHED = {
         ),
         "needs a record in a state the demo may not have (or not link first)",
     ),
+    "members:supporter_accept_code": (
+        "an invitation's code page: needs the link's token, which only the "
+        "message holds, and a code asked for from it"
+    ),
+    "credits:supporting": (
+        "a supporter's view of credits: only for a supporter the member allowed "
+        "to see them, and the demo's supporter was not (ADR 0020); "
+        "tests/test_supporter_access.py opens it"
+    ),
     "social:private_feed": "a calendar file at a secret address",
     "notify:receipts": "GOV.UK Notify's delivery receipts: JSON, not a form",
     "notify:configuration_release": (

@@ -261,6 +261,31 @@ class SignInCode(models.Model):
         return f"Sign-in code for {self.user} ({when_text(self.created_at, year=True)})"
 
 
+class ContactCode(models.Model):
+    """A one-time 6-digit code sent to an email address or mobile number that
+    is on nobody's account yet, to prove that the person opening a page holds
+    it (an invited supporter accepting before they have an account, ADR
+    0020). Only hashes are kept: of the code, and of the address with what
+    the code is for."""
+
+    purpose = models.CharField(max_length=40)
+    sent_to = models.CharField(max_length=128)
+    channel = models.CharField(max_length=10, choices=SignInCode.Channel.choices)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_to", "created_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"Code for {self.purpose} ({self.created_at.isoformat(timespec='minutes')})"
+        )
+
+
 class SignInAttempt(models.Model):
     """A failed (or successful) sign-in, for slowing down guessing."""
 

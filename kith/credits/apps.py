@@ -10,13 +10,14 @@ class CreditsConfig(AppConfig):
         from kith.accounts.models import Role
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
-        from kith.credits.selectors import leave_page_credits
+        from kith.credits.selectors import leave_page_credits, supporting_page_credits
         from kith.credits.services import joining_credits_grant, leaving_credits_move
         from kith.members import hooks as members_hooks
 
         members_hooks.membership_started.register(joining_credits_grant)
         members_hooks.membership_left.register(leaving_credits_move)
         members_hooks.leave_page_extras.register(leave_page_credits)
+        members_hooks.supporting_page_extras.register(supporting_page_credits)
 
         nav_register(
             NavItem(_("Your credits"), "credits:mine", order=40, roles=(Role.MEMBER,)),

@@ -3,10 +3,10 @@
 - A member sees their own account; a helper theirs.
 - Coordinators (``CREDITS_MANAGE``) see any account in their locality, and
   opening a person's statement is audited.
-- An active supporter sees the balance of the member they support, so they
-  know when to top up; the movements too only when the member shares their
-  visits with them (``SupporterLink.share_visits``), as the movements are
-  mostly visits. Ending the link ends this at once.
+- An active supporter sees the balance and the statement of the member they
+  support only when the member allowed them to see their credits
+  (``SupporterLink.see_credits``, ADR 0020). Ending the link ends this at
+  once.
 - The council (``CREDITS_GRANT``) sees current concession members' names,
   wards and balances, to grant credits to them; nothing else.
 - Payroll (``PAYROLL_EXPORT``) sees paid helpers' settled visits; exporting
@@ -118,12 +118,19 @@ def person_account_for(
 
 
 def supported_account_for(*, actor: User, link_pk: int) -> tuple[Any, Account | None]:
-    """The member an active supporter supports, and their account. Raises
-    Http404 unless the link is the supporter's own and active."""
+    """The member an active supporter supports, and their account, when the
+    member allowed the supporter to see their credits (the rule is
+    ``kith.members.access``'s). Raises Http404 unless the link is the
+    supporter's own and active, PermissionDenied when it does not allow
+    seeing credits."""
+    from kith.members.access import SupporterMay, require_may_act_for
     from kith.members.selectors import supporter_link_get_for
 
     link = supporter_link_get_for(actor=actor, pk=link_pk)
     membership = link.membership
+    require_may_act_for(
+        actor=actor, membership=membership, supporter_may=SupporterMay.SEE_CREDITS
+    )
     account = Account.objects.filter(
         locality_id=membership.locality_id,
         kind=AccountKind.MEMBER,
@@ -614,12 +621,6 @@ def payroll_export_rows(
     return rows
 
 
-def may_see_statement_of_supported(link: Any) -> bool:
-    """A supporter sees the movements as well as the balance only when the
-    member shares their visits with them: most movements are visits."""
-    return bool(link.share_visits)
-
-
 def leave_page_credits(*, membership: Any) -> dict[str, str]:
     """For the page where a member leaves (members' ``leave_page_extras``
     hook): the words for the credits they have left, or nothing."""
@@ -629,3 +630,22 @@ def leave_page_credits(*, membership: Any) -> dict[str, str]:
     left = balance_minutes(person=membership.person, locality=membership.locality)
     per_credit = credit_settings_for(membership.locality).minutes_per_credit
     return {"credits_left": credits_text(left, per_credit) if left > 0 else ""}
+
+
+def supporting_page_credits(*, actor: User, link: Any) -> dict[str, Any]:
+    """For the page of a member a supporter supports (members'
+    ``supporting_page_extras`` hook): the member's balance, when the member
+    allowed the supporter to see their credits; nothing otherwise."""
+    from kith.members.access import SupporterMay, may_act_for
+
+    membership = link.membership
+    if not may_act_for(
+        actor=actor, membership=membership, supporter_may=SupporterMay.SEE_CREDITS
+    ):
+        return {}
+    account = Account.objects.filter(
+        locality_id=membership.locality_id,
+        kind=AccountKind.MEMBER,
+        person_id=membership.person_id,
+    ).first()
+    return {"credits_balance": balance_summary(account, membership.locality)}

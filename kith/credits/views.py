@@ -215,22 +215,11 @@ def give_check(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def supporting(request: AuthenticatedRequest, link_pk: int) -> HttpResponse:
-    """A supporter sees the balance of the member they support (and their
-    statement, if the member shares their visits with them)."""
+    """A supporter sees the balance and statement of the member they support,
+    when the member allowed them to see their credits."""
     link, account = selectors.supported_account_for(actor=request.user, link_pk=link_pk)
-    locality = link.membership.locality
-    show = selectors.may_see_statement_of_supported(link)
-    context = (
-        _statement_context(request, account, locality)
-        if show
-        else {
-            "account": account,
-            "balance": selectors.balance_summary(account, locality),
-            "page": None,
-            "lines": [],
-        }
-    )
-    context.update(link=link, show_statement=show)
+    context = _statement_context(request, account, link.membership.locality)
+    context.update(link=link)
     return render(request, "credits/supporting.html", context)
 
 

@@ -10,6 +10,10 @@ class HelpConfig(AppConfig):
         from kith.accounts.models import Role
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
+        from kith.help.selectors import supporting_page_visits
+        from kith.members.hooks import supporting_page_extras
+
+        supporting_page_extras.register(supporting_page_visits)
 
         nav_register(
             NavItem(

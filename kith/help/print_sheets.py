@@ -15,6 +15,7 @@ from kith.credits.models import Account
 from kith.credits.selectors import balance_summary
 from kith.help.models import Visit
 from kith.helpers.models import HelperProfile
+from kith.members.access import SupporterMay, require_may_act_for, sees_all
 from kith.members.models import Membership
 from kith.places.models import Locality
 
@@ -24,13 +25,19 @@ class MemberSheet:
     membership: Any
     visits: list[Any]
     balance: Any
+    show_visits: bool = True
+    show_credits: bool = True
 
 
 def member_sheet_for(
     *, actor: User, locality: Locality, membership_pk: int | None
 ) -> MemberSheet:
-    """A member's coming visits and balance, for the member themself, or for
-    staff who look after members (``membership_pk``)."""
+    """A member's coming visits and balance, for the member themself, for
+    staff who look after members, or for a supporter the member allowed to
+    see their visits or their credits (``membership_pk``). A supporter's
+    sheet holds only what the member allowed them: the visits, the balance,
+    or both (the rule is ``kith.members.access``'s). Raises
+    ``PermissionDenied`` for anyone else, ``Http404`` for no such member."""
     memberships = Membership.objects.filter(locality=locality).select_related("person")
     if membership_pk is None:
         membership = (
@@ -41,26 +48,46 @@ def member_sheet_for(
         if membership is None:
             raise Http404
     else:
-        require_perm(actor, Perm.MEMBERS_MANAGE, locality)
         membership = memberships.filter(pk=membership_pk).first()
         if membership is None:
+            # Say no more to someone who may not see members than to anyone.
+            require_perm(actor, Perm.MEMBERS_MANAGE, locality)
             raise Http404
-    visits = list(
-        Visit.objects.filter(
-            request__membership=membership,
-            status=Visit.Status.CONFIRMED,
-            starts_at__gte=timezone.now() - timedelta(hours=2),
-        )
-        .select_related("helper__user", "request__category")
-        .order_by("starts_at")[:20]
+    how = require_may_act_for(
+        actor=actor,
+        membership=membership,
+        coordinator_perm=Perm.MEMBERS_MANAGE,
+        supporter_may=(SupporterMay.SEE_VISITS, SupporterMay.SEE_CREDITS),
     )
-    account = Account.objects.filter(
-        locality=locality, kind="member", person=membership.person
-    ).first()
+    show_visits = sees_all(
+        actor=actor, membership=membership, how=how, may=SupporterMay.SEE_VISITS
+    )
+    show_credits = sees_all(
+        actor=actor, membership=membership, how=how, may=SupporterMay.SEE_CREDITS
+    )
+    visits: list[Any] = []
+    if show_visits:
+        visits = list(
+            Visit.objects.filter(
+                request__membership=membership,
+                status=Visit.Status.CONFIRMED,
+                starts_at__gte=timezone.now() - timedelta(hours=2),
+            )
+            .select_related("helper__user", "request__category")
+            .order_by("starts_at")[:20]
+        )
+    balance = None
+    if show_credits:
+        account = Account.objects.filter(
+            locality=locality, kind="member", person=membership.person
+        ).first()
+        balance = balance_summary(account, locality)
     return MemberSheet(
         membership=membership,
         visits=visits,
-        balance=balance_summary(account, locality),
+        balance=balance,
+        show_visits=show_visits,
+        show_credits=show_credits,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
     Case,
@@ -34,8 +35,10 @@ from kith.help.models import Concern, Feedback, HelpCategory, HelpRequest, Visit
 from kith.helpers.models import HelperProfile, HelperStatus
 from kith.members.access import (
     SupporterMay,
+    may_act_for,
     memberships_actor_may_act_for,
     require_may_act_for,
+    sees_all,
 )
 from kith.members.models import Membership
 from kith.places.models import Locality
@@ -44,15 +47,21 @@ CONTACT_WINDOW = timedelta(hours=24)
 LIVE = [Visit.Status.OFFERED, Visit.Status.ACCEPTED, Visit.Status.CONFIRMED]
 
 
-def _require_may_see_requests(*, actor: User, membership: Membership) -> None:
+def _require_may_see_requests(*, actor: User, membership: Membership) -> bool:
     """A member's help requests and visits are seen by the member, a
     coordinator, or a supporter allowed to ask for help or to see visits (the
-    rule is ``kith.members.access``'s); raises ``PermissionDenied``."""
-    require_may_act_for(
+    rule is ``kith.members.access``'s); raises ``PermissionDenied``.
+
+    Returns whether they see all of them: a supporter allowed only to ask
+    for help sees just the requests they asked for themself (ADR 0020)."""
+    how = require_may_act_for(
         actor=actor,
         membership=membership,
         coordinator_perm=Perm.HELP_MANAGE,
         supporter_may=(SupporterMay.ASK_FOR_HELP, SupporterMay.SEE_VISITS),
+    )
+    return sees_all(
+        actor=actor, membership=membership, how=how, may=SupporterMay.SEE_VISITS
     )
 
 
@@ -77,34 +86,45 @@ def _request_detail(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
 
 
 def request_get_for(*, actor: User, pk: int) -> HelpRequest:
-    """A request as its member, their supporter (if allowed to ask for help or
-    see visits) or a coordinator of its locality sees it."""
+    """A request as its member, a coordinator of its locality, or their
+    supporter sees it: one allowed to see visits sees any of the member's
+    requests, one allowed only to ask for help just those they asked.
+    Raises ``PermissionDenied`` for anyone else."""
     request = _request_detail(HelpRequest.objects.filter(pk=pk)).first()
     if request is None:
         raise Http404
-    _require_may_see_requests(actor=actor, membership=request.membership)
+    if (
+        not _require_may_see_requests(actor=actor, membership=request.membership)
+        and request.asked_by_id != actor.pk
+    ):
+        raise PermissionDenied
     return request
 
 
 def requests_for_member(
     *, actor: User, membership: Membership
 ) -> QuerySet[HelpRequest]:
-    _require_may_see_requests(actor=actor, membership=membership)
-    return _request_detail(HelpRequest.objects.filter(membership=membership))
+    """The member's requests, or only those the actor asked when they are a
+    supporter allowed to ask for help but not to see visits."""
+    found = HelpRequest.objects.filter(membership=membership)
+    if not _require_may_see_requests(actor=actor, membership=membership):
+        found = found.filter(asked_by=actor)
+    return _request_detail(found)
 
 
 def coming_visits_for_member(*, actor: User, membership: Membership) -> QuerySet[Visit]:
     """Confirmed visits still to come, for the member, a supporter who may see
-    visits, or a coordinator."""
-    requests_for_member(actor=actor, membership=membership)
-    return (
-        Visit.objects.filter(
-            request__membership=membership,
-            status=Visit.Status.CONFIRMED,
-            starts_at__gte=timezone.now() - timedelta(hours=2),
-        )
-        .select_related("helper__user", "request__category")
-        .order_by("starts_at")
+    visits, or a coordinator; a supporter allowed only to ask for help sees
+    the visits of the requests they asked."""
+    found = Visit.objects.filter(
+        request__membership=membership,
+        status=Visit.Status.CONFIRMED,
+        starts_at__gte=timezone.now() - timedelta(hours=2),
+    )
+    if not _require_may_see_requests(actor=actor, membership=membership):
+        found = found.filter(request__asked_by=actor)
+    return found.select_related("helper__user", "request__category").order_by(
+        "starts_at"
     )
 
 
@@ -517,3 +537,33 @@ def members_to_ask_for(
         supporter_may=SupporterMay.ASK_FOR_HELP,
         acting_for=acting_for,
     )
+
+
+def members_to_show(
+    *, actor: User, locality: Locality, acting_for: User | None = None
+) -> list[Membership]:
+    """The members whose help this person follows on the help page:
+    themselves, the members they support (if allowed to ask for help or to
+    see visits), or the one a coordinator is acting for."""
+    return memberships_actor_may_act_for(
+        actor=actor,
+        locality=locality,
+        supporter_may=(SupporterMay.ASK_FOR_HELP, SupporterMay.SEE_VISITS),
+        acting_for=acting_for,
+    )
+
+
+def supporting_page_visits(*, actor: User, link: Any) -> dict[str, Any]:
+    """For the page of a member a supporter supports (members'
+    ``supporting_page_extras`` hook): the member's coming visits, when the
+    member allowed the supporter to see them; nothing otherwise."""
+    membership = link.membership
+    if not may_act_for(
+        actor=actor, membership=membership, supporter_may=SupporterMay.SEE_VISITS
+    ):
+        return {}
+    return {
+        "coming_visits": list(
+            coming_visits_for_member(actor=actor, membership=membership)[:20]
+        )
+    }

@@ -112,7 +112,12 @@ def help_home(request: AuthenticatedRequest) -> HttpResponse:
         request, "acting_for", None
     ):
         return redirect("help:dashboard")
-    memberships = _askable(request)
+    memberships = selectors.members_to_show(
+        actor=request.user,
+        locality=locality,
+        acting_for=getattr(request, "acting_for", None),
+    )
+    askable = {m.pk for m in _askable(request)}
     helper = selectors.helper_profile_for(actor=request.user, locality=locality)
     if not memberships and helper is not None:
         return redirect("help:my_visits")
@@ -121,6 +126,7 @@ def help_home(request: AuthenticatedRequest) -> HttpResponse:
         rows.append(
             {
                 "membership": membership,
+                "can_ask": membership.pk in askable,
                 "requests": selectors.requests_for_member(
                     actor=request.user, membership=membership
                 ).exclude(status__in=[HelpRequest.Status.CANCELLED])[:20],
@@ -129,7 +135,11 @@ def help_home(request: AuthenticatedRequest) -> HttpResponse:
                 ),
             }
         )
-    return render(request, "help/home.html", {"rows": rows, "helper": helper})
+    return render(
+        request,
+        "help/home.html",
+        {"rows": rows, "helper": helper, "can_ask": bool(askable)},
+    )
 
 
 @login_required

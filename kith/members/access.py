@@ -13,10 +13,25 @@ they are, in this order:
 2. staff of the member's locality holding ``coordinator_perm`` (the
    coordinator who answers the phone); staff of another locality never;
 3. a supporter whose link to this membership is active *and* whom the member
-   allowed to do this thing (``supporter_may``: ask for help and sign up, or
-   see coming visits, or, with ``SupporterMay.ANYTHING``, any active link).
-   An invited, declined or ended link gives nothing; a link to another
-   member gives nothing for this one.
+   allowed to do this thing (``supporter_may``: ask for help and sign up, see
+   coming visits and help requests, see credits, or, with
+   ``SupporterMay.ANYTHING``, any active link). An invited, declined or
+   ended link gives nothing; a link to another member gives nothing for
+   this one.
+
+What each permission shows a supporter (ADR 0020), and nothing more:
+
+- ``ASK_FOR_HELP``: ask for help and sign up for activities for the member,
+  and follow what *they themselves* asked for (those requests, their
+  timeline and visits, those sign-ups). Not the member's other requests,
+  visits or places.
+- ``SEE_VISITS``: the member's coming visits and all their help requests,
+  each with its timeline; with ``ASK_FOR_HELP`` too, all their coming places
+  at activities (not only those the supporter booked).
+- ``SEE_CREDITS``: the member's credit balance and statement.
+
+A caller that shows a supporter a list asks ``sees_all`` whether to narrow
+it to what the supporter asked for themself.
 
 Nobody else: not a helper (a helper sees a visit's details through help's
 own contact window), not a signed-out visitor. A caller that does not name a
@@ -41,6 +56,7 @@ class SupporterMay(StrEnum):
 
     ASK_FOR_HELP = "ask_for_help"  # ask for help, sign up for activities
     SEE_VISITS = "share_visits"  # see coming visits and help requests
+    SEE_CREDITS = "see_credits"  # see the credit balance and statement
     ANYTHING = "anything"  # any active link, whatever it allows
 
 
@@ -89,6 +105,19 @@ def is_supporter_of(
         .filter(_supporter_q(may))
         .exists()
     )
+
+
+def sees_all(
+    *, actor: Any, membership: Membership, how: ActingAs, may: SupporterMay
+) -> bool:
+    """Whether someone let in as ``how`` (by ``require_may_act_for``) sees all
+    of ``membership``'s things of kind ``may``: the member and staff do; a
+    supporter only when the member allowed them ``may``. A supporter let in
+    by another permission alone (asking for help, say) sees only what they
+    asked for themself, and the caller narrows the list to that."""
+    if how != ActingAs.SUPPORTER:
+        return True
+    return is_supporter_of(actor=actor, membership=membership, may=may)
 
 
 def acting_as(

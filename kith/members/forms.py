@@ -438,8 +438,9 @@ class SupporterInviteForm(GovukForm):
     shares = forms.MultipleChoiceField(
         label=_("What may they do?"),
         choices=[
-            ("share_visits", _("See the member’s coming visits")),
-            ("ask_for_help", _("Ask for help for the member")),
+            ("share_visits", _("See the member’s coming visits and help requests")),
+            ("ask_for_help", _("Ask for help and sign up for activities for them")),
+            ("see_credits", _("See the member’s credits and what they were spent on")),
             ("get_notifications", _("Get the member’s reminders and messages too")),
         ],
         widget=forms.CheckboxSelectMultiple(attrs={"legend_size": "s"}),
@@ -557,4 +558,30 @@ class InterestAddForm(GovukForm):
         label=_("Add an interest to the list"),
         max_length=60,
         error_messages={"required": _("Enter the interest.")},
+    )
+
+
+class SupporterCodeForm(GovukForm):
+    """The code sent to the invitation's address, and the name for the new
+    account (the member's spelling to start with)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "width": "5",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"required": _("Enter the code.")},
+    )
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        help_text=_("As you would like us to write it."),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )

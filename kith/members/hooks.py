@@ -26,3 +26,11 @@ introductions_consent_withdrawn = Hook(
 leave_page_extras = Hook(
     "members.leave_page_extras", "membership= -> dict for the page"
 )
+
+#: A supporter opens the page of a member they support: the parts above add
+#: what the member allowed them to see. Each receiver returns a dict for the
+#: page's context (help adds ``coming_visits``, credits ``credits_balance``),
+#: or an empty one when the rule of ``kith.members.access`` says no.
+supporting_page_extras = Hook(
+    "members.supporting_page_extras", "actor=, link= -> dict for the page"
+)

@@ -46,6 +46,11 @@ urlpatterns = [
         views.supporter_accept,
         name="supporter_accept",
     ),
+    path(
+        "supporters/<int:pk>/accept/<str:token>/code/",
+        views.supporter_accept_code,
+        name="supporter_accept_code",
+    ),
     # Supporters
     path("supporting/", views.supporting, name="supporting"),
     path("supporting/<int:pk>/", views.supporting_member, name="supporting_member"),

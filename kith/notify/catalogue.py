@@ -26,6 +26,7 @@ NOTIFY_CHANNELS: tuple[str, ...] = ("email", "sms", "letter")
 #: Templates that go by fewer than every channel.
 _ONLY: dict[str, tuple[str, ...]] = {
     "sign_in_code": ("email", "sms"),
+    "contact_code": ("email", "sms"),
     "password_reset": ("email",),
     "supporter_invitation": ("email", "sms"),
 }

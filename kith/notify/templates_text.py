@@ -22,6 +22,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "this message.\n\n{locality_name} — {locality_phone}"
         ),
     },
+    "contact_code": {
+        "subject": _("Your code for {service_name}"),
+        "body": _(
+            "Your code is {code}.\n\n"
+            "It works for 10 minutes. If you did not ask for it, you can ignore "
+            "this message.\n\n{locality_name} — {locality_phone}"
+        ),
+    },
     "password_reset": {
         "subject": _("Reset your password for {service_name}"),
         "body": _(
@@ -256,6 +264,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
 #: no other field is called ``code``, ``link`` or ``token``.
 SECRET_FIELDS: dict[str, dict[str, str]] = {
     "sign_in_code": {"code": _("[a sign-in code]")},
+    "contact_code": {"code": _("[a one-time code]")},
     "password_reset": {"link": _("[a link to choose a new password]")},
     "supporter_invitation": {"link": _("[a link to accept the invitation]")},
 }

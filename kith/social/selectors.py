@@ -22,6 +22,7 @@ from kith.members.access import (
     SupporterMay,
     memberships_actor_may_act_for,
     require_may_act_for,
+    sees_all,
 )
 from kith.members.models import Membership
 from kith.places.models import Locality
@@ -156,22 +157,39 @@ def members_to_sign_up(
     return sorted(found, key=lambda m: m.pk)
 
 
+def _sees_all_sign_ups(*, actor: User, membership: Membership) -> bool:
+    """Whether ``actor`` (already let in by ``can_sign_up_for``) sees all of
+    the member's places, or, as a supporter allowed to sign them up but not
+    to see their coming visits, only those they booked themself (ADR 0020)."""
+    how = require_may_act_for(
+        actor=actor,
+        membership=membership,
+        coordinator_perm=Perm.ACTIVITIES_MANAGE,
+        supporter_may=SupporterMay.ASK_FOR_HELP,
+    )
+    return sees_all(
+        actor=actor, membership=membership, how=how, may=SupporterMay.SEE_VISITS
+    )
+
+
 def sign_ups_for(
     *, actor: User, membership: Membership, person_id: int | None = None
 ) -> QuerySet[SignUp]:
     """A member's places and waiting-list places still to come, for the
-    member, a supporter who may ask for things, or a coordinator."""
+    member, a coordinator, or a supporter who may sign them up (only the
+    places they booked themself, unless they may also see coming visits)."""
     if not can_sign_up_for(actor=actor, membership=membership):
         raise PermissionDenied
-    return (
-        SignUp.objects.filter(
-            person_id=membership.person_id,
-            status__in=LIVE_SIGN_UPS,
-            occurrence__ends_at__gte=timezone.now(),
-            occurrence__activity__locality=membership.locality,
-        )
-        .select_related("occurrence__activity__venue")
-        .order_by("occurrence__starts_at")
+    found = SignUp.objects.filter(
+        person_id=membership.person_id,
+        status__in=LIVE_SIGN_UPS,
+        occurrence__ends_at__gte=timezone.now(),
+        occurrence__activity__locality=membership.locality,
+    )
+    if not _sees_all_sign_ups(actor=actor, membership=membership):
+        found = found.filter(signed_up_by=actor)
+    return found.select_related("occurrence__activity__venue").order_by(
+        "occurrence__starts_at"
     )
 
 
@@ -190,7 +208,14 @@ def sign_up_get_for(*, actor: User, locality: Locality, pk: int) -> SignUp:
     membership = Membership.objects.filter(
         person_id=sign_up.person_id, locality=locality
     ).first()
-    if membership is not None and can_sign_up_for(actor=actor, membership=membership):
+    if (
+        membership is not None
+        and can_sign_up_for(actor=actor, membership=membership)
+        and (
+            sign_up.signed_up_by_id == actor.pk
+            or _sees_all_sign_ups(actor=actor, membership=membership)
+        )
+    ):
         return sign_up
     raise Http404
 

@@ -171,3 +171,57 @@ def test_a_supporter_is_invited_and_accepts(page, demo, check_accessibility):
     page.get_by_role("link", name="Joan Adeyemi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Joan Adeyemi")
     check_accessibility(page)
+
+
+def test_someone_with_no_account_accepts_an_invitation_with_a_code(
+    page, demo, check_accessibility
+):
+    from kith.notify.models import Message
+    from tests.inbox import received_code
+
+    sign_in(page, "member@riverside.example")
+    page.get_by_role("link", name="Your membership").first.click()
+    page.get_by_role("link", name="Invite a supporter").click()
+    page.get_by_label("Their name").fill("Tom Adeyemi")
+    page.get_by_label("Who are they to the member?").fill("grandson")
+    page.get_by_label("Their email address").fill("tom.adeyemi@example.com")
+    page.get_by_label("See the member’s credits").check()
+    check_accessibility(page)
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("We have sent Tom Adeyemi an invitation")).to_be_visible()
+    expect(page.get_by_role("cell", name="see credits")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    link = received_link(
+        Message.objects.filter(template="supporter_invitation").latest("created_at")
+    )
+    page.goto("/" + link.split("/", 3)[3])
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "would like you to be their supporter"
+    )
+    expect(page.get_by_text("see their credits")).to_be_visible()
+    expect(page.get_by_text("t•••@example.com")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Send me a code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+    check_accessibility(page)
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Yes, I will be their supporter").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "That code is not right"
+    )
+    check_accessibility(page)
+    code = received_code(
+        Message.objects.filter(template="contact_code").latest("created_at")
+    )
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Yes, I will be their supporter").click()
+    expect(page.get_by_text("You are now a supporter of Joan")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Joan Adeyemi").click()
+    expect(page.get_by_role("heading", level=2, name="Their credits")).to_be_visible()
+    expect(page.get_by_role("heading", name="Coming visits")).to_have_count(0)
+    check_accessibility(page)
+    page.get_by_role("link", name="Their credits statement").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("credits")
+    check_accessibility(page)

@@ -27,6 +27,8 @@ from kith.accounts.services.codes import (  # noqa: F401
     SIGN_IN_CODES_PER_HOUR,
     _code_send,
     _locality_words,
+    contact_code_send,
+    contact_code_verify,
     password_reset_send,
     signin_code_latest,
     signin_code_send,

@@ -2,14 +2,17 @@
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from kith.accounts.models import (
+    ContactCode,
     RoleAssignment,
     SignInCode,
     User,
@@ -213,14 +216,16 @@ def password_reset_send(*, email: str, base_url: str) -> None:
     )
 
 
-def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) -> User:
-    """Check a sign-in code. Returns the person on success; the code then
-    stops working.
+def _code_check(
+    rows: QuerySet[Any], *, code_id: int, code: str, purpose: str, locality: Any
+) -> Any:
+    """Check a one-time code: the row ``code_id`` of ``rows`` (sign-in codes
+    or contact codes), whose hash was taken for ``purpose``. Returns the row
+    on success; it then stops working.
 
     Raises ApplicationError with code ``wrong`` (tries left), ``dead`` (5 wrong
     tries), ``expired`` or ``used``; a wrong try is counted even though the
-    error is raised.
-    """
+    error is raised (so call this outside any other transaction)."""
     phone = locality.phone if locality else ""
     dead_message = _(
         "You have entered a wrong code 5 times, so this code no longer works. "
@@ -228,22 +233,17 @@ def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) ->
     ) % {"phone": phone}
     error: ApplicationError | None = None
     with transaction.atomic():
-        sign_in_code = (
-            SignInCode.objects.select_for_update()
-            .select_related("user")
-            .filter(pk=code_id)
-            .first()
-        )
-        if sign_in_code is None:
+        found = rows.select_for_update().filter(pk=code_id).first()
+        if found is None:
             raise ApplicationError(_("Ask for a new code."), code="expired")
         cleaned = "".join(ch for ch in (code or "") if ch.isdigit())
-        if sign_in_code.used_at is not None:
+        if found.used_at is not None:
             error = ApplicationError(
                 _("This code has already been used. Ask for a new code."), code="used"
             )
-        elif sign_in_code.wrong_tries >= SIGN_IN_CODE_MAX_WRONG:
+        elif found.wrong_tries >= SIGN_IN_CODE_MAX_WRONG:
             error = ApplicationError(dead_message, code="dead")
-        elif sign_in_code.expires_at <= timezone.now():
+        elif found.expires_at <= timezone.now():
             error = ApplicationError(
                 _(
                     "This code has expired: codes work for 10 minutes. Ask for a new "
@@ -252,12 +252,12 @@ def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) ->
                 code="expired",
             )
         elif len(cleaned) != 6 or not constant_time_compare(
-            _digest("sign_in_code", f"{sign_in_code.pk}:{cleaned}"),
-            sign_in_code.code_hash,
+            _digest(purpose, f"{found.pk}:{cleaned}"),
+            found.code_hash,
         ):
-            sign_in_code.wrong_tries += 1
-            sign_in_code.save(update_fields=["wrong_tries"])
-            left = SIGN_IN_CODE_MAX_WRONG - sign_in_code.wrong_tries
+            found.wrong_tries += 1
+            found.save(update_fields=["wrong_tries"])
+            left = SIGN_IN_CODE_MAX_WRONG - found.wrong_tries
             if left <= 0:
                 error = ApplicationError(dead_message, code="dead")
             else:
@@ -271,8 +271,97 @@ def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) ->
                     code="wrong",
                 )
         else:
-            sign_in_code.used_at = timezone.now()
-            sign_in_code.save(update_fields=["used_at"])
+            found.used_at = timezone.now()
+            found.save(update_fields=["used_at"])
     if error is not None:
         raise error
-    return sign_in_code.user
+    return found
+
+
+def signin_code_verify(*, code_id: int, code: str, locality: Locality | None) -> User:
+    """Check a sign-in code. Returns the person on success; the code then
+    stops working.
+
+    Raises ApplicationError with code ``wrong`` (tries left), ``dead`` (5 wrong
+    tries), ``expired`` or ``used``; a wrong try is counted even though the
+    error is raised.
+    """
+    sign_in_code = _code_check(
+        SignInCode.objects.select_related("user"),
+        code_id=code_id,
+        code=code,
+        purpose="sign_in_code",
+        locality=locality,
+    )
+    user: User = sign_in_code.user
+    return user
+
+
+# --- codes to an address on no account yet ----------------------------------
+
+
+def _contact_digest(*, to: str, purpose: str) -> str:
+    return _digest("contact", f"{purpose}:{to.strip().lower()}")
+
+
+def contact_code_send(
+    *, to: str, purpose: str, locality: Locality
+) -> ContactCode | None:
+    """Send a 6-digit code to the email address or mobile number ``to``, which
+    is on no account yet, for ``purpose`` (what the caller will let the
+    person do once they type it back). None, sending nothing, when 5 codes
+    went to that address for that purpose in the last hour. Any earlier code
+    stops working. The code is only in the message sent (ADR 0016). The
+    caller checks that ``to`` is the address it means, owns the transaction
+    and audits what the code is for."""
+    from kith.notify.services import message_queue
+
+    now = timezone.now()
+    sent_to = _contact_digest(to=to, purpose=purpose)
+    recent = ContactCode.objects.filter(
+        sent_to=sent_to, purpose=purpose, created_at__gte=now - timedelta(hours=1)
+    )
+    if recent.count() >= SIGN_IN_CODES_PER_HOUR:
+        return None
+    ContactCode.objects.filter(
+        sent_to=sent_to, purpose=purpose, used_at__isnull=True
+    ).update(wrong_tries=SIGN_IN_CODE_MAX_WRONG)
+    channel = SignInCode.Channel.EMAIL if "@" in to else SignInCode.Channel.SMS
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    row = ContactCode.objects.create(
+        purpose=purpose,
+        sent_to=sent_to,
+        channel=channel,
+        code_hash="",
+        created_at=now,
+        expires_at=now + SIGN_IN_CODE_LIFETIME,
+    )
+    row.code_hash = _digest("contact_code", f"{row.pk}:{code}")
+    row.save(update_fields=["code_hash"])
+    message_queue(
+        to=to,
+        channel=channel,
+        template="contact_code",
+        personalisation={"code": code, **_locality_words(locality)},
+        locality=locality,
+        urgent=True,
+    )
+    return row
+
+
+def contact_code_verify(
+    *, code_id: int, code: str, to: str, purpose: str, locality: Locality | None
+) -> None:
+    """Check a code sent by ``contact_code_send`` to ``to`` for ``purpose``; a
+    code sent to another address or for another purpose is refused as if
+    it did not exist. Raises ApplicationError as ``signin_code_verify``
+    does (a wrong try is counted even though the error is raised)."""
+    _code_check(
+        ContactCode.objects.filter(
+            sent_to=_contact_digest(to=to, purpose=purpose), purpose=purpose
+        ),
+        code_id=code_id,
+        code=code,
+        purpose="contact_code",
+        locality=locality,
+    )

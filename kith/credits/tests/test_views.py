@@ -228,32 +228,44 @@ def test_a_helper_statement_reads_in_date_order_when_settled_out_of_order(
 # --- supporters ------------------------------------------------------------------
 
 
-def _link(testford, membership, share_visits):
+def _link(testford, membership, see_credits):
     return SupporterLink.objects.create(
         membership=membership,
         supporter=testford.supporter,
         name=testford.supporter.full_name,
         relationship="daughter",
         status="active",
-        share_visits=share_visits,
+        share_visits=True,
+        see_credits=see_credits,
         consent_how="online",
     )
 
 
-@pytest.mark.parametrize("share_visits", [True, False])
-def test_an_active_supporter_sees_the_balance(
-    client, testford, joan, sam, share_visits
+def test_a_supporter_allowed_to_see_credits_sees_balance_and_statement(
+    client, testford, joan, sam
 ):
     topup(testford, joan.person, 120, "t1")
     settle(testford, joan.person, sam, 60, "v1")
-    link = _link(testford, joan, share_visits)
+    link = _link(testford, joan, see_credits=True)
     client.force_login(testford.supporter)
     status, page = page_of(client, "credits:supporting", link.pk)
     assert status == 200 and "Joan Smith’s credits" in page and "1 credit" in page
-    assert ("gardening with Sam" in page) is share_visits
+    assert "gardening with Sam" in page
     link.status = "ended"
     link.save()
     assert client.get(reverse("credits:supporting", args=[link.pk])).status_code == 404
+
+
+def test_a_supporter_not_allowed_to_see_credits_is_refused_them(
+    client, testford, joan, sam
+):
+    """Seeing visits is not seeing credits: the member chooses each (ADR 0020)."""
+    topup(testford, joan.person, 120, "t1")
+    link = _link(testford, joan, see_credits=False)
+    client.force_login(testford.supporter)
+    response = client.get(reverse("credits:supporting", args=[link.pk]))
+    assert response.status_code == 403
+    assert "1 credit" not in response.content.decode()
 
 
 # --- coordinators ----------------------------------------------------------------
@@ -307,7 +319,7 @@ def test_a_top_up_with_mistakes_changes_nothing(client, testford, joan):
 
 
 def test_a_top_up_can_say_a_supporter_paid(client, testford, joan):
-    link = _link(testford, joan, share_visits=False)
+    link = _link(testford, joan, see_credits=False)
     client.force_login(testford.coordinator)
     page = client.get(reverse("credits:topup", args=[joan.person.pk])).content.decode()
     assert f"{testford.supporter.full_name}, their supporter" in page

@@ -26,15 +26,34 @@ from kith.help.services.common import (
 )
 from kith.help.services.offers import helper_unsuitable_reason, visit_offer
 from kith.helpers.models import HelperProfile
-from kith.members.access import SupporterMay, may_act_for
+from kith.members.access import ActingAs, SupporterMay, may_act_for, sees_all
+
+
+def _require_may_cancel(actor: User, request: HelpRequest) -> None:
+    """Whoever may ask for help for the member may cancel, except that a
+    supporter not allowed to see the member's visits may cancel only what
+    they asked for themself (ADR 0020). Raises ``PermissionDenied``."""
+    how = can_ask_for(actor=actor, membership=request.membership)
+    if how is None:
+        raise PermissionDenied
+    if (
+        how == HelpRequest.AskedHow.SUPPORTER
+        and request.asked_by_id != actor.pk
+        and not sees_all(
+            actor=actor,
+            membership=request.membership,
+            how=ActingAs.SUPPORTER,
+            may=SupporterMay.SEE_VISITS,
+        )
+    ):
+        raise PermissionDenied
 
 
 @transaction.atomic
 def request_cancel(*, actor: User, request: HelpRequest, reason: str) -> HelpRequest:
     """The member, their supporter or a coordinator cancels a whole request,
     with any visits still to come."""
-    if can_ask_for(actor=actor, membership=request.membership) is None:
-        raise PermissionDenied
+    _require_may_cancel(actor, request)
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
     if request.status in (HelpRequest.Status.DONE, HelpRequest.Status.CANCELLED):
         raise ApplicationError(_("This request has already finished."))
@@ -170,11 +189,8 @@ def visit_cancel(*, actor: User, visit: Visit, reason: str) -> Visit:
     offered again. Late cancellations follow the locality's policy."""
     request = visit.request
     is_helper = visit.helper.user_id == actor.pk
-    if (
-        not is_helper
-        and can_ask_for(actor=actor, membership=request.membership) is None
-    ):
-        raise PermissionDenied
+    if not is_helper:
+        _require_may_cancel(actor, request)
     visit = _lock_visit(visit)
     if not visit.live:
         raise ApplicationError(_("This visit is not going ahead anyway."))

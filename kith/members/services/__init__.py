@@ -30,7 +30,10 @@ from kith.members.services.supporters import (
     Invitation,
     supporter_accept,
     supporter_accept_by_phone,
+    supporter_accept_with_code,
     supporter_end,
+    supporter_invitation_code_send,
+    supporter_invitation_has_account,
     supporter_invite,
     supporter_link_for_token,
 )
@@ -64,7 +67,10 @@ __all__ = [
     "renewal_reminders_queue",
     "supporter_accept",
     "supporter_accept_by_phone",
+    "supporter_accept_with_code",
     "supporter_end",
+    "supporter_invitation_code_send",
+    "supporter_invitation_has_account",
     "supporter_invite",
     "supporter_link_for_token",
 ]

@@ -245,3 +245,40 @@ def test_a_role_taken_away_does_not_change_a_supporters_right(testford, joan):
     _link(joan, testford.supporter, ask_for_help=True)
     RoleAssignment.objects.filter(user=testford.supporter, role=Role.SUPPORTER).delete()
     assert may_act_for(actor=testford.supporter, membership=joan, **ASKING)
+
+
+@pytest.mark.parametrize(
+    ("allowed", "sees_visits", "sees_credits"),
+    [
+        ({"ask_for_help": True, "share_visits": False}, False, False),
+        ({"share_visits": True, "ask_for_help": False}, True, False),
+        (
+            {"see_credits": True, "share_visits": False, "ask_for_help": False},
+            False,
+            True,
+        ),
+    ],
+)
+def test_sees_all_follows_exactly_what_the_member_allowed(
+    joan, testford, allowed, sees_visits, sees_credits
+):
+    from kith.members.access import sees_all
+
+    _link(joan, testford.supporter, **allowed)
+    supporter = testford.supporter
+    for may, expected in (
+        (SupporterMay.SEE_VISITS, sees_visits),
+        (SupporterMay.SEE_CREDITS, sees_credits),
+    ):
+        assert (
+            sees_all(actor=supporter, membership=joan, how=ActingAs.SUPPORTER, may=may)
+            is expected
+        )
+        assert may_act_for(actor=supporter, membership=joan, supporter_may=may) is (
+            expected
+        )
+    # The member and staff see everything the caller let them in to.
+    for how in (ActingAs.MEMBER, ActingAs.COORDINATOR):
+        assert sees_all(
+            actor=supporter, membership=joan, how=how, may=SupporterMay.SEE_CREDITS
+        )

@@ -82,6 +82,7 @@ def _invite(
                 mobile=form.cleaned_data["mobile"],
                 share_visits="share_visits" in shares,
                 ask_for_help="ask_for_help" in shares,
+                see_credits="see_credits" in shares,
                 get_notifications="get_notifications" in shares,
                 base_url=request.build_absolute_uri("/").rstrip("/"),
             )
