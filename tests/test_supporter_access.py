@@ -1,5 +1,5 @@
 """A supporter sees exactly what the member agreed to, on every page they can
-reach, and nothing more (kith.members.access, ADR 0020).
+reach, and nothing more (kith.members.access, ADR 0021).
 
 One world: Joan, a member with credits, a request she asked herself with a
 confirmed visit, a request her supporter asked for her, a place at an

@@ -5,7 +5,7 @@
   opening a person's statement is audited.
 - An active supporter sees the balance and the statement of the member they
   support only when the member allowed them to see their credits
-  (``SupporterLink.see_credits``, ADR 0020). Ending the link ends this at
+  (``SupporterLink.see_credits``, ADR 0021). Ending the link ends this at
   once.
 - The council (``CREDITS_GRANT``) sees current concession members' names,
   wards and balances, to grant credits to them; nothing else.

@@ -53,7 +53,7 @@ def _require_may_see_requests(*, actor: User, membership: Membership) -> bool:
     rule is ``kith.members.access``'s); raises ``PermissionDenied``.
 
     Returns whether they see all of them: a supporter allowed only to ask
-    for help sees just the requests they asked for themself (ADR 0020)."""
+    for help sees just the requests they asked for themself (ADR 0021)."""
     how = require_may_act_for(
         actor=actor,
         membership=membership,

@@ -19,7 +19,7 @@ they are, in this order:
    ended link gives nothing; a link to another member gives nothing for
    this one.
 
-What each permission shows a supporter (ADR 0020), and nothing more:
+What each permission shows a supporter (ADR 0021), and nothing more:
 
 - ``ASK_FOR_HELP``: ask for help and sign up for activities for the member,
   and follow what *they themselves* asked for (those requests, their

@@ -201,6 +201,7 @@ def _supporters(
         status="active",
         share_visits=True,
         ask_for_help=True,
+        see_credits=True,
         consent_how="online",
         accepted_at=timezone.now(),
     )

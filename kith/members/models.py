@@ -352,7 +352,7 @@ class SupporterLink(TimeStampedModel):
     share_visits = models.BooleanField(_("see coming visits"), default=True)
     ask_for_help = models.BooleanField(_("ask for help for them"), default=True)
     # Off unless the member chooses it: the balance and the statement say
-    # what they have spent and on what (ADR 0020).
+    # what they have spent and on what (ADR 0021).
     see_credits = models.BooleanField(_("see their credits"), default=False)
     get_notifications = models.BooleanField(_("get their notifications"), default=False)
     consent_given_on = models.DateField(default=timezone.localdate)

@@ -160,7 +160,7 @@ def members_to_sign_up(
 def _sees_all_sign_ups(*, actor: User, membership: Membership) -> bool:
     """Whether ``actor`` (already let in by ``can_sign_up_for``) sees all of
     the member's places, or, as a supporter allowed to sign them up but not
-    to see their coming visits, only those they booked themself (ADR 0020)."""
+    to see their coming visits, only those they booked themself (ADR 0021)."""
     how = require_may_act_for(
         actor=actor,
         membership=membership,

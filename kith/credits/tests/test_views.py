@@ -259,7 +259,7 @@ def test_a_supporter_allowed_to_see_credits_sees_balance_and_statement(
 def test_a_supporter_not_allowed_to_see_credits_is_refused_them(
     client, testford, joan, sam
 ):
-    """Seeing visits is not seeing credits: the member chooses each (ADR 0020)."""
+    """Seeing visits is not seeing credits: the member chooses each (ADR 0021)."""
     topup(testford, joan.person, 120, "t1")
     link = _link(testford, joan, see_credits=False)
     client.force_login(testford.supporter)

@@ -32,7 +32,7 @@ from kith.members.access import ActingAs, SupporterMay, may_act_for, sees_all
 def _require_may_cancel(actor: User, request: HelpRequest) -> None:
     """Whoever may ask for help for the member may cancel, except that a
     supporter not allowed to see the member's visits may cancel only what
-    they asked for themself (ADR 0020). Raises ``PermissionDenied``."""
+    they asked for themself (ADR 0021). Raises ``PermissionDenied``."""
     how = can_ask_for(actor=actor, membership=request.membership)
     if how is None:
         raise PermissionDenied

@@ -224,7 +224,7 @@ def _invitation_purpose(link: SupporterLink) -> str:
 def supporter_invitation_has_account(link: SupporterLink) -> bool:
     """Whether someone already has an account with the email address or
     mobile number on the invitation: they sign in first, and nothing is
-    attached to their account without it (ADR 0018, ADR 0020)."""
+    attached to their account without it (ADR 0018, ADR 0021)."""
     return bool(
         contact_details_claimed(
             {"email": link.email, "mobile": link.mobile}, exclude_pk=None

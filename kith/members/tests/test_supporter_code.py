@@ -1,6 +1,6 @@
 """Accepting a supporter invitation with no account: a one-time code sent to
 the address on the invitation, then yes (the account is made) or no
-(ADR 0020)."""
+(ADR 0021)."""
 
 from datetime import timedelta
 
