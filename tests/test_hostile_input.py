@@ -130,10 +130,10 @@ NOT_REACHED = {
         "an invitation's code page: needs the link's token, which only the "
         "message holds, and a code asked for from it"
     ),
-    "credits:supporting": (
-        "a supporter's view of credits: only for a supporter the member allowed "
-        "to see them, and the demo's supporter was not (ADR 0020); "
-        "tests/test_supporter_access.py opens it"
+    "help:dashboard_section": (
+        "every row of one part of the help dashboard: linked only when that part "
+        "has more rows than the dashboard shows; kith/help/tests/test_views.py "
+        "opens each"
     ),
     "social:private_feed": "a calendar file at a secret address",
     "notify:receipts": "GOV.UK Notify's delivery receipts: JSON, not a form",
