@@ -30,6 +30,12 @@ def back_link(href: str, label: str | None = None) -> SafeString:
     )
 
 
+#: Where the rows of the summary list being drawn say whether they had
+#: actions, and the mark each row without actions leaves in its class.
+_ROWS_WITH_ACTIONS = "kith_summary_rows_with_actions"
+_NO_ACTIONS_MARK = "\x00no-actions\x00"
+
+
 class _SummaryListNode(template.Node):
     def __init__(self, nodelist: template.NodeList, classes: FilterExpression | None):
         self.nodelist = nodelist
@@ -37,10 +43,23 @@ class _SummaryListNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         extra = self.classes.resolve(context) if self.classes else ""
+        outer = context.render_context.get(_ROWS_WITH_ACTIONS)
+        context.render_context[_ROWS_WITH_ACTIONS] = []
+        try:
+            rows = self.nodelist.render(context)
+            with_actions = any(context.render_context[_ROWS_WITH_ACTIONS])
+        finally:
+            context.render_context[_ROWS_WITH_ACTIONS] = outer
+        # As the GOV.UK macro does: when some rows have actions, those
+        # without say so, so that every row's value is as wide.
+        rows = rows.replace(
+            _NO_ACTIONS_MARK,
+            " govuk-summary-list__row--no-actions" if with_actions else "",
+        )
         return format_html(
             '<dl class="govuk-summary-list{}">{}</dl>',
             f" {extra}" if extra else "",
-            SafeString(self.nodelist.render(context)),
+            SafeString(rows),
         )
 
 
@@ -58,7 +77,7 @@ class _SummaryRowNode(template.Node):
     def __init__(
         self,
         nodelist: template.NodeList,
-        key: FilterExpression,
+        key: FilterExpression | template.NodeList,
         options: dict[str, FilterExpression],
     ):
         self.nodelist = nodelist
@@ -66,7 +85,10 @@ class _SummaryRowNode(template.Node):
         self.options = options
 
     def render(self, context: template.Context) -> str:
-        key = self.key.resolve(context)
+        if isinstance(self.key, template.NodeList):
+            key: Any = SafeString(self.key.render(context).strip())
+        else:
+            key = self.key.resolve(context)
         value = SafeString(self.nodelist.render(context).strip())
         option: dict[str, Any] = {
             name: expression.resolve(context)
@@ -81,9 +103,13 @@ class _SummaryRowNode(template.Node):
                 option.get("action") or gettext("Change"),
                 option.get("hidden") or str(key).lower(),
             )
+        seen = context.render_context.get(_ROWS_WITH_ACTIONS)
+        if seen is not None:
+            seen.append(bool(actions))
         return format_html(
-            '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">'
+            '<div class="govuk-summary-list__row{}"><dt class="govuk-summary-list__key">'
             '{}</dt><dd class="govuk-summary-list__value">{}</dd>{}</div>',
+            "" if actions or seen is None else SafeString(_NO_ACTIONS_MARK),
             key,
             value,
             actions,
@@ -95,16 +121,25 @@ def summary_row(parser: Parser, token: Token) -> _SummaryRowNode:
     """``{% summary_row key [change=url] [action=label] [hidden=words] %}value
     {% endsummary_row %}``: one row; with ``change`` a "Change" link whose
     visually hidden words (the key in lower case unless ``hidden`` is given)
-    say what it changes."""
+    say what it changes.
+
+    A key with markup in it (a link, a plural) is written as a block instead:
+    ``{% summary_row [options] %}key{% summary_value %}value{% endsummary_row %}``
+    (then ``hidden`` is needed with ``change``)."""
     bits = token.split_contents()[1:]
-    if not bits:
-        raise template.TemplateSyntaxError("summary_row needs a key")
+    key_bit = bits[0] if bits and "=" not in bits[0] else None
     options = {}
-    for bit in bits[1:]:
+    for bit in bits[1 if key_bit is not None else 0 :]:
         name, sep, value = bit.partition("=")
         if not sep or name not in {"change", "action", "hidden"}:
             raise template.TemplateSyntaxError(f"summary_row: unknown option {bit!r}")
         options[name] = parser.compile_filter(value)
+    key: FilterExpression | template.NodeList
+    if key_bit is None:
+        key = parser.parse(("summary_value",))
+        parser.delete_first_token()
+    else:
+        key = parser.compile_filter(key_bit)
     nodelist = parser.parse(("endsummary_row",))
     parser.delete_first_token()
-    return _SummaryRowNode(nodelist, parser.compile_filter(bits[0]), options)
+    return _SummaryRowNode(nodelist, key, options)
