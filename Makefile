@@ -43,7 +43,7 @@ reset: $(STAMP)
 	$(BIN)/kith reset
 
 bench: $(STAMP)
-	@for script in bench/*.py; do case $$script in */common.py) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/*.py; do case $$script in */common.py|*/floor.py) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean-venv:
 	rm -rf $(VENV)

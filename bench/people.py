@@ -127,9 +127,12 @@ def build(members: int, helpers: int) -> dict:
 
 def build_helpers(locality, people, rng) -> None:
     """Helper profiles, checks, skills and times for every person with the
-    helper role, through the helpers part's own demo loader."""
-    from kith.helpers.demo import demo_load
+    helper role, through the helpers part's own demo loader (which starts
+    from its demo helper, so the first helper is given that login)."""
+    from kith.accounts.models import User
+    from kith.helpers.demo import DEMO_LOGIN, demo_load
 
+    User.objects.filter(pk=people[0].pk).update(email=DEMO_LOGIN)
     demo_load(locality=locality, rng=rng)
 
 

@@ -2,7 +2,16 @@
 
 from collections.abc import Collection
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -18,21 +27,26 @@ def locality_for_request(
     order: the one the person chose (if they hold a role there), the one
     whose own web address this is, the first one the person holds a role in,
     then the deployment's first locality.
+
+    Every page asks this, so it is one query: each locality ranked by that
+    order, the first taken.
     """
-    if chosen_id and chosen_id in held:
-        found = Locality.objects.filter(pk=chosen_id).first()
-        if found:
-            return found
     hostname = host.split(":")[0].lower()
+    ranks = []
+    if chosen_id and chosen_id in held:
+        ranks.append(When(pk=chosen_id, then=Value(0)))
     if hostname:
-        by_host = Locality.objects.filter(domain__iexact=hostname).first()
-        if by_host:
-            return by_host
+        ranks.append(When(domain__iexact=hostname, then=Value(1)))
     if held:
-        found = Locality.objects.filter(pk__in=held).order_by("pk").first()
-        if found:
-            return found
-    return Locality.objects.order_by("pk").first()
+        ranks.append(When(pk__in=list(held), then=Value(2)))
+    found = Locality.objects.all()
+    if ranks:
+        found = found.annotate(
+            rank=Case(*ranks, default=Value(3), output_field=IntegerField())
+        ).order_by("rank", "pk")
+    else:
+        found = found.order_by("pk")
+    return found.first()
 
 
 def wards_with_postcode_counts(*, locality: Locality) -> QuerySet[Ward]:
