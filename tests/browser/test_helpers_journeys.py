@@ -155,7 +155,9 @@ def test_someone_applies_online_and_a_coordinator_vets_and_approves_them(
     page.goto("/helpers/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Neighbourhood Helpers")
     check_accessibility(page)
-    page.get_by_label("Name, email, phone number, postcode or date of birth").fill("Fairweather")
+    page.get_by_label("Name, email, phone number, postcode or date of birth").fill(
+        "Fairweather"
+    )
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Maisie Fairweather").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Maisie Fairweather")

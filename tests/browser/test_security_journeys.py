@@ -61,7 +61,9 @@ def test_pages_and_htmx_break_no_content_security_policy(
 
     page.goto("/helpers/")
     with page.expect_response(_htmx_response("/helpers/")):
-        page.get_by_label("Name, email, phone number, postcode or date of birth").fill("Okafor")
+        page.get_by_label("Name, email, phone number, postcode or date of birth").fill(
+            "Okafor"
+        )
     expect(page.locator("#helper-results")).to_contain_text("Sam Okafor")
 
     sign_in(page, "member@riverside.example")

@@ -107,8 +107,9 @@ class _SummaryRowNode(template.Node):
         if seen is not None:
             seen.append(bool(actions))
         return format_html(
-            '<div class="govuk-summary-list__row{}"><dt class="govuk-summary-list__key">'
-            '{}</dt><dd class="govuk-summary-list__value">{}</dd>{}</div>',
+            '<div class="govuk-summary-list__row{}">'
+            '<dt class="govuk-summary-list__key">{}</dt>'
+            '<dd class="govuk-summary-list__value">{}</dd>{}</div>',
             "" if actions or seen is None else SafeString(_NO_ACTIONS_MARK),
             key,
             value,
