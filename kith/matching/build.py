@@ -23,11 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from kith.help.models import HelpCategory, HelpRequest, Visit
-from kith.helpers.models import HelperProfile, HelperStatus
+from kith.helpers.models import AvailabilitySlot, HelperProfile, HelperStatus
 from kith.helpers.selectors import level_at_least_filter
 from kith.matching.engine import (
     Helper,
@@ -79,8 +79,13 @@ def request_for_engine(request: HelpRequest, position: tuple[float, float]) -> R
 
 
 def _intervals(
-    profile: HelperProfile, start: date, days: int
+    profile: HelperProfile,
+    start: date,
+    days: int,
+    only: tuple[date, date] | None = None,
 ) -> tuple[tuple[datetime, datetime], ...]:
+    """The helper's free times on each of ``days`` days from ``start``, or
+    only on the days from ``only[0]`` to ``only[1]`` among them."""
     away = [(e.starts_on, e.ends_on) for e in profile.exceptions.all()]
     by_weekday = defaultdict(list)
     for slot in profile.availability.all():
@@ -88,6 +93,8 @@ def _intervals(
     found = []
     for offset in range(days):
         day = start + timedelta(days=offset)
+        if only is not None and not only[0] <= day <= only[1]:
+            continue
         if any(first <= day <= last for first, last in away):
             continue
         for starts, ends in by_weekday.get(day.weekday(), []):
@@ -110,6 +117,7 @@ def helper_for_engine(
     load: int,
     declined: frozenset[str],
     helped: frozenset[str],
+    only_days: tuple[date, date] | None = None,
 ) -> Helper:
     skill_ids = {s.skill_id for s in profile.skills.all()}
     can_do = frozenset(
@@ -124,7 +132,7 @@ def helper_for_engine(
         capacity=max(0, profile.max_visits_per_week - booked_this_week),
         vetting=Vetting.from_code(profile.level_on(today)),
         load=load,
-        available=_intervals(profile, today, HORIZON_DAYS),
+        available=_intervals(profile, today, HORIZON_DAYS, only_days),
         declined=declined,
         helped_members=helped,
     )
@@ -160,9 +168,12 @@ def build_problem(
     helper_ids: list[int] | None = None,
     policy: Policy | None = None,
     today: date | None = None,
+    only_days: tuple[date, date] | None = None,
 ) -> Built:
     """The matching problem for a locality's open requests (or only some),
-    with its active helpers (or only some)."""
+    with its active helpers (or only some). With ``only_days``, helpers' free
+    times are worked out only on those days (first, last): enough for
+    requests whose times all fall on them, and much less work."""
     today = today or timezone.localdate()
     now = timezone.now()
     requests = list(open_requests(locality, request_ids))
@@ -243,6 +254,7 @@ def build_problem(
                 load=row.get("load", 0),
                 declined=frozenset(declined[profile.pk]),
                 helped=frozenset(helped[profile.pk]),
+                only_days=only_days,
             )
         )
     built.problem = Problem(
@@ -262,6 +274,9 @@ class Neighbourhood:
     #: Active helpers with a place on the map: the shortlist counts the
     #: others it does not show from it.
     placed: int
+    #: The local days the request's times fall on (first, last): only these
+    #: days of the helpers' free times matter to it.
+    days: tuple[date, date] | None = None
 
 
 def request_neighbourhood(
@@ -291,8 +306,13 @@ def request_neighbourhood(
     )
     positions = _positions({postcode for _pk, postcode, _m in rows})
     placed = [(pk, positions[pc], metres) for pk, pc, metres in rows if pc in positions]
+    windows = list(request.windows.all())
+    days = (
+        timezone.localtime(min(w.starts_at for w in windows)).date(),
+        timezone.localtime(max(w.ends_at for w in windows)).date(),
+    )
     if not placed:
-        return Neighbourhood(helper_ids=[], placed=0)
+        return Neighbourhood(helper_ids=[], placed=0, days=days)
     km = distances_km(
         request_for_engine(request, position),
         [p[1][0] for p in placed],
@@ -308,7 +328,23 @@ def request_neighbourhood(
     ).filter(level_at_least_filter(request.category.vetting_level, today))
     if request.category.skill_id is not None:
         may_suit = may_suit.filter(skills__skill_id=request.category.skill_id)
+    weekdays = {
+        (days[0] + timedelta(days=n)).weekday()
+        for n in range(min(7, (days[1] - days[0]).days + 1))
+    }
+    may_suit = may_suit.filter(
+        Exists(
+            AvailabilitySlot.objects.filter(
+                profile=OuterRef("pk"), weekday__in=sorted(weekdays)
+            )
+        )
+    )
     suit_ids = within & set(may_suit.values_list("pk", flat=True))
-    nearest = sorted(zip(km, (p[0] for p in placed), strict=True))
-    near_ids = {pk for _d, pk in nearest[: others + len(suit_ids)]}
-    return Neighbourhood(helper_ids=sorted(suit_ids | near_ids), placed=len(placed))
+    # In the shortlist's order: distance, then the engine's id (text).
+    nearest = sorted(
+        zip(km, (str(p[0]) for p in placed), (p[0] for p in placed), strict=True)
+    )
+    near_ids = {pk for _d, _id, pk in nearest[: others + len(suit_ids)]}
+    return Neighbourhood(
+        helper_ids=sorted(suit_ids | near_ids), placed=len(placed), days=days
+    )

@@ -152,6 +152,7 @@ def shortlist_for(
         request.locality,
         request_ids=[request.pk],
         helper_ids=near.helper_ids if near is not None else [],
+        only_days=near.days if near is not None else None,
     )
     key = str(request.pk)
     if key in built.left_out:

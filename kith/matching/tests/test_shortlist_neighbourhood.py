@@ -37,11 +37,27 @@ def _reference(request, *, limit, others_shown):
         ),
         key=lambda pair: (pair[0], pair[1].id),
     )
+    name = request.membership.person.display_name
+    kind = request.category.name
     return (
-        [(int(s.helper.id), s.distance_m) for s in ranked[:limit]],
+        [
+            (
+                int(s.helper.id),
+                s.distance_m,
+                selectors.suggestion_reasons(s, member_name=name),
+            )
+            for s in ranked[:limit]
+        ],
         max(0, len(ranked) - limit),
         [
-            (int(h.id), round(km * 1000), engine.rules_failed(engine_request, h))
+            (
+                int(h.id),
+                round(km * 1000),
+                [
+                    selectors.rule_words(rule, engine_request, h, kind_name=kind)
+                    for rule in engine.rules_failed(engine_request, h)
+                ],
+            )
             for km, h in others[:others_shown]
         ],
         max(0, len(others) - others_shown),
@@ -92,13 +108,21 @@ def test_the_neighbourhood_shortlist_is_the_whole_locality_shortlist(
     monkeypatch.setattr(selectors, "OTHERS_SHOWN", 4)
     weighed = []
     for kind in sorted(circle.categories):
-        request = ask(circle, category=kind, windows=[tomorrow_window((9, 17))])
+        request = ask(
+            circle,
+            category=kind,
+            windows=[
+                tomorrow_window((rng.choice([9, 13]), 17), days=rng.randint(1, 12))
+            ],
+        )
         near = request_neighbourhood(request, others=4)
         got = selectors.shortlist_for(
             actor=circle.coordinator, request=request, limit=3
         )
         want = _reference(request, limit=3, others_shown=4)
-        assert [(e.helper.pk, e.distance_m) for e in got.suggestions] == want[0]
+        assert [
+            (e.helper.pk, e.distance_m, e.reasons) for e in got.suggestions
+        ] == want[0]
         assert got.more_suitable == want[1]
         assert [(o.helper.pk, o.distance_m, len(o.reasons)) for o in got.others] == [
             (pk, metres, len(rules)) for pk, metres, rules in want[2]
