@@ -441,10 +441,6 @@ def skill_get_for(*, actor: Any, locality: Locality, pk: int) -> Skill:
     return skill
 
 
-def wards_for(*, locality: Locality) -> QuerySet[Ward]:
-    return Ward.objects.filter(locality=locality).order_by("name")
-
-
 # --- possible duplicates --------------------------------------------------------------
 
 

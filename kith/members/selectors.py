@@ -6,7 +6,7 @@ only while the link is active.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,11 +21,14 @@ from kith.accounts.selectors import duplicates_open_for, duplicates_open_q
 from kith.core.services import audit_record
 from kith.members.models import (
     Consent,
+    Interest,
     Membership,
     MembershipPlan,
     SupporterLink,
 )
+from kith.members.rules import PlanFacts, eligible_plan_ids
 from kith.places.models import Locality
+from kith.places.selectors import postcode_ward
 
 
 def members_list_for(
@@ -269,6 +272,65 @@ def membership_plans_for(
 ) -> QuerySet[MembershipPlan]:
     require_perm(actor, Perm.PLANS_MANAGE, locality)
     return MembershipPlan.objects.filter(locality=locality)
+
+
+def plans_for(*, locality: Locality) -> QuerySet[MembershipPlan]:
+    """The locality's plans, open or not (plans are not personal)."""
+    return MembershipPlan.objects.filter(locality=locality)
+
+
+def open_plans_for(*, locality: Locality) -> QuerySet[MembershipPlan]:
+    """The locality's plans open to new members."""
+    return MembershipPlan.objects.filter(locality=locality, is_open=True)
+
+
+def plans_open_to(
+    *, locality: Locality, postcode: str, born: date | None, on: date | None = None
+) -> list[MembershipPlan]:
+    """The plans someone living at ``postcode`` and born on ``born`` may join."""
+    on = on or timezone.localdate()
+    plans = list(open_plans_for(locality=locality))
+    lives_here = postcode_ward(postcode=postcode, locality=locality) is not None
+    ids = eligible_plan_ids(
+        [PlanFacts(p.pk, p.minimum_age, p.is_open) for p in plans],
+        born=born,
+        lives_in_locality=lives_here,
+        on=on,
+    )
+    return [plan for plan in plans if plan.pk in ids]
+
+
+def interests_for(*, locality: Locality) -> QuerySet[Interest]:
+    """The interests members of the locality can choose from."""
+    return Interest.objects.filter(locality=locality)
+
+
+def membership_just_joined(*, pk: int) -> Membership | None:
+    """The membership whose id the session keeps after joining, for the page
+    that says it is done. Never for an id from a request."""
+    return (
+        Membership.objects.select_related("plan", "person", "locality")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def people_who_may_support(
+    *, locality: Locality, membership: Membership, email: str = ""
+) -> QuerySet[User]:
+    """The active people of the locality, other than the member, a
+    coordinator can choose from when a supporter accepts by phone: only
+    those with the invitation's email address, when there are any."""
+    people = (
+        User.objects.filter(roles__locality=locality, is_active=True)
+        .exclude(pk=membership.person_id)
+        .distinct()
+        .order_by("full_name")
+    )
+    if email:
+        matching = people.filter(email__iexact=email)
+        people = matching if matching.exists() else people
+    return people
 
 
 def members_to_give_credits_to(

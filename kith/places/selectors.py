@@ -35,6 +35,11 @@ def locality_for_request(
     return Locality.objects.order_by("pk").first()
 
 
+def wards_for(*, locality: Locality) -> QuerySet[Ward]:
+    """The locality's wards, by name."""
+    return Ward.objects.filter(locality=locality).order_by("name")
+
+
 def wards_with_postcode_counts(*, locality: Locality) -> QuerySet[Ward]:
     """The locality's wards, each with how many postcodes lie in it."""
     counts = (
