@@ -167,6 +167,13 @@ def helper_profile_own(*, actor: Any, locality: Locality) -> HelperProfile | Non
     )
 
 
+def helper_profile_of(*, person: Any, locality: Locality) -> HelperProfile | None:
+    """The person's helper record in the locality whatever its status (one
+    who has left included), or None. Not audited: for the person's own pages
+    and for services acting for them."""
+    return HelperProfile.objects.filter(user=person, locality=locality).first()
+
+
 def helper_profile_for_edit(
     *, actor: Any, locality: Locality, pk: int | None
 ) -> HelperProfile:
