@@ -174,6 +174,12 @@ def helper_profile_of(*, person: Any, locality: Locality) -> HelperProfile | Non
     return HelperProfile.objects.filter(user=person, locality=locality).first()
 
 
+def helper_profile_in(*, locality: Locality, pk: Any) -> HelperProfile | None:
+    """The helper record with this id in the locality, whatever its status,
+    or None. The caller (a service) checks what may be done with it."""
+    return HelperProfile.objects.filter(pk=pk, locality=locality).first()
+
+
 def helper_profile_for_edit(
     *, actor: Any, locality: Locality, pk: int | None
 ) -> HelperProfile:

@@ -305,6 +305,18 @@ def interests_for(*, locality: Locality) -> QuerySet[Interest]:
     return Interest.objects.filter(locality=locality)
 
 
+def memberships_among(*, ids: list[int]) -> QuerySet[Membership]:
+    """The memberships with these ids, with their people. For ids the
+    session holds (those a person was offered), never for ids from a request."""
+    return Membership.objects.filter(pk__in=ids).select_related("person")
+
+
+def membership_by_id(*, pk: int) -> Membership:
+    """The membership with this id, with its person and locality. For an id
+    already checked against those offered. Raises Membership.DoesNotExist."""
+    return Membership.objects.select_related("person", "locality").get(pk=pk)
+
+
 def membership_just_joined(*, pk: int) -> Membership | None:
     """The membership whose id the session keeps after joining, for the page
     that says it is done. Never for an id from a request."""
