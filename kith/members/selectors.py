@@ -130,6 +130,21 @@ def my_membership(*, actor: User, locality: Locality) -> Membership | None:
     )
 
 
+def membership_current_for(*, person: User, locality: Locality) -> Membership:
+    """The person's current (not left) membership of the locality, with its
+    person and locality. Raises PermissionDenied when they have none: pages
+    for members are not for anyone else."""
+    found = (
+        Membership.objects.filter(person=person, locality=locality)
+        .exclude(status=Membership.Status.LEFT)
+        .select_related("person", "locality")
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied
+    return found
+
+
 def current_consents(membership: Membership) -> dict[str, Consent]:
     """The latest answer to each consent question (uses prefetched rows)."""
     latest: dict[str, Consent] = {}
