@@ -32,6 +32,12 @@ def locality_for_request(
         found = Locality.objects.filter(pk__in=held).order_by("pk").first()
         if found:
             return found
+    return locality_first()
+
+
+def locality_first() -> Locality | None:
+    """The deployment's first locality (the one a page with no other way to
+    tell speaks for), or None before any has been set up."""
     return Locality.objects.order_by("pk").first()
 
 
