@@ -257,6 +257,11 @@ def authenticator_confirmed_of(*, user: User) -> Authenticator | None:
     return Authenticator.objects.filter(user=user, confirmed_at__isnull=False).first()
 
 
+def recovery_codes_unused_count(*, user: User) -> int:
+    """How many of the person's own recovery codes are still unused."""
+    return user.recovery_codes.filter(used_at__isnull=True).count()
+
+
 def has_authenticator(*, user: User, confirmed_only: bool = False) -> bool:
     """Whether the person has an authenticator app (a confirmed one, when
     ``confirmed_only``)."""

@@ -469,9 +469,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
 def security(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
     authenticator = selectors.authenticator_confirmed_of(user=user)
-    unused = (
-        user.recovery_codes.filter(used_at__isnull=True).count() if authenticator else 0
-    )
+    unused = selectors.recovery_codes_unused_count(user=user) if authenticator else 0
     if request.method == "POST" and authenticator:
         try:
             codes = services.recovery_codes_regenerate(actor=user)

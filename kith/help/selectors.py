@@ -649,6 +649,15 @@ def concerns_for(*, actor: User, locality: Locality) -> QuerySet[Concern]:
     )
 
 
+def concern_get_for(*, actor: User, locality: Locality, pk: int) -> Concern:
+    """One of the locality's concerns. Coordinators only; raises Http404
+    when there is no such concern here."""
+    concern = concerns_for(actor=actor, locality=locality).filter(pk=pk).first()
+    if concern is None:
+        raise Http404
+    return concern
+
+
 def members_to_ask_for(
     *, actor: User, locality: Locality, acting_for: User | None = None
 ) -> list[Membership]:

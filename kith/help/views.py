@@ -695,13 +695,9 @@ def concerns(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def concern_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    concern = (
-        selectors.concerns_for(actor=request.user, locality=_locality(request))
-        .filter(pk=pk)
-        .first()
+    concern = selectors.concern_get_for(
+        actor=request.user, locality=_locality(request), pk=pk
     )
-    if concern is None:
-        raise Http404
     form = forms.OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

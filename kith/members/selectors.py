@@ -294,8 +294,9 @@ def plans_for(*, locality: Locality) -> QuerySet[MembershipPlan]:
     return MembershipPlan.objects.filter(locality=locality)
 
 
-def open_plans_for(*, locality: Locality) -> QuerySet[MembershipPlan]:
-    """The locality's plans open to new members."""
+def open_plans_for(*, locality: Locality | None) -> QuerySet[MembershipPlan]:
+    """The locality's plans open to new members (none when there is no
+    locality)."""
     return MembershipPlan.objects.filter(locality=locality, is_open=True)
 
 
@@ -340,6 +341,18 @@ def membership_just_joined(*, pk: int) -> Membership | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def supporter_invitation_get(*, membership: Membership, pk: int) -> SupporterLink:
+    """One of the member's invitations still waiting for an answer. The
+    caller has already checked who may open the member's record. Raises
+    Http404 when there is no such invitation."""
+    link = membership.supporters.filter(
+        pk=pk, status=SupporterLink.Status.INVITED
+    ).first()
+    if link is None:
+        raise Http404
+    return link
 
 
 def people_who_may_support(

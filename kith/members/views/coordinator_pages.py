@@ -19,7 +19,7 @@ from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.members import forms, hooks, selectors, services
-from kith.members.models import Membership, SupporterLink
+from kith.members.models import Membership
 from kith.members.rules import pounds
 from kith.members.views.shared import _invite, _profile_edit
 from kith.places.selectors import wards_for
@@ -231,11 +231,7 @@ def member_supporter_phone_accept(
     request: AuthenticatedRequest, pk: int, link_pk: int
 ) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
-    link = membership.supporters.filter(
-        pk=link_pk, status=SupporterLink.Status.INVITED
-    ).first()
-    if link is None:
-        raise Http404
+    link = selectors.supporter_invitation_get(membership=membership, pk=link_pk)
     people = selectors.people_who_may_support(
         locality=request.locality, membership=membership, email=link.email
     )
