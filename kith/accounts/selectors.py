@@ -3,23 +3,51 @@
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
-from kith.accounts.models import PossibleDuplicate, Role, RoleAssignment, User
-from kith.accounts.permissions import Perm, has_perm, has_role, require_perm
+from kith.accounts.models import (
+    STAFF_ROLES,
+    Authenticator,
+    PossibleDuplicate,
+    Role,
+    RoleAssignment,
+    SignInCode,
+    User,
+)
+from kith.accounts.permissions import (
+    Perm,
+    has_perm,
+    has_role,
+    require_perm,
+    roles_in,
+    roles_of,
+)
+from kith.accounts.phones import mobile_normalise
 from kith.accounts.search import person_search_q, search_terms
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.places.models import Locality
 
 
+def can_act_for(*, actor: User, person: User, locality: Locality) -> bool:
+    """A coordinator may act for anyone who holds only non-staff roles in
+    their locality, never for themselves or for other staff."""
+    if actor.pk == person.pk or not person.is_active:
+        return False
+    if not has_perm(actor, Perm.ACT_ON_BEHALF, locality):
+        return False
+    held = roles_in(person, locality)
+    return bool(held) and not (held & STAFF_ROLES) and not person.is_superuser
+
+
 def acting_for_resolve(*, actor: Any, person_id: int) -> User | None:
     """The person ``actor`` is acting for, if they still may: None otherwise."""
-    from kith.accounts.services import can_act_for
-
     if not getattr(actor, "is_authenticated", False):
         return None
     person = User.objects.filter(pk=person_id).first()
@@ -176,3 +204,89 @@ def duplicates_open_for(*, locality: Locality, person: User) -> list[PossibleDup
         .select_related("first", "second")
         .order_by("found_at", "pk")
     )
+
+
+def user_by_id(*, pk: Any, active_only: bool = False) -> User | None:
+    """The person with this id (only if active, when ``active_only``), or
+    None. For ids the session holds, never for ids from a request."""
+    people = User.objects.filter(pk=pk)
+    if active_only:
+        people = people.filter(is_active=True)
+    return people.first()
+
+
+def user_find_by_identifier(identifier: str) -> User | None:
+    """The active person whose email or mobile this is, if any."""
+    value = (identifier or "").strip()
+    if "@" in value:
+        return User.objects.filter(email__iexact=value, is_active=True).first()
+    try:
+        mobile = mobile_normalise(value)
+    except ValidationError:
+        return None
+    return User.objects.filter(mobile=mobile, is_active=True).first()
+
+
+def signin_code_latest(*, identifier: str) -> SignInCode | None:
+    """The newest code sent to the person with this email address or mobile
+    number (one a coordinator sent them, say), for them to enter; None when
+    there is no such person or code. Checking it is ``signin_code_verify``'s
+    work: an expired, used or dead code is refused there."""
+    user = user_find_by_identifier(identifier)
+    if user is None:
+        return None
+    return SignInCode.objects.filter(user=user).order_by("-created_at", "-pk").first()
+
+
+def password_reset_user(*, uidb64: str, token: str) -> User | None:
+    """The active person a password-reset link is for, or None when the link
+    is malformed, names nobody, or its token is wrong or out of date."""
+    try:
+        user = User.objects.get(
+            pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True
+        )
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+    if not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def authenticator_confirmed_of(*, user: User) -> Authenticator | None:
+    """The person's confirmed authenticator app, if they have one."""
+    return Authenticator.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def recovery_codes_unused_count(*, user: User) -> int:
+    """How many of the person's own recovery codes are still unused."""
+    return user.recovery_codes.filter(used_at__isnull=True).count()
+
+
+def has_authenticator(*, user: User, confirmed_only: bool = False) -> bool:
+    """Whether the person has an authenticator app (a confirmed one, when
+    ``confirmed_only``)."""
+    found = Authenticator.objects.filter(user=user)
+    if confirmed_only:
+        found = found.filter(confirmed_at__isnull=False)
+    return found.exists()
+
+
+def localities_held_by(*, user: Any) -> QuerySet[Locality]:
+    """The localities the person holds a role in."""
+    return Locality.objects.filter(pk__in=roles_of(user))
+
+
+def person_in_locality(*, locality: Locality, pk: int) -> User:
+    """The person with this id who holds a role in the locality. The caller
+    (a service) checks what the actor may do to them.
+
+    Raises Http404 when there is no such person there."""
+    person = User.objects.filter(pk=pk, roles__locality=locality).distinct().first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def holds_role_in(*, person: User, locality: Locality) -> bool:
+    """Whether the person holds any role in the locality (read afresh)."""
+    return RoleAssignment.objects.filter(user=person, locality=locality).exists()

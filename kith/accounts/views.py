@@ -11,37 +11,30 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.http import (
-    url_has_allowed_host_and_scheme,
-    urlsafe_base64_decode,
-)
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from kith.accounts import forms, services
+from kith.accounts import forms, selectors, services
 from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.middleware import session_begin
-from kith.accounts.models import STAFF_ROLES, Authenticator, Role, RoleAssignment, User
+from kith.accounts.models import STAFF_ROLES, Role, User
 from kith.accounts.permissions import (
     Perm,
     forget_roles,
     has_perm,
     is_staff_user_id,
     require_perm,
-    roles_of,
 )
 from kith.accounts.selectors import people_search_for, person_get_for
 from kith.core.errors import ApplicationError
 from kith.core.middleware import ACTING_FOR_SESSION_KEY, LOCALITY_SESSION_KEY, client_ip
-from kith.places.models import Locality
 
 BACKEND = "kith.accounts.backends.EmailBackend"
 PENDING_USER = "kith_pending_user"
@@ -82,9 +75,7 @@ def _finish_sign_in(
         request.session[PENDING_AT] = int(time.time())
         request.session[PENDING_METHOD] = method
         request.session[PENDING_NEXT] = next_url
-        has_app = Authenticator.objects.filter(
-            user=user, confirmed_at__isnull=False
-        ).exists()
+        has_app = selectors.has_authenticator(user=user, confirmed_only=True)
         return redirect(
             "accounts:authenticator_setup" if not has_app else "accounts:second_factor"
         )
@@ -99,7 +90,7 @@ def _pending_user(request: HttpRequest) -> User | None:
     started = request.session.get(PENDING_AT, 0)
     if not user_id or time.time() - started > PENDING_LIFETIME_SECONDS:
         return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
+    return selectors.user_by_id(pk=user_id, active_only=True)
 
 
 @sensitive_post_parameters("password")
@@ -195,7 +186,7 @@ def sign_in_code_have(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
-                sign_in_code = services.signin_code_latest(identifier=identifier)
+                sign_in_code = selectors.signin_code_latest(identifier=identifier)
                 request.session[CODE_ID] = sign_in_code.pk if sign_in_code else None
                 request.session[CODE_FAKE_TRIES] = 0
                 request.session["kith_code_to"] = identifier
@@ -435,13 +426,8 @@ def password_reset_sent(request: HttpRequest) -> HttpResponse:
 def password_reset_confirm(
     request: HttpRequest, uidb64: str, token: str
 ) -> HttpResponse:
-    try:
-        user = User.objects.get(
-            pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True
-        )
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    user = selectors.password_reset_user(uidb64=uidb64, token=token)
+    if user is None:
         return render(request, "accounts/password_reset_invalid.html", status=400)
     form = forms.NewPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -482,12 +468,8 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def security(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
-    authenticator = Authenticator.objects.filter(
-        user=user, confirmed_at__isnull=False
-    ).first()
-    unused = (
-        user.recovery_codes.filter(used_at__isnull=True).count() if authenticator else 0
-    )
+    authenticator = selectors.authenticator_confirmed_of(user=user)
+    unused = selectors.recovery_codes_unused_count(user=user) if authenticator else 0
     if request.method == "POST" and authenticator:
         try:
             codes = services.recovery_codes_regenerate(actor=user)
@@ -552,8 +534,7 @@ def your_details_edit(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def choose_locality(request: AuthenticatedRequest) -> HttpResponse:
-    held = roles_of(request.user)
-    localities = Locality.objects.filter(pk__in=held)
+    localities = selectors.localities_held_by(user=request.user)
     form = forms.LocalityChoiceForm(request.POST or None, localities=localities)
     if request.method == "POST" and form.is_valid():
         request.session[LOCALITY_SESSION_KEY] = form.cleaned_data["locality"]
@@ -630,13 +611,13 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "roles_here": person.roles_here,  # type: ignore[attr-defined]
-            "can_act": services.can_act_for(
+            "can_act": selectors.can_act_for(
                 actor=request.user, person=person, locality=locality
             ),
             "can_edit": has_perm(request.user, Perm.PEOPLE_EDIT, locality),
             "can_roles": can_roles,
             "role_form": forms.RoleForm() if can_roles else None,
-            "has_authenticator": Authenticator.objects.filter(user=person).exists(),
+            "has_authenticator": selectors.has_authenticator(user=person),
         },
     )
 
@@ -670,11 +651,7 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _person_in_locality(request: AuthenticatedRequest, pk: int) -> User:
-    locality = request.locality
-    person = User.objects.filter(pk=pk, roles__locality=locality).distinct().first()
-    if person is None:
-        raise Http404
-    return person
+    return selectors.person_in_locality(locality=request.locality, pk=pk)
 
 
 @login_required
@@ -702,7 +679,7 @@ def role_change(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
     except ApplicationError as error:
         messages.error(request, error.message)
     forget_roles(request.user)
-    if not RoleAssignment.objects.filter(user=person, locality=locality).exists():
+    if not selectors.holds_role_in(person=person, locality=locality):
         return redirect("accounts:people")
     return redirect("accounts:person", pk=pk)
 
@@ -767,7 +744,7 @@ def acting_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def acting_stop(request: AuthenticatedRequest) -> HttpResponse:
     person_id = request.session.pop(ACTING_FOR_SESSION_KEY, None)
-    person = User.objects.filter(pk=person_id).first() if person_id else None
+    person = selectors.user_by_id(pk=person_id) if person_id else None
     if person is not None:
         services.acting_stop(
             actor=request.user, person=person, locality=request.locality

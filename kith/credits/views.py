@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.models import Role, User
 from kith.accounts.permissions import Perm, has_role, require_perm
+from kith.accounts.selectors import user_by_id
 from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 from kith.core.params import choice_param
 from kith.credits import forms, selectors, services
 from kith.credits.models import Account, AccountKind, TransferKind
 from kith.credits.words import credits_text, describe_minutes
+from kith.helpers.selectors import helper_profile_of
 
 PER_PAGE = 25
 GIFT_SESSION_KEY = "kith_credit_gift"
@@ -87,7 +89,7 @@ def helper_mine(request: AuthenticatedRequest) -> HttpResponse:
     """A helper's own account: the time they have given."""
     locality = _locality(request)
     user: User = request.user
-    profile = services.helper_profile_find(user, locality)
+    profile = helper_profile_of(person=user, locality=locality)
     if profile is None and not has_role(user, Role.HELPER, locality):
         raise Http404
     account = selectors.own_account(
@@ -107,7 +109,7 @@ def helper_mine(request: AuthenticatedRequest) -> HttpResponse:
 
 def _gift_helper(request: AuthenticatedRequest) -> tuple[Any, Any]:
     locality = _locality(request)
-    profile = services.helper_profile_find(request.user, locality)
+    profile = helper_profile_of(person=request.user, locality=locality)
     if profile is None:
         raise Http404
     return locality, profile
@@ -172,11 +174,7 @@ def give_check(request: AuthenticatedRequest) -> HttpResponse:
     saved = request.session.get(GIFT_SESSION_KEY)
     if not saved:
         return redirect("credits:helper_mine")
-    member = (
-        User.objects.filter(pk=saved["member_id"]).first()
-        if saved.get("member_id")
-        else None
-    )
+    member = user_by_id(pk=saved["member_id"]) if saved.get("member_id") else None
     error = None
     if request.method == "POST":
         try:

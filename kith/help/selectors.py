@@ -31,10 +31,20 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm
-from kith.help.models import Concern, Feedback, HelpCategory, HelpRequest, Visit
+from kith.help.models import (
+    Concern,
+    Feedback,
+    HelpCategory,
+    HelpRequest,
+    HelpSettings,
+    Visit,
+)
 from kith.helpers.models import HelperProfile, HelperStatus
+from kith.helpers.vetting import level_at_least
 from kith.members.access import (
+    ActingAs,
     SupporterMay,
+    acting_as,
     may_act_for,
     memberships_actor_may_act_for,
     require_may_act_for,
@@ -67,6 +77,121 @@ def _require_may_see_requests(*, actor: User, membership: Membership) -> bool:
 
 def categories_for(*, locality: Locality) -> QuerySet[HelpCategory]:
     return HelpCategory.objects.filter(locality=locality, is_active=True)
+
+
+def all_categories_for(*, locality: Locality) -> QuerySet[HelpCategory]:
+    """Every kind of help in the locality, stopped ones too, with its skill."""
+    return HelpCategory.objects.filter(locality=locality).select_related("skill")
+
+
+def category_get_for(*, locality: Locality, pk: int) -> HelpCategory:
+    """One kind of help in the locality, stopped or not. Raises Http404 when
+    there is no such kind here."""
+    category = HelpCategory.objects.filter(pk=pk, locality=locality).first()
+    if category is None:
+        raise Http404
+    return category
+
+
+def help_settings_for(*, locality: Locality) -> HelpSettings:
+    """The locality's rules for visits: the saved ones, or the defaults (not
+    saved here) when none have been saved yet."""
+    found = HelpSettings.objects.filter(locality=locality).first()
+    return found if found is not None else HelpSettings(locality=locality)
+
+
+def visit_cancel_is_late(*, visit: Visit) -> bool:
+    """Whether cancelling this confirmed visit now is a late cancellation:
+    within the locality's late-cancellation hours of its start."""
+    if visit.starts_at is None or visit.status != Visit.Status.CONFIRMED:
+        return False
+    hours = help_settings_for(locality=visit.request.locality).late_cancellation_hours
+    return visit.starts_at - timezone.now() < timedelta(hours=hours)
+
+
+def can_ask_for(*, actor: Any, membership: Membership) -> str | None:
+    """How ``actor`` may ask for help for ``membership``: "online" (the
+    member), "supporter", "phone" (a coordinator), or None. The rule is
+    ``kith.members.access``'s."""
+    how = acting_as(
+        actor=actor,
+        membership=membership,
+        coordinator_perm=Perm.HELP_MANAGE,
+        supporter_may=SupporterMay.ASK_FOR_HELP,
+    )
+    if how is None:
+        return None
+    return _ASKED_HOW[how]
+
+
+_ASKED_HOW = {
+    ActingAs.MEMBER: HelpRequest.AskedHow.ONLINE,
+    ActingAs.COORDINATOR: HelpRequest.AskedHow.PHONE,
+    ActingAs.SUPPORTER: HelpRequest.AskedHow.SUPPORTER,
+}
+
+
+def helper_unsuitable_reason(
+    *, helper: HelperProfile, request: HelpRequest
+) -> str | None:
+    """Why ``helper`` may not be offered ``request``, in plain words; None
+    when they may."""
+    if helper.locality_id != request.locality_id:
+        return _("They are not a helper in this locality.")
+    if helper.status != HelperStatus.ACTIVE:
+        return _("They are not an active helper (%(status)s).") % {
+            "status": helper.get_status_display()
+        }
+    first_day = min(
+        (w.starts_at for w in request.windows.all()), default=timezone.now()
+    )
+    day = max(timezone.localdate(), timezone.localtime(first_day).date())
+    level = helper.level_on(day)
+    if not level_at_least(level, request.category.vetting_level):
+        return _(
+            "Their vetting level (%(level)s) is below what %(category)s needs."
+        ) % {
+            "level": level.label,
+            "category": request.category.name,
+        }
+    skill_id = request.category.skill_id
+    if skill_id and not helper.skills.filter(skill_id=skill_id).exists():
+        return _("They have not said they can do %(category)s.") % {
+            "category": request.category.name
+        }
+    if request.visits.filter(helper=helper, status=Visit.Status.DECLINED).exists():
+        return _("They declined this request.")
+    return None
+
+
+def visit_get_for_member_side(*, actor: User, pk: int) -> Visit:
+    """A visit seen from the member's side of its request: its helper may
+    open it, and so may whoever may open the request (the member, their
+    supporter, a coordinator). Raises Http404 or PermissionDenied as
+    ``request_get_for`` does."""
+    visit = (
+        Visit.objects.select_related(
+            "request__membership__person", "request__locality", "helper__user"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    if visit.helper.user_id == actor.pk:
+        return visit
+    request_get_for(actor=actor, pk=visit.request_id)
+    return visit
+
+
+def request_just_asked(*, pk: int | None) -> HelpRequest | None:
+    """The request whose id the session keeps after asking, for the page
+    that says it is sent. Never for an id from a request."""
+    return (
+        HelpRequest.objects.select_related("membership__person", "locality")
+        .filter(pk=pk)  # type: ignore[misc]  # pk=None is valid: finds nothing
+        .first()
+    )
 
 
 def _request_detail(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
@@ -273,8 +398,6 @@ def suitable_helpers(
 ) -> list[tuple[HelperProfile, str | None]]:
     """Every active helper of the locality, with why each may not be offered
     this request (None for those who may). Coordinators only."""
-    from kith.help.services import helper_unsuitable_reason
-
     require_perm(actor, Perm.HELP_MANAGE, request.locality)
     helpers = (
         HelperProfile.objects.filter(
@@ -524,6 +647,15 @@ def concerns_for(*, actor: User, locality: Locality) -> QuerySet[Concern]:
     return Concern.objects.filter(locality=locality).select_related(
         "membership__person", "raised_by", "handled_by", "visit"
     )
+
+
+def concern_get_for(*, actor: User, locality: Locality, pk: int) -> Concern:
+    """One of the locality's concerns. Coordinators only; raises Http404
+    when there is no such concern here."""
+    concern = concerns_for(actor=actor, locality=locality).filter(pk=pk).first()
+    if concern is None:
+        raise Http404
+    return concern
 
 
 def members_to_ask_for(

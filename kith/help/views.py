@@ -19,9 +19,10 @@ from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.help import forms, hooks, selectors, services
-from kith.help.models import HelpCategory, HelpRequest, Visit
-from kith.helpers.models import HelperProfile
+from kith.help.models import HelpRequest, Visit
+from kith.helpers.selectors import helper_profile_in, skills_for
 from kith.members.models import Membership
+from kith.members.selectors import membership_by_id, memberships_among
 
 
 def _locality(request: HttpRequest) -> Any:
@@ -80,11 +81,7 @@ class AskQuestions(QuestionPages):
     def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
         if step.slug == "who":
             ids = self.context(request).get("membership_ids", [])
-            return {
-                "memberships": Membership.objects.filter(pk__in=ids).select_related(
-                    "person"
-                )
-            }
+            return {"memberships": memberships_among(ids=ids)}
         if step.slug == "kind":
             return {"categories": selectors.categories_for(locality=_locality(request))}
         return {}
@@ -100,7 +97,7 @@ def _chosen_membership(
     chosen = cleaned.get("who", {}).get("membership") or (ids[0] if ids else None)
     if chosen not in ids:
         raise Http404
-    return Membership.objects.select_related("person", "locality").get(
+    return membership_by_id(
         pk=cast(int, chosen)  # one of the ids offered, so not None
     )
 
@@ -204,8 +201,8 @@ def ask_check(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         when_form = ASK.bound_form(request, ASK.step("when"))
         assert when_form is not None and when_form.is_valid()  # noqa: S101 - cleaned above
-        category = HelpCategory.objects.get(
-            pk=cleaned["kind"]["category"], locality=_locality(request)
+        category = selectors.category_get_for(
+            locality=_locality(request), pk=cleaned["kind"]["category"]
         )
         try:
             help_request = services.request_create(
@@ -238,11 +235,7 @@ def ask_check(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def ask_done(request: AuthenticatedRequest) -> HttpResponse:
     pk = request.session.get("kith_help_asked")
-    help_request = (
-        HelpRequest.objects.select_related("membership__person", "locality")
-        .filter(pk=pk)  # type: ignore[misc]  # pk=None is valid: finds nothing
-        .first()
-    )
+    help_request = selectors.request_just_asked(pk=pk)
     if help_request is None:
         return redirect("help:home")
     return render(request, "help/ask_done.html", {"help_request": help_request})
@@ -258,7 +251,7 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "help_request": help_request,
         "coordinator": coordinator,
-        "can_cancel": services.can_ask_for(
+        "can_cancel": selectors.can_ask_for(
             actor=request.user, membership=help_request.membership
         )
         is not None,
@@ -314,9 +307,9 @@ def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
     chosen = forms.OfferChoiceForm(request.POST)
     helper = (
-        HelperProfile.objects.filter(
-            pk=chosen.cleaned_data["helper"], locality=help_request.locality
-        ).first()
+        helper_profile_in(
+            locality=help_request.locality, pk=chosen.cleaned_data["helper"]
+        )
         if chosen.is_valid()
         else None
     )
@@ -351,19 +344,7 @@ def _visit_for(request: AuthenticatedRequest, pk: int) -> Visit:
 
 
 def _visit_for_member_side(request: AuthenticatedRequest, pk: int) -> Visit:
-    visit = (
-        Visit.objects.select_related(
-            "request__membership__person", "request__locality", "helper__user"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if visit is None:
-        raise Http404
-    if visit.helper.user_id == request.user.pk:
-        return visit
-    selectors.request_get_for(actor=request.user, pk=visit.request_id)
-    return visit
+    return selectors.visit_get_for_member_side(actor=request.user, pk=pk)
 
 
 @login_required
@@ -447,7 +428,7 @@ def visit_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The visit has been cancelled."))
             return _redirect_back(visit, request)
-    late = services._is_late(visit) and visit.status == Visit.Status.CONFIRMED
+    late = selectors.visit_cancel_is_late(visit=visit)
     return render(
         request,
         "help/form_page.html",
@@ -460,8 +441,8 @@ def visit_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "button": _("Cancel the visit"),
             **_about(visit, request),
             "late": late,
-            "late_minutes": services.settings_for(
-                visit.request.locality
+            "late_minutes": selectors.help_settings_for(
+                locality=visit.request.locality
             ).late_cancellation_minutes,
         },
     )
@@ -714,13 +695,9 @@ def concerns(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def concern_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    concern = (
-        selectors.concerns_for(actor=request.user, locality=_locality(request))
-        .filter(pk=pk)
-        .first()
+    concern = selectors.concern_get_for(
+        actor=request.user, locality=_locality(request), pk=pk
     )
-    if concern is None:
-        raise Http404
     form = forms.OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -760,26 +737,18 @@ def categories(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "help/categories.html",
-        {
-            "categories": HelpCategory.objects.filter(locality=locality).select_related(
-                "skill"
-            )
-        },
+        {"categories": selectors.all_categories_for(locality=locality)},
     )
 
 
 @login_required
 def category_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
-    from kith.helpers.models import Skill
-
     locality = _locality(request)
     require_perm(request.user, Perm.HELP_MANAGE, locality)
     category = None
     if pk is not None:
-        category = HelpCategory.objects.filter(pk=pk, locality=locality).first()
-        if category is None:
-            raise Http404
-    skills = Skill.objects.filter(locality=locality)
+        category = selectors.category_get_for(locality=locality, pk=pk)
+    skills = skills_for(locality=locality, include_retired=True)
     initial: dict[str, Any] = {"is_active": True, "usual_minutes": 60}
     if category:
         initial = {

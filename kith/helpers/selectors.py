@@ -167,6 +167,19 @@ def helper_profile_own(*, actor: Any, locality: Locality) -> HelperProfile | Non
     )
 
 
+def helper_profile_of(*, person: Any, locality: Locality) -> HelperProfile | None:
+    """The person's helper record in the locality whatever its status (one
+    who has left included), or None. Not audited: for the person's own pages
+    and for services acting for them."""
+    return HelperProfile.objects.filter(user=person, locality=locality).first()
+
+
+def helper_profile_in(*, locality: Locality, pk: Any) -> HelperProfile | None:
+    """The helper record with this id in the locality, whatever its status,
+    or None. The caller (a service) checks what may be done with it."""
+    return HelperProfile.objects.filter(pk=pk, locality=locality).first()
+
+
 def helper_profile_for_edit(
     *, actor: Any, locality: Locality, pk: int | None
 ) -> HelperProfile:
@@ -439,10 +452,6 @@ def skill_get_for(*, actor: Any, locality: Locality, pk: int) -> Skill:
     if skill is None:
         raise Http404
     return skill
-
-
-def wards_for(*, locality: Locality) -> QuerySet[Ward]:
-    return Ward.objects.filter(locality=locality).order_by("name")
 
 
 # --- possible duplicates --------------------------------------------------------------

@@ -6,7 +6,7 @@ only while the link is active.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,11 +21,14 @@ from kith.accounts.selectors import duplicates_open_for, duplicates_open_q
 from kith.core.services import audit_record
 from kith.members.models import (
     Consent,
+    Interest,
     Membership,
     MembershipPlan,
     SupporterLink,
 )
+from kith.members.rules import PlanFacts, eligible_plan_ids
 from kith.places.models import Locality
+from kith.places.selectors import postcode_ward
 
 
 def members_list_for(
@@ -125,6 +128,21 @@ def my_membership(*, actor: User, locality: Locality) -> Membership | None:
         .exclude(status=Membership.Status.LEFT)
         .first()
     )
+
+
+def membership_current_for(*, person: User, locality: Locality) -> Membership:
+    """The person's current (not left) membership of the locality, with its
+    person and locality. Raises PermissionDenied when they have none: pages
+    for members are not for anyone else."""
+    found = (
+        Membership.objects.filter(person=person, locality=locality)
+        .exclude(status=Membership.Status.LEFT)
+        .select_related("person", "locality")
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied
+    return found
 
 
 def current_consents(membership: Membership) -> dict[str, Consent]:
@@ -269,6 +287,90 @@ def membership_plans_for(
 ) -> QuerySet[MembershipPlan]:
     require_perm(actor, Perm.PLANS_MANAGE, locality)
     return MembershipPlan.objects.filter(locality=locality)
+
+
+def plans_for(*, locality: Locality) -> QuerySet[MembershipPlan]:
+    """The locality's plans, open or not (plans are not personal)."""
+    return MembershipPlan.objects.filter(locality=locality)
+
+
+def open_plans_for(*, locality: Locality | None) -> QuerySet[MembershipPlan]:
+    """The locality's plans open to new members (none when there is no
+    locality)."""
+    return MembershipPlan.objects.filter(locality=locality, is_open=True)
+
+
+def plans_open_to(
+    *, locality: Locality, postcode: str, born: date | None, on: date | None = None
+) -> list[MembershipPlan]:
+    """The plans someone living at ``postcode`` and born on ``born`` may join."""
+    on = on or timezone.localdate()
+    plans = list(open_plans_for(locality=locality))
+    lives_here = postcode_ward(postcode=postcode, locality=locality) is not None
+    ids = eligible_plan_ids(
+        [PlanFacts(p.pk, p.minimum_age, p.is_open) for p in plans],
+        born=born,
+        lives_in_locality=lives_here,
+        on=on,
+    )
+    return [plan for plan in plans if plan.pk in ids]
+
+
+def interests_for(*, locality: Locality) -> QuerySet[Interest]:
+    """The interests members of the locality can choose from."""
+    return Interest.objects.filter(locality=locality)
+
+
+def memberships_among(*, ids: list[int]) -> QuerySet[Membership]:
+    """The memberships with these ids, with their people. For ids the
+    session holds (those a person was offered), never for ids from a request."""
+    return Membership.objects.filter(pk__in=ids).select_related("person")
+
+
+def membership_by_id(*, pk: int) -> Membership:
+    """The membership with this id, with its person and locality. For an id
+    already checked against those offered. Raises Membership.DoesNotExist."""
+    return Membership.objects.select_related("person", "locality").get(pk=pk)
+
+
+def membership_just_joined(*, pk: int) -> Membership | None:
+    """The membership whose id the session keeps after joining, for the page
+    that says it is done. Never for an id from a request."""
+    return (
+        Membership.objects.select_related("plan", "person", "locality")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def supporter_invitation_get(*, membership: Membership, pk: int) -> SupporterLink:
+    """One of the member's invitations still waiting for an answer. The
+    caller has already checked who may open the member's record. Raises
+    Http404 when there is no such invitation."""
+    link = membership.supporters.filter(
+        pk=pk, status=SupporterLink.Status.INVITED
+    ).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def people_who_may_support(
+    *, locality: Locality, membership: Membership, email: str = ""
+) -> QuerySet[User]:
+    """The active people of the locality, other than the member, a
+    coordinator can choose from when a supporter accepts by phone: only
+    those with the invitation's email address, when there are any."""
+    people = (
+        User.objects.filter(roles__locality=locality, is_active=True)
+        .exclude(pk=membership.person_id)
+        .distinct()
+        .order_by("full_name")
+    )
+    if email:
+        matching = people.filter(email__iexact=email)
+        people = matching if matching.exists() else people
+    return people
 
 
 def members_to_give_credits_to(

@@ -49,6 +49,17 @@ def locality_for_request(
     return found.first()
 
 
+def locality_first() -> Locality | None:
+    """The deployment's first locality (the one a page with no other way to
+    tell speaks for), or None before any has been set up."""
+    return Locality.objects.order_by("pk").first()
+
+
+def wards_for(*, locality: Locality) -> QuerySet[Ward]:
+    """The locality's wards, by name."""
+    return Ward.objects.filter(locality=locality).order_by("name")
+
+
 def wards_with_postcode_counts(*, locality: Locality) -> QuerySet[Ward]:
     """The locality's wards, each with how many postcodes lie in it."""
     counts = (

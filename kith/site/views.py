@@ -22,7 +22,7 @@ from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.forms import GovukForm
-from kith.places.models import Locality
+from kith.places.selectors import locality_first
 from kith.site import selectors
 
 logger = logging.getLogger(__name__)
@@ -128,10 +128,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page, rendered without the database: it may be what failed."""
     context = {"service_name": "Kith", "phone": ""}
     try:
-        locality = (
-            getattr(request, "locality", None)
-            or Locality.objects.order_by("pk").first()
-        )
+        locality = getattr(request, "locality", None) or locality_first()
         if locality is not None:
             context.update(service_name=locality.name, phone=locality.phone)
     except Exception:  # noqa: S110 - the page must render whatever failed

@@ -243,6 +243,43 @@ def venues_for(*, locality: Locality) -> QuerySet[Venue]:
     return Venue.objects.filter(locality=locality).select_related("ward")
 
 
+def venue_in(*, locality: Locality, pk: Any) -> Venue | None:
+    """The locality's venue with this id, or None."""
+    return Venue.objects.filter(pk=pk, locality=locality).first()
+
+
+def activity_just_proposed(*, actor: User, pk: int | None) -> Activity | None:
+    """The activity whose id the session keeps after proposing it, if
+    ``actor`` proposed it, for the page that says it is sent."""
+    return (
+        Activity.objects.filter(pk=pk, proposed_by=actor)  # type: ignore[misc]
+        .select_related("locality")
+        .first()
+    )
+
+
+def waiting_position(*, sign_up: SignUp) -> int:
+    """Where a waiting sign-up stands on its occurrence's waiting list (1 is
+    next to get a place)."""
+    return SignUp.objects.filter(
+        occurrence=sign_up.occurrence,
+        status=SignUp.Status.WAITING,
+        waiting_since__lte=sign_up.waiting_since,
+    ).count()
+
+
+def live_sign_ups_of(*, occurrence: Occurrence, person_ids: list[int]) -> list[SignUp]:
+    """The booked or waiting sign-ups of these people to an occurrence (the
+    people being those the actor may sign up), with their people."""
+    return list(
+        SignUp.objects.filter(
+            occurrence=occurrence,
+            person_id__in=person_ids,
+            status__in=LIVE_SIGN_UPS,
+        ).select_related("person")
+    )
+
+
 # --- introductions -------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,7 +21,10 @@ from kith.accounts.permissions import (
     Perm,
     require_perm,
 )
-from kith.accounts.phones import mobile_normalise
+from kith.accounts.selectors import (  # noqa: F401 (re-exported)
+    signin_code_latest,
+    user_find_by_identifier,
+)
 from kith.accounts.services.signin import _digest
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
@@ -32,18 +35,6 @@ SIGN_IN_CODE_MAX_WRONG = 5
 SIGN_IN_CODES_PER_HOUR = 5
 
 # --- one-time sign-in codes --------------------------------------------------
-
-
-def user_find_by_identifier(identifier: str) -> User | None:
-    """The active person whose email or mobile this is, if any."""
-    value = (identifier or "").strip()
-    if "@" in value:
-        return User.objects.filter(email__iexact=value, is_active=True).first()
-    try:
-        mobile = mobile_normalise(value)
-    except ValidationError:
-        return None
-    return User.objects.filter(mobile=mobile, is_active=True).first()
 
 
 def _locality_words(locality: Locality | None) -> dict[str, str]:
@@ -121,17 +112,6 @@ def signin_code_send(*, identifier: str) -> SignInCode | None:
         return None
     channel = SignInCode.Channel.EMAIL if "@" in identifier else SignInCode.Channel.SMS
     return _code_send(user=user, channel=channel)
-
-
-def signin_code_latest(*, identifier: str) -> SignInCode | None:
-    """The newest code sent to the person with this email address or mobile
-    number (one a coordinator sent them, say), for them to enter; None when
-    there is no such person or code. Checking it is ``signin_code_verify``'s
-    work: an expired, used or dead code is refused there."""
-    user = user_find_by_identifier(identifier)
-    if user is None:
-        return None
-    return SignInCode.objects.filter(user=user).order_by("-created_at", "-pk").first()
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kith.accounts.models import (
-    STAFF_ROLES,
     Role,
     RoleAssignment,
     User,
@@ -13,10 +12,9 @@ from kith.accounts.models import (
 from kith.accounts.permissions import (
     Perm,
     forget_roles,
-    has_perm,
     require_perm,
-    roles_in,
 )
+from kith.accounts.selectors import can_act_for
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.places.models import Locality
@@ -81,17 +79,6 @@ def role_revoke(*, actor: User, user: User, locality: Locality, role: str) -> No
 
 
 # --- acting on behalf --------------------------------------------------------
-
-
-def can_act_for(*, actor: User, person: User, locality: Locality) -> bool:
-    """A coordinator may act for anyone who holds only non-staff roles in
-    their locality, never for themselves or for other staff."""
-    if actor.pk == person.pk or not person.is_active:
-        return False
-    if not has_perm(actor, Perm.ACT_ON_BEHALF, locality):
-        return False
-    held = roles_in(person, locality)
-    return bool(held) and not (held & STAFF_ROLES) and not person.is_superuser
 
 
 @transaction.atomic

@@ -46,7 +46,7 @@ class _SummaryListNode(template.Node):
         outer = context.render_context.get(_ROWS_WITH_ACTIONS)
         context.render_context[_ROWS_WITH_ACTIONS] = []
         try:
-            rows = self.nodelist.render(context)
+            rows = str(self.nodelist.render(context))
             with_actions = any(context.render_context[_ROWS_WITH_ACTIONS])
         finally:
             context.render_context[_ROWS_WITH_ACTIONS] = outer

@@ -24,6 +24,7 @@ from kith.credits.services.transfers import (
     _move,
     transfer_create,
 )
+from kith.helpers.selectors import helper_profile_of
 from kith.places.models import Locality
 
 #: Membership statuses that may hold and receive credits.
@@ -214,14 +215,6 @@ def joining_credits_grant(*, actor: User | None, membership: Any) -> Transfer | 
     )
 
 
-def helper_profile_find(person: User, locality: Locality) -> Any:
-    """The person's helper record in the locality whatever its status (one
-    who has left included), or None."""
-    from kith.helpers.models import HelperProfile
-
-    return HelperProfile.objects.filter(user=person, locality=locality).first()
-
-
 def gift_give(
     *,
     actor: User,
@@ -237,7 +230,7 @@ def gift_give(
     minutes are not theirs to give."""
     if actor.pk != helper.pk:
         require_perm(actor, Perm.CREDITS_MANAGE, locality)
-    profile = helper_profile_find(helper, locality)
+    profile = helper_profile_of(person=helper, locality=locality)
     if profile is None or profile.status == "left":
         raise ApplicationError(_("Only Neighbourhood Helpers can give credits."))
     if profile.pay_basis != "volunteer":

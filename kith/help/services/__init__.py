@@ -22,7 +22,6 @@ from kith.help.services.asking import (
     requests_urgency_follow_dates,
 )
 from kith.help.services.cancelling import (
-    _is_late,
     request_cancel,
     visit_cancel,
     visit_no_show,
@@ -50,7 +49,6 @@ __all__ = [
     "MAX_SERIES_WEEKS",
     "MAX_WINDOWS",
     "Window",
-    "_is_late",
     "any_time_this_week",
     "can_ask_for",
     "categories_create_defaults",

@@ -4,7 +4,6 @@ making a request.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
-from kith.accounts.permissions import Perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.help.models import HelpCategory, HelpRequest, HelpWindow, Urgency
+from kith.help.selectors import can_ask_for
 from kith.help.services.common import _event
 from kith.help.urgency import urgency_for_dates
-from kith.members.access import ActingAs, SupporterMay, acting_as
 from kith.members.models import Membership
 
 MAX_WINDOWS = 5
@@ -29,28 +27,6 @@ LONGEST_AHEAD = timedelta(weeks=12)
 
 
 MAX_SERIES_WEEKS = 26
-
-
-def can_ask_for(*, actor: Any, membership: Membership) -> str | None:
-    """How ``actor`` may ask for help for ``membership``: "online" (the
-    member), "supporter", "phone" (a coordinator), or None. The rule is
-    ``kith.members.access``'s."""
-    how = acting_as(
-        actor=actor,
-        membership=membership,
-        coordinator_perm=Perm.HELP_MANAGE,
-        supporter_may=SupporterMay.ASK_FOR_HELP,
-    )
-    if how is None:
-        return None
-    return _ASKED_HOW[how]
-
-
-_ASKED_HOW = {
-    ActingAs.MEMBER: HelpRequest.AskedHow.ONLINE,
-    ActingAs.COORDINATOR: HelpRequest.AskedHow.PHONE,
-    ActingAs.SUPPORTER: HelpRequest.AskedHow.SUPPORTER,
-}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ cancelled, whether it was late, and charging the member when the rules say
 so.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +15,7 @@ from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.help.models import HelpRequest, Visit
-from kith.help.services.asking import can_ask_for
+from kith.help.selectors import can_ask_for, visit_cancel_is_late
 from kith.help.services.common import (
     _event,
     _lock_visit,
@@ -91,13 +90,6 @@ def _party(actor: User, request: HelpRequest, visit: Visit | None = None) -> str
     return Visit.Party.COORDINATOR
 
 
-def _is_late(visit: Visit) -> bool:
-    if visit.starts_at is None:
-        return False
-    hours = settings_for(visit.request.locality).late_cancellation_hours
-    return visit.starts_at - timezone.now() < timedelta(hours=hours)
-
-
 def _charge_member(*, actor: Any, visit: Visit, why: str) -> None:
     """The locality's charge for a late cancellation or not being in: the
     member pays the helper for their wasted time."""
@@ -152,7 +144,7 @@ def _charge_member(*, actor: Any, visit: Visit, why: str) -> None:
 
 
 def _cancel_visit(*, actor: User, visit: Visit, party: str, reason: str) -> Visit:
-    late = _is_late(visit) and visit.status == Visit.Status.CONFIRMED
+    late = visit_cancel_is_late(visit=visit)
     visit.status = Visit.Status.CANCELLED
     visit.cancelled_by = party
     visit.cancel_reason = reason.strip()

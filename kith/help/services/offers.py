@@ -14,6 +14,7 @@ from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.help import hooks
 from kith.help.models import HelpRequest, Visit
+from kith.help.selectors import helper_unsuitable_reason
 from kith.help.services.common import (
     _event,
     _lock_visit,
@@ -21,41 +22,7 @@ from kith.help.services.common import (
     _require_helper_or_coordinator,
     when_text,
 )
-from kith.helpers.models import HelperProfile, HelperStatus
-from kith.helpers.vetting import level_at_least
-
-
-def helper_unsuitable_reason(
-    *, helper: HelperProfile, request: HelpRequest
-) -> str | None:
-    """Why ``helper`` may not be offered ``request``, in plain words; None
-    when they may."""
-    if helper.locality_id != request.locality_id:
-        return _("They are not a helper in this locality.")
-    if helper.status != HelperStatus.ACTIVE:
-        return _("They are not an active helper (%(status)s).") % {
-            "status": helper.get_status_display()
-        }
-    first_day = min(
-        (w.starts_at for w in request.windows.all()), default=timezone.now()
-    )
-    day = max(timezone.localdate(), timezone.localtime(first_day).date())
-    level = helper.level_on(day)
-    if not level_at_least(level, request.category.vetting_level):
-        return _(
-            "Their vetting level (%(level)s) is below what %(category)s needs."
-        ) % {
-            "level": level.label,
-            "category": request.category.name,
-        }
-    skill_id = request.category.skill_id
-    if skill_id and not helper.skills.filter(skill_id=skill_id).exists():
-        return _("They have not said they can do %(category)s.") % {
-            "category": request.category.name
-        }
-    if request.visits.filter(helper=helper, status=Visit.Status.DECLINED).exists():
-        return _("They declined this request.")
-    return None
+from kith.helpers.models import HelperProfile
 
 
 @transaction.atomic

@@ -18,12 +18,13 @@ from kith.helpers import forms, selectors
 from kith.helpers.models import TRAVEL_DISTANCES, HelperStatus, TravelMode
 from kith.helpers.vetting import VettingLevel
 from kith.helpers.views.common import _locality, _today
+from kith.places.selectors import wards_for
 
 
 def _filters(
     request: HttpRequest, locality: Any
 ) -> tuple[Any, selectors.HelperFilters, bool]:
-    wards = list(selectors.wards_for(locality=locality))
+    wards = list(wards_for(locality=locality))
     skills = list(selectors.skills_for(locality=locality, include_retired=True))
     form = forms.HelperFilterForm(request.GET or None, wards=wards, skills=skills)
     filters = selectors.HelperFilters()

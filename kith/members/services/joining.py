@@ -37,7 +37,8 @@ from kith.members.models import (
     Membership,
     MembershipPlan,
 )
-from kith.members.rules import PlanFacts, eligible_plan_ids, pounds
+from kith.members.rules import pounds
+from kith.members.selectors import plans_open_to
 from kith.members.services.common import _is_coordinator, _locality_personalisation
 from kith.notify.services import message_queue_for_person
 from kith.places.models import Locality
@@ -75,22 +76,6 @@ class JoinAnswers:
     emergency_relationship: str = ""
     consent_introductions: bool = False
     consent_photographs: bool = False
-
-
-def plans_open_to(
-    *, locality: Locality, postcode: str, born: date | None, on: date | None = None
-) -> list[MembershipPlan]:
-    """The plans someone living at ``postcode`` and born on ``born`` may join."""
-    on = on or timezone.localdate()
-    plans = list(MembershipPlan.objects.filter(locality=locality, is_open=True))
-    lives_here = postcode_ward(postcode=postcode, locality=locality) is not None
-    ids = eligible_plan_ids(
-        [PlanFacts(p.pk, p.minimum_age, p.is_open) for p in plans],
-        born=born,
-        lives_in_locality=lives_here,
-        on=on,
-    )
-    return [plan for plan in plans if plan.pk in ids]
 
 
 def _find_duplicates(

@@ -13,24 +13,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kith.accounts.http import AuthenticatedRequest
-from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
+from kith.accounts.selectors import can_act_for
 from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.members import forms, hooks, selectors, services
-from kith.members.models import Membership, MembershipPlan, SupporterLink
+from kith.members.models import Membership
 from kith.members.rules import pounds
 from kith.members.views.shared import _invite, _profile_edit
-from kith.places.models import Ward
+from kith.places.selectors import wards_for
 
 
 @login_required
 def member_list(request: AuthenticatedRequest) -> HttpResponseBase:
     locality = request.locality
     require_perm(request.user, Perm.MEMBERS_MANAGE, locality)
-    plans = MembershipPlan.objects.filter(locality=locality)
-    wards = Ward.objects.filter(locality=locality)
+    plans = selectors.plans_for(locality=locality)
+    wards = wards_for(locality=locality)
     form = forms.MembersFilterForm(request.GET or None, plans=plans, wards=wards)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -85,8 +85,6 @@ def _coordinator_membership(request: AuthenticatedRequest, pk: int) -> Membershi
 @login_required
 def member_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
-    from kith.accounts.services import can_act_for
-
     return render(
         request,
         "members/member.html",
@@ -233,20 +231,10 @@ def member_supporter_phone_accept(
     request: AuthenticatedRequest, pk: int, link_pk: int
 ) -> HttpResponse:
     membership = _coordinator_membership(request, pk)
-    link = membership.supporters.filter(
-        pk=link_pk, status=SupporterLink.Status.INVITED
-    ).first()
-    if link is None:
-        raise Http404
-    people = (
-        User.objects.filter(roles__locality=request.locality, is_active=True)
-        .exclude(pk=membership.person_id)
-        .distinct()
-        .order_by("full_name")
+    link = selectors.supporter_invitation_get(membership=membership, pk=link_pk)
+    people = selectors.people_who_may_support(
+        locality=request.locality, membership=membership, email=link.email
     )
-    if link.email:
-        matching = people.filter(email__iexact=link.email)
-        people = matching if matching.exists() else people
     form = forms.PhoneAcceptForm(request.POST or None, people=people[:500])
     if request.method == "POST" and form.is_valid():
         person = people.filter(pk=form.cleaned_data["person"]).first()

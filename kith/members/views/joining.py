@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from kith.accounts.http import KithRequest
-from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
+from kith.accounts.selectors import user_by_id
 from kith.core.errors import ApplicationError
 from kith.core.middleware import ACTING_FOR_SESSION_KEY
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
-from kith.members import forms, services
-from kith.members.models import Interest, Membership, MembershipPlan
+from kith.members import forms, selectors, services
+from kith.members.models import Membership
 from kith.members.rules import PlanFacts, pounds, youngest_age
 from kith.places.selectors import postcode_ward
 
@@ -76,12 +76,12 @@ class JoinQuestions(QuestionPages):
         if step.slug == "plan":
             postcode, born = self._postcode_and_birth(request)
             return {
-                "plans": services.plans_open_to(
+                "plans": selectors.plans_open_to(
                     locality=locality, postcode=postcode, born=born
                 )
             }
         if step.slug == "interests":
-            return {"interests": Interest.objects.filter(locality=locality)}
+            return {"interests": selectors.interests_for(locality=locality)}
         return {}
 
     def _postcode_and_birth(self, request: HttpRequest) -> tuple[str, Any]:
@@ -118,7 +118,7 @@ def join_start(request: KithRequest, phone: bool = False) -> HttpResponse:
     locality = request.locality
     if phone:
         _require_phone_join(request)
-    plans = list(MembershipPlan.objects.filter(locality=locality, is_open=True))
+    plans = list(selectors.open_plans_for(locality=locality))
     if request.method == "POST":
         person_id = request.session.get(ACTING_FOR_SESSION_KEY) if phone else None
         _questions(phone).start(request, person_id=person_id)
@@ -196,7 +196,7 @@ def _eligibility_problem(
     if (
         slug == "birth"
         and born is not None
-        and not services.plans_open_to(locality=locality, postcode=postcode, born=born)
+        and not selectors.plans_open_to(locality=locality, postcode=postcode, born=born)
     ):
         return "age"
     return ""
@@ -204,7 +204,7 @@ def _eligibility_problem(
 
 def join_not_eligible(request: KithRequest, phone: bool = False) -> HttpResponse:
     locality = request.locality
-    plans = MembershipPlan.objects.filter(locality=locality, is_open=True)
+    plans = selectors.open_plans_for(locality=locality)
     return render(
         request,
         "members/join_not_eligible.html",
@@ -269,7 +269,7 @@ def join_check(request: HttpRequest, phone: bool = False) -> HttpResponse:
         person = None
         person_id = questions.context(request).get("person_id")
         if phone and person_id:
-            person = User.objects.filter(pk=person_id).first()
+            person = user_by_id(pk=person_id)
         actor = request.user if request.user.is_authenticated else None
         try:
             membership = services.membership_join(
@@ -306,11 +306,7 @@ def join_check(request: HttpRequest, phone: bool = False) -> HttpResponse:
 def join_done(request: HttpRequest, phone: bool = False) -> HttpResponse:
     membership_id = request.session.get(f"kith_joined_{'phone' if phone else 'online'}")
     membership = (
-        Membership.objects.select_related("plan", "person", "locality")
-        .filter(pk=membership_id)
-        .first()
-        if membership_id
-        else None
+        selectors.membership_just_joined(pk=membership_id) if membership_id else None
     )
     if membership is None:
         return redirect(_url("join_start", phone))

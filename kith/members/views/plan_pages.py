@@ -12,7 +12,6 @@ from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.members import forms, selectors, services
-from kith.members.models import Interest
 from kith.members.rules import pounds
 
 
@@ -38,7 +37,7 @@ def plans(request: AuthenticatedRequest) -> HttpResponse:
         "members/plans.html",
         {
             "plans": found,
-            "interests": Interest.objects.filter(locality=locality),
+            "interests": selectors.interests_for(locality=locality),
             "form": interest_form,
             "pounds": pounds,
             # Back to the members list only for those who may open it (an

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.http import AuthenticatedRequest
 from kith.core.errors import ApplicationError
-from kith.members import forms, services
-from kith.members.models import Interest, Membership
+from kith.members import forms, selectors, services
+from kith.members.models import Membership
 
 
 def _profile_initial(membership: Membership) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def _profile_edit(
     form = forms.ProfileForm(
         request.POST or None,
         initial=_profile_initial(membership),
-        interests=Interest.objects.filter(locality=membership.locality),
+        interests=selectors.interests_for(locality=membership.locality),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

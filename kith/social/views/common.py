@@ -4,11 +4,11 @@ someone may act for.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from kith.accounts.http import AuthenticatedRequest
 from kith.members.models import Membership
+from kith.members.selectors import membership_current_for
 from kith.social import selectors
 
 
@@ -34,12 +34,4 @@ def _own_membership(request: AuthenticatedRequest) -> Membership:
     acting for, or the person signed in."""
     locality = _locality(request)
     person = getattr(request, "acting_for", None) or request.user
-    found = (
-        Membership.objects.filter(person=person, locality=locality)
-        .exclude(status=Membership.Status.LEFT)
-        .select_related("person", "locality")
-        .first()
-    )
-    if found is None:
-        raise PermissionDenied
-    return found
+    return membership_current_for(person=person, locality=locality)

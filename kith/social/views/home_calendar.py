@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm, roles_in
-from kith.members.models import Interest
-from kith.places.models import Ward
+from kith.members.selectors import interests_for
+from kith.places.selectors import wards_for
 from kith.social import forms, selectors, services
-from kith.social.models import Introduction, SignUp
+from kith.social.models import Introduction
 from kith.social.views.common import _for_whom, _locality
 
 
@@ -65,8 +65,8 @@ def social_home(request: AuthenticatedRequest) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     """This week and next, filtered by area, interest and access. Public."""
     locality = _locality(request)
-    wards = Ward.objects.filter(locality=locality)
-    interests = Interest.objects.filter(locality=locality)
+    wards = wards_for(locality=locality)
+    interests = interests_for(locality=locality)
     form = forms.CalendarFilterForm(
         request.GET or None, wards=wards, interests=interests
     )
@@ -144,13 +144,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for_whom = _for_whom(request) if request.user.is_authenticated else []
     if for_whom:
         ids = [m.person_id for m in for_whom]
-        mine = list(
-            SignUp.objects.filter(
-                occurrence=occurrence,
-                person_id__in=ids,
-                status__in=services.LIVE_SIGN_UPS,
-            ).select_related("person")
-        )
+        mine = selectors.live_sign_ups_of(occurrence=occurrence, person_ids=ids)
     return render(
         request,
         "social/occurrence.html",

@@ -20,7 +20,7 @@ from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
-from kith.members.models import Interest
+from kith.members.selectors import interests_for
 from kith.social import forms, selectors, services
 from kith.social.models import Activity, Venue
 from kith.social.views.common import _locality
@@ -30,7 +30,7 @@ class ProposeQuestions(QuestionPages):
     def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
         locality = _locality(request)
         if step.slug == "about":
-            return {"interests": Interest.objects.filter(locality=locality)}
+            return {"interests": interests_for(locality=locality)}
         if step.slug == "where":
             return {"venues": selectors.venues_for(locality=locality)}
         return {}
@@ -140,7 +140,7 @@ def _propose(
             ),
         )
     else:
-        found = Venue.objects.filter(pk=where["venue"], locality=locality).first()
+        found = selectors.venue_in(locality=locality, pk=where["venue"])
         if found is None:
             raise ApplicationError(_("Choose where it is."), field="venue")
         venue = found
@@ -171,11 +171,7 @@ def _propose(
 @login_required
 def propose_done(request: AuthenticatedRequest) -> HttpResponse:
     pk = request.session.get("kith_activity_proposed")
-    activity = (
-        Activity.objects.filter(pk=pk, proposed_by=request.user)  # type: ignore[misc]
-        .select_related("locality")
-        .first()
-    )
+    activity = selectors.activity_just_proposed(actor=request.user, pk=pk)
     if activity is None:
         return redirect("social:home")
     return render(request, "social/propose_done.html", {"activity": activity})

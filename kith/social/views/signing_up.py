@@ -78,11 +78,7 @@ def place(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     position = None
     if sign_up.status == SignUp.Status.WAITING:
-        position = SignUp.objects.filter(
-            occurrence=sign_up.occurrence,
-            status=SignUp.Status.WAITING,
-            waiting_since__lte=sign_up.waiting_since,
-        ).count()
+        position = selectors.waiting_position(sign_up=sign_up)
     return render(
         request,
         "social/place.html",
