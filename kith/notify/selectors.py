@@ -109,18 +109,27 @@ def message_get_for(*, actor: Any, locality: Locality, pk: int) -> Message:
         raise Http404 from exc
 
 
-def calls_for(*, actor: Any, locality: Locality) -> list[Call]:
-    """Today's call list: every call not yet done, oldest first, then the
-    calls finished today."""
+def calls_to_make_for(*, actor: Any, locality: Locality) -> QuerySet[Call]:
+    """The call list: every call not yet done, oldest day first. Raises
+    PermissionDenied for those who do not make calls."""
+    access.require(actor, access.CALL_LIST, locality)
+    return (
+        Call.objects.filter(locality=locality, done=False)
+        .select_related("person", "message", "called_by", "visit")
+        .order_by("day", "person__full_name", "pk")
+    )
+
+
+def calls_done_today_for(*, actor: Any, locality: Locality) -> QuerySet[Call]:
+    """The calls finished today, latest first."""
     access.require(actor, access.CALL_LIST, locality)
     today_start = timezone.make_aware(
         datetime.combine(timezone.localdate(), datetime.min.time())
     )
-    return list(
-        Call.objects.filter(locality=locality)
-        .filter(Q(done=False) | Q(called_at__gte=today_start))
-        .select_related("person", "message", "called_by", "visit")
-        .order_by("done", "day", "person__full_name", "pk")
+    return (
+        Call.objects.filter(locality=locality, done=True, called_at__gte=today_start)
+        .select_related("person", "called_by")
+        .order_by("-called_at", "-pk")
     )
 
 

@@ -81,9 +81,16 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+#: Calls finished today shown under the list (the count says how many).
+CALLS_DONE_SHOWN = 20
+
+
 @login_required
 def calls(request: HttpRequest) -> HttpResponse:
-    found = selectors.calls_for(actor=request.user, locality=_locality(request))
+    locality = _locality(request)
+    to_make = selectors.calls_to_make_for(actor=request.user, locality=locality)
+    done = selectors.calls_done_today_for(actor=request.user, locality=locality)
+    done_shown = list(done[: CALLS_DONE_SHOWN + 1])
     held_back = []
     if access.allowed(request.user, access.MESSAGES_VIEW, _locality(request)):
         held_back = selectors.messages_held_back_for(
@@ -94,8 +101,13 @@ def calls(request: HttpRequest) -> HttpResponse:
         request,
         "notify/calls.html",
         {
-            "to_do": [call for call in found if not call.done],
-            "done": [call for call in found if call.done],
+            "page": page_of(to_make, request.GET.get("page")),
+            "done": done_shown[:CALLS_DONE_SHOWN],
+            "done_count": (
+                len(done_shown)
+                if len(done_shown) <= CALLS_DONE_SHOWN
+                else done.order_by().count()
+            ),
             "held_back": held_back,
         },
     )

@@ -236,3 +236,32 @@ def test_a_helper_reaches_past_visits_and_the_record_form_from_recent_visits(
     assert client.get(reverse("help:visit", args=[done.pk])).status_code == 200
     form = client.get(reverse("help:visit_done", args=[due.pk]))
     assert form.status_code == 200 and "How long did it take?" in form.content.decode()
+
+
+def test_a_helpers_visits_page_loads_only_the_recent_visits_it_shows(client, circle):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kith.help.selectors import RECENT_SHOWN, helper_visits_for
+
+    Visit.objects.all().delete()
+    start = timezone.now() - timedelta(days=400)
+    done = []
+    for n in range(RECENT_SHOWN + 5):
+        visit = services.visit_offer(
+            actor=circle.coordinator, request=ask(circle), helper=circle.helper_profile
+        )
+        Visit.objects.filter(pk=visit.pk).update(
+            status=Visit.Status.DONE, starts_at=start + timedelta(days=n)
+        )
+        done.append(visit.pk)
+    with CaptureQueriesContext(connection) as queries:
+        found = helper_visits_for(
+            actor=circle.helper_profile.user, helper=circle.helper_profile
+        )
+    # Latest first, only as many as are shown, in a fixed number of queries.
+    assert [r.visit.pk for r in found.recent] == done[::-1][:RECENT_SHOWN]
+    assert found.offers == [] and found.coming == []
+    assert len(queries) <= 4
+    # ... and the visits long past are left in the database.
+    assert any(f"LIMIT {RECENT_SHOWN}" in q["sql"] for q in queries.captured_queries)

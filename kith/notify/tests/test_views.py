@@ -206,3 +206,41 @@ def test_the_call_list_runs_the_same_queries_for_many_calls(
     with django_assert_max_num_queries(14):  # 2 for messages held back by limits
         page = client.get(reverse("notify:calls")).content.decode()
     assert "25 calls to make" in page
+
+
+def test_the_call_list_pages_the_calls_and_counts_those_done(
+    client,
+    circle,  # noqa: F811
+):
+    from tests.factories import UserFactory
+
+    now = timezone.now()
+    for number in range(75):
+        done = number >= 55
+        Call.objects.create(
+            key=f"many:{number}",
+            locality=circle.locality,
+            person=UserFactory(full_name=f"Caller {number:02}", phone="020 7946 0400"),
+            day=timezone.localdate(),
+            reason="message",
+            summary="Your visit is booked",
+            done=done,
+            outcome="spoke" if done else "",
+            called_at=now if done else None,
+            called_by=circle.coordinator if done else None,
+        )
+    client.force_login(circle.coordinator)
+    first = client.get(reverse("notify:calls")).content.decode()
+    assert "55 calls to make" in first
+    assert first.count("Record the call") == 50
+    assert "Page 1 of 2" in first
+    assert "The latest 20 of 20 calls." not in first
+    second = client.get(reverse("notify:calls") + "?page=2").content.decode()
+    assert second.count("Record the call") == 5
+    assert "Caller 54" in second and "Caller 00" not in second
+    # Twenty done today are all shown; more are counted.
+    Call.objects.filter(key="many:0").update(
+        done=True, outcome="spoke", called_at=now, called_by=circle.coordinator
+    )
+    page = client.get(reverse("notify:calls")).content.decode()
+    assert "The latest 20 of 21 calls." in page
