@@ -5,7 +5,7 @@ A helper sees a member's address and phone only for a confirmed visit, from
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -131,6 +131,17 @@ _ASKED_HOW = {
 }
 
 
+def request_vetting_day(request: HelpRequest) -> date:
+    """The day a helper's vetting is judged for a request: its first day
+    (today, if that has passed). An offer and a request's shortlist judge it
+    on this day; a plan for many requests judges it on the day it is built,
+    and each offer it sends is checked again on this day."""
+    first_day = min(
+        (w.starts_at for w in request.windows.all()), default=timezone.now()
+    )
+    return max(timezone.localdate(), timezone.localtime(first_day).date())
+
+
 def helper_unsuitable_reason(
     *, helper: HelperProfile, request: HelpRequest
 ) -> str | None:
@@ -142,11 +153,7 @@ def helper_unsuitable_reason(
         return _("They are not an active helper (%(status)s).") % {
             "status": helper.get_status_display()
         }
-    first_day = min(
-        (w.starts_at for w in request.windows.all()), default=timezone.now()
-    )
-    day = max(timezone.localdate(), timezone.localtime(first_day).date())
-    level = helper.level_on(day)
+    level = helper.level_on(request_vetting_day(request))
     if not level_at_least(level, request.category.vetting_level):
         return _(
             "Their vetting level (%(level)s) is below what %(category)s needs."

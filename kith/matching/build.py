@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from kith.help.models import HelpCategory, HelpRequest, Visit
+from kith.help.selectors import request_vetting_day
 from kith.helpers.models import AvailabilitySlot, HelperProfile, HelperStatus
 from kith.helpers.selectors import level_at_least_filter
 from kith.matching.engine import (
@@ -118,6 +119,7 @@ def helper_for_engine(
     declined: frozenset[str],
     helped: frozenset[str],
     only_days: tuple[date, date] | None = None,
+    vetting_day: date | None = None,
 ) -> Helper:
     skill_ids = {s.skill_id for s in profile.skills.all()}
     can_do = frozenset(
@@ -130,7 +132,7 @@ def helper_for_engine(
         skills=can_do,
         max_km=profile.travel_distance_m / 1000,
         capacity=max(0, profile.max_visits_per_week - booked_this_week),
-        vetting=Vetting.from_code(profile.level_on(today)),
+        vetting=Vetting.from_code(profile.level_on(vetting_day or today)),
         load=load,
         available=_intervals(profile, today, HORIZON_DAYS, only_days),
         declined=declined,
@@ -169,11 +171,14 @@ def build_problem(
     policy: Policy | None = None,
     today: date | None = None,
     only_days: tuple[date, date] | None = None,
+    vetting_day: date | None = None,
 ) -> Built:
     """The matching problem for a locality's open requests (or only some),
     with its active helpers (or only some). With ``only_days``, helpers' free
     times are worked out only on those days (first, last): enough for
-    requests whose times all fall on them, and much less work."""
+    requests whose times all fall on them, and much less work. With
+    ``vetting_day``, helpers' vetting is judged on that day, not today (for
+    one request: ``request_vetting_day``, as its offer judges it)."""
     today = today or timezone.localdate()
     now = timezone.now()
     requests = list(open_requests(locality, request_ids))
@@ -255,6 +260,7 @@ def build_problem(
                 declined=frozenset(declined[profile.pk]),
                 helped=frozenset(helped[profile.pk]),
                 only_days=only_days,
+                vetting_day=vetting_day,
             )
         )
     built.problem = Problem(
@@ -325,7 +331,11 @@ def request_neighbourhood(
     }
     may_suit = HelperProfile.objects.filter(
         locality=request.locality, status=HelperStatus.ACTIVE
-    ).filter(level_at_least_filter(request.category.vetting_level, today))
+    ).filter(
+        level_at_least_filter(
+            request.category.vetting_level, request_vetting_day(request)
+        )
+    )
     if request.category.skill_id is not None:
         may_suit = may_suit.filter(skills__skill_id=request.category.skill_id)
     weekdays = {

@@ -18,6 +18,7 @@ from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.times import span_text
 from kith.help.models import HelpRequest
+from kith.help.selectors import request_vetting_day
 from kith.helpers.models import HelperProfile
 from kith.matching import engine
 from kith.matching.build import build_problem, request_neighbourhood
@@ -153,6 +154,7 @@ def shortlist_for(
         request_ids=[request.pk],
         helper_ids=near.helper_ids if near is not None else [],
         only_days=near.days if near is not None else None,
+        vetting_day=request_vetting_day(request),
     )
     key = str(request.pk)
     if key in built.left_out:

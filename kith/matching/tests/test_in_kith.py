@@ -428,3 +428,46 @@ def test_a_building_plan_page_waits_for_it(client, town):
     services.plan_build(plan_id=plan.pk)
     done = client.get(plan.get_absolute_url(), headers={"HX-Request": "true"})
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_the_shortlist_judges_vetting_on_the_requests_day_as_the_offer_does(town):
+    from datetime import date
+
+    from kith.helpers.vetting import TRAINING_YEARS
+
+    today = timezone.localdate()
+    # Training done almost a year ago: enhanced for five more days.
+    on = date(today.year - TRAINING_YEARS, today.month, min(today.day, 28))
+    on += timedelta(days=6)
+    lapsing = active_helper(
+        town,
+        VettingLevel.ENHANCED,
+        on=on,
+        full_name="Lee Lapsing",
+        postcode="SE17 3AA",
+        availability=ALL_WEEK,
+    )
+    last = lapsing.level_until(today)
+    assert last is not None and today < last < today + timedelta(days=8)
+    company = town.categories["Company"]
+    company.vetting_level = VettingLevel.ENHANCED
+    company.save()
+
+    soon = ask(town, windows=[tomorrow_window()])
+    later = ask(town, windows=[tomorrow_window(days=(last - today).days + 2)])
+
+    def suggested(request):
+        shortlist = selectors.shortlist_for(actor=town.coordinator, request=request)
+        return (
+            [e.helper for e in shortlist.suggestions],
+            {o.helper: o for o in shortlist.others},
+        )
+
+    helpers, _ = suggested(soon)
+    assert lapsing in helpers
+    helpers, others = suggested(later)
+    assert lapsing not in helpers
+    assert not others[lapsing].can_offer
+    assert any("Vetting" in reason for reason in others[lapsing].reasons)
+    with pytest.raises(ApplicationError):
+        help_services.visit_offer(actor=town.coordinator, request=later, helper=lapsing)

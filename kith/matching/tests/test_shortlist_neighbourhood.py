@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 import numpy as np
 import pytest
 
+from kith.help.selectors import request_vetting_day
 from kith.help.tests.conftest import circle, tomorrow_window  # noqa: F401
 from kith.helpers.models import AvailabilitySlot, HelperSkill
 from kith.helpers.tests.factories import skills_for
@@ -22,7 +23,11 @@ LEVELS = [VettingLevel.NONE, VettingLevel.BASIC, VettingLevel.ENHANCED]
 
 def _reference(request, *, limit, others_shown):
     """The shortlist as it was before neighbourhoods: every active helper."""
-    built = build_problem(request.locality, request_ids=[request.pk])
+    built = build_problem(
+        request.locality,
+        request_ids=[request.pk],
+        vetting_day=request_vetting_day(request),
+    )
     engine_request = built.problem.requests[0]
     helpers = list(built.problem.helpers)
     ranked = engine.shortlist(
