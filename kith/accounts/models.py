@@ -371,7 +371,8 @@ class PossibleDuplicate(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["locality", "first", "second"], name="possible_duplicate_once"
+                fields=["locality", "first", "second"],
+                name="possible_duplicate_pair_once",
             ),
             models.CheckConstraint(
                 condition=models.Q(first__lt=models.F("second")),

@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("locality", "first", "second"),
-                        name="possible_duplicate_once",
+                        name="possible_duplicate_pair_once",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(("first__lt", models.F("second"))),
