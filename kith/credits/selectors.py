@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
@@ -26,7 +27,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -171,24 +171,42 @@ class StatementLine:
 _HAPPENED = ("transfer__occurred_on", "transfer__created_at", "pk")
 
 
-def statement_entries(*, account: Account) -> QuerySet[Entry]:
-    """An account's entries, the one that happened last first, each with
-    ``balance_then``: the balance once it and everything that happened before
-    it are counted. A transfer recorded late (a visit settled a week after
-    it) takes its place by ``occurred_on``, so the balances read in order
-    down the page; ``Entry.balance_after`` is the balance in the order the
-    entries were written, which is not the order they happened. The caller
-    has already decided the reader may see ``account``."""
-    return (
+def statement_entries(
+    *, account: Account, number: Any = None, per_page: int | None = None
+) -> Page:
+    """One page of an account's entries, the one that happened last first
+    (every entry when ``per_page`` is None), each with ``balance_then``: the
+    balance once it and everything that happened before it are counted. A
+    transfer recorded late (a visit settled a week after it) takes its place
+    by ``occurred_on``, so the balances read in order down the page;
+    ``Entry.balance_after`` is the balance in the order the entries were
+    written, which is not the order they happened.
+
+    The balances come from the account's total less the entries above the
+    page: a sum, not a running window over every entry, so a page costs the
+    same on page one of a long statement as of a short one. The caller has
+    already decided the reader may see ``account``."""
+    entries = (
         Entry.objects.filter(account=account)
         .select_related("transfer", "transfer__reverses", "transfer__reversed_by")
-        .annotate(
-            balance_then=Window(
-                Sum("minutes"), order_by=[F(field).asc() for field in _HAPPENED]
-            )
-        )
         .order_by(*(F(field).desc() for field in _HAPPENED))
     )
+    paginator = Paginator(entries, per_page or max(1, entries.count()))
+    page = paginator.get_page(number)
+    rows = list(page.object_list)
+    above = page.start_index() - 1 if rows else 0
+    totals = Entry.objects.filter(account=account).aggregate(total=Sum("minutes"))
+    balance = int(totals["total"] or 0)
+    if above:
+        earlier = Entry.objects.filter(pk__in=entries.values("pk")[:above]).aggregate(
+            total=Sum("minutes")
+        )
+        balance -= int(earlier["total"] or 0)
+    for entry in rows:
+        entry.balance_then = balance
+        balance -= entry.minutes
+    page.object_list = rows
+    return page
 
 
 def _other_side(entries: list[Entry], account: Account) -> dict[int, Account]:

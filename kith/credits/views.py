@@ -53,8 +53,8 @@ def _statement_context(
             "page": None,
             "lines": [],
         }
-    page = Paginator(selectors.statement_entries(account=account), PER_PAGE).get_page(
-        request.GET.get("page")
+    page = selectors.statement_entries(
+        account=account, number=request.GET.get("page"), per_page=PER_PAGE
     )
     lines = selectors.statement_lines(account=account, entries=list(page.object_list))
     return {

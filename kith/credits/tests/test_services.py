@@ -662,7 +662,7 @@ def test_statement_lines_say_what_happened_in_plain_words(testford, joan, sam):
     account = Account.objects.get(kind="member")
     lines = selectors.statement_lines(
         account=account,
-        entries=list(selectors.statement_entries(account=account)),
+        entries=selectors.statement_entries(account=account).object_list,
         today=date(2026, 3, 10),
     )
     # The top-up was recorded first but happened last: it comes first.
@@ -674,7 +674,7 @@ def test_statement_lines_say_what_happened_in_plain_words(testford, joan, sam):
     helper = Account.objects.get(kind="helper")
     (line,) = selectors.statement_lines(
         account=helper,
-        entries=list(selectors.statement_entries(account=helper)),
+        entries=selectors.statement_entries(account=helper).object_list,
         today=date(2026, 3, 10),
     )
     assert line.text == "Tuesday 3 March: 1 hour helping Joan — 1 credit"
@@ -703,7 +703,7 @@ def test_a_helper_statement_is_in_the_order_visits_happened(testford, joan, sam)
     helper = Account.objects.get(kind="helper")
     lines = selectors.statement_lines(
         account=helper,
-        entries=list(selectors.statement_entries(account=helper)),
+        entries=selectors.statement_entries(account=helper).object_list,
         today=date(2026, 3, 10),
     )
     assert [line.day for line in lines] == sorted(
@@ -717,7 +717,7 @@ def test_a_helper_statement_is_in_the_order_visits_happened(testford, joan, sam)
     member = Account.objects.get(kind="member")
     member_lines = selectors.statement_lines(
         account=member,
-        entries=list(selectors.statement_entries(account=member)),
+        entries=selectors.statement_entries(account=member).object_list,
         today=date(2026, 3, 10),
     )
     assert [line.balance_after for line in member_lines] == [
@@ -739,7 +739,7 @@ def test_a_correction_reads_as_one(testford, joan):
     account = Account.objects.get(kind="member")
     lines = selectors.statement_lines(
         account=account,
-        entries=list(selectors.statement_entries(account=account)),
+        entries=selectors.statement_entries(account=account).object_list,
         today=date(2026, 3, 10),
     )
     assert lines[0].what == (
@@ -963,7 +963,8 @@ def test_a_leaving_members_credits_may_go_to_another_member(testford, joan, iris
     assert balance(iris.person, testford.locality) == before + 90
     account = Account.objects.get(kind="member", person=iris.person)
     lines = selectors.statement_lines(
-        account=account, entries=list(selectors.statement_entries(account=account))
+        account=account,
+        entries=selectors.statement_entries(account=account).object_list,
     )
     assert lines[-1].what == "credits left to you by Joan"
     assert_ledger_balances()
@@ -984,3 +985,32 @@ def test_the_database_refuses_changing_a_transfer(testford, joan):
             "UPDATE credits_transfer SET description = %s WHERE id = %s",
             ["changed", transfer.pk],
         )
+
+
+def test_every_page_of_a_statement_reads_on_from_the_one_before(testford, joan, sam):
+    topup(testford, joan.person, 6000, occurred_on=date(2026, 1, 1))
+    for n in range(23):
+        # Recorded in a muddled order, as late settlements are.
+        day = date(2026, 2, 1) + timedelta(days=(n * 7) % 23)
+        settle(testford, joan.person, sam, 15 + n, key=f"p{n}", occurred_on=day)
+    member = Account.objects.get(kind="member")
+    balances = []
+    for number in (1, 2, 3):
+        page = selectors.statement_entries(account=member, number=number, per_page=10)
+        lines = selectors.statement_lines(account=member, entries=page.object_list)
+        balances += [(line.balance_after, line.minutes) for line in lines]
+    assert len(balances) == 24
+    assert balances[0][0] == member.balance_minutes
+    # Each balance is the running total in the order things happened.
+    happened = sorted(
+        Entry.objects.filter(account=member).select_related("transfer"),
+        key=lambda e: (e.transfer.occurred_on, e.transfer.created_at, e.pk),
+    )
+    running, expected = 0, []
+    for entry in happened:
+        running += entry.minutes
+        expected.append(running)
+    assert [balance for balance, _m in balances] == expected[::-1]
+    everything = selectors.statement_entries(account=member).object_list
+    whole = selectors.statement_lines(account=member, entries=everything)
+    assert [(line.balance_after, line.minutes) for line in whole] == balances
