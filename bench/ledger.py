@@ -129,6 +129,9 @@ def build(members: int, helpers: int, hot: int) -> dict:
             for n, person in enumerate(helper_people)
         ]
     )
+    # The last member never buys credits: what is asked of them is refused
+    # for lack of credit (the mix's refusals).
+    empty = member_people.pop()
     # Enough credit that few settlements are refused: 100 hours each, and
     # five times that for the hot members (the first --hot).
     for n, person in enumerate(member_people):
@@ -161,6 +164,7 @@ def build(members: int, helpers: int, hot: int) -> dict:
         "coordinator_id": coordinator.pk,
         "officer_id": officer.pk,
         "member_ids": [p.pk for p in member_people],
+        "empty_id": empty.pk,
         "helper_ids": [p.pk for p in helper_people],
     }
 
@@ -277,8 +281,11 @@ def work_mix(index: int, start_at: float, seconds: float, ids: dict, hot: int) -
     locality = Locality.objects.get(pk=ids["locality_id"])
     coordinator = User.objects.get(pk=ids["coordinator_id"])
     officer = User.objects.get(pk=ids["officer_id"])
-    by_pk = User.objects.in_bulk(ids["member_ids"] + ids["helper_ids"])
+    by_pk = User.objects.in_bulk(
+        ids["member_ids"] + ids["helper_ids"] + [ids["empty_id"]]
+    )
     members = [by_pk[pk] for pk in ids["member_ids"]]
+    empty = by_pk[ids["empty_id"]]
     concession = members[::4]
     helpers = [by_pk[pk] for pk in ids["helper_ids"]]
     volunteers = helpers[::2]
@@ -363,25 +370,23 @@ def work_mix(index: int, start_at: float, seconds: float, ids: dict, hot: int) -
                 }
             elif kind == "retry":
                 call = dict(rng.choice(made_keys)[1])
-            else:  # refused: far more than anyone has
+            else:  # refused: a member with no credit asks for a visit
                 call = {
                     "service": "visit_credits_settle",
                     "actor": None,
                     "locality": locality,
                     "visit_key": f"m{index}:r{n}",
-                    "member": rng.choice(members),
+                    "member": empty,
                     "helper": rng.choice(helpers),
-                    "minutes": 6000,
-                    "description": "too much",
+                    "minutes": 60,
+                    "description": "no credit",
                     "occurred_on": day,
                 }
-                # Refusals are expected: a member cannot owe 100 hours.
             arguments = {k: v for k, v in call.items() if k != "service"}
             transfer = getattr(services, call["service"])(**arguments)
         except ApplicationError:
             done["refused"] += 1
-            if kind != "refused":
-                done["latencies"][kind].append(time.perf_counter() - began)
+            done["latencies"][kind].append(time.perf_counter() - began)
         except Exception as exc:  # counted and shown: the run then fails
             done["errors"] += 1
             if done["errors"] <= 3:
@@ -601,7 +606,7 @@ def main() -> None:
     for kind, _share in MIX:
         values = mix["latencies"][kind]
         print(
-            f"  {kind:9} {len(values):6} done, median "
+            f"  {kind:9} {len(values):6} timed, median "
             f"{percentile(values, 0.5) * 1000:6.1f} ms, 95th percentile "
             f"{percentile(values, 0.95) * 1000:6.1f} ms"
         )
