@@ -191,6 +191,24 @@ class QuestionPages:
             return steps[steps.index(slug) - 1]
         return None
 
+    def back_url(
+        self,
+        request: HttpRequest,
+        slug: str,
+        *,
+        changing: bool,
+        check_url: str,
+        step_url: Callable[[str], str],
+        start_url: str,
+    ) -> str:
+        """Where a question page's back link goes: to check your answers
+        when the person came from there to change one answer, else to the
+        question before, else to where the questions started."""
+        if changing:
+            return check_url
+        previous = self.previous_slug(request, slug)
+        return step_url(previous) if previous else start_url
+
     def summary(self, request: HttpRequest) -> list[dict[str, Any]]:
         """Rows for the check-answers page: step, question and answer shown."""
         rows = []

@@ -170,15 +170,13 @@ def ask_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             if following is None
             else redirect("help:ask_step", slug=following)
         )
-    previous = ASK.previous_slug(request, slug)
-    back = (
-        reverse("help:ask_check")
-        if changing
-        else (
-            reverse("help:ask_step", args=[previous])
-            if previous
-            else reverse("help:home")
-        )
+    back = ASK.back_url(
+        request,
+        slug,
+        changing=changing,
+        check_url=reverse("help:ask_check"),
+        step_url=lambda previous: reverse("help:ask_step", args=[previous]),
+        start_url=reverse("help:home"),
     )
     return render(
         request, "help/ask_step.html", {"form": form, "step": step, "back": back}

@@ -214,13 +214,13 @@ def apply_step(request: HttpRequest, slug: str) -> HttpResponse:
         form = bound or step.form_class(
             initial=_initial_answers(request, slug), **kwargs
         )
-    previous = APPLY.previous_slug(request, slug)
-    back = (
-        reverse("helpers:apply_check")
-        if changing
-        else reverse("helpers:apply_step", args=[previous])
-        if previous
-        else reverse("helpers:apply_start")
+    back = APPLY.back_url(
+        request,
+        slug,
+        changing=changing,
+        check_url=reverse("helpers:apply_check"),
+        step_url=lambda previous: reverse("helpers:apply_step", args=[previous]),
+        start_url=reverse("helpers:apply_start"),
     )
     return render(
         request,

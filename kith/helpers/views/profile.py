@@ -2,6 +2,9 @@
 weekly times and time away. A helper changes their own; a coordinator
 anyone's in the locality."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +22,41 @@ from kith.helpers.views.common import (
 )
 
 
+def _profile_form_page(
+    request: AuthenticatedRequest,
+    pk: int | None,
+    profile: Any,
+    form: Any,
+    save: Callable[[], object],
+    *,
+    title: str,
+    intro: str = "",
+) -> HttpResponse:
+    """One page of the profile: on a valid answer ``save`` (a service),
+    then back to the profile; otherwise the form, with the service's refusal
+    on it."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            _saved(request, pk is None)
+            return redirect(_back_to(profile, pk))
+    return render(
+        request,
+        "helpers/profile_form.html",
+        {
+            "form": form,
+            "profile": profile,
+            "back": _back_to(profile, pk),
+            "title": title,
+            "intro": intro,
+            "own": pk is None,
+        },
+    )
+
+
 @login_required
 def profile_skills(
     request: AuthenticatedRequest, pk: int | None = None
@@ -32,31 +70,18 @@ def profile_skills(
         skills=shown,
         initial={f"level_{k}": v for k, v in held.items()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.helper_skills_set(
-                actor=request.user, profile=profile, levels=form.levels()
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            _saved(request, pk is None)
-            return redirect(_back_to(profile, pk))
-    return render(
+    return _profile_form_page(
         request,
-        "helpers/profile_form.html",
-        {
-            "form": form,
-            "profile": profile,
-            "back": _back_to(profile, pk),
-            "title": _("What you can help with")
-            if pk is None
-            else _("What they can help with"),
-            "intro": _(
-                "For each, choose how much experience there is, or “Not offered”."
-            ),
-            "own": pk is None,
-        },
+        pk,
+        profile,
+        form,
+        lambda: services.helper_skills_set(
+            actor=request.user, profile=profile, levels=form.levels()
+        ),
+        title=_("What you can help with")
+        if pk is None
+        else _("What they can help with"),
+        intro=_("For each, choose how much experience there is, or “Not offered”."),
     )
 
 
@@ -74,26 +99,15 @@ def profile_details(
             "pay_basis": profile.pay_basis,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.helper_details_update(
-                actor=request.user, profile=profile, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            _saved(request, pk is None)
-            return redirect(_back_to(profile, pk))
-    return render(
+    return _profile_form_page(
         request,
-        "helpers/profile_form.html",
-        {
-            "form": form,
-            "profile": profile,
-            "back": _back_to(profile, pk),
-            "title": _("Travel, visits and pay"),
-            "own": pk is None,
-        },
+        pk,
+        profile,
+        form,
+        lambda: services.helper_details_update(
+            actor=request.user, profile=profile, **form.cleaned_data
+        ),
+        title=_("Travel, visits and pay"),
     )
 
 
@@ -113,27 +127,16 @@ def profile_address(
             "postcode": person.postcode,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.helper_address_change(
-                actor=request.user, profile=profile, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            _saved(request, pk is None)
-            return redirect(_back_to(profile, pk))
-    return render(
+    return _profile_form_page(
         request,
-        "helpers/profile_form.html",
-        {
-            "form": form,
-            "profile": profile,
-            "back": _back_to(profile, pk),
-            "title": _("Home address"),
-            "intro": _("We look for people to help near this address."),
-            "own": pk is None,
-        },
+        pk,
+        profile,
+        form,
+        lambda: services.helper_address_change(
+            actor=request.user, profile=profile, **form.cleaned_data
+        ),
+        title=_("Home address"),
+        intro=_("We look for people to help near this address."),
     )
 
 

@@ -159,15 +159,13 @@ def join_step(request: HttpRequest, slug: str, phone: bool = False) -> HttpRespo
         if following is None:
             return redirect(_url("join_check", phone))
         return redirect(_url("join_step", phone, following))
-    previous = questions.previous_slug(request, slug)
-    back = (
-        _url("join_check", phone)
-        if changing
-        else (
-            _url("join_step", phone, previous)
-            if previous
-            else _url("join_start", phone)
-        )
+    back = questions.back_url(
+        request,
+        slug,
+        changing=changing,
+        check_url=_url("join_check", phone),
+        step_url=lambda previous: _url("join_step", phone, previous),
+        start_url=_url("join_start", phone),
     )
     postcode, _born = questions._postcode_and_birth(request)
     return render(

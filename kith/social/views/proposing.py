@@ -77,15 +77,13 @@ def propose_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             if following is None
             else redirect("social:propose_step", slug=following)
         )
-    previous = PROPOSE.previous_slug(request, slug)
-    back = (
-        reverse("social:propose_check")
-        if changing
-        else (
-            reverse("social:propose_step", args=[previous])
-            if previous
-            else reverse("social:home")
-        )
+    back = PROPOSE.back_url(
+        request,
+        slug,
+        changing=changing,
+        check_url=reverse("social:propose_check"),
+        step_url=lambda previous: reverse("social:propose_step", args=[previous]),
+        start_url=reverse("social:home"),
     )
     return render(
         request, "social/propose_step.html", {"form": form, "step": step, "back": back}
