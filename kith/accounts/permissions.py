@@ -39,6 +39,8 @@ class Perm(StrEnum):
     ACTIVITIES_MANAGE = "activities_manage"  # approve, cancel, sign people up
     INTRODUCTIONS_MANAGE = "introductions_manage"  # suggest and make introductions
     NOTIFY_CONFIGURE = "notify_configure"  # GOV.UK Notify's configuration problems
+    PRIVACY_MANAGE = "privacy_manage"  # rights requests: exports and erasure
+    BREACH_LOG = "breach_log"  # the personal data breach log
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -70,10 +72,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ACTIVITIES_PROPOSE,
             Perm.ACTIVITIES_MANAGE,
             Perm.INTRODUCTIONS_MANAGE,
+            Perm.PRIVACY_MANAGE,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
-        {Perm.OWN_RECORD, Perm.PLACES_VIEW, Perm.REPORTS_VIEW, Perm.CREDITS_GRANT}
+        {
+            Perm.OWN_RECORD,
+            Perm.PLACES_VIEW,
+            Perm.REPORTS_VIEW,
+            Perm.CREDITS_GRANT,
+            Perm.BREACH_LOG,
+        }
     ),
     Role.ADMIN: frozenset(
         {
@@ -89,6 +98,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PLANS_MANAGE,
             Perm.PAYROLL_EXPORT,
             Perm.NOTIFY_CONFIGURE,
+            Perm.PRIVACY_MANAGE,
+            Perm.BREACH_LOG,
         }
     ),
 }
