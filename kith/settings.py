@@ -270,6 +270,9 @@ NOTIFY_TEMPLATE_IDS: dict[str, dict[str, str]] = json.loads(
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
 # The outbox's rules (docs/adr/0012): retries, quiet hours for texts (local
 # time), messages a person may get an hour, the window for duplicates.
+#: Retention periods in months by rule (kith/privacy/retention.py), as JSON,
+#: e.g. {"former_members": 36}: a council may keep records longer or shorter.
+KITH_RETENTION_MONTHS = json.loads(os.environ.get("KITH_RETENTION_MONTHS") or "{}")
 KITH_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("KITH_NOTIFY_MAX_ATTEMPTS", "8"))
 KITH_NOTIFY_QUIET_FROM_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_FROM_HOUR", "21"))
 KITH_NOTIFY_QUIET_UNTIL_HOUR = int(os.environ.get("KITH_NOTIFY_QUIET_UNTIL_HOUR", "8"))

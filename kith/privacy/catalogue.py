@@ -491,6 +491,7 @@ HOLDINGS: tuple[Holding, ...] = (
         staff=("received_by", "identity_checked_by", "closed_by"),
         erase={"requested_by_name": Erase.BLANK, "notes": Erase.REDACT},
     ),
+    Holding("privacy.Anonymisation", "rights", ("person",)),
     Holding(
         "core.AuditEvent",
         "audit",

@@ -199,3 +199,27 @@ class Breach(TimeStampedModel):
             return None
         now = now or timezone.now()
         return (self.report_by - now).total_seconds() / 3600
+
+
+class Anonymisation(models.Model):
+    """That a person's details were removed, once: by an erasure request or
+    by the retention schedule. The unique person makes either safe to run
+    again."""
+
+    class Why(models.TextChoices):
+        ERASURE = "erasure", _("They asked to be erased")
+        RETENTION = "retention", _("Their records were kept as long as the policy says")
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    why = models.CharField(max_length=10, choices=Why.choices)
+    rule = models.CharField(_("retention rule"), max_length=40, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    rows_changed = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("anonymisation")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.why} {self.at:%d/%m/%Y}"

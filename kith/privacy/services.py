@@ -17,7 +17,7 @@ from kith.core.services import audit_record
 from kith.privacy.catalogue import HOLDINGS, Erase
 from kith.privacy.dates import answer_due, longest_extension
 from kith.privacy.export import person_export_zip
-from kith.privacy.models import Breach, RightsRequest
+from kith.privacy.models import Anonymisation, Breach, RightsRequest
 from kith.privacy.selectors import holding_rows, legal_holds
 
 REDACTED = "[removed]"
@@ -233,6 +233,60 @@ def _erased_value(strategy: Erase) -> Any:
     }[strategy]
 
 
+def person_anonymise(*, person: User, why: str, rule: str = "") -> dict[str, int]:
+    """Replace ``person``'s details everywhere the catalogue lists them, as
+    erasure and the retention schedule both do; records are kept, without
+    their name. Call inside a transaction, with legal holds already checked.
+    Returns the rows changed per record; a person already anonymised is
+    left alone (an empty result)."""
+    if Anonymisation.objects.filter(person=person).exists():
+        return {}
+    identifiers = [value for value in (person.email, person.mobile) if value]
+    changed: dict[str, int] = {}
+    # The person's own row last: the other rows are found through it.
+    for holding in sorted(HOLDINGS, key=lambda h: h.model == "accounts.User"):
+        rows = holding_rows(holding, person)
+        pks = list(rows.values_list("pk", flat=True))
+        if not pks or not (holding.delete_on_erase or holding.erase):
+            continue
+        model = apps.get_model(holding.model)
+        if holding.delete_on_erase:
+            model._base_manager.filter(pk__in=pks).delete()
+        else:
+            _erase_rows(model, pks, holding.erase)
+        changed[holding.model] = len(pks)
+    if identifiers:
+        SignInAttempt.objects.filter(identifier__in=identifiers).delete()
+    person.refresh_from_db()
+    person.full_name = _("Erased person %(number)s") % {"number": person.pk}
+    person.is_active = False
+    person.set_unusable_password()
+    person.save()
+    forget_roles(person)
+    Anonymisation.objects.create(
+        person=person, why=why, rule=rule, rows_changed=changed
+    )
+    return changed
+
+
+def _erase_rows(model: Any, pks: list[int], erase: dict[str, Erase]) -> None:
+    values = {
+        name: _erased_value(strategy)
+        for name, strategy in erase.items()
+        if strategy != Erase.YEAR_ONLY
+    }
+    if values:
+        model._base_manager.filter(pk__in=pks).update(**values)
+    for name, strategy in erase.items():
+        if strategy != Erase.YEAR_ONLY:
+            continue
+        for pk, born in model._base_manager.filter(pk__in=pks).values_list("pk", name):
+            if born is not None:
+                model._base_manager.filter(pk=pk).update(
+                    **{name: born.replace(month=1, day=1)}
+                )
+
+
 @transaction.atomic
 def person_erase(*, actor: User, rights: RightsRequest) -> dict[str, int]:
     """Erase the request's person: anonymise, not delete. Names, contact
@@ -255,48 +309,7 @@ def person_erase(*, actor: User, rights: RightsRequest) -> dict[str, int]:
             _("Their data cannot be erased yet: %(reasons)s")
             % {"reasons": " ".join(holds)}
         )
-    identifiers = [value for value in (person.email, person.mobile) if value]
-    changed: dict[str, int] = {}
-    # The person's own row last: the other rows are found through it.
-    for holding in sorted(HOLDINGS, key=lambda h: h.model == "accounts.User"):
-        rows = holding_rows(holding, person)
-        if holding.delete_on_erase:
-            pks = list(rows.values_list("pk", flat=True))
-            if pks:
-                apps.get_model(holding.model)._base_manager.filter(pk__in=pks).delete()
-                changed[holding.model] = len(pks)
-            continue
-        if not holding.erase:
-            continue
-        pks = list(rows.values_list("pk", flat=True))
-        if not pks:
-            continue
-        model = apps.get_model(holding.model)
-        values = {
-            name: _erased_value(strategy)
-            for name, strategy in holding.erase.items()
-            if strategy != Erase.YEAR_ONLY
-        }
-        if values:
-            model._base_manager.filter(pk__in=pks).update(**values)
-        for name, strategy in holding.erase.items():
-            if strategy == Erase.YEAR_ONLY:
-                for pk, born in model._base_manager.filter(pk__in=pks).values_list(
-                    "pk", name
-                ):
-                    if born is not None:
-                        model._base_manager.filter(pk=pk).update(
-                            **{name: born.replace(month=1, day=1)}
-                        )
-        changed[holding.model] = len(pks)
-    if identifiers:
-        SignInAttempt.objects.filter(identifier__in=identifiers).delete()
-    person.refresh_from_db()
-    person.full_name = _("Erased person %(number)s") % {"number": person.pk}
-    person.is_active = False
-    person.set_unusable_password()
-    person.save()
-    forget_roles(person)
+    changed = person_anonymise(person=person, why=Anonymisation.Why.ERASURE)
     rights.status = RightsRequest.Status.DONE
     rights.outcome = _(
         "Erased: their details were removed and their records kept without their name."

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.request_close, name="request_close"),
     path("<int:pk>/erase/", views.request_erase, name="request_erase"),
     path("<int:pk>/export/", views.request_export, name="request_export"),
+    path("retention/", views.retention, name="retention"),
     path("breaches/", views.breaches, name="breaches"),
     path("breaches/<int:pk>/", views.breach_detail, name="breach"),
     path("breaches/<int:pk>/decide/", views.breach_decide, name="breach_decide"),

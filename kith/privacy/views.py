@@ -35,6 +35,7 @@ from kith.privacy.forms import (
     RightsRequestForm,
 )
 from kith.privacy.models import Breach, RightsRequest
+from kith.privacy.retention import months_for, retention_apply
 
 
 def _locality(request: AuthenticatedRequest) -> Any:
@@ -291,6 +292,7 @@ def breaches(request: AuthenticatedRequest) -> HttpResponse:
             "page": page_of(found, request.GET.get("page")),
             "form": form,
             "now": timezone.now(),
+            "sees_retention": has_perm(request.user, Perm.PRIVACY_MANAGE, locality),
         },
         status=400 if form.is_bound else 200,
     )
@@ -388,4 +390,24 @@ def breach_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             actor=request.user, breach=breach, actions=data["actions"]
         ),
         _("The breach is closed."),
+    )
+
+
+@login_required
+def retention(request: AuthenticatedRequest) -> HttpResponse:
+    """For the data protection officer: each retention rule, its period and
+    reason, and what the nightly run would do today (a dry run)."""
+    locality = _locality(request)
+    require_perm(request.user, Perm.PRIVACY_MANAGE, locality)
+    require_perm(request.user, Perm.BREACH_LOG, locality)
+    outcomes = retention_apply(dry_run=True)
+    return render(
+        request,
+        "privacy/retention.html",
+        {
+            "rows": [
+                {"outcome": outcome, "months": months_for(outcome.rule)}
+                for outcome in outcomes
+            ]
+        },
     )
