@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kith.accounts.models import SignInAttempt, User
 from kith.core.models import AuditEvent
 from kith.privacy.catalogue import KINDS, WITHHELD_WHY, Holding
-from kith.privacy.selectors import everything_about
+from kith.privacy.selectors import everything_about, sign_in_identifiers
 
 
 def _value(value: Any) -> Any:
@@ -100,7 +100,7 @@ def person_data(person: User) -> dict[str, Any]:
                 "rows": [row_data(holding, row) for row in rows],
             }
         )
-    identifiers = [value for value in (person.email, person.mobile) if value]
+    identifiers = sign_in_identifiers(person)
     attempts = (
         list(
             SignInAttempt.objects.filter(identifier__in=identifiers)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import STAFF_ROLES, RoleAssignment, User
 from kith.accounts.permissions import Perm, require_perm
+from kith.accounts.services import signin_identifier_digest
 from kith.credits.models import Account
 from kith.help.models import Concern, Visit
 from kith.helpers.models import HelperProfile, HelperStatus
@@ -124,6 +125,16 @@ def legal_holds(*, person: User) -> list[str]:
             )
         )
     return reasons
+
+
+def sign_in_identifiers(person: User) -> list[str]:
+    """How sign-in attempts with ``person``'s email or mobile are recorded
+    (a keyed digest, never the address itself)."""
+    return [
+        signin_identifier_digest(value)
+        for value in (person.email, person.mobile)
+        if value
+    ]
 
 
 def holding_rows(holding: Holding, person: User) -> QuerySet:

@@ -18,7 +18,7 @@ from kith.privacy.catalogue import HOLDINGS, Erase
 from kith.privacy.dates import answer_due, longest_extension
 from kith.privacy.export import person_export_zip
 from kith.privacy.models import Anonymisation, Breach, RightsRequest
-from kith.privacy.selectors import holding_rows, legal_holds
+from kith.privacy.selectors import holding_rows, legal_holds, sign_in_identifiers
 
 REDACTED = "[removed]"
 
@@ -241,7 +241,7 @@ def person_anonymise(*, person: User, why: str, rule: str = "") -> dict[str, int
     left alone (an empty result)."""
     if Anonymisation.objects.filter(person=person).exists():
         return {}
-    identifiers = [value for value in (person.email, person.mobile) if value]
+    identifiers = sign_in_identifiers(person)
     changed: dict[str, int] = {}
     # The person's own row last: the other rows are found through it.
     for holding in sorted(HOLDINGS, key=lambda h: h.model == "accounts.User"):

@@ -71,6 +71,7 @@ from kith.accounts.services.signin import (  # noqa: F401
     _digest,
     _throttle_for,
     signin_attempt_record,
+    signin_identifier_digest,
     signin_record,
     signin_throttle_check,
 )

@@ -107,6 +107,12 @@ def signin_throttle_check(
             )
 
 
+def signin_identifier_digest(identifier: str) -> str:
+    """How a sign-in attempt records what was typed: never the email or
+    phone number itself, only a keyed digest of it."""
+    return _digest("identifier", identifier.strip().lower())
+
+
 def signin_attempt_record(
     *, identifier: str, ip_address: str | None, succeeded: bool
 ) -> None:

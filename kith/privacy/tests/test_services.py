@@ -281,3 +281,27 @@ def test_a_coordinator_may_not_keep_the_breach_log(testford):
             people_affected=0,
             data_kinds=[],
         )
+
+
+def test_sign_in_attempts_with_their_email_are_exported_and_erased(circle):
+    from kith.accounts.models import SignInAttempt
+    from kith.accounts.services import signin_attempt_record
+
+    User.objects.filter(pk=circle.joan.pk).update(email="joan@example.com")
+    circle.joan.refresh_from_db()
+    signin_attempt_record(
+        identifier=" Joan@Example.com", ip_address="10.0.0.1", succeeded=False
+    )
+    signin_attempt_record(
+        identifier="someone@else.example", ip_address=None, succeeded=False
+    )
+    rights = _checked(circle, _request(circle, "access"))
+    archive = zipfile.ZipFile(
+        io.BytesIO(services.person_export(actor=circle.coordinator, rights=rights))
+    )
+    attempts = json.loads(archive.read("data.json"))["sign_in_attempts"]
+    assert [a["ip_address"] for a in attempts] == ["10.0.0.1"]
+    _leave(circle)
+    erase = _checked(circle, _request(circle, "erasure"))
+    services.person_erase(actor=circle.coordinator, rights=erase)
+    assert SignInAttempt.objects.count() == 1
