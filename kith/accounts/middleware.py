@@ -25,6 +25,21 @@ def session_begin(request: HttpRequest, user: Any) -> None:
     request.session[SIGNED_IN_AT_SESSION_KEY] = now
     request.session[LAST_SEEN_SESSION_KEY] = now
     question_answers_restore(request, user)
+    # Saved now, so the session has its key for the person's list of them.
+    request.session.save()
+    _seen(request, user)
+
+
+def _seen(request: HttpRequest, user: Any) -> None:
+    from kith.accounts.services import session_seen
+    from kith.core.middleware import client_ip
+
+    session_seen(
+        user=user,
+        session_key=request.session.session_key,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
 
 
 def seconds_left(request: HttpRequest) -> tuple[int, int] | None:
@@ -113,4 +128,5 @@ class SessionTimeoutMiddleware:
             or request.path == reverse("accounts:session_keep_alive")
         ):
             session[LAST_SEEN_SESSION_KEY] = now
+            _seen(request, user)
         return None

@@ -302,6 +302,27 @@ class SignInAttempt(models.Model):
         return f"{self.identifier} {outcome} {self.created_at}"
 
 
+class SignedInSession(models.Model):
+    """Where a person is signed in: one row per session, so they can see
+    their sessions and end any of them from their own page. The session
+    itself lives in the session store (the database or Redis); a row whose
+    session has ended is dropped when the list is next read."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    device = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        indexes = [models.Index(fields=["user", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class Authenticator(models.Model):
     """A staff member's authenticator app (TOTP, RFC 6238)."""
 

@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("account/security/", views.security, name="security"),
+    path("account/sessions/end/", views.session_end, name="session_end"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/", views.your_details, name="your_details"),
     path("account/change/", views.your_details_edit, name="your_details_edit"),

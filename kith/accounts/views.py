@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -482,8 +483,47 @@ def security(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/security.html",
-        {"authenticator": authenticator, "unused_codes": unused},
+        {
+            "authenticator": authenticator,
+            "unused_codes": unused,
+            "sessions": services.sessions_of(user=user),
+            "current_key": request.session.session_key,
+        },
     )
+
+
+@login_required
+@require_POST
+def session_end(request: AuthenticatedRequest) -> HttpResponse:
+    """Sign another browser out: one of the person's sessions, or all the
+    others."""
+    current_key = request.session.session_key
+    if request.POST.get("all") == "others":
+        ended = services.sessions_end_others(
+            actor=request.user, current_key=current_key
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d other session was signed out.",
+                "%(count)d other sessions were signed out.",
+                ended,
+            )
+            % {"count": ended},
+        )
+        return redirect("accounts:security")
+    try:
+        pk = int(request.POST.get("session", ""))
+    except ValueError:
+        messages.error(request, _("Choose a session to sign out."))
+        return redirect("accounts:security")
+    try:
+        services.session_end(actor=request.user, pk=pk, current_key=current_key)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("That session was signed out."))
+    return redirect("accounts:security")
 
 
 # --- your details and people -----------------------------------------------

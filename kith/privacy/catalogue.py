@@ -207,7 +207,10 @@ KINDS: tuple[DataKind, ...] = (
     DataKind(
         "sign_in",
         _("Signing in"),
-        _("Sign-in codes, authenticator apps, recovery codes and failed sign-ins."),
+        _(
+            "Sign-in codes, authenticator apps, recovery codes, where you are "
+            "signed in, and failed sign-ins."
+        ),
         _("To keep your account safe."),
         _("Legitimate interests in security (UK GDPR article 6(1)(f))."),
         _("Codes until used or expired; failed sign-ins 90 days."),
@@ -272,6 +275,7 @@ HOLDINGS: tuple[Holding, ...] = (
         delete_on_erase=True,
         withheld=("secret",),
     ),
+    Holding("accounts.SignedInSession", "sign_in", ("user",), delete_on_erase=True),
     Holding(
         "accounts.RecoveryCode",
         "sign_in",

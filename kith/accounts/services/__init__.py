@@ -60,6 +60,12 @@ from kith.accounts.services.roles import (  # noqa: F401
     role_grant,
     role_revoke,
 )
+from kith.accounts.services.sessions import (  # noqa: F401
+    session_end,
+    session_seen,
+    sessions_end_others,
+    sessions_of,
+)
 from kith.accounts.services.signin import (  # noqa: F401
     ACCOUNT_REFUSE_AFTER,
     ACCOUNT_SLOW_AFTER,
