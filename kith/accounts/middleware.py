@@ -128,5 +128,9 @@ class SessionTimeoutMiddleware:
             or request.path == reverse("accounts:session_keep_alive")
         ):
             session[LAST_SEEN_SESSION_KEY] = now
-            _seen(request, user)
+            if started:
+                # A session begun by the sign-in pages is listed from then
+                # (session_begin); one from elsewhere joins the list here
+                # from its second minute.
+                _seen(request, user)
         return None

@@ -38,6 +38,8 @@ EXAMPLES: dict[str, str] = {
     "activities": "- Thursday 5 March at 2pm: Tea and cake at the library",
     "contact_kind": "email address",
     "what": "applying to be a Neighbourhood Helper",
+    "tries": "10",
+    "minutes": "15",
 }
 
 

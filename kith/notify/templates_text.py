@@ -22,6 +22,19 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "this message.\n\n{locality_name} — {locality_phone}"
         ),
     },
+    "account_locked": {
+        "subject": _(
+            "Someone has been trying to sign in to your {service_name} account"
+        ),
+        "body": _(
+            "Dear {name},\n\nThere were {tries} wrong tries to sign in to your "
+            "account, so for your safety it will not let anyone sign in for the next "
+            "{minutes} minutes.\n\nIf it was you, wait and try again, or ask us for "
+            "a sign-in code. If it was not you, your account is still safe: phone us "
+            "and we will help you choose a new password.\n\n"
+            "{locality_name} — {locality_phone}"
+        ),
+    },
     "contact_code": {
         "subject": _("Your code for {service_name}"),
         "body": _(

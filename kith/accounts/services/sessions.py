@@ -4,7 +4,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,15 +59,21 @@ def session_seen(
     then at most once a minute)."""
     if not session_key:
         return
-    SignedInSession.objects.update_or_create(
-        session_key=session_key,
-        defaults={
-            "user": user,
-            "last_seen_at": timezone.now(),
-            "ip_address": ip_address,
-            "device": _device(user_agent),
-        },
-    )
+    values = {
+        "user": user,
+        "last_seen_at": timezone.now(),
+        "ip_address": ip_address,
+        "device": _device(user_agent),
+    }
+    # One statement on every call but the first.
+    if SignedInSession.objects.filter(session_key=session_key).update(**values):
+        return
+    try:
+        with transaction.atomic():
+            SignedInSession.objects.create(session_key=session_key, **values)
+    except IntegrityError:
+        # The same session's other request got there first.
+        SignedInSession.objects.filter(session_key=session_key).update(**values)
 
 
 def sessions_of(*, user: User) -> list[SignedInSession]:

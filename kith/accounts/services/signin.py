@@ -116,10 +116,53 @@ def signin_identifier_digest(identifier: str) -> str:
 def signin_attempt_record(
     *, identifier: str, ip_address: str | None, succeeded: bool
 ) -> None:
-    SignInAttempt.objects.create(
-        identifier=_digest("identifier", identifier.strip().lower()),
-        ip_address=ip_address,
-        succeeded=succeeded,
+    """Record a sign-in attempt. The failure that locks an account (the
+    ``ACCOUNT_REFUSE_AFTER``-th in the window) also tells its owner, by the
+    way they like to be contacted, once per lock."""
+    digest = signin_identifier_digest(identifier)
+    attempt = SignInAttempt.objects.create(
+        identifier=digest, ip_address=ip_address, succeeded=succeeded
+    )
+    if not succeeded:
+        _lock_notice(identifier, digest, attempt)
+
+
+def _lock_notice(identifier: str, digest: str, attempt: SignInAttempt) -> None:
+    from kith.accounts.selectors import user_find_by_identifier
+    from kith.notify.services import message_queue_for_person
+
+    since = attempt.created_at - THROTTLE_WINDOW
+    attempts = SignInAttempt.objects.filter(identifier=digest, created_at__gte=since)
+    last_success = attempts.filter(succeeded=True).aggregate(at=Max("created_at"))["at"]
+    failures = attempts.filter(succeeded=False)
+    if last_success:
+        failures = failures.filter(created_at__gt=last_success)
+    if failures.count() != ACCOUNT_REFUSE_AFTER:
+        return
+    person = user_find_by_identifier(identifier)
+    if person is None:
+        return
+    locality = person.own_locality()
+    message_queue_for_person(
+        person=person,
+        template="account_locked",
+        personalisation={
+            "service_name": locality.name if locality else "Kith",
+            "locality_name": locality.name if locality else "Kith",
+            "locality_phone": locality.phone if locality else "",
+            "tries": ACCOUNT_REFUSE_AFTER,
+            "minutes": round(THROTTLE_WINDOW.total_seconds() / 60),
+        },
+        locality=locality,
+        urgent=True,
+        key=f"account_locked:{person.pk}:{attempt.pk}",
+    )
+    audit_record(
+        actor=None,
+        action="account_locked_notice",
+        target=person,
+        locality=locality,
+        data={"tries": ACCOUNT_REFUSE_AFTER},
     )
 
 

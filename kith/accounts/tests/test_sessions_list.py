@@ -69,3 +69,33 @@ def test_a_session_that_ended_leaves_the_list(testford):
     second.post(reverse("accounts:sign_out"))
     page = first.get(reverse(PAGE)).content.decode()
     assert "Safari on iPhone" not in page
+
+
+def test_the_owner_is_told_once_when_wrong_tries_lock_their_account(client, testford):
+    from kith.accounts.services import ACCOUNT_REFUSE_AFTER
+    from kith.notify.models import Message
+
+    testford.member.contact_by = "email"
+    testford.member.save()
+    for _n in range(ACCOUNT_REFUSE_AFTER + 3):
+        services_record(testford.member.email.upper())
+    notices = Message.objects.filter(
+        template="account_locked", recipient=testford.member
+    )
+    assert notices.count() == 1
+    assert notices.get().to == testford.member.email
+    assert AuditEvent.objects.filter(action="account_locked_notice").count() == 1
+
+
+def test_wrong_tries_for_nobody_tell_nobody(testford):
+    from kith.notify.models import Message
+
+    for _n in range(15):
+        services_record("nobody@nowhere.example")
+    assert not Message.objects.filter(template="account_locked").exists()
+
+
+def services_record(identifier):
+    from kith.accounts.services import signin_attempt_record
+
+    signin_attempt_record(identifier=identifier, ip_address="10.0.0.9", succeeded=False)
