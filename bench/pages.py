@@ -25,12 +25,19 @@ at most 5 x; and no page's in-process p95 over 150 ms.
 
     .venv/bin/python bench/pages.py [--rounds 6] [--per-round 3]
 
+--no-serve measures in-process only (no gunicorn, no floor). --reuse FILE
+builds the locality once and keeps it: the first run builds, keeps the
+database (SQLite: copied beside FILE; PostgreSQL: the KITH_BENCH_DATABASE
+scratch database, left in place) and writes FILE; later runs with the same
+FILE measure that database without building it again.
+
 Runs on SQLite, or on PostgreSQL when DATABASE_URL is set (in a scratch
 database, see bench/common.py).
 """
 
 import argparse
 import http.client
+import json
 import os
 import random
 import secrets
@@ -639,9 +646,16 @@ def main() -> int:
         "--per-round", type=int, default=3, help="requests per client per page"
     )
     parser.add_argument("--repeat", type=int, default=20, help="in-process")
+    parser.add_argument(
+        "--no-serve", action="store_true", help="measure in-process only"
+    )
+    parser.add_argument(
+        "--reuse", type=Path, help="keep the built locality; measure it again"
+    )
     options = parser.parse_args()
 
-    django_setup(fresh=True)
+    kept = _reuse_before_setup(options.reuse)
+    django_setup(fresh=kept is None)
     from django.conf import settings
 
     # In-process runs in development settings, which serve static files
@@ -651,18 +665,28 @@ def main() -> int:
     settings.ALLOWED_HOSTS = ["*"]
     rng = random.Random(14)
     started = time.perf_counter()
-    world = build(options.members, options.helpers, options.visits, rng)
-    print(
-        f"database: {database_label()}; built {options.members} members, "
-        f"{options.helpers} helpers, {world['visits_past']} past visits and "
-        f"{world['transfers']} transfers; the week to come {world['week']}, "
-        f"{world['today']} visits today, {world['calls']} calls, in "
-        f"{time.perf_counter() - started:.0f} s"
-    )
-    check_ledger()
+    if kept is not None:
+        world = _reuse_world(kept)
+        print(f"database: {database_label()}; reused from {options.reuse}")
+    else:
+        world = build(options.members, options.helpers, options.visits, rng)
+        print(
+            f"database: {database_label()}; built {options.members} members, "
+            f"{options.helpers} helpers, {world['visits_past']} past visits and "
+            f"{world['transfers']} transfers; the week to come {world['week']}, "
+            f"{world['today']} visits today, {world['calls']} calls, in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        check_ledger()
+        if options.reuse:
+            _reuse_keep(options.reuse, world)
     from django.db import connection
 
     connection.close()
+    if options.no_serve:
+        worst_inside = _print_in_process(world, options.repeat)
+        met = target("pages_in_process_p95_ms", worst_inside, GOAL_IN_PROCESS_MS, "<=")
+        return 0 if met else 1
 
     static_root = tempfile.mkdtemp(prefix="kith-bench-static-")
     env = production_environment(static_root)
@@ -727,7 +751,18 @@ def main() -> int:
             f"{p95 / floor_p95:8.1f}"
         )
 
-    inside = in_process(world, options.repeat)
+    worst_inside = _print_in_process(world, options.repeat)
+    met = target(
+        "pages_median_ratio", statistics.median(ratios), GOAL_MEDIAN_RATIO, "<="
+    )
+    met &= target("pages_worst_ratio", max(ratios), GOAL_WORST_RATIO, "<=")
+    met &= target("pages_in_process_p95_ms", worst_inside, GOAL_IN_PROCESS_MS, "<=")
+    return 0 if met else 1
+
+
+def _print_in_process(world: dict, repeat: int) -> float:
+    """Measure and print each page in-process; the worst p95."""
+    inside = in_process(world, repeat)
     print("\nin-process (Django's test client)")
     print(f"{'page':28} {'p50 ms':>8} {'p95 ms':>8}")
     worst_inside = 0.0
@@ -736,12 +771,58 @@ def main() -> int:
         worst_inside = max(worst_inside, p95)
         print(f"{label:28} {statistics.median(values):8.1f} {p95:8.1f}")
     print(f"\npeak RSS (this process) {peak_rss_mb():.0f} MB")
-    met = target(
-        "pages_median_ratio", statistics.median(ratios), GOAL_MEDIAN_RATIO, "<="
-    )
-    met &= target("pages_worst_ratio", max(ratios), GOAL_WORST_RATIO, "<=")
-    met &= target("pages_in_process_p95_ms", worst_inside, GOAL_IN_PROCESS_MS, "<=")
-    return 0 if met else 1
+    return worst_inside
+
+
+# --- Keeping a built locality (--reuse) -----------------------------------------
+
+
+def _reuse_before_setup(state: Path | None) -> dict | None:
+    """With a kept locality in ``state``, point Django at its database."""
+    if state is None or not state.exists():
+        return None
+    kept = json.loads(state.read_text())
+    if kept.get("database_url"):
+        os.environ["DATABASE_URL"] = kept["database_url"]
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["KITH_VAR_DIR"] = kept["var_dir"]
+    return kept
+
+
+def _reuse_keep(state: Path, world: dict) -> None:
+    """Keep the database just built and write ``state`` to find it again."""
+    from django.db import connection
+
+    kept = {
+        "coordinator": world["coordinator"].pk,
+        "member": world["member"].pk,
+        "helper_user_id": world["helper_user_id"],
+        "open_request": world["open_request"].pk,
+    }
+    if connection.vendor == "postgresql":
+        kept["database_url"] = os.environ["DATABASE_URL"]
+    else:
+        connection.close()
+        var_dir = state.with_name(state.name + ".var")
+        var_dir.mkdir(parents=True, exist_ok=True)
+        source = Path(os.environ["KITH_VAR_DIR"]) / "kith.sqlite3"
+        shutil.copyfile(source, var_dir / "kith.sqlite3")
+        kept["var_dir"] = str(var_dir.resolve())
+    state.write_text(json.dumps(kept))
+
+
+def _reuse_world(kept: dict) -> dict:
+    from kith.accounts.models import User
+    from kith.help.models import HelpRequest
+    from kith.members.models import Membership
+
+    return {
+        "coordinator": User.objects.get(pk=kept["coordinator"]),
+        "member": Membership.objects.select_related("person").get(pk=kept["member"]),
+        "helper_user_id": kept["helper_user_id"],
+        "open_request": HelpRequest.objects.get(pk=kept["open_request"]),
+    }
 
 
 def check_ledger() -> None:
