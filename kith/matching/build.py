@@ -294,9 +294,17 @@ def build_problem(
         built.load_changes_at = min(oldest) + timedelta(days=28)
     declined: dict[int, set[str]] = defaultdict(set)
     helped: dict[int, set[str]] = defaultdict(set)
-    for helper_id, request_id, membership_id, status in Visit.objects.filter(
-        helper__in=profile_ids
-    ).values_list("helper_id", "request_id", "request__membership_id", "status"):
+    # Only what the rules ask about these requests: saying no to one of
+    # them, and having helped one of their members (found through the
+    # members' requests, a few each, by index).
+    asked = HelpRequest.objects.filter(
+        membership__in={r.membership_id for r in requests}
+    ).values("pk")
+    for helper_id, request_id, membership_id, status in (
+        Visit.objects.filter(request__in=asked, helper__in=profile_ids)
+        .order_by()
+        .values_list("helper_id", "request_id", "request__membership_id", "status")
+    ):
         if status == Visit.Status.DECLINED:
             declined[helper_id].add(str(request_id))
         if status in (Visit.Status.DONE, Visit.Status.SETTLED):
