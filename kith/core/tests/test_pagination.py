@@ -32,9 +32,7 @@ def test_each_page_is_the_one_django_gives(wards, number):
 
 
 @pytest.mark.parametrize("number", ["1", "3"])
-def test_a_page_in_range_costs_two_queries(
-    wards, number, django_assert_num_queries
-):
+def test_a_page_in_range_costs_two_queries(wards, number, django_assert_num_queries):
     with django_assert_num_queries(2):  # the keys and count; the rows
         page = page_of(wards, number, per_page=10)
         assert page.paginator.count == 23
