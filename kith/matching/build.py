@@ -63,8 +63,10 @@ class Built:
 
 def _positions(postcodes: set[str]) -> dict[str, tuple[float, float]]:
     return {
-        p.postcode: (p.latitude, p.longitude)
-        for p in Postcode.objects.filter(postcode__in=postcodes)
+        postcode: (lat, lon)
+        for postcode, lat, lon in Postcode.objects.filter(
+            postcode__in=postcodes
+        ).values_list("postcode", "latitude", "longitude")
     }
 
 
