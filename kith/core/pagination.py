@@ -5,6 +5,10 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+#: Beyond this page the number is checked against the count first, as
+#: Django's paginator does: an offset too big for the database is an error.
+MAX_PAGE_QUERIED = 100_000
+
 
 def page_of(queryset: QuerySet[Any], number: Any, per_page: int = 50) -> Page:
     """One page of ``queryset``, in its order.
@@ -41,8 +45,8 @@ def _ids_and_count(
         wanted = int(number or 1)
     except (TypeError, ValueError):
         return None
-    if wanted < 1:
-        return None
+    if not 1 <= wanted <= MAX_PAGE_QUERIED:
+        return None  # the paginator says which page to show instead
     start = (wanted - 1) * paginator.per_page
     found = list(
         queryset.annotate(_page_of_total=Window(Count("pk"))).values_list(
