@@ -19,6 +19,15 @@ def _test_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: the database is new each time,
+    and a cache kept from an earlier test would describe rows that are gone."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def testford(db):
     """A locality with one person in each role (staff with authenticators)."""

@@ -188,7 +188,11 @@ def statement_entries(
     already decided the reader may see ``account``."""
     entries = (
         Entry.objects.filter(account=account)
-        .select_related("transfer", "transfer__reverses", "transfer__reversed_by")
+        .select_related("transfer", "transfer__reverses")
+        # Not joined: most transfers are never reversed, so SQLite's
+        # statistics judge the index on ``reverses`` useless (one key, NULL,
+        # for nearly every row) and scan every transfer for each entry.
+        .prefetch_related("transfer__reversed_by")
         .order_by(*(F(field).desc() for field in _HAPPENED))
     )
     paginator = Paginator(entries, per_page or max(1, entries.count()))
@@ -594,7 +598,8 @@ def payroll_detail_for(
             transfer__occurred_on__lte=end,
             minutes__gt=0,
         )
-        .select_related("transfer", "transfer__reversed_by", "account")
+        .select_related("transfer", "account")
+        .prefetch_related("transfer__reversed_by")  # see statement_entries
         .order_by("transfer__occurred_on", "pk")
     )
     if entries:

@@ -23,6 +23,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -474,6 +475,12 @@ _URGENCY_RANK = Case(
 )
 
 
+def _dashboard_visits(locality: Locality) -> QuerySet[Visit]:
+    return Visit.objects.filter(request__locality=locality).select_related(
+        "helper__user", "request__membership__person", "request__category"
+    )
+
+
 def dashboard_section_rows(
     *, actor: User, locality: Locality, section: DashboardSection
 ) -> QuerySet[Any]:
@@ -486,9 +493,7 @@ def dashboard_section_rows(
         datetime.combine(timezone.localdate(), datetime.min.time())
     )
     recent = now - timedelta(days=28)
-    visits = Visit.objects.filter(request__locality=locality).select_related(
-        "helper__user", "request__membership__person", "request__category"
-    )
+    visits = _dashboard_visits(locality)
     if section is DashboardSection.OPEN:
         return (
             HelpRequest.objects.filter(
@@ -534,13 +539,41 @@ def dashboard_for(*, actor: User, locality: Locality) -> dict[str, DashboardPart
     answer, and problems (no-shows, low ratings, unsettled visits, members
     low on credit): the first rows of each and how many there are, so the
     page costs the same however busy the circle. Coordinators only."""
-    parts = {}
+    keys: dict[DashboardSection, list[tuple[int, int]]] = {}
+    other_rows: dict[DashboardSection, list[Any]] = {}
     for section in DashboardSection:
         rows = dashboard_section_rows(actor=actor, locality=locality, section=section)
-        first = list(rows[: DASHBOARD_ROWS + 1])
-        count = len(first) if len(first) <= DASHBOARD_ROWS else rows.order_by().count()
+        # The first rows' keys and how many there are, in one query without
+        # the joins for what the rows show (a database joins every row
+        # before it cuts the list); then only those rows, with their joins.
+        keys[section] = list(
+            rows.annotate(section_count=Window(Count("pk"))).values_list(
+                "pk", "section_count"
+            )[:DASHBOARD_ROWS]
+        )
+        if keys[section] and rows.model is not Visit:
+            other_rows[section] = list(
+                rows.filter(pk__in=[pk for pk, _n in keys[section]])
+            )
+    # The visits of every part at once.
+    wanted = {
+        pk
+        for section, found in keys.items()
+        for pk, _n in found
+        if section not in other_rows
+    }
+    visits = (
+        {v.pk: v for v in _dashboard_visits(locality).filter(pk__in=wanted)}
+        if wanted
+        else {}
+    )
+    parts = {}
+    for section, found in keys.items():
+        first = other_rows.get(section) or [
+            visits[pk] for pk, _n in found if pk in visits
+        ]
         parts[section.name.lower()] = DashboardPart(
-            section=section, rows=first[:DASHBOARD_ROWS], count=count
+            section=section, rows=first, count=found[0][1] if found else 0
         )
     return parts
 

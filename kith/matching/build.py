@@ -23,12 +23,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from kith.help.models import HelpCategory, HelpRequest, Visit
 from kith.help.selectors import request_vetting_day
-from kith.helpers.models import AvailabilitySlot, HelperProfile, HelperStatus
+from kith.helpers.models import (
+    AvailabilityException,
+    AvailabilitySlot,
+    HelperProfile,
+    HelperSkill,
+    HelperStatus,
+)
 from kith.helpers.selectors import level_at_least_filter
 from kith.matching.engine import (
     Helper,
@@ -50,12 +56,17 @@ class Built:
     requests: dict[str, HelpRequest] = field(default_factory=dict)
     helpers: dict[str, HelperProfile] = field(default_factory=dict)
     left_out: dict[str, str] = field(default_factory=dict)  # request id → why
+    #: When the first visit counted in a helper's recent visits (done in the
+    #: last 28 days) stops being counted; None when none is counted.
+    load_changes_at: datetime | None = None
 
 
 def _positions(postcodes: set[str]) -> dict[str, tuple[float, float]]:
     return {
-        p.postcode: (p.latitude, p.longitude)
-        for p in Postcode.objects.filter(postcode__in=postcodes)
+        postcode: (lat, lon)
+        for postcode, lat, lon in Postcode.objects.filter(
+            postcode__in=postcodes
+        ).values_list("postcode", "latitude", "longitude")
     }
 
 
@@ -79,18 +90,62 @@ def request_for_engine(request: HelpRequest, position: tuple[float, float]) -> R
     )
 
 
+@dataclass
+class HelperTimes:
+    """A helper's weekly free times (weekday, from, to) in their order, and
+    their time away (first day, last day)."""
+
+    slots: list[tuple[int, time, time]] = field(default_factory=list)
+    away: list[tuple[date, date]] = field(default_factory=list)
+    skill_ids: set[int] = field(default_factory=set)
+
+
+def helper_times(profile_ids: list[int]) -> dict[int, HelperTimes]:
+    """Each helper's skills, weekly times and time away, in three queries
+    of plain values (no model instances: at a borough's size the instances
+    cost more than the queries)."""
+    out: dict[int, HelperTimes] = {pk: HelperTimes() for pk in profile_ids}
+    for profile_id, skill_id in (
+        HelperSkill.objects.filter(profile__in=profile_ids)
+        .order_by()
+        .values_list("profile_id", "skill_id")
+    ):
+        out[profile_id].skill_ids.add(skill_id)
+    for profile_id, weekday, starts, ends in AvailabilitySlot.objects.filter(
+        profile__in=profile_ids
+    ).values_list("profile_id", "weekday", "starts_at", "ends_at"):
+        out[profile_id].slots.append((weekday, starts, ends))
+    for profile_id, first, last in AvailabilityException.objects.filter(
+        profile__in=profile_ids
+    ).values_list("profile_id", "starts_on", "ends_on"):
+        out[profile_id].away.append((first, last))
+    return out
+
+
 def _intervals(
     profile: HelperProfile,
     start: date,
     days: int,
     only: tuple[date, date] | None = None,
+    *,
+    times: HelperTimes | None = None,
 ) -> tuple[tuple[datetime, datetime], ...]:
     """The helper's free times on each of ``days`` days from ``start``, or
-    only on the days from ``only[0]`` to ``only[1]`` among them."""
-    away = [(e.starts_on, e.ends_on) for e in profile.exceptions.all()]
+    only on the days from ``only[0]`` to ``only[1]`` among them. ``times``:
+    the helper's weekly times and time away, read already (else read from
+    the profile's relations)."""
+    if times is None:
+        times = HelperTimes(
+            slots=[
+                (slot.weekday, slot.starts_at, slot.ends_at)
+                for slot in profile.availability.all()
+            ],
+            away=[(e.starts_on, e.ends_on) for e in profile.exceptions.all()],
+        )
+    away = times.away
     by_weekday = defaultdict(list)
-    for slot in profile.availability.all():
-        by_weekday[slot.weekday].append((slot.starts_at, slot.ends_at))
+    for weekday, starts, ends in times.slots:
+        by_weekday[weekday].append((starts, ends))
     found = []
     for offset in range(days):
         day = start + timedelta(days=offset)
@@ -120,8 +175,13 @@ def helper_for_engine(
     helped: frozenset[str],
     only_days: tuple[date, date] | None = None,
     vetting_day: date | None = None,
+    times: HelperTimes | None = None,
 ) -> Helper:
-    skill_ids = {s.skill_id for s in profile.skills.all()}
+    skill_ids = (
+        times.skill_ids
+        if times is not None
+        else {s.skill_id for s in profile.skills.all()}
+    )
     can_do = frozenset(
         kind_key(k.pk) for k in kinds if k.skill_id is None or k.skill_id in skill_ids
     )
@@ -134,7 +194,7 @@ def helper_for_engine(
         capacity=max(0, profile.max_visits_per_week - booked_this_week),
         vetting=Vetting.from_code(profile.level_on(vetting_day or today)),
         load=load,
-        available=_intervals(profile, today, HORIZON_DAYS, only_days),
+        available=_intervals(profile, today, HORIZON_DAYS, only_days, times=times),
         declined=declined,
         helped_members=helped,
     )
@@ -153,11 +213,9 @@ def open_requests(locality: Locality, only: list[int] | None = None):
 
 
 def active_helpers(locality: Locality, only: list[int] | None = None):
-    found = (
-        HelperProfile.objects.filter(locality=locality, status=HelperStatus.ACTIVE)
-        .select_related("user")
-        .prefetch_related("skills", "availability", "exceptions")
-    )
+    found = HelperProfile.objects.filter(
+        locality=locality, status=HelperStatus.ACTIVE
+    ).select_related("user")
     if only is not None:
         found = found.filter(pk__in=only)
     return found
@@ -206,6 +264,11 @@ def build_problem(
     week_start = today - timedelta(days=today.weekday())
     week_start_at = timezone.make_aware(datetime.combine(week_start, time.min))
     profile_ids = [p.pk for p in profiles]
+    times_of = helper_times(profile_ids)
+    recent = Q(
+        status__in=[Visit.Status.DONE, Visit.Status.SETTLED],
+        done_at__gte=now - timedelta(days=28),
+    )
     counts = {
         row["helper"]: row
         for row in Visit.objects.filter(helper__in=profile_ids)
@@ -224,20 +287,26 @@ def build_problem(
                 )
                 | Q(status=Visit.Status.OFFERED, starts_at__isnull=True),
             ),
-            load=Count(
-                "pk",
-                filter=Q(
-                    status__in=[Visit.Status.DONE, Visit.Status.SETTLED],
-                    done_at__gte=now - timedelta(days=28),
-                ),
-            ),
+            load=Count("pk", filter=recent),
+            oldest=Min("done_at", filter=recent),
         )
     }
+    oldest = [row["oldest"] for row in counts.values() if row["oldest"] is not None]
+    if oldest:
+        built.load_changes_at = min(oldest) + timedelta(days=28)
     declined: dict[int, set[str]] = defaultdict(set)
     helped: dict[int, set[str]] = defaultdict(set)
-    for helper_id, request_id, membership_id, status in Visit.objects.filter(
-        helper__in=profile_ids
-    ).values_list("helper_id", "request_id", "request__membership_id", "status"):
+    # Only what the rules ask about these requests: saying no to one of
+    # them, and having helped one of their members (found through the
+    # members' requests, a few each, by index).
+    asked = HelpRequest.objects.filter(
+        membership__in={r.membership_id for r in requests}
+    ).values("pk")
+    for helper_id, request_id, membership_id, status in (
+        Visit.objects.filter(request__in=asked, helper__in=profile_ids)
+        .order_by()
+        .values_list("helper_id", "request_id", "request__membership_id", "status")
+    ):
         if status == Visit.Status.DECLINED:
             declined[helper_id].add(str(request_id))
         if status in (Visit.Status.DONE, Visit.Status.SETTLED):
@@ -261,6 +330,7 @@ def build_problem(
                 helped=frozenset(helped[profile.pk]),
                 only_days=only_days,
                 vetting_day=vetting_day,
+                times=times_of[profile.pk],
             )
         )
     built.problem = Problem(

@@ -5,12 +5,15 @@ same rules (engine.py), so what a coordinator sees for one request is what a
 plan for all of them would weigh.
 """
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +25,7 @@ from kith.help.selectors import request_vetting_day
 from kith.helpers.models import HelperProfile
 from kith.matching import engine
 from kith.matching.build import build_problem, request_neighbourhood
+from kith.matching.freshness import shortlists_version
 from kith.matching.models import MatchingPlan, PlanItem
 from kith.places.models import Locality
 
@@ -143,23 +147,124 @@ def shortlist_for(
     """The best helpers for one open request, ranked as a plan would weigh
     them, each with reasons; then the nearest others with why they do not
     suit (those failing only distance, time or room may still be offered).
-    Coordinators only; raises PermissionDenied."""
+    Coordinators only; raises PermissionDenied.
+
+    Remembered in the cache until anything it was worked out from changes
+    (freshness.py), the day ends, or a helper's oldest recent visit stops
+    counting as recent, whichever comes first."""
     require_perm(actor, Perm.HELP_MANAGE, request.locality)
     out = Shortlist(request=request)
     if request.status != HelpRequest.Status.OPEN:
         return out
-    near = request_neighbourhood(request, others=OTHERS_SHOWN)
+    today = timezone.localdate()
+    # The version first: a change after this read makes what is worked out
+    # below be remembered under a version already gone.
+    key = ":".join(
+        [
+            "matching:shortlist:1",  # 1: the form of _Kept
+            shortlists_version(),
+            str(request.pk),
+            today.isoformat(),
+            str(translation.get_language()),
+            str(limit),
+        ]
+    )
+    kept = _kept_read(cache.get(key))
+    if kept is not None:
+        shown = _helpers_shown(request, kept)
+        if shown is not None:
+            return _shortlist_from(out, kept, shown)
+    kept, helpers = _shortlist_work_out(request, limit=limit, today=today)
+    ends = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    if kept.changes_at is not None:
+        ends = min(ends, kept.changes_at)
+    seconds = math.ceil((ends - timezone.now()).total_seconds())
+    if seconds > 0:
+        cache.set(key, asdict(kept), timeout=seconds)
+    return _shortlist_from(out, kept, helpers)
+
+
+@dataclass
+class _Kept:
+    """A shortlist as remembered: plain values, the helpers by id."""
+
+    cannot_place: str = ""
+    #: (helper id, distance in metres, reasons)
+    suggestions: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    more_suitable: int = 0
+    #: (helper id, distance in metres, reasons, can offer)
+    others: list[tuple[int, int, list[str], bool]] = field(default_factory=list)
+    more_others: int = 0
+    changes_at: datetime | None = None
+
+
+def _kept_read(value: Any) -> _Kept | None:
+    """A remembered shortlist (stored as a dict of plain values), or None."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        return _Kept(**value)
+    except TypeError:
+        return None
+
+
+def _helpers_shown(
+    request: HelpRequest, kept: _Kept
+) -> dict[int, HelperProfile] | None:
+    """The helpers a remembered shortlist shows, or None if one has gone."""
+    ids = {row[0] for row in kept.suggestions} | {row[0] for row in kept.others}
+    if not ids:
+        return {}
+    found = {
+        profile.pk: profile
+        for profile in HelperProfile.objects.filter(
+            locality=request.locality, pk__in=ids
+        ).select_related("user")
+    }
+    return found if len(found) == len(ids) else None
+
+
+def _shortlist_from(
+    out: Shortlist, kept: _Kept, helpers: dict[int, HelperProfile]
+) -> Shortlist:
+    out.cannot_place = kept.cannot_place
+    out.suggestions = [
+        ShortlistEntry(helper=helpers[pk], distance_m=metres, reasons=list(reasons))
+        for pk, metres, reasons in kept.suggestions
+    ]
+    out.more_suitable = kept.more_suitable
+    out.others = [
+        OtherHelper(
+            helper=helpers[pk],
+            distance_m=metres,
+            reasons=list(reasons),
+            can_offer=can_offer,
+        )
+        for pk, metres, reasons, can_offer in kept.others
+    ]
+    out.more_others = kept.more_others
+    return out
+
+
+def _shortlist_work_out(
+    request: HelpRequest, *, limit: int, today: date
+) -> tuple[_Kept, dict[int, HelperProfile]]:
+    """The shortlist from the database, with the helpers it shows."""
+    kept = _Kept()
+    near = request_neighbourhood(request, others=OTHERS_SHOWN, today=today)
     built = build_problem(
         request.locality,
         request_ids=[request.pk],
         helper_ids=near.helper_ids if near is not None else [],
+        today=today,
         only_days=near.days if near is not None else None,
         vetting_day=request_vetting_day(request),
     )
+    kept.changes_at = built.load_changes_at
     key = str(request.pk)
     if key in built.left_out:
-        out.cannot_place = built.left_out[key]
-        return out
+        kept.cannot_place = built.left_out[key]
+        return kept, {}
     placed = near.placed if near is not None else 0
     engine_request = built.problem.requests[0]
     helpers = list(built.problem.helpers)
@@ -168,39 +273,46 @@ def shortlist_for(
         engine_request, helpers, built.problem.policy, limit=len(helpers)
     )
     for suggestion in ranked[:limit]:
-        out.suggestions.append(
-            ShortlistEntry(
-                helper=built.helpers[suggestion.helper.id],
-                distance_m=suggestion.distance_m,
-                reasons=suggestion_reasons(suggestion, member_name=member_name),
+        kept.suggestions.append(
+            (
+                int(suggestion.helper.id),
+                suggestion.distance_m,
+                suggestion_reasons(suggestion, member_name=member_name),
             )
         )
-    out.more_suitable = max(0, len(ranked) - limit)
+    kept.more_suitable = max(0, len(ranked) - limit)
     suitable = {s.helper.id for s in ranked}
+    unsuitable = [h for h in helpers if h.id not in suitable]
+    # All at once: the same arithmetic as distance_km, to the last bit.
     others = sorted(
-        (
-            (engine.distance_km(engine_request, h), h)
-            for h in helpers
-            if h.id not in suitable
+        zip(
+            engine.distances_km(
+                engine_request,
+                [h.lat for h in unsuitable],
+                [h.lon for h in unsuitable],
+            ).tolist(),
+            unsuitable,
+            strict=True,
         ),
         key=lambda pair: (pair[0], pair[1].id),
     )
     kind_name = request.category.name
     for km, helper in others[:OTHERS_SHOWN]:
         rules = engine.rules_failed(engine_request, helper)
-        out.others.append(
-            OtherHelper(
-                helper=built.helpers[helper.id],
-                distance_m=round(km * 1000),
-                reasons=[
+        kept.others.append(
+            (
+                int(helper.id),
+                round(km * 1000),
+                [
                     rule_words(rule, engine_request, helper, kind_name=kind_name)
                     for rule in rules
                 ],
-                can_offer=all(rule in SOFT_RULES for rule in rules),
+                all(rule in SOFT_RULES for rule in rules),
             )
         )
-    out.more_others = max(0, placed - len(ranked) - OTHERS_SHOWN)
-    return out
+    kept.more_others = max(0, placed - len(ranked) - OTHERS_SHOWN)
+    shown = {row[0] for row in kept.suggestions} | {row[0] for row in kept.others}
+    return kept, {pk: built.helpers[str(pk)] for pk in shown}
 
 
 def plans_for(*, actor: User, locality: Locality) -> QuerySet[MatchingPlan]:

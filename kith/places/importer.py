@@ -27,6 +27,7 @@ from django.db import connection, transaction
 
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.places import hooks
 from kith.places.models import Postcode
 from kith.places.postcodes import postcode_or_none
 
@@ -303,12 +304,14 @@ def postcodes_import(
         report.imported += 1
         if len(batch) >= batch_size:
             batch_write(batch)
+            hooks.postcodes_changed.run()
             batch = {}
             report.batches += 1
             if on_batch is not None:
                 on_batch(report)
     if batch:
         batch_write(batch)
+        hooks.postcodes_changed.run()
         report.batches += 1
         if on_batch is not None:
             on_batch(report)

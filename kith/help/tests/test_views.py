@@ -178,7 +178,7 @@ def test_the_dashboard_costs_the_same_however_busy_and_pages_the_rest(client, ci
     for n in range(DASHBOARD_ROWS + 3):
         ask(circle, urgency="soon", details=f"Busy {n}")
     busy, page = _dashboard_queries(client)
-    assert busy <= quiet + 1  # counting the rows not shown
+    assert busy == quiet
     count = DASHBOARD_ROWS + 4
     assert page.count('href="/help/requests/') == DASHBOARD_ROWS
     assert f"See all {count}" in page
@@ -188,6 +188,37 @@ def test_the_dashboard_costs_the_same_however_busy_and_pages_the_rest(client, ci
     text = listed.content.decode()
     assert f"{count} in all." in text
     assert text.count('href="/help/requests/') == count
+
+
+def test_offers_waiting_on_the_dashboard_cost_the_same_however_many(client, circle):
+    from kith.help.selectors import DASHBOARD_ROWS
+    from kith.helpers.models import MAX_VISITS_PER_WEEK
+
+    client.force_login(circle.coordinator)
+    helper = circle.helper_profile
+    helper.max_visits_per_week = MAX_VISITS_PER_WEEK
+    helper.save()
+    offered = []
+    for n in range(DASHBOARD_ROWS + 3):
+        request = ask(circle, details=f"Offered {n}")
+        offered.append(
+            services.visit_offer(
+                actor=circle.coordinator, request=request, helper=helper
+            )
+        )
+        if n == 0:
+            _dashboard_queries(client)
+            quiet, page = _dashboard_queries(client)
+            assert page.count("offered to") == 1
+    busy, page = _dashboard_queries(client)
+
+    assert busy == quiet
+    # The oldest offers first, as many as the dashboard shows, and the count.
+    assert page.count("offered to") == DASHBOARD_ROWS
+    links = [f'href="/help/requests/{v.request_id}/"' for v in offered]
+    assert all(link in page for link in links[:DASHBOARD_ROWS])
+    assert not any(link in page for link in links[DASHBOARD_ROWS:])
+    assert f"See all {DASHBOARD_ROWS + 3}" in page
 
 
 @pytest.mark.parametrize(

@@ -485,3 +485,24 @@ def test_the_synthetic_centres_are_in_great_britain():
     assert len({row.postcode for row in rows}) == 5000
     assert all(49.8 < row.latitude < 59 and -7 < row.longitude < 2 for row in rows)
     assert {row.ward_code[:3] for row in rows} == {"E05", "S13", "W05"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_batch_written_runs_the_postcodes_changed_hook_after_its_commit():
+    from django.db import connection
+
+    from kith.places.hooks import postcodes_changed
+
+    seen = []
+
+    def heard():
+        # Each batch is committed before the parts above hear of it.
+        seen.append((connection.in_atomic_block, len(imported())))
+
+    text = onspd_text(
+        onspd_row("SE17 2AA"), onspd_row("SE17 2AB"), onspd_row("SE17 2AD")
+    )
+    with postcodes_changed.connected(heard):
+        postcodes_import(lines=io.StringIO(text), batch_size=2)
+
+    assert seen == [(False, 2), (False, 3)]
