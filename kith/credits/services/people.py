@@ -2,6 +2,7 @@
 credits, gifts, moving credits on leaving and reversing a transfer.
 """
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from kith.credits.services.transfers import (
     _move,
     transfer_create,
 )
+from kith.credits.services.writing import Guard
 from kith.helpers.selectors import helper_profile_of
 from kith.places.models import Locality
 
@@ -47,6 +49,30 @@ def _current_membership(person: User, locality: Locality) -> tuple[str, bool] | 
         .values_list("status", "concession")
         .first()
     )
+
+
+def _exists(queryset: Any) -> tuple[str, tuple[Any, ...]]:
+    """``EXISTS (...)`` of a queryset, as SQL and parameters for a Guard."""
+    sql, params = queryset.values("pk")[:1].query.sql_with_params()
+    return f"EXISTS ({sql})", tuple(params)
+
+
+def _member_guard(person: User, locality: Locality) -> Guard:
+    """The person's membership is current, checked as the credits move."""
+    from kith.members.models import Membership
+
+    def explain() -> None:
+        if _current_membership(person, locality) is None:
+            raise ApplicationError(_("Only members of the circle can have credits."))
+
+    sql, params = _exists(
+        Membership.objects.filter(
+            person_id=person.pk,
+            locality_id=locality.pk,
+            status__in=CURRENT_MEMBER_STATUSES,
+        )
+    )
+    return Guard(sql, params, explain)
 
 
 def _clean_minutes(minutes: int, *, field: str = "credits") -> int:
@@ -114,10 +140,9 @@ def topup_record(
 ) -> Transfer:
     """A coordinator records a payment (by the member, or by someone else for
     them, such as a supporter: ``paid_by_name``) and issues the credits it
-    bought from the outside world to the member."""
+    bought from the outside world to the member. Refused unless they are a
+    current member (checked as the credits move: no read before)."""
     require_perm(actor, Perm.CREDITS_MANAGE, locality)
-    if _current_membership(member, locality) is None:
-        raise ApplicationError(_("Only members of the circle can have credits."))
     _clean_minutes(minutes)
     if method not in PaymentMethod.values:
         raise ApplicationError(_("Choose how they paid."), field="method")
@@ -146,6 +171,7 @@ def topup_record(
         payment_reference=reference,
         amount_pence=amount_pence,
         paid_by_name=paid_by_name,
+        guards=[_member_guard(member, locality)],
     )
 
 
@@ -160,23 +186,38 @@ def grant_record(
     occurred_on: date | None = None,
 ) -> Transfer:
     """The council grants credits to a member on a concession membership.
-    Refused for anyone else."""
+    Refused for anyone else (checked as the credits move: no read before)."""
+    from kith.members.models import Membership
+
     require_perm(actor, Perm.CREDITS_GRANT, locality)
-    membership = _current_membership(member, locality)
-    if membership is None or membership[0] != "active":
-        raise ApplicationError(_("Grants are only for current members of the circle."))
-    if not membership[1]:
-        raise ApplicationError(
-            _(
-                "Grants are only for members on a concession membership, and "
-                "%(name)s is not."
-            )
-            % {"name": member.full_name}
-        )
     _clean_minutes(minutes)
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Enter what the grant is for."), field="reason")
+
+    def explain() -> None:
+        membership = _current_membership(member, locality)
+        if membership is None or membership[0] != "active":
+            raise ApplicationError(
+                _("Grants are only for current members of the circle.")
+            )
+        if not membership[1]:
+            raise ApplicationError(
+                _(
+                    "Grants are only for members on a concession membership, "
+                    "and %(name)s is not."
+                )
+                % {"name": member.full_name}
+            )
+
+    sql, params = _exists(
+        Membership.objects.filter(
+            person_id=member.pk,
+            locality_id=locality.pk,
+            status="active",
+            concession=True,
+        )
+    )
     return _move(
         actor=actor,
         locality=locality,
@@ -186,6 +227,7 @@ def grant_record(
         description=reason,
         occurred_on=occurred_on,
         on_behalf_of=member,
+        guards=[Guard(sql, params, explain)],
     )
 
 
@@ -227,29 +269,47 @@ def gift_give(
     """A volunteer helper gives credits they earned to the circle's pot
     (``to_member`` None) or to a member. The helper does it themselves, or a
     coordinator for them. Paid helpers are paid through payroll, so their
-    minutes are not theirs to give."""
+    minutes are not theirs to give. Who the helper is and who receives are
+    checked as the credits move (no reads before)."""
+    from kith.helpers.models import HelperProfile
+
     if actor.pk != helper.pk:
         require_perm(actor, Perm.CREDITS_MANAGE, locality)
-    profile = helper_profile_of(person=helper, locality=locality)
-    if profile is None or profile.status == "left":
-        raise ApplicationError(_("Only Neighbourhood Helpers can give credits."))
-    if profile.pay_basis != "volunteer":
-        raise ApplicationError(
-            _(
-                "Only volunteer helpers can give their credits. Paid helpers’ "
-                "time is paid through payroll."
-            )
-        )
     _clean_minutes(minutes)
+
+    def explain_helper() -> None:
+        profile = helper_profile_of(person=helper, locality=locality)
+        if profile is None or profile.status == "left":
+            raise ApplicationError(_("Only Neighbourhood Helpers can give credits."))
+        if profile.pay_basis != "volunteer":
+            raise ApplicationError(
+                _(
+                    "Only volunteer helpers can give their credits. Paid "
+                    "helpers’ time is paid through payroll."
+                )
+            )
+
+    sql, params = _exists(
+        HelperProfile.objects.filter(
+            user_id=helper.pk, locality_id=locality.pk, pay_basis="volunteer"
+        ).exclude(status="left")
+    )
+    guards = [Guard(sql, params, explain_helper)]
     if to_member is not None:
         if to_member.pk == helper.pk:
             raise ApplicationError(
                 _("Choose another member to give credits to."), field="name"
             )
-        if _current_membership(to_member, locality) is None:
-            raise ApplicationError(
-                _("Choose a current member of the circle."), field="name"
-            )
+
+        def explain_member() -> None:
+            if _current_membership(to_member, locality) is None:
+                raise ApplicationError(
+                    _("Choose a current member of the circle."), field="name"
+                )
+
+        guards.append(
+            replace(_member_guard(to_member, locality), explain=explain_member)
+        )
         target: Owner = (AccountKind.MEMBER, to_member.pk)
     else:
         target = (AccountKind.POT, None)
@@ -261,6 +321,7 @@ def gift_give(
         legs=[((AccountKind.HELPER, helper.pk), -minutes), (target, minutes)],
         description="",
         on_behalf_of=helper if actor.pk != helper.pk else None,
+        guards=guards,
     )
 
 
