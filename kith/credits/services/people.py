@@ -4,8 +4,11 @@ credits, gifts, moving credits on leaving and reversing a transfer.
 
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from typing import Any
 
+from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,10 +54,43 @@ def _current_membership(person: User, locality: Locality) -> tuple[str, bool] | 
     )
 
 
-def _exists(queryset: Any) -> tuple[str, tuple[Any, ...]]:
-    """``EXISTS (...)`` of a queryset, as SQL and parameters for a Guard."""
-    sql, params = queryset.values("pk")[:1].query.sql_with_params()
-    return f"EXISTS ({sql})", tuple(params)
+#: A condition of a Guard: (field, operator, value); the operator is "=",
+#: "<>" or "in" (the value a tuple).
+Condition = tuple[str, str, Any]
+
+
+@cache
+def _exists_sql(model: type[Model], shape: tuple[tuple[str, str, int], ...]) -> str:
+    """``EXISTS (SELECT 1 FROM <model's table> WHERE ...)`` for conditions
+    of this shape (field, operator, number of values). Made once per shape:
+    the ORM would build it at a cost of about 0.3 ms of CPU a time, a tenth
+    of a whole transfer on the ledger's busiest path."""
+    quote = connection.ops.quote_name
+    where = []
+    for name, operator, count in shape:
+        field = model._meta.get_field(name)
+        if not isinstance(field, Field) or not field.column:
+            raise ValueError(f"{name!r} is not a column of {model.__name__}")
+        column = quote(field.column)
+        if operator == "in":
+            where.append(f"{column} IN ({', '.join(['%s'] * count)})")
+        else:
+            where.append(f"{column} {operator} %s")
+    table = quote(model._meta.db_table)
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {' AND '.join(where)})"  # noqa: S608
+
+
+def _exists(model: type[Model], *conditions: Condition) -> tuple[str, tuple[Any, ...]]:
+    """SQL and parameters for a Guard: a row of ``model`` meets every
+    condition."""
+    shape = tuple(
+        (name, operator, len(value) if operator == "in" else 1)
+        for name, operator, value in conditions
+    )
+    params: list[Any] = []
+    for _name, operator, value in conditions:
+        params += list(value) if operator == "in" else [value]
+    return _exists_sql(model, shape), tuple(params)
 
 
 def _member_guard(person: User, locality: Locality) -> Guard:
@@ -66,11 +102,10 @@ def _member_guard(person: User, locality: Locality) -> Guard:
             raise ApplicationError(_("Only members of the circle can have credits."))
 
     sql, params = _exists(
-        Membership.objects.filter(
-            person_id=person.pk,
-            locality_id=locality.pk,
-            status__in=CURRENT_MEMBER_STATUSES,
-        )
+        Membership,
+        ("person", "=", person.pk),
+        ("locality", "=", locality.pk),
+        ("status", "in", CURRENT_MEMBER_STATUSES),
     )
     return Guard(sql, params, explain)
 
@@ -211,12 +246,11 @@ def grant_record(
             )
 
     sql, params = _exists(
-        Membership.objects.filter(
-            person_id=member.pk,
-            locality_id=locality.pk,
-            status="active",
-            concession=True,
-        )
+        Membership,
+        ("person", "=", member.pk),
+        ("locality", "=", locality.pk),
+        ("status", "=", "active"),
+        ("concession", "=", True),
     )
     return _move(
         actor=actor,
@@ -290,9 +324,11 @@ def gift_give(
             )
 
     sql, params = _exists(
-        HelperProfile.objects.filter(
-            user_id=helper.pk, locality_id=locality.pk, pay_basis="volunteer"
-        ).exclude(status="left")
+        HelperProfile,
+        ("user", "=", helper.pk),
+        ("locality", "=", locality.pk),
+        ("pay_basis", "=", "volunteer"),
+        ("status", "<>", "left"),
     )
     guards = [Guard(sql, params, explain_helper)]
     if to_member is not None:
