@@ -24,7 +24,6 @@ from kith.credits.models import (
 )
 from kith.credits.services.accounts import Owner, credit_settings_for
 from kith.credits.services.transfers import (
-    MAX_DESCRIPTION_LENGTH,
     _move,
     transfer_create,
 )
@@ -422,23 +421,26 @@ def transfer_reverse(*, actor: User, transfer: Transfer, reason: str) -> Transfe
         raise ApplicationError(
             _("A correction cannot itself be reversed. Record a new transfer instead.")
         )
-    already = Transfer.objects.filter(reverses=transfer).first()
-    if already is not None:
-        if already.description == reason[:MAX_DESCRIPTION_LENGTH]:
-            return already
-        raise ApplicationError(_("This transfer has already been reversed."))
     legs = [
         (entry.account, -entry.minutes)
         for entry in transfer.entries.select_related("account").order_by("pk")
     ]
-    return transfer_create(
-        actor=actor,
-        locality=transfer.locality,
-        key=f"reversal:{transfer.pk}",
-        kind=TransferKind.REVERSAL,
-        legs=legs,
-        description=reason,
-        reference_type=transfer.reference_type,
-        reference_id=transfer.reference_id,
-        reverses=transfer,
-    )
+    # One correction per transfer: its key names the transfer, so a second
+    # attempt meets the first (no read first): with the same reason it is
+    # the same request and returns the first correction.
+    try:
+        return transfer_create(
+            actor=actor,
+            locality=transfer.locality,
+            key=f"reversal:{transfer.pk}",
+            kind=TransferKind.REVERSAL,
+            legs=legs,
+            description=reason,
+            reference_type=transfer.reference_type,
+            reference_id=transfer.reference_id,
+            reverses=transfer,
+        )
+    except ApplicationError as refused:
+        if refused.code != "key_reused":
+            raise
+        raise ApplicationError(_("This transfer has already been reversed.")) from None

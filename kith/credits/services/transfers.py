@@ -22,6 +22,7 @@ from kith.credits.models import (
 from kith.credits.services.accounts import Owner, Row, shard_for
 from kith.credits.services.writing import (
     Guard,
+    _existing,
     _replay,
     _write,
     _write_postgresql,
@@ -173,10 +174,10 @@ def _write_once(
         # for the first to commit. The block above was rolled back (to its
         # savepoint, when a caller's transaction is open, which can still be
         # used), so answer with the transfer already made.
-        existing = Transfer.objects.filter(key=key).first()
-        if existing is None:
+        made = _existing(key)
+        if made is None:
             raise
-        return _replay(existing, **compare)
+        return _replay(made, **compare)
 
 
 def _move(

@@ -64,8 +64,30 @@ def _guards_hold(guards: Sequence[Guard]) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+#: A transfer already made with a key, and its legs by owner (kind,
+#: person id): what a retry is compared with.
+Made = tuple[Transfer, dict[tuple[str, int | None], int]]
+
+
+def _existing(key: str) -> Made | None:
+    """The transfer made with ``key`` and its legs, or None: one query (a
+    retry's whole cost beyond its own attempt)."""
+    entries = list(
+        Entry.objects.filter(transfer__key=key)
+        .select_related("transfer", "account")
+        .order_by("pk")
+    )
+    if not entries:
+        return None
+    stored: dict[tuple[str, int | None], int] = {}
+    for entry in entries:
+        owner = (entry.account.kind, entry.account.person_id)
+        stored[owner] = stored.get(owner, 0) + entry.minutes
+    return entries[0].transfer, stored
+
+
 def _same_request(
-    existing: Transfer,
+    made: Made,
     *,
     locality: Locality,
     kind: str,
@@ -73,6 +95,7 @@ def _same_request(
     fields: dict[str, Any],
     occurred_on: date | None,
 ) -> bool:
+    existing, stored = made
     if existing.locality_id != locality.pk or existing.kind != kind:
         return False
     if occurred_on is not None and existing.occurred_on != occurred_on:
@@ -80,19 +103,13 @@ def _same_request(
     for name, value in fields.items():
         if getattr(existing, name) != value:
             return False
-    stored = {
-        (kind, person_id): minutes
-        for kind, person_id, minutes in existing.entries.values_list(
-            "account__kind", "account__person_id", "minutes"
-        )
-    }
     # Which shard of the pot or the outside world does not matter: a retry
     # uses the same one anyway, and a person sees one pot.
-    return stored == {(kind, person_id): m for (kind, person_id, _s), m in legs}
+    return stored == {(k, person_id): m for (k, person_id, _s), m in legs}
 
 
-def _replay(existing: Transfer, **compare: Any) -> Transfer:
-    if not _same_request(existing, **compare):
+def _replay(made: Made, **compare: Any) -> Transfer:
+    if not _same_request(made, **compare):
         raise ApplicationError(
             _(
                 "This was already done with different details. Nothing has "
@@ -100,7 +117,7 @@ def _replay(existing: Transfer, **compare: Any) -> Transfer:
             ),
             code="key_reused",
         )
-    return existing
+    return made[0]
 
 
 def _write(
@@ -134,9 +151,9 @@ def _write(
     for owner, minutes in legs:
         account_id, balance, floor = locked[owner]
         if minutes < 0 and floor is not None and balance + minutes < floor:
-            existing = Transfer.objects.filter(key=transfer.key).first()
-            if existing is not None:
-                return _replay(existing, **compare)
+            made = _existing(transfer.key)
+            if made is not None:
+                return _replay(made, **compare)
             raise ApplicationError(
                 _limit_message(owner, balance - floor, -minutes), code="limit"
             )
@@ -174,9 +191,10 @@ def _write_postgresql(
     caller has one open, and no account stays locked while Python runs.
 
     The statement writes nothing when an account is missing, a guard fails
-    or a limit would break; it returns the locked balances and whether the
-    guards held, and here the refusal is explained or the missing accounts
-    are made (then it runs once more). A guard is checked before any
+    or a limit would break; it returns the locked balances, whether the
+    guards held and whether the key is taken (a retry), and here the
+    refusal is explained or the missing accounts are made (then it runs
+    once more). A guard is checked before any
     account is made for it, so a refusal leaves nothing behind.
     """
     for attempt in (1, 2):
@@ -191,7 +209,8 @@ def _write_postgresql(
             return transfer
         if rows and not rows[0][1]:
             _explain(guards)
-        found = {(row[2], row[3], row[4]): (row[5], row[6]) for row in rows}
+        taken = bool(rows and rows[0][2])
+        found = {(row[3], row[4], row[5]): (row[6], row[7]) for row in rows}
         missing = {owner for owner, _m in legs if owner not in found}
         if not missing:
             break
@@ -200,9 +219,9 @@ def _write_postgresql(
         if not rows and not _guards_hold(guards):
             _explain(guards)
         _make_missing(transfer.locality, missing)
-    existing = Transfer.objects.filter(key=transfer.key).first()
-    if existing is not None:
-        return _replay(existing, **compare)
+    made = _existing(transfer.key) if taken else None
+    if made is not None:
+        return _replay(made, **compare)
     for owner, minutes in legs:
         balance, floor = found[owner]
         if minutes < 0 and floor is not None and balance + minutes < floor:
@@ -277,7 +296,8 @@ audit AS (
             (SELECT jsonb_agg(jsonb_build_array(id, minutes) ORDER BY id) FROM legs))
     FROM t
 )
-SELECT (SELECT id FROM t), (SELECT ok FROM guard), kind, person_id, shard,
+SELECT (SELECT id FROM t), (SELECT ok FROM guard),
+    EXISTS (SELECT 1 FROM {transfer} WHERE key = %s), kind, person_id, shard,
     balance_minutes, floor_minutes
 FROM legs
 """
@@ -331,6 +351,7 @@ def _statement(
         audit["locality_id"],
         audit["ip_address"],
         transfer.key,
+        transfer.key,  # whether the key is taken, read back on a refusal
     ]
     return sql, params
 
