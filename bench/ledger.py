@@ -41,6 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -169,7 +170,17 @@ def build(members: int, helpers: int, hot: int) -> dict:
     }
 
 
-def work(index: int, start_at: float, seconds: float, ids: dict, hot: int) -> dict:
+def wait_for_start(start: Any) -> float:
+    """Say this worker is ready, and wait until every worker is: returns
+    the moment they all start. On a busy machine starting eight Python
+    processes with Django can take longer than any fixed head start."""
+    ready, go, at = start
+    ready.put(os.getpid())
+    go.wait()
+    return float(at.value)
+
+
+def work(index: int, start: Any, seconds: float, ids: dict, hot: int) -> dict:
     """One worker process: settle visits and record top-ups until the time is
     up. Returns what it did."""
     django_setup(fresh=False)
@@ -197,6 +208,7 @@ def work(index: int, start_at: float, seconds: float, ids: dict, hot: int) -> di
     day = date(2026, 3, 3)
     done = {"ok": 0, "limit": 0, "errors": 0, "latencies": []}
     connection.ensure_connection()
+    start_at = wait_for_start(start)
     time.sleep(max(0.0, start_at - time.time()))
     deadline = start_at + seconds
     n = 0
@@ -260,7 +272,7 @@ COMPARED = ("topup", "gift", "grant")
 GOAL_COST = 1.5
 
 
-def work_mix(index: int, start_at: float, seconds: float, ids: dict, hot: int) -> dict:
+def work_mix(index: int, start: Any, seconds: float, ids: dict, hot: int) -> dict:
     """One worker of the realistic mix. Returns, per kind of operation, how
     many were made and how long each took, and the transfers written."""
     django_setup(fresh=False)
@@ -302,6 +314,7 @@ def work_mix(index: int, start_at: float, seconds: float, ids: dict, hot: int) -
     made_keys: list[tuple[str, dict]] = []
     settled: list[Transfer] = []
     connection.ensure_connection()
+    start_at = wait_for_start(start)
     time.sleep(max(0.0, start_at - time.time()))
     deadline = start_at + seconds
     n = 0
@@ -504,17 +517,27 @@ def percentile(values: list[float], fraction: float) -> float:
     )
 
 
+def run_workers(target: Any, args: argparse.Namespace, ids: dict) -> list[dict]:
+    """``args.workers`` processes running ``target``, started together once
+    every one has set Django up and connected."""
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(args.workers) as pool:
+        start = (manager.Queue(), manager.Event(), manager.Value("d", 0.0))
+        runs = [
+            pool.apply_async(target, (n, start, args.seconds, ids, args.hot))
+            for n in range(args.workers)
+        ]
+        for _n in range(args.workers):
+            start[0].get(timeout=300)
+        start[2].value = time.time() + 0.2
+        start[1].set()
+        return [run.get(timeout=args.seconds + 120) for run in runs]
+
+
 def run_ledger(args: argparse.Namespace, ids: dict) -> dict:
     """The workers' run: what they made, refused and failed, and how long
     each transfer took."""
-    context = multiprocessing.get_context("spawn")
-    start_at = time.time() + 5  # time for every worker to start and connect
-    with context.Pool(args.workers) as pool:
-        runs = [
-            pool.apply_async(work, (n, start_at, args.seconds, ids, args.hot))
-            for n in range(args.workers)
-        ]
-        results = [run.get(timeout=args.seconds + 120) for run in runs]
+    results = run_workers(work, args, ids)
     return {
         "made": sum(r["ok"] for r in results),
         "refused": sum(r["limit"] for r in results),
@@ -524,14 +547,7 @@ def run_ledger(args: argparse.Namespace, ids: dict) -> dict:
 
 
 def run_mix(args: argparse.Namespace, ids: dict) -> dict:
-    context = multiprocessing.get_context("spawn")
-    start_at = time.time() + 5
-    with context.Pool(args.workers) as pool:
-        runs = [
-            pool.apply_async(work_mix, (n, start_at, args.seconds, ids, args.hot))
-            for n in range(args.workers)
-        ]
-        results = [run.get(timeout=args.seconds + 120) for run in runs]
+    results = run_workers(work_mix, args, ids)
     latencies: dict[str, list[float]] = {kind: [] for kind, _share in MIX}
     for result in results:
         for kind, values in result["latencies"].items():
