@@ -33,10 +33,11 @@ transfer is one statement in its own transaction (kith.credits.services,
 ``_STATEMENT``), so, as for pgbench, most of each one is waiting for the WAL
 to reach the disk at commit; then the Python in each worker (Django, the
 service's checks, the audit values: about 0.5 ms of CPU a transfer of any
-of the four kinds, measured one process alone, against pgbench's C client); then transfers queueing on the hot rows (the hot
-members; the outside world and the pot are eight rows each, ADR 0022, so
-top-ups, grants and gifts rarely queue on them). pgbench's
-own rate swings by half from one minute to the next on a shared machine,
+of the four kinds, measured one process alone, against pgbench's C client);
+then transfers queueing on the hot rows (the hot members; the outside world
+and the pot are eight rows each, ADR 0022, so top-ups, grants and gifts
+rarely queue on them). pgbench's own rate swings by half from one minute to
+the next on a shared machine,
 which is why it runs before and after the ledger and the two are averaged.
 """
 
