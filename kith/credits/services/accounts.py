@@ -133,8 +133,10 @@ Owner = tuple[str, int | None]
 Row = tuple[str, int | None, int]
 
 
-def _owner_name(owner: Owner | Row) -> str:
+def _owner_name(owner: Owner | Row, people: dict[int, User] | None = None) -> str:
     kind, person_id = owner[0], owner[1]
+    if people and person_id in people:
+        return people[person_id].display_name
     if kind == AccountKind.POT:
         return _("The circle’s pot")
     if kind == AccountKind.OUTSIDE:
@@ -143,8 +145,15 @@ def _owner_name(owner: Owner | Row) -> str:
     return person.display_name if person else _("This account")
 
 
-def _limit_message(owner: Owner | Row, spendable: int, needed: int) -> str:
-    name = _owner_name(owner)
+def _limit_message(
+    owner: Owner | Row,
+    spendable: int,
+    needed: int,
+    people: dict[int, User] | None = None,
+) -> str:
+    """Why a transfer was refused for lack of credit, naming the account's
+    owner (from ``people``, by person id, when the caller has them)."""
+    name = _owner_name(owner, people)
     if spendable <= 0:
         return _("%(name)s has no credit left, and this needs %(needed)s.") % {
             "name": name,

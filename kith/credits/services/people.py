@@ -156,6 +156,7 @@ def visit_credits_settle(
         occurred_on=occurred_on,
         reference_type="help.visit",
         reference_id=str(visit_key),
+        people={member.pk: member},
     )
 
 
@@ -357,6 +358,7 @@ def gift_give(
         description="",
         on_behalf_of=helper if actor.pk != helper.pk else None,
         guards=guards,
+        people={helper.pk: helper},
     )
 
 

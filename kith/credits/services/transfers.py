@@ -156,6 +156,7 @@ def _write_once(
     cleaned: list[tuple[Row, int]],
     compare: dict[str, Any],
     guards: Sequence[Guard],
+    people: dict[int, User] | None,
 ) -> Transfer:
     """Write the transfer the way the database does best, or, when its key is
     taken, answer with the transfer already made."""
@@ -164,11 +165,11 @@ def _write_once(
         if connection.vendor == "postgresql":
             if not connection.in_atomic_block:
                 # One statement is its own transaction: nothing to wrap.
-                return _write_postgresql(transfer, cleaned, compare, guards)
+                return _write_postgresql(transfer, cleaned, compare, guards, people)
             with transaction.atomic():  # a savepoint in the caller's transaction
-                return _write_postgresql(transfer, cleaned, compare, guards)
+                return _write_postgresql(transfer, cleaned, compare, guards, people)
         with transaction.atomic():
-            return _write(transfer, cleaned, compare, guards)
+            return _write(transfer, cleaned, compare, guards, people)
     except IntegrityError:
         # The key is taken: a retry, or a double click that waited on the key
         # for the first to commit. The block above was rolled back (to its
@@ -198,11 +199,13 @@ def _move(
     paid_by_name: str = "",
     reverses: Transfer | None = None,
     guards: Sequence[Guard] = (),
+    people: dict[int, User] | None = None,
 ) -> Transfer:
     """``transfer_create`` with the accounts named by owner, so the services
     here need not look them up first: missing accounts are made. ``guards``
     are rules about the people that the database checks as it writes
-    (``Guard``), so the services need not read them first either."""
+    (``Guard``), so the services need not read them first either; ``people``
+    (by id) name them in a refusal without reading them again."""
     key, description = _check_move(
         key=key,
         kind=kind,
@@ -238,4 +241,4 @@ def _move(
         on_behalf_of=on_behalf_of,
         **fields,
     )
-    return _write_once(transfer, cleaned, compare, guards)
+    return _write_once(transfer, cleaned, compare, guards, people)

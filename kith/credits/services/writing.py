@@ -125,6 +125,7 @@ def _write(
     legs: list[tuple[Row, int]],
     compare: dict[str, Any],
     guards: Sequence[Guard] = (),
+    people: dict[int, User] | None = None,
 ) -> Transfer:
     """Lock, check, write and audit, inside ``transfer_create``'s atomic
     block: the way on SQLite (PostgreSQL does it all in one statement, see
@@ -155,7 +156,7 @@ def _write(
             if made is not None:
                 return _replay(made, **compare)
             raise ApplicationError(
-                _limit_message(owner, balance - floor, -minutes), code="limit"
+                _limit_message(owner, balance - floor, -minutes, people), code="limit"
             )
         rows.append((account_id, minutes, balance + minutes))
     _insert(transfer, rows)
@@ -185,39 +186,46 @@ def _write_postgresql(
     legs: list[tuple[Row, int]],
     compare: dict[str, Any],
     guards: Sequence[Guard] = (),
+    people: dict[int, User] | None = None,
 ) -> Transfer:
     """Lock, check, write and audit in one statement (``_STATEMENT``), so on
     PostgreSQL a transfer is one round trip, its own transaction unless the
     caller has one open, and no account stays locked while Python runs.
 
-    The statement writes nothing when an account is missing, a guard fails
-    or a limit would break; it returns the locked balances, whether the
-    guards held and whether the key is taken (a retry), and here the
-    refusal is explained or the missing accounts are made (then it runs
-    once more). A guard is checked before any
-    account is made for it, so a refusal leaves nothing behind.
+    The statement writes nothing when the key is taken (a retry: it then
+    locks nothing, so waits for nobody), an account is missing, a guard
+    fails or a limit would break. It returns the locked balances, whether
+    the guards held and whether the key is taken, and here the earlier
+    transfer answers, the refusal is explained, or the missing accounts are
+    made (then it runs once more). A guard is checked before any account is
+    made for it, so a refusal leaves nothing behind.
     """
     for attempt in (1, 2):
         sql, params = _statement(transfer, legs, guards)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if rows and rows[0][0] is not None:
+        # Always one row at least (the legs are left-joined to it).
+        if rows[0][0] is not None:
             transfer.pk = rows[0][0]
             transfer._state.adding = False
             transfer._state.db = connection.alias
             return transfer
-        if rows and not rows[0][1]:
+        if not rows[0][1]:
             _explain(guards)
-        taken = bool(rows and rows[0][2])
-        found = {(row[3], row[4], row[5]): (row[6], row[7]) for row in rows}
+        taken = bool(rows[0][2])
+        found = {
+            (row[3], row[4], row[5]): (row[6], row[7])
+            for row in rows
+            if row[3] is not None
+        }
+        if taken:
+            break  # a retry: nothing was locked, the earlier transfer answers
         missing = {owner for owner, _m in legs if owner not in found}
         if not missing:
             break
         if attempt == 2:
             raise ApplicationError(_("Every account must exist before credits move."))
-        if not rows and not _guards_hold(guards):
-            _explain(guards)
         _make_missing(transfer.locality, missing)
     made = _existing(transfer.key) if taken else None
     if made is not None:
@@ -226,13 +234,14 @@ def _write_postgresql(
         balance, floor = found[owner]
         if minutes < 0 and floor is not None and balance + minutes < floor:
             raise ApplicationError(
-                _limit_message(owner, balance - floor, -minutes), code="limit"
+                _limit_message(owner, balance - floor, -minutes, people), code="limit"
             )
     raise ApplicationError(_("The credits could not be moved. Try again."))
 
 
 #: One transfer on PostgreSQL. In order, because each part reads the one
-#: before: lock the accounts in primary-key order (so two transfers never
+#: before: see whether the key is taken (a retry locks nothing); lock the
+#: accounts in primary-key order (so two transfers never
 #: wait for each other in a circle) and read their balances as they are once
 #: locked; check every limit; only then insert the transfer (so a transaction
 #: waiting on another's key holds no lock that one needs), its entries, the
@@ -249,10 +258,13 @@ def _write_postgresql(
 #: keeps the two the same: nobody else can change a locked balance.
 _STATEMENT = """
 WITH moves (kind, person_id, shard, minutes) AS (VALUES {moves}),
+taken AS MATERIALIZED (
+    SELECT EXISTS (SELECT 1 FROM {transfer} WHERE key = %s) AS yes
+),
 locked AS MATERIALIZED (
     SELECT a.id, a.kind, a.person_id, a.shard, a.balance_minutes, a.floor_minutes
     FROM {account} a
-    WHERE a.locality_id = %s AND ({owners})
+    WHERE a.locality_id = %s AND ({owners}) AND NOT (SELECT yes FROM taken)
     ORDER BY a.id
     FOR UPDATE
 ),
@@ -296,10 +308,9 @@ audit AS (
             (SELECT jsonb_agg(jsonb_build_array(id, minutes) ORDER BY id) FROM legs))
     FROM t
 )
-SELECT (SELECT id FROM t), (SELECT ok FROM guard),
-    EXISTS (SELECT 1 FROM {transfer} WHERE key = %s), kind, person_id, shard,
-    balance_minutes, floor_minutes
-FROM legs
+SELECT (SELECT id FROM t), (SELECT ok FROM guard), (SELECT yes FROM taken),
+    legs.kind, legs.person_id, legs.shard, legs.balance_minutes, legs.floor_minutes
+FROM (SELECT 1) AS one LEFT JOIN legs ON TRUE
 """
 
 
@@ -322,6 +333,7 @@ def _statement(
     )
     audit = _audit_values(transfer)
     params: list[Any] = [v for row, m in legs for v in (*row, m)]
+    params.append(transfer.key)  # taken: a retry locks nothing and waits for nobody
     params += [transfer.locality_id, *owner_params, *guard_params, len(legs)]
     params += [
         transfer.locality_id,
@@ -351,7 +363,6 @@ def _statement(
         audit["locality_id"],
         audit["ip_address"],
         transfer.key,
-        transfer.key,  # whether the key is taken, read back on a refusal
     ]
     return sql, params
 

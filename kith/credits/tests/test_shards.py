@@ -337,3 +337,53 @@ def test_an_entry_names_one_row_and_the_statement_every_shard(testford, joan, sa
     assert len(lines) == 2
     assert Entry.objects.filter(account__kind="pot").count() == 2
     assert all("Sam Okafor" in line.text for line in lines), lines
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="on SQLite the steps are separate statements in one transaction",
+)
+def test_a_retry_and_a_refusal_each_cost_no_more_than_they_must(testford, joan, sam):
+    """A retry: the statement (which finds the key taken and locks nothing)
+    and one read of the earlier transfer. A refusal for lack of credit: the
+    statement alone, the member named from what the caller passed."""
+    first = topup(testford, joan.person, 60, "t1")
+
+    def statements(call):
+        with CaptureQueriesContext(connection) as queries:
+            result = call()
+        return result, [
+            q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]
+        ]
+
+    again, sql = statements(lambda: topup(testford, joan.person, 60, "t1"))
+    assert again.pk == first.pk
+    assert len(sql) == 2, sql
+
+    services.visit_credits_settle(  # Sam's account exists; Joan has 45 minutes
+        actor=None,
+        locality=testford.locality,
+        visit_key="v-first",
+        member=joan.person,
+        helper=sam,
+        minutes=15,
+        description="gardening",
+        occurred_on=date(2026, 3, 3),
+    )
+
+    def too_much():
+        with pytest.raises(ApplicationError, match="Joan has 45 minutes of credit"):
+            services.visit_credits_settle(
+                actor=None,
+                locality=testford.locality,
+                visit_key="v-too-much",
+                member=joan.person,
+                helper=sam,
+                minutes=120,
+                description="gardening",
+                occurred_on=date(2026, 3, 3),
+            )
+
+    _result, sql = statements(too_much)
+    assert len(sql) == 1, sql
+    assert Transfer.objects.count() == 2
