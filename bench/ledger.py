@@ -4,16 +4,24 @@ processes at once, beside pgbench's TPC-B-like rate on the same server.
 Builds a locality with --members members (each topped up) and --helpers
 helpers, then starts --workers processes that, for --seconds, settle visits
 (member to helper, through ``visit_credits_settle``) and record top-ups (through
-``topup_record``, one transfer in ten, each from the one outside-world
-account) on that shared set of accounts, with a few hot members that many
+``topup_record``, one transfer in ten, each from a shard of the outside
+world) on that shared set of accounts, with a few hot members that many
 settlements hit. Afterwards it checks the ledger: every balance
 equals the sum of its entries, every transfer sums to zero, all balances sum
 to zero, and the number of transfers is the number the workers made.
 
-On PostgreSQL (DATABASE_URL set) it then runs ``pgbench -i`` and
+Then a second scenario, the realistic mix (``MIX``: settlements, top-ups,
+gifts, grants, corrections, retries of an earlier key and refusals for lack
+of credit), on the same accounts for as long, timing each kind of operation.
+Targets: a top-up, a gift and a grant each take at most 1.5 times a
+settlement's median (``ledger_<kind>_cost``).
+
+On PostgreSQL (DATABASE_URL set) it also runs ``pgbench -i`` and
 ``pgbench -c 8 -T <seconds>`` in a scratch database (kith_pgbench, dropped
-afterwards) on the same server and prints the ratio. Target: at least a
-third of pgbench's rate.
+afterwards) on the same server, before, between and after the two
+scenarios, and prints each scenario's ratio to the pgbench runs beside it.
+Targets: at least a third of pgbench's rate, for each scenario
+(``ledger_ratio``, ``ledger_mix_ratio``).
 
     .venv/bin/python bench/ledger.py [--workers 8] [--seconds 20]
 
@@ -24,10 +32,12 @@ What limits the rate (PostgreSQL, 2 cores shared with other work): a
 transfer is one statement in its own transaction (kith.credits.services,
 ``_STATEMENT``), so, as for pgbench, most of each one is waiting for the WAL
 to reach the disk at commit; then the Python in each worker (Django, the
-service's checks, the audit values: 2 to 5 ms of CPU a transfer, against
-pgbench's C client); then transfers queueing on the hot rows (the hot
-members and the one outside-world account every top-up draws on). pgbench's
-own rate swings by half from one minute to the next on a shared machine,
+service's checks, the audit values: about 0.5 ms of CPU a transfer of any
+of the four kinds, measured one process alone, against pgbench's C client);
+then transfers queueing on the hot rows (the hot members; the outside world
+and the pot are eight rows each, ADR 0024, so top-ups, grants and gifts
+rarely queue on them). pgbench's own rate swings by half from one minute to
+the next on a shared machine,
 which is why it runs before and after the ledger and the two are averaged.
 """
 
@@ -41,6 +51,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,7 +64,7 @@ os.environ.setdefault("KITH_BENCH_DATABASE", "kith_bench_ledger")
 PGBENCH_DATABASE = "kith_pgbench"
 #: Members buy credits in bundles (the demo's top-ups are 2 to 10 credits) and
 #: spend them a visit at a time, so about one transfer in ten is a top-up.
-#: Every top-up moves credits out of the one outside-world account.
+#: Every top-up moves credits out of one of the outside world's shards.
 TOPUP_SHARE = 0.1
 #: The share of settlements for the few hot members (--hot, default 4):
 #: members who have help several times a week.
@@ -169,7 +180,17 @@ def build(members: int, helpers: int, hot: int) -> dict:
     }
 
 
-def work(index: int, start_at: float, seconds: float, ids: dict, hot: int) -> dict:
+def wait_for_start(start: Any) -> float:
+    """Say this worker is ready, and wait until every worker is: returns
+    the moment they all start. On a busy machine starting eight Python
+    processes with Django can take longer than any fixed head start."""
+    ready, go, at = start
+    ready.put(os.getpid())
+    go.wait()
+    return float(at.value)
+
+
+def work(index: int, start: Any, seconds: float, ids: dict, hot: int) -> dict:
     """One worker process: settle visits and record top-ups until the time is
     up. Returns what it did."""
     django_setup(fresh=False)
@@ -197,6 +218,7 @@ def work(index: int, start_at: float, seconds: float, ids: dict, hot: int) -> di
     day = date(2026, 3, 3)
     done = {"ok": 0, "limit": 0, "errors": 0, "latencies": []}
     connection.ensure_connection()
+    start_at = wait_for_start(start)
     time.sleep(max(0.0, start_at - time.time()))
     deadline = start_at + seconds
     n = 0
@@ -260,7 +282,7 @@ COMPARED = ("topup", "gift", "grant")
 GOAL_COST = 1.5
 
 
-def work_mix(index: int, start_at: float, seconds: float, ids: dict, hot: int) -> dict:
+def work_mix(index: int, start: Any, seconds: float, ids: dict, hot: int) -> dict:
     """One worker of the realistic mix. Returns, per kind of operation, how
     many were made and how long each took, and the transfers written."""
     django_setup(fresh=False)
@@ -302,6 +324,7 @@ def work_mix(index: int, start_at: float, seconds: float, ids: dict, hot: int) -
     made_keys: list[tuple[str, dict]] = []
     settled: list[Transfer] = []
     connection.ensure_connection()
+    start_at = wait_for_start(start)
     time.sleep(max(0.0, start_at - time.time()))
     deadline = start_at + seconds
     n = 0
@@ -504,17 +527,27 @@ def percentile(values: list[float], fraction: float) -> float:
     )
 
 
+def run_workers(target: Any, args: argparse.Namespace, ids: dict) -> list[dict]:
+    """``args.workers`` processes running ``target``, started together once
+    every one has set Django up and connected."""
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(args.workers) as pool:
+        start = (manager.Queue(), manager.Event(), manager.Value("d", 0.0))
+        runs = [
+            pool.apply_async(target, (n, start, args.seconds, ids, args.hot))
+            for n in range(args.workers)
+        ]
+        for _n in range(args.workers):
+            start[0].get(timeout=300)
+        start[2].value = time.time() + 0.2
+        start[1].set()
+        return [run.get(timeout=args.seconds + 120) for run in runs]
+
+
 def run_ledger(args: argparse.Namespace, ids: dict) -> dict:
     """The workers' run: what they made, refused and failed, and how long
     each transfer took."""
-    context = multiprocessing.get_context("spawn")
-    start_at = time.time() + 5  # time for every worker to start and connect
-    with context.Pool(args.workers) as pool:
-        runs = [
-            pool.apply_async(work, (n, start_at, args.seconds, ids, args.hot))
-            for n in range(args.workers)
-        ]
-        results = [run.get(timeout=args.seconds + 120) for run in runs]
+    results = run_workers(work, args, ids)
     return {
         "made": sum(r["ok"] for r in results),
         "refused": sum(r["limit"] for r in results),
@@ -524,14 +557,7 @@ def run_ledger(args: argparse.Namespace, ids: dict) -> dict:
 
 
 def run_mix(args: argparse.Namespace, ids: dict) -> dict:
-    context = multiprocessing.get_context("spawn")
-    start_at = time.time() + 5
-    with context.Pool(args.workers) as pool:
-        runs = [
-            pool.apply_async(work_mix, (n, start_at, args.seconds, ids, args.hot))
-            for n in range(args.workers)
-        ]
-        results = [run.get(timeout=args.seconds + 120) for run in runs]
+    results = run_workers(work_mix, args, ids)
     latencies: dict[str, list[float]] = {kind: [] for kind, _share in MIX}
     for result in results:
         for kind, values in result["latencies"].items():

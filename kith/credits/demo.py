@@ -30,6 +30,7 @@ from kith.credits.models import (
     Transfer,
     TransferKind,
 )
+from kith.credits.services.accounts import shared_accounts_ensure
 from kith.places.models import Locality
 
 PRICE_PER_CREDIT_PENCE = 950
@@ -302,6 +303,9 @@ def _write(locality: Locality, planned: list[Planned]) -> None:
         for key, balance in balances.items()
     }
     Account.objects.bulk_create(accounts.values())
+    # The demo's pot and outside world are their first shards; the others
+    # are made empty now, as a new locality's are on first use.
+    shared_accounts_ensure(locality)
     zone = timezone.get_current_timezone()
     transfers = [
         Transfer(

@@ -57,8 +57,16 @@ class AccountKind(models.TextChoices):
     OUTSIDE = "outside", _("Money paid in")
 
 
-#: Kinds that belong to a person; the others are one per locality.
+#: Kinds that belong to a person; the others are the locality's own.
 PERSONAL_KINDS = (AccountKind.MEMBER, AccountKind.HELPER)
+#: Kinds a locality holds as several rows (shards), so that transfers at the
+#: same moment rarely wait for the same row lock (ADR 0024).
+SHARED_KINDS = (AccountKind.POT, AccountKind.OUTSIDE)
+#: How many shards the pot and the outside world each have. Each transfer
+#: uses one, chosen from its key; a balance shown or checked is their sum.
+#: Raising it adds shards as they are first needed; lowering it leaves the
+#: higher shards' balances counted, only no longer written.
+SHARED_ACCOUNT_SHARDS = 8
 
 
 class Account(models.Model):
@@ -66,9 +74,14 @@ class Account(models.Model):
     and ``outside`` (the world money comes in from: top-ups and grants are
     issued from it, so its balance is minus everything ever issued).
 
+    The pot and the outside world are each ``SHARED_ACCOUNT_SHARDS`` rows,
+    numbered by ``shard``; what they hold is the sum of their rows. A
+    person's account is one row, shard 0.
+
     ``balance_minutes`` always equals the sum of the account's entries.
     ``floor_minutes`` is the lowest the balance may go (``None``: no limit,
-    only for ``outside``); the database refuses any balance below it.
+    only for ``outside``); the database refuses any balance below it, row by
+    row, so the pot as a whole never goes below nothing either.
     """
 
     locality = models.ForeignKey(
@@ -81,6 +94,11 @@ class Account(models.Model):
         null=True,
         blank=True,
         related_name="credit_accounts",
+    )
+    shard = models.PositiveSmallIntegerField(
+        _("shard"),
+        default=0,
+        help_text=_("Which of the pot's or the outside world's rows this is."),
     )
     balance_minutes = models.BigIntegerField(_("balance (minutes)"), default=0)
     floor_minutes = models.BigIntegerField(
@@ -128,15 +146,20 @@ class Account(models.Model):
                 condition=Q(person__isnull=False),
                 name="credit_account_one_per_person",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SHARED_KINDS) | Q(shard=0),
+                name="credit_account_personal_shard_zero",
+            ),
             models.UniqueConstraint(
-                fields=["locality", "kind"],
+                fields=["locality", "kind", "shard"],
                 condition=Q(person__isnull=True),
-                name="credit_account_one_shared",
+                name="credit_account_one_shared_shard",
             ),
         ]
         indexes = [models.Index(fields=["locality", "kind", "balance_minutes"])]
 
     def __str__(self) -> str:
+        # The shard is not named: to a person the pot is one pot.
         if self.kind == AccountKind.POT:
             return str(_("The circle’s pot"))
         if self.kind == AccountKind.OUTSIDE:

@@ -38,7 +38,13 @@ from kith.accounts.permissions import Perm, require_perm
 from kith.accounts.search import person_search_q, search_terms
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
-from kith.credits.models import Account, AccountKind, Entry, TransferKind
+from kith.credits.models import (
+    SHARED_KINDS,
+    Account,
+    AccountKind,
+    Entry,
+    TransferKind,
+)
 from kith.credits.services import CURRENT_MEMBER_STATUSES, credit_settings_for
 from kith.credits.words import (
     LineFacts,
@@ -186,9 +192,9 @@ def statement_entries(
     page: a sum, not a running window over every entry, so a page costs the
     same on page one of a long statement as of a short one. The caller has
     already decided the reader may see ``account``."""
+    mine = _entries_of(account)
     entries = (
-        Entry.objects.filter(account=account)
-        .select_related("transfer", "transfer__reverses")
+        mine.select_related("transfer", "transfer__reverses")
         # Not joined: most transfers are never reversed, so SQLite's
         # statistics judge the index on ``reverses`` useless (one key, NULL,
         # for nearly every row) and scan every transfer for each entry.
@@ -199,7 +205,7 @@ def statement_entries(
     page = paginator.get_page(number)
     rows = list(page.object_list)
     above = page.start_index() - 1 if rows else 0
-    totals = Entry.objects.filter(account=account).aggregate(total=Sum("minutes"))
+    totals = mine.aggregate(total=Sum("minutes"))
     balance = int(totals["total"] or 0)
     if above:
         earlier = Entry.objects.filter(pk__in=entries.values("pk")[:above]).aggregate(
@@ -213,15 +219,30 @@ def statement_entries(
     return page
 
 
+def _entries_of(account: Account) -> QuerySet[Entry]:
+    """The entries of an account as people see it: a person's account, or
+    the pot (or the outside world) as a whole, every shard of it."""
+    if account.kind in SHARED_KINDS:
+        return Entry.objects.filter(
+            account__locality_id=account.locality_id,
+            account__kind=account.kind,
+            account__person__isnull=True,
+        )
+    return Entry.objects.filter(account=account)
+
+
 def _other_side(entries: list[Entry], account: Account) -> dict[int, Account]:
     """For each transfer of these entries, the account on the other side
     (when there is exactly one): one query for a page."""
     by_transfer: dict[int, list[Account]] = {}
-    for other in (
-        Entry.objects.filter(transfer_id__in={e.transfer_id for e in entries})
-        .exclude(account_id=account.pk)
-        .select_related("account__person")
-    ):
+    others = Entry.objects.filter(transfer_id__in={e.transfer_id for e in entries})
+    if account.kind in SHARED_KINDS:
+        others = others.exclude(
+            account__kind=account.kind, account__person__isnull=True
+        )
+    else:
+        others = others.exclude(account_id=account.pk)
+    for other in others.select_related("account__person"):
         by_transfer.setdefault(other.transfer_id, []).append(other.account)
     return {tid: found[0] for tid, found in by_transfer.items() if len(found) == 1}
 
@@ -308,10 +329,13 @@ class Balance:
 
 
 def balance_summary(account: Account | None, locality: Locality) -> Balance:
-    """A balance in words, for the top of a statement."""
+    """A balance in words, for the top of a statement. The pot's (and the
+    outside world's) is the sum of its shards."""
     per_credit = credit_settings_for(locality).minutes_per_credit
     minutes = account.balance_minutes if account else 0
     spendable = account.spendable_minutes if account else 0
+    if account is not None and account.kind in SHARED_KINDS:
+        minutes, spendable = _shared_totals(account.locality_id, account.kind)
     return Balance(
         minutes=minutes,
         credits=credits_text(minutes, per_credit),
@@ -394,14 +418,44 @@ def helper_balances_for(
     return helpers.order_by("user__full_name", "pk")
 
 
-def shared_accounts_for(*, actor: User, locality: Locality) -> list[Account]:
-    """The pot and the outside world, for coordinators."""
+def _shared_totals(locality_id: int, kind: str) -> tuple[int, int | None]:
+    """What the pot (or the outside world) holds, and how much of it may
+    leave (None: no limit): the sums over its shards. Each shard has its own
+    floor, so what may leave is the sum of what may leave each."""
+    minutes, spendable = 0, 0
+    limited = True
+    for shard in Account.objects.filter(
+        locality_id=locality_id, kind=kind, person__isnull=True
+    ).only("balance_minutes", "floor_minutes"):
+        minutes += shard.balance_minutes
+        if shard.spendable_minutes is None:
+            limited = False
+        else:
+            spendable += shard.spendable_minutes
+    return minutes, spendable if limited else None
+
+
+@dataclass(frozen=True)
+class SharedBalance:
+    """The pot or the outside world as a whole: ``account`` is its first
+    shard (its statement shows every shard), ``minutes`` the sum of all."""
+
+    account: Account
+    minutes: int
+
+
+def shared_accounts_for(*, actor: User, locality: Locality) -> list[SharedBalance]:
+    """The pot and the outside world, each with the sum of its shards, for
+    coordinators. One query."""
     require_perm(actor, Perm.CREDITS_MANAGE, locality)
-    return list(
-        Account.objects.filter(
-            locality=locality, kind__in=[AccountKind.POT, AccountKind.OUTSIDE]
-        ).order_by("kind")
-    )
+    first: dict[str, Account] = {}
+    totals: dict[str, int] = {}
+    for account in Account.objects.filter(
+        locality=locality, kind__in=SHARED_KINDS, person__isnull=True
+    ).order_by("kind", "shard"):
+        first.setdefault(account.kind, account)
+        totals[account.kind] = totals.get(account.kind, 0) + account.balance_minutes
+    return [SharedBalance(first[kind], totals[kind]) for kind in sorted(first)]
 
 
 def transfer_get_for(*, actor: User, locality: Locality, pk: int) -> Any:

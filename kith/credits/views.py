@@ -257,9 +257,10 @@ def accounts(request: AuthenticatedRequest) -> HttpResponse:
     for row in page.object_list:
         row.credit_text = credits_text(row.credit_balance, per_credit)
         row.credit_low = row.credit_balance < per_credit
-    shared = selectors.shared_accounts_for(actor=request.user, locality=locality)
-    for account in shared:
-        account.credit_text = credits_text(account.balance_minutes, per_credit)  # type: ignore[attr-defined]
+    shared = [
+        (row.account, credits_text(row.minutes, per_credit))
+        for row in selectors.shared_accounts_for(actor=request.user, locality=locality)
+    ]
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(

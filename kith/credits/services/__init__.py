@@ -27,6 +27,9 @@ from kith.credits.services.accounts import (
     account_for,
     balance_minutes,
     credit_settings_for,
+    shard_for,
+    shared_accounts_ensure,
+    shared_balance_minutes,
 )
 from kith.credits.services.limits import account_overdraft_set, credit_settings_update
 from kith.credits.services.people import (
@@ -61,6 +64,9 @@ __all__ = [
     "grant_record",
     "joining_credits_grant",
     "leaving_credits_move",
+    "shard_for",
+    "shared_accounts_ensure",
+    "shared_balance_minutes",
     "topup_record",
     "transfer_create",
     "transfer_reverse",

@@ -12,9 +12,21 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import User
 from kith.core.errors import ApplicationError
-from kith.credits.models import Account, PaymentMethod, Transfer, TransferKind
-from kith.credits.services.accounts import Owner
-from kith.credits.services.writing import _replay, _write, _write_postgresql
+from kith.credits.models import (
+    SHARED_KINDS,
+    Account,
+    PaymentMethod,
+    Transfer,
+    TransferKind,
+)
+from kith.credits.services.accounts import Owner, Row, shard_for
+from kith.credits.services.writing import (
+    Guard,
+    _existing,
+    _replay,
+    _write,
+    _write_postgresql,
+)
 from kith.places.models import Locality
 
 MAX_KEY_LENGTH = 120
@@ -23,7 +35,12 @@ MAX_KEY_LENGTH = 120
 MAX_DESCRIPTION_LENGTH = 200
 
 
-def _clean_legs(legs: Sequence[tuple[Owner, int]]) -> list[tuple[Owner, int]]:
+def _clean_legs(
+    legs: Sequence[tuple[Owner | Row, int]], key: str
+) -> list[tuple[Row, int]]:
+    """The legs checked, each naming its row: an owner given as (kind,
+    person) that is the pot or the outside world gets the shard the key
+    chooses (``shard_for``)."""
     if len(legs) < 2:
         raise ApplicationError(_("A transfer needs at least two accounts."))
     for _owner, minutes in legs:
@@ -31,13 +48,21 @@ def _clean_legs(legs: Sequence[tuple[Owner, int]]) -> list[tuple[Owner, int]]:
             raise ApplicationError(
                 _("Every amount must be a whole number of minutes, and not 0.")
             )
-    if len({owner for owner, _m in legs}) != len(legs):
+    if len({(owner[0], owner[1]) for owner, _m in legs}) != len(legs):
         raise ApplicationError(_("Each account can appear only once in a transfer."))
     if sum(minutes for _o, minutes in legs) != 0:
         raise ApplicationError(
             _("The amounts must add up to nothing: credits are never made or lost.")
         )
-    return list(legs)
+    rows: list[tuple[Row, int]] = []
+    for owner, minutes in legs:
+        if len(owner) == 3:
+            rows.append((owner, minutes))
+        else:
+            kind, person_id = owner[0], owner[1]
+            shard = shard_for(key) if kind in SHARED_KINDS else 0
+            rows.append(((kind, person_id, shard), minutes))
+    return rows
 
 
 def transfer_create(
@@ -68,13 +93,15 @@ def transfer_create(
     changing nothing, when the legs do not balance, belong elsewhere, or
     would take an account below its limit (code ``limit``).
     """
-    owned: list[tuple[Owner, int]] = []
+    owned: list[tuple[Owner | Row, int]] = []
     for account, minutes in legs:
         if account.pk is None:
             raise ApplicationError(_("Every account must exist before credits move."))
         if account.locality_id != locality.pk:
             raise ApplicationError(_("All the accounts must belong to this locality."))
-        owned.append(((account.kind, account.person_id), minutes))
+        # The very row given: a correction gives back to the shard the
+        # original took from.
+        owned.append(((account.kind, account.person_id, account.shard), minutes))
     return _move(
         actor=actor,
         locality=locality,
@@ -125,7 +152,11 @@ def _check_move(
 
 
 def _write_once(
-    transfer: Transfer, cleaned: list[tuple[Owner, int]], compare: dict[str, Any]
+    transfer: Transfer,
+    cleaned: list[tuple[Row, int]],
+    compare: dict[str, Any],
+    guards: Sequence[Guard],
+    people: dict[int, User] | None,
 ) -> Transfer:
     """Write the transfer the way the database does best, or, when its key is
     taken, answer with the transfer already made."""
@@ -134,20 +165,20 @@ def _write_once(
         if connection.vendor == "postgresql":
             if not connection.in_atomic_block:
                 # One statement is its own transaction: nothing to wrap.
-                return _write_postgresql(transfer, cleaned, compare)
+                return _write_postgresql(transfer, cleaned, compare, guards, people)
             with transaction.atomic():  # a savepoint in the caller's transaction
-                return _write_postgresql(transfer, cleaned, compare)
+                return _write_postgresql(transfer, cleaned, compare, guards, people)
         with transaction.atomic():
-            return _write(transfer, cleaned, compare)
+            return _write(transfer, cleaned, compare, guards, people)
     except IntegrityError:
         # The key is taken: a retry, or a double click that waited on the key
         # for the first to commit. The block above was rolled back (to its
         # savepoint, when a caller's transaction is open, which can still be
         # used), so answer with the transfer already made.
-        existing = Transfer.objects.filter(key=key).first()
-        if existing is None:
+        made = _existing(key)
+        if made is None:
             raise
-        return _replay(existing, **compare)
+        return _replay(made, **compare)
 
 
 def _move(
@@ -156,7 +187,7 @@ def _move(
     locality: Locality,
     key: str,
     kind: str,
-    legs: list[tuple[Owner, int]],
+    legs: Sequence[tuple[Owner | Row, int]],
     description: str,
     occurred_on: date | None = None,
     reference_type: str = "",
@@ -167,9 +198,14 @@ def _move(
     amount_pence: int | None = None,
     paid_by_name: str = "",
     reverses: Transfer | None = None,
+    guards: Sequence[Guard] = (),
+    people: dict[int, User] | None = None,
 ) -> Transfer:
     """``transfer_create`` with the accounts named by owner, so the services
-    here need not look them up first: missing accounts are made."""
+    here need not look them up first: missing accounts are made. ``guards``
+    are rules about the people that the database checks as it writes
+    (``Guard``), so the services need not read them first either; ``people``
+    (by id) name them in a refusal without reading them again."""
     key, description = _check_move(
         key=key,
         kind=kind,
@@ -178,7 +214,7 @@ def _move(
         amount_pence=amount_pence,
         reverses=reverses,
     )
-    cleaned = _clean_legs(legs)
+    cleaned = _clean_legs(legs, key)
     fields = {
         "description": description,
         "reference_type": reference_type,
@@ -205,4 +241,4 @@ def _move(
         on_behalf_of=on_behalf_of,
         **fields,
     )
-    return _write_once(transfer, cleaned, compare)
+    return _write_once(transfer, cleaned, compare, guards, people)

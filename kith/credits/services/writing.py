@@ -3,6 +3,8 @@ inserting the transfer, its entries, the balances and the audit event; on
 PostgreSQL in one statement, on SQLite in an immediate transaction.
 """
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,19 +18,84 @@ from kith.core.errors import ApplicationError
 from kith.core.models import AuditEvent
 from kith.core.services import audit_record
 from kith.credits.models import Account, Entry, Transfer
-from kith.credits.services.accounts import Owner, _limit_message, account_for
+from kith.credits.services.accounts import Row, _limit_message, account_for
 from kith.places.models import Locality
 
 
+@dataclass(frozen=True)
+class Guard:
+    """A rule about the people in a transfer (such as "the member's
+    membership is current") checked by the database as the transfer is
+    written, in the same statement, instead of by a read before it.
+
+    ``sql`` is an SQL boolean expression with ``%s`` placeholders for
+    ``params``. ``explain`` is called only when the rule failed: it reads
+    what it needs and raises the ApplicationError a person should see, or
+    returns if the rule holds after all (it changed in between).
+    """
+
+    sql: str
+    params: tuple[Any, ...]
+    explain: Callable[[], None]
+
+
+def _explain(guards: Sequence[Guard]) -> None:
+    """Raise the reason the first broken guard gives."""
+    for guard in guards:
+        guard.explain()
+    raise ApplicationError(_("The credits could not be moved. Try again."))
+
+
+def _guards_sql(guards: Sequence[Guard]) -> tuple[str, list[Any]]:
+    if not guards:
+        return "TRUE", []
+    return (
+        " AND ".join(f"({guard.sql})" for guard in guards),
+        [value for guard in guards for value in guard.params],
+    )
+
+
+def _guards_hold(guards: Sequence[Guard]) -> bool:
+    if not guards:
+        return True
+    sql, params = _guards_sql(guards)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        return bool(cursor.fetchone()[0])
+
+
+#: A transfer already made with a key, and its legs by owner (kind,
+#: person id): what a retry is compared with.
+Made = tuple[Transfer, dict[tuple[str, int | None], int]]
+
+
+def _existing(key: str) -> Made | None:
+    """The transfer made with ``key`` and its legs, or None: one query (a
+    retry's whole cost beyond its own attempt)."""
+    entries = list(
+        Entry.objects.filter(transfer__key=key)
+        .select_related("transfer", "account")
+        .order_by("pk")
+    )
+    if not entries:
+        return None
+    stored: dict[tuple[str, int | None], int] = {}
+    for entry in entries:
+        owner = (entry.account.kind, entry.account.person_id)
+        stored[owner] = stored.get(owner, 0) + entry.minutes
+    return entries[0].transfer, stored
+
+
 def _same_request(
-    existing: Transfer,
+    made: Made,
     *,
     locality: Locality,
     kind: str,
-    legs: list[tuple[Owner, int]],
+    legs: list[tuple[Row, int]],
     fields: dict[str, Any],
     occurred_on: date | None,
 ) -> bool:
+    existing, stored = made
     if existing.locality_id != locality.pk or existing.kind != kind:
         return False
     if occurred_on is not None and existing.occurred_on != occurred_on:
@@ -36,17 +103,13 @@ def _same_request(
     for name, value in fields.items():
         if getattr(existing, name) != value:
             return False
-    stored = {
-        (kind, person_id): minutes
-        for kind, person_id, minutes in existing.entries.values_list(
-            "account__kind", "account__person_id", "minutes"
-        )
-    }
-    return stored == dict(legs)
+    # Which shard of the pot or the outside world does not matter: a retry
+    # uses the same one anyway, and a person sees one pot.
+    return stored == {(k, person_id): m for (k, person_id, _s), m in legs}
 
 
-def _replay(existing: Transfer, **compare: Any) -> Transfer:
-    if not _same_request(existing, **compare):
+def _replay(made: Made, **compare: Any) -> Transfer:
+    if not _same_request(made, **compare):
         raise ApplicationError(
             _(
                 "This was already done with different details. Nothing has "
@@ -54,11 +117,15 @@ def _replay(existing: Transfer, **compare: Any) -> Transfer:
             ),
             code="key_reused",
         )
-    return existing
+    return made[0]
 
 
 def _write(
-    transfer: Transfer, legs: list[tuple[Owner, int]], compare: dict[str, Any]
+    transfer: Transfer,
+    legs: list[tuple[Row, int]],
+    compare: dict[str, Any],
+    guards: Sequence[Guard] = (),
+    people: dict[int, User] | None = None,
 ) -> Transfer:
     """Lock, check, write and audit, inside ``transfer_create``'s atomic
     block: the way on SQLite (PostgreSQL does it all in one statement, see
@@ -66,7 +133,8 @@ def _write(
     in at a time, so the balances read here cannot change before the write.
 
     1. Read (and, where the database has row locks, lock in primary-key
-       order) every account; make any that are missing.
+       order) every account; check the guards; make any account that is
+       missing.
     2. Check the limits. A refusal first looks for the key: a retry is
        answered with the transfer already made, not refused for credit its
        first attempt spent.
@@ -75,23 +143,20 @@ def _write(
     locality = transfer.locality
     owners = [owner for owner, _m in legs]
     locked = _lock_owners(locality, owners)
+    if not _guards_hold(guards):
+        _explain(guards)
     if len(locked) != len(owners):
-        for kind, person_id in sorted(set(owners) - set(locked), key=str):
-            account_for(
-                person=User(pk=person_id) if person_id is not None else None,
-                locality=locality,
-                kind=kind,
-            )
+        _make_missing(locality, set(owners) - set(locked))
         locked = _lock_owners(locality, owners)
     rows: list[tuple[int, int, int]] = []
     for owner, minutes in legs:
         account_id, balance, floor = locked[owner]
         if minutes < 0 and floor is not None and balance + minutes < floor:
-            existing = Transfer.objects.filter(key=transfer.key).first()
-            if existing is not None:
-                return _replay(existing, **compare)
+            made = _existing(transfer.key)
+            if made is not None:
+                return _replay(made, **compare)
             raise ApplicationError(
-                _limit_message(owner, balance - floor, -minutes), code="limit"
+                _limit_message(owner, balance - floor, -minutes, people), code="limit"
             )
         rows.append((account_id, minutes, balance + minutes))
     _insert(transfer, rows)
@@ -106,53 +171,77 @@ def _write(
     return transfer
 
 
+def _make_missing(locality: Locality, missing: set[Row]) -> None:
+    for kind, person_id, shard in sorted(missing, key=str):
+        account_for(
+            person=User(pk=person_id) if person_id is not None else None,
+            locality=locality,
+            kind=kind,
+            shard=shard,
+        )
+
+
 def _write_postgresql(
-    transfer: Transfer, legs: list[tuple[Owner, int]], compare: dict[str, Any]
+    transfer: Transfer,
+    legs: list[tuple[Row, int]],
+    compare: dict[str, Any],
+    guards: Sequence[Guard] = (),
+    people: dict[int, User] | None = None,
 ) -> Transfer:
     """Lock, check, write and audit in one statement (``_STATEMENT``), so on
     PostgreSQL a transfer is one round trip, its own transaction unless the
     caller has one open, and no account stays locked while Python runs.
 
-    The statement writes nothing when an account is missing or a limit would
-    break; it returns the locked balances, and here the missing accounts are
-    made (then it runs once more) or the refusal explained.
+    The statement writes nothing when the key is taken (a retry: it then
+    locks nothing, so waits for nobody), an account is missing, a guard
+    fails or a limit would break. It returns the locked balances, whether
+    the guards held and whether the key is taken, and here the earlier
+    transfer answers, the refusal is explained, or the missing accounts are
+    made (then it runs once more). A guard is checked before any account is
+    made for it, so a refusal leaves nothing behind.
     """
     for attempt in (1, 2):
-        sql, params = _statement(transfer, legs)
+        sql, params = _statement(transfer, legs, guards)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if rows and rows[0][0] is not None:
+        # Always one row at least (the legs are left-joined to it).
+        if rows[0][0] is not None:
             transfer.pk = rows[0][0]
             transfer._state.adding = False
             transfer._state.db = connection.alias
             return transfer
-        found = {(row[1], row[2]): (row[3], row[4]) for row in rows}
-        missing = [owner for owner, _m in legs if owner not in found]
+        if not rows[0][1]:
+            _explain(guards)
+        taken = bool(rows[0][2])
+        found = {
+            (row[3], row[4], row[5]): (row[6], row[7])
+            for row in rows
+            if row[3] is not None
+        }
+        if taken:
+            break  # a retry: nothing was locked, the earlier transfer answers
+        missing = {owner for owner, _m in legs if owner not in found}
         if not missing:
             break
         if attempt == 2:
             raise ApplicationError(_("Every account must exist before credits move."))
-        for kind, person_id in sorted(missing, key=str):
-            account_for(
-                person=User(pk=person_id) if person_id is not None else None,
-                locality=transfer.locality,
-                kind=kind,
-            )
-    existing = Transfer.objects.filter(key=transfer.key).first()
-    if existing is not None:
-        return _replay(existing, **compare)
+        _make_missing(transfer.locality, missing)
+    made = _existing(transfer.key) if taken else None
+    if made is not None:
+        return _replay(made, **compare)
     for owner, minutes in legs:
         balance, floor = found[owner]
         if minutes < 0 and floor is not None and balance + minutes < floor:
             raise ApplicationError(
-                _limit_message(owner, balance - floor, -minutes), code="limit"
+                _limit_message(owner, balance - floor, -minutes, people), code="limit"
             )
     raise ApplicationError(_("The credits could not be moved. Try again."))
 
 
 #: One transfer on PostgreSQL. In order, because each part reads the one
-#: before: lock the accounts in primary-key order (so two transfers never
+#: before: see whether the key is taken (a retry locks nothing); lock the
+#: accounts in primary-key order (so two transfers never
 #: wait for each other in a circle) and read their balances as they are once
 #: locked; check every limit; only then insert the transfer (so a transaction
 #: waiting on another's key holds no lock that one needs), its entries, the
@@ -168,22 +257,27 @@ def _write_postgresql(
 #: for its lock would be refused for a limit it does not break. The lock
 #: keeps the two the same: nobody else can change a locked balance.
 _STATEMENT = """
-WITH moves (kind, person_id, minutes) AS (VALUES {moves}),
+WITH moves (kind, person_id, shard, minutes) AS (VALUES {moves}),
+taken AS MATERIALIZED (
+    SELECT EXISTS (SELECT 1 FROM {transfer} WHERE key = %s) AS yes
+),
 locked AS MATERIALIZED (
-    SELECT a.id, a.kind, a.person_id, a.balance_minutes, a.floor_minutes
+    SELECT a.id, a.kind, a.person_id, a.shard, a.balance_minutes, a.floor_minutes
     FROM {account} a
-    WHERE a.locality_id = %s AND ({owners})
+    WHERE a.locality_id = %s AND ({owners}) AND NOT (SELECT yes FROM taken)
     ORDER BY a.id
     FOR UPDATE
 ),
 legs AS (
-    SELECT l.id, l.kind, l.person_id, l.balance_minutes, l.floor_minutes,
+    SELECT l.id, l.kind, l.person_id, l.shard, l.balance_minutes, l.floor_minutes,
            m.minutes, l.balance_minutes + m.minutes AS after
     FROM locked l
     JOIN moves m ON m.kind = l.kind AND m.person_id IS NOT DISTINCT FROM l.person_id
+        AND m.shard = l.shard
 ),
+guard AS MATERIALIZED (SELECT {guards} AS ok),
 fits AS (
-    SELECT count(*) = %s AS ok FROM legs
+    SELECT count(*) = %s AND (SELECT ok FROM guard) AS ok FROM legs
     WHERE minutes > 0 OR floor_minutes IS NULL OR after >= floor_minutes
 ),
 t AS (
@@ -214,34 +308,33 @@ audit AS (
             (SELECT jsonb_agg(jsonb_build_array(id, minutes) ORDER BY id) FROM legs))
     FROM t
 )
-SELECT (SELECT id FROM t), kind, person_id, balance_minutes, floor_minutes FROM legs
+SELECT (SELECT id FROM t), (SELECT ok FROM guard), (SELECT yes FROM taken),
+    legs.kind, legs.person_id, legs.shard, legs.balance_minutes, legs.floor_minutes
+FROM (SELECT 1) AS one LEFT JOIN legs ON TRUE
 """
 
 
 def _statement(
-    transfer: Transfer, legs: list[tuple[Owner, int]]
+    transfer: Transfer, legs: list[tuple[Row, int]], guards: Sequence[Guard] = ()
 ) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
-    owners: list[str] = []
-    owner_params: list[Any] = []
-    for kind, person_id in (owner for owner, _m in legs):
-        if person_id is None:
-            owners.append("(a.kind = %s AND a.person_id IS NULL)")
-            owner_params.append(kind)
-        else:
-            owners.append("(a.kind = %s AND a.person_id = %s)")
-            owner_params += [kind, person_id]
+    owners, owner_params = _owner_clauses([owner for owner, _m in legs], "a.")
+    guard_sql, guard_params = _guards_sql(guards)
     sql = _STATEMENT.format(
-        moves=", ".join(["(%s::varchar, %s::bigint, %s::bigint)"] * len(legs)),
-        owners=" OR ".join(owners),
+        moves=", ".join(
+            ["(%s::varchar, %s::bigint, %s::smallint, %s::bigint)"] * len(legs)
+        ),
+        owners=owners,
+        guards=guard_sql,
         account=quote(Account._meta.db_table),
         transfer=quote(Transfer._meta.db_table),
         entry=quote(Entry._meta.db_table),
         audit=quote(AuditEvent._meta.db_table),
     )
     audit = _audit_values(transfer)
-    params: list[Any] = [v for (kind, person), m in legs for v in (kind, person, m)]
-    params += [transfer.locality_id, *owner_params, len(legs)]
+    params: list[Any] = [v for row, m in legs for v in (*row, m)]
+    params.append(transfer.key)  # taken: a retry locks nothing and waits for nobody
+    params += [transfer.locality_id, *owner_params, *guard_params, len(legs)]
     params += [
         transfer.locality_id,
         transfer.key,
@@ -300,31 +393,47 @@ def _audit_values(transfer: Transfer) -> dict[str, Any]:
 # The hot path is SQL: the ORM would build these statements at several times
 # the cost in Python, and under load a transfer's time is mostly Python and
 # round trips (see docs/adr/0008-credit-ledger.md and bench/ledger.py).
+def _owner_clauses(owners: list[Row], prefix: str) -> tuple[str, list[Any]]:
+    """SQL that picks these rows of the account table, and its parameters:
+    a person's account by kind and person, a shard of the pot or the
+    outside world by kind and shard."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for kind, person_id, shard in owners:
+        if person_id is None:
+            clauses.append(
+                f"({prefix}kind = %s AND {prefix}person_id IS NULL "
+                f"AND {prefix}shard = %s)"
+            )
+            params += [kind, shard]
+        else:
+            clauses.append(f"({prefix}kind = %s AND {prefix}person_id = %s)")
+            params += [kind, person_id]
+    return " OR ".join(clauses), params
+
+
 def _lock_owners(
-    locality: Locality, owners: list[Owner]
-) -> dict[Owner, tuple[int, int, int | None]]:
-    """(id, balance, floor) by owner of the accounts that exist, locked in
+    locality: Locality, owners: list[Row]
+) -> dict[Row, tuple[int, int, int | None]]:
+    """(id, balance, floor) by row of the accounts that exist, locked in
     primary-key order where the database has row locks. SQLite has none: its
     immediate transactions already serialise writers."""
-    clauses: list[str] = []
-    params: list[Any] = [locality.pk]
-    for kind, person_id in owners:
-        if person_id is None:
-            clauses.append("(kind = %s AND person_id IS NULL)")
-            params.append(kind)
-        else:
-            clauses.append("(kind = %s AND person_id = %s)")
-            params += [kind, person_id]
+    clauses, owner_params = _owner_clauses(owners, "")
+    params: list[Any] = [locality.pk, *owner_params]
     table = connection.ops.quote_name(Account._meta.db_table)
-    sql = (  # only the table name and placeholders are put into the text
-        f"SELECT id, kind, person_id, balance_minutes, floor_minutes FROM {table} "  # noqa: S608
-        f"WHERE locality_id = %s AND ({' OR '.join(clauses)}) ORDER BY id"
+    # Only the table name and placeholders are put into the text.
+    sql = (
+        f"SELECT id, kind, person_id, shard, balance_minutes, floor_minutes "  # noqa: S608
+        f"FROM {table} WHERE locality_id = %s AND ({clauses}) ORDER BY id"
     )
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(row[1], row[2]): (row[0], row[3], row[4]) for row in cursor.fetchall()}
+        return {
+            (row[1], row[2], row[3]): (row[0], row[4], row[5])
+            for row in cursor.fetchall()
+        }
 
 
 def _insert(transfer: Transfer, rows: list[tuple[int, int, int]]) -> None:

@@ -103,3 +103,65 @@ def settle_and_top_up(
 
     connection.close()
     return results
+
+
+def give_and_reverse(
+    database_url: str,
+    *,
+    worker: int,
+    operations: int,
+    locality_id: int,
+    helper_ids: list[int],
+    gift_ids: list[int],
+    coordinator_id: int,
+    seed: int,
+) -> list[tuple[str, str, int | None]]:
+    """Gifts to the pot and corrections of earlier gifts (every worker tries
+    to correct the same ones, with the same reason), which take credits back
+    out of the pot. Returns (key, outcome, transfer id) as above."""
+    django_setup(database_url)
+    from kith.accounts.models import User
+    from kith.core.errors import ApplicationError
+    from kith.credits import services
+    from kith.credits.models import Transfer
+    from kith.places.models import Locality
+
+    rng = random.Random(seed)
+    locality = Locality.objects.get(pk=locality_id)
+    helpers = list(User.objects.filter(pk__in=helper_ids).order_by("pk"))
+    coordinator = User.objects.get(pk=coordinator_id)
+    gifts = list(Transfer.objects.filter(pk__in=gift_ids))
+    results: list[tuple[str, str, int | None]] = []
+    for i in range(operations):
+        call: Any
+        if rng.random() < 0.5:
+            key = f"gift:w{worker}:{i}"
+            call = partial(
+                services.gift_give,
+                actor=coordinator,
+                locality=locality,
+                helper=rng.choice(helpers),
+                minutes=rng.choice([15, 30]),
+                key=key,
+            )
+        else:
+            gift = rng.choice(gifts)
+            key = f"reversal:{gift.pk}"
+            call = partial(
+                services.transfer_reverse,
+                actor=coordinator,
+                transfer=gift,
+                reason="given by mistake",
+            )
+        try:
+            made = call()
+        except ApplicationError as exc:
+            results.append((key, "limit" if exc.code == "limit" else "refused", None))
+        except Exception as exc:  # reported to the test, which fails
+            results.append((key, f"error: {type(exc).__name__}: {exc}", None))
+        else:
+            results.append((key, "ok", made.pk))
+    from django.db import connection
+
+    connection.close()
+    return results
