@@ -1,0 +1,296 @@
+"""Reads for the Open Referral API: pages of the locality's published
+directory, narrowed by the API's filters.
+
+Everything starts from the directory's own public selectors
+(kith/directory/selectors.py), so only published entries of the one
+locality are ever seen. Each page costs a fixed number of queries whatever
+its size: one to count, one for the rows (with what a list shows joined in),
+and for a full record the directory's fixed set of prefetches.
+"""
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kith.directory import selectors as directory
+from kith.directory.models import (
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from kith.openreferral.params import BadQuery, Paging, ServiceFilters
+from kith.places.models import Locality
+from kith.places.selectors import postcode_locate, postcode_ward
+
+#: Kilometres in a degree of latitude (and of longitude at the equator).
+KM_PER_DEGREE = 111.195
+
+
+@dataclass
+class Page:
+    total: int
+    rows: list[Any]
+
+
+@dataclass(frozen=True)
+class _Point:
+    latitude: float
+    longitude: float
+
+    def km_squared(self, prefix: str = "") -> ExpressionWrapper:
+        """The squared distance in km from this point to the location at
+        ``prefix`` (equirectangular: good to metres across a locality, and
+        only arithmetic, so every database computes it the same)."""
+        dy = (F(f"{prefix}latitude") - Value(self.latitude)) * Value(KM_PER_DEGREE)
+        dx = (F(f"{prefix}longitude") - Value(self.longitude)) * Value(
+            KM_PER_DEGREE * math.cos(math.radians(self.latitude))
+        )
+        return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
+
+    def box(self, km: float, prefix: str = "") -> Q:
+        """The locations within the square around the point ``km`` across
+        each way: a cheap first cut before the distance."""
+        dlat = km / KM_PER_DEGREE
+        cos = max(math.cos(math.radians(self.latitude)), 0.01)
+        dlon = km / (KM_PER_DEGREE * cos)
+        return Q(
+            **{
+                f"{prefix}latitude__gte": self.latitude - dlat,
+                f"{prefix}latitude__lte": self.latitude + dlat,
+                f"{prefix}longitude__gte": self.longitude - dlon,
+                f"{prefix}longitude__lte": self.longitude + dlon,
+            }
+        )
+
+
+def _point(postcode: str) -> _Point:
+    found = postcode_locate(postcode=postcode)
+    if found is None:
+        raise BadQuery(
+            _("postcode %(postcode)s is not one we know.") % {"postcode": postcode},
+            parameter="postcode",
+        )
+    return _Point(found.latitude, found.longitude)
+
+
+def _page(qs: QuerySet[Any], paging: Paging) -> Page:
+    total = qs.count()
+    rows = list(qs[paging.offset : paging.offset + paging.per_page])
+    return Page(total=total, rows=rows)
+
+
+def _search(words: str) -> Q:
+    found = Q()
+    for word in words.split()[:10]:
+        found &= (
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return found
+
+
+def _narrowed(
+    qs: QuerySet[Service], filters: ServiceFilters, *, locality: Locality
+) -> QuerySet[Service]:
+    """``qs`` (services) narrowed to those matching every filter, except
+    the postcode's order, which each list applies itself."""
+    terms = Service.terms.through.objects.filter(service_id=OuterRef("pk"))
+    if filters.search:
+        qs = qs.filter(_search(filters.search))
+    if filters.taxonomy_term_id:
+        qs = qs.filter(
+            Exists(terms.filter(taxonomyterm__uuid=filters.taxonomy_term_id))
+        )
+    if filters.taxonomy_id:
+        qs = qs.filter(
+            Exists(terms.filter(taxonomyterm__taxonomy__uuid=filters.taxonomy_id))
+        )
+    if filters.minimum_age is not None:
+        qs = qs.filter(minimum_age__gte=filters.minimum_age)
+    if filters.maximum_age is not None:
+        qs = qs.filter(maximum_age__lte=filters.maximum_age)
+    if filters.by_schedule:
+        qs = qs.filter(Exists(_schedules(filters, today=timezone.localdate())))
+    if filters.modified_after:
+        qs = qs.filter(last_modified__gte=filters.modified_after)
+    if filters.postcode:
+        qs = qs.filter(_reaches(filters, locality=locality))
+    return qs
+
+
+def _schedules(filters: ServiceFilters, *, today: date) -> QuerySet[Schedule]:
+    """The service's schedules, still in force, that match the day and times
+    (one schedule must match them all)."""
+    found = Schedule.objects.filter(service=OuterRef("pk")).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    if filters.day:
+        found = found.filter(byday__contains=filters.day)
+    if filters.start_time:
+        found = found.filter(opens_at__gte=filters.start_time)
+    if filters.end_time:
+        found = found.filter(closes_at__lte=filters.end_time)
+    return found
+
+
+def _reaches(filters: ServiceFilters, *, locality: Locality) -> Q:
+    """Services that reach the postcode.
+
+    With a proximity: those with a location that near. Without: those whose
+    service areas cover it (its ward is one they serve, or one of their
+    locations is within their radius of it), and those with no service area.
+    """
+    point = _point(filters.postcode)
+    places = ServiceAtLocation.objects.filter(service=OuterRef("pk"))
+    if filters.proximity_metres is not None:
+        km = filters.proximity_metres / 1000
+        return Q(
+            Exists(
+                places.filter(point.box(km, "location__"))
+                .alias(d2=point.km_squared("location__"))
+                .filter(d2__lte=km * km)
+            )
+        )
+    ward = postcode_ward(postcode=filters.postcode, locality=locality)
+    wards = Service.wards.through.objects.filter(service_id=OuterRef("pk"))
+    no_area = Q(radius_km__isnull=True) & ~Exists(wards)
+    within_radius = Q(radius_km__isnull=False) & Exists(
+        places.alias(
+            d2=point.km_squared("location__"),
+            r2=ExpressionWrapper(
+                OuterRef("radius_km") * OuterRef("radius_km"), output_field=FloatField()
+            ),
+        ).filter(d2__lte=F("r2"))
+    )
+    in_ward = Q(Exists(wards.filter(ward=ward))) if ward is not None else Q(pk__in=[])
+    return no_area | within_radius | in_ward
+
+
+def _nearest_first(qs: QuerySet[Service], postcode: str) -> QuerySet[Service]:
+    point = _point(postcode)
+    nearest = (
+        ServiceAtLocation.objects.filter(
+            service=OuterRef("pk"), location__latitude__isnull=False
+        )
+        .annotate(d2=point.km_squared("location__"))
+        .order_by("d2")
+        .values("d2")[:1]
+    )
+    return qs.alias(d2=Subquery(nearest, output_field=FloatField())).order_by(
+        F("d2").asc(nulls_last=True), "name", "pk"
+    )
+
+
+def services_page(
+    *, locality: Locality, filters: ServiceFilters, paging: Paging
+) -> Page:
+    """A page of the locality's published services, one-to-one fields and
+    organisation only. By name, or nearest first given a postcode."""
+    qs = (
+        directory.published_services(locality=locality)
+        .prefetch_related(None)
+        .select_related("organisation")
+    )
+    qs = _narrowed(qs, filters, locality=locality)
+    if filters.postcode:
+        qs = _nearest_first(qs, filters.postcode)
+    return _page(qs, paging)
+
+
+def service_full(*, locality: Locality, uuid: uuid.UUID) -> Service:
+    """One published service with everything its record nests; Http404."""
+    return directory.published_service_get(locality=locality, uuid=uuid)
+
+
+def service_at_locations_page(
+    *, locality: Locality, filters: ServiceFilters, paging: Paging
+) -> Page:
+    """A page of the places where published services happen, narrowed by
+    their services; nearest first given a postcode."""
+    qs = (
+        directory.published_service_at_locations(locality=locality)
+        .prefetch_related(None)
+        .select_related("service__organisation", "location")
+    )
+    if filters != ServiceFilters():
+        services = _narrowed(
+            directory.published_services(locality=locality).prefetch_related(None),
+            filters,
+            locality=locality,
+        )
+        qs = qs.filter(service__in=services.order_by().values("pk"))
+    if filters.postcode:
+        point = _point(filters.postcode)
+        if filters.proximity_metres is not None:
+            km = filters.proximity_metres / 1000
+            qs = qs.filter(point.box(km, "location__")).alias(
+                d2=point.km_squared("location__")
+            )
+            qs = qs.filter(d2__lte=km * km)
+        else:
+            qs = qs.alias(d2=point.km_squared("location__"))
+        qs = qs.order_by(F("d2").asc(nulls_last=True), "pk")
+    return _page(qs, paging)
+
+
+def service_at_location_full(
+    *, locality: Locality, uuid: uuid.UUID
+) -> tuple[ServiceAtLocation, Service]:
+    """One place of a published service, and the service in full; Http404."""
+    sal = (
+        directory.published_service_at_locations(locality=locality)
+        .prefetch_related(None)
+        .select_related("location")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if sal is None:
+        raise Http404
+    service = directory.published_services(locality=locality).get(pk=sal.service_id)
+    return sal, service
+
+
+def taxonomies_page(*, locality: Locality, paging: Paging) -> Page:
+    return _page(directory.taxonomies(locality=locality), paging)
+
+
+def taxonomy_full(
+    *, locality: Locality, uuid: uuid.UUID
+) -> tuple[Taxonomy, list[TaxonomyTerm]]:
+    """A taxonomy and its terms in use (not retired); Http404."""
+    taxonomy = directory.taxonomies(locality=locality).filter(uuid=uuid).first()
+    if taxonomy is None:
+        raise Http404
+    terms = list(directory.taxonomy_terms(locality=locality).filter(taxonomy=taxonomy))
+    return taxonomy, terms
+
+
+def taxonomy_terms_page(*, locality: Locality, paging: Paging) -> Page:
+    return _page(directory.taxonomy_terms(locality=locality), paging)
+
+
+def taxonomy_term_get(*, locality: Locality, uuid: uuid.UUID) -> TaxonomyTerm:
+    term = directory.taxonomy_terms(locality=locality).filter(uuid=uuid).first()
+    if term is None:
+        raise Http404
+    return term
