@@ -96,10 +96,9 @@ def test_no_role_in_this_locality_means_only_home_and_your_details(rf, testford)
 
 @pytest.fixture
 def restore_menu():
-    saved = dict(navigation._items)
+    saved = navigation.nav_snapshot()
     yield
-    navigation._items.clear()
-    navigation._items.update(saved)
+    navigation.nav_restore(saved)
 
 
 def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
