@@ -145,16 +145,15 @@ def _state_filters(doc: dict[str, Any]) -> None:
         " A day as in a schedule's byday (MO, TU, WE, TH, FR, SA, SU)."
     )
     parameters["postcode"]["description"] = (
-        "A UK postcode. Results are nearest first to the postcode's centre. "
-        "Without proximity, only services whose service areas cover the "
-        "postcode's ward or reach it from one of their locations, and "
-        "services with no service area, are returned. An unknown postcode "
-        "is refused."
+        "A UK postcode, to check coverage: only services whose service areas "
+        "cover it (they serve its ward, or one of their locations is within "
+        "their radius of it), and services with no service area, are "
+        "returned. An unknown postcode is refused."
     )
     parameters["proximity"]["schema"] = {"type": "integer", "minimum": 1}
     parameters["proximity"]["description"] = (
         "With postcode: return only services with a location within this "
-        "many metres of the postcode's centre."
+        "many metres of the postcode's centre, nearest first."
     )
 
 
