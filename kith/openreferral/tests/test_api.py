@@ -86,6 +86,7 @@ def test_a_service_with_nothing_optional_sends_only_what_is_required(client, wor
     assert set(body) == {
         "id",
         "name",
+        "description",
         "status",
         "organization_id",
         "last_modified",

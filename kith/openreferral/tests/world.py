@@ -177,12 +177,13 @@ def service_bare_make(
     name: str,
     state: str = Service.ReviewState.PUBLISHED,
 ) -> Service:
-    """A service with nothing optional filled in."""
+    """A service with nothing optional filled in (a description is not
+    optional in Kith)."""
     return Service.objects.create(
         locality=locality,
         organisation=organisation,
         name=name,
-        description="",
+        description="Help.",
         review_state=state,
     )
 
