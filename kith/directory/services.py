@@ -32,6 +32,7 @@ from kith.accounts.permissions import Perm, has_perm, has_role
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.core.times import day_text
+from kith.directory.access import can_check, can_edit_organisation
 from kith.directory.models import (
     Closure,
     Contact,
@@ -64,20 +65,6 @@ HIDE_AFTER_FLAG = timedelta(days=30)
 
 
 # --- who may do what -------------------------------------------------------
-
-
-def can_check(actor: Any, locality: Any) -> bool:
-    """Coordinators and council officers check, publish and keep categories."""
-    return has_perm(actor, Perm.DIRECTORY_CHECK, locality)
-
-
-def can_edit_organisation(actor: Any, organisation: Organisation) -> bool:
-    """An editor of this very organisation, or a checker of its locality."""
-    if can_check(actor, organisation.locality_id):
-        return True
-    if not has_perm(actor, Perm.DIRECTORY_EDIT, organisation.locality_id):
-        return False
-    return organisation.editors.filter(pk=actor.pk).exists()
 
 
 def _require_edit(actor: Any, organisation: Organisation) -> None:
@@ -133,7 +120,7 @@ def taxonomy_default_create(*, locality: Locality, actor: Any = None) -> Taxonom
     )
     audit_record(
         actor=actor,
-        action="directory.taxonomy_default_create",
+        action="directory_taxonomy_default_create",
         target=taxonomy,
         locality=locality,
     )
@@ -179,7 +166,7 @@ def taxonomy_term_create(
     _clean(term)
     term.save()
     audit_record(
-        actor=actor, action="directory.term_create", target=term, locality=locality
+        actor=actor, action="directory_term_create", target=term, locality=locality
     )
     return term
 
@@ -209,7 +196,7 @@ def taxonomy_term_update(
     term.save()
     audit_record(
         actor=actor,
-        action="directory.term_update",
+        action="directory_term_update",
         target=term,
         locality=locality,
         data={"before": before},
@@ -229,7 +216,7 @@ def taxonomy_term_retire(
     term.retired = retired
     audit_record(
         actor=actor,
-        action="directory.term_retire" if retired else "directory.term_restore",
+        action="directory_term_retire" if retired else "directory_term_restore",
         target=term,
         locality=locality,
     )
@@ -275,7 +262,7 @@ def organisation_create(
     organisation.editors.set(people)
     audit_record(
         actor=actor,
-        action="directory.organisation_create",
+        action="directory_organisation_create",
         target=organisation,
         data={"editors": [p.pk for p in people]},
     )
@@ -309,7 +296,7 @@ def organisation_update(
     organisation.save()
     audit_record(
         actor=actor,
-        action="directory.organisation_update",
+        action="directory_organisation_update",
         target=organisation,
         data={"before": before},
     )
@@ -331,7 +318,7 @@ def organisation_editor_add(
     organisation.editors.add(person)
     audit_record(
         actor=actor,
-        action="directory.organisation_editor_add",
+        action="directory_organisation_editor_add",
         target=organisation,
         data={"person": person.pk},
     )
@@ -387,12 +374,12 @@ def location_save(
         raise TypeError(f"Unknown location fields: {sorted(unknown)}")
     if location is None:
         location = Location(locality=organisation.locality, organisation=organisation)
-        action = "directory.location_create"
+        action = "directory_location_create"
     else:
         if location.organisation_id != organisation.pk:
             raise PermissionDenied
         location = Location.objects.select_for_update().get(pk=location.pk)
-        action = "directory.location_update"
+        action = "directory_location_update"
     for key, value in fields.items():
         setattr(location, key, value)
     _place_location(location)
@@ -562,7 +549,7 @@ def service_working_copy(*, actor: Any, service: Service) -> Service:
     copy = _copy_service(service)
     audit_record(
         actor=actor,
-        action="directory.service_copy",
+        action="directory_service_copy",
         target=copy,
         data={"published": service.pk},
     )
@@ -629,7 +616,7 @@ def service_create(
     service.save()
     _terms_and_wards(service, terms, wards)
     _languages_set(service, languages)
-    audit_record(actor=actor, action="directory.service_create", target=service)
+    audit_record(actor=actor, action="directory_service_create", target=service)
     return service
 
 
@@ -661,7 +648,7 @@ def service_update(
         _languages_set(service, languages)
     audit_record(
         actor=actor,
-        action="directory.service_update",
+        action="directory_service_update",
         target=service,
         data={"before": before},
     )
@@ -685,11 +672,11 @@ def _child_save(
         raise TypeError(f"Unknown {model.__name__} fields: {sorted(unknown)}")
     if obj is None:
         obj = model(service=service)
-        action = f"directory.{model.__name__.lower()}_create"
+        action = f"directory_{model.__name__.lower()}_create"
     else:
         if obj.service_id != service.pk:
             raise PermissionDenied
-        action = f"directory.{model.__name__.lower()}_update"
+        action = f"directory_{model.__name__.lower()}_update"
     for key, value in fields.items():
         setattr(obj, key, value)
     _clean(obj)
@@ -851,7 +838,7 @@ def service_location_add(
     if created:
         audit_record(
             actor=actor,
-            action="directory.service_location_add",
+            action="directory_service_location_add",
             target=found,
             locality=service.locality_id,
             data={"service": service.pk, "location": location.pk},
@@ -872,7 +859,7 @@ def service_record_delete(*, actor: Any, service: Service, record: Any) -> None:
     Service.objects.filter(pk=service.pk).update(last_modified=timezone.now())
     audit_record(
         actor=actor,
-        action=f"directory.{kind}_delete",
+        action=f"directory_{kind}_delete",
         target=service,
         data={"removed": label},
     )
@@ -911,7 +898,7 @@ def service_submit(*, actor: Any, service: Service) -> Service:
             "last_modified",
         ]
     )
-    audit_record(actor=actor, action="directory.service_submit", target=service)
+    audit_record(actor=actor, action="directory_service_submit", target=service)
     return service
 
 
@@ -938,7 +925,7 @@ def service_publish(*, actor: Any, service: Service) -> Service:
     target.submitted_at = None
     target.returned_reason = ""
     target.save()
-    audit_record(actor=actor, action="directory.service_publish", target=target)
+    audit_record(actor=actor, action="directory_service_publish", target=target)
     return target
 
 
@@ -969,7 +956,7 @@ def service_send_back(*, actor: Any, service: Service, reason: str) -> Service:
         )
     audit_record(
         actor=actor,
-        action="directory.service_send_back",
+        action="directory_service_send_back",
         target=service,
         data={"reason": service.returned_reason},
     )
@@ -1014,7 +1001,7 @@ def services_check_stale(*, now: datetime | None = None) -> str:
                     key=f"directory-stale-{service.pk}-{editor.pk}-{service.last_checked_at:%Y%m%d}",
                 )
             audit_record(
-                actor=None, action="directory.service_flag_stale", target=service
+                actor=None, action="directory_service_flag_stale", target=service
             )
             flagged += 1
     for service in stale.filter(stale_flagged_at__lt=now - HIDE_AFTER_FLAG):
@@ -1036,7 +1023,7 @@ def services_check_stale(*, now: datetime | None = None) -> str:
                     key=f"directory-hidden-{service.pk}-{editor.pk}-{service.stale_flagged_at:%Y%m%d}",
                 )
             audit_record(
-                actor=None, action="directory.service_hide_stale", target=service
+                actor=None, action="directory_service_hide_stale", target=service
             )
             hidden += 1
     return f"{flagged} flagged, {hidden} hidden"
@@ -1084,10 +1071,13 @@ def signposting_record(
     signposting.save()
     audit_record(
         actor=actor,
-        action="directory.signposting_record",
-        target=signposting,
-        on_behalf_of=None,
-        data={"member": member.pk, "service": service.pk, "referred": refer},
+        action="directory_signposted" if not refer else "directory_referred",
+        target=member,
+        data={
+            "signposting": signposting.pk,
+            "service": service.pk,
+            "service_name": service.name,
+        },
     )
     return signposting
 
