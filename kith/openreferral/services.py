@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from kith.core.services import audit_record
 from kith.directory.models import (
+    Closure,
     Contact,
     CostOption,
     Location,
@@ -224,6 +225,29 @@ def _current(service: Service) -> ParsedService:
     )
 
 
+def _draft_copy(published: Service) -> Service:
+    """A draft copy of a published service, as the directory makes one for
+    its editors: every field of the published entry (what a feed does not
+    carry, such as referrals, is kept), and its closures, each pointing at
+    the closure it copies, so that publishing the copy loses nothing."""
+    copy = Service.objects.get(pk=published.pk)
+    copy.pk = None
+    copy.id = None
+    copy.uuid = uuid.uuid4()
+    copy.draft_of = published
+    copy.review_state = Service.ReviewState.WAITING
+    copy.save()
+    for closure in published.closures.all():
+        Closure.objects.create(
+            service=copy,
+            starts_on=closure.starts_on,
+            ends_on=closure.ends_on,
+            reason=closure.reason,
+            copy_of=closure,
+        )
+    return copy
+
+
 def _child_id(key: uuid.UUID, copied: dict[uuid.UUID, Any]) -> dict[str, Any]:
     """The id a new child of a draft copy takes: a fresh one, pointing at
     the published child it copies, or the record's own for a new child."""
@@ -404,7 +428,7 @@ def service_import(
     elif existing.review_state == Service.ReviewState.PUBLISHED:
         published = existing
         target = Service.objects.filter(draft_of=existing).first() or Service(
-            locality=locality, draft_of=existing
+            locality=locality, uuid=existing.uuid
         )
         outcome = "updated"
     else:
@@ -412,12 +436,10 @@ def service_import(
         outcome = "updated"
     if target.pk is not None and _current(target).entry() == parsed.entry():
         return "unchanged", []
-    if (
-        target.pk is None
-        and published is not None
-        and _current(published).entry() == parsed.entry()
-    ):
-        return "unchanged", []
+    if target.pk is None and published is not None:
+        if _current(published).entry() == parsed.entry():
+            return "unchanged", []
+        target = _draft_copy(published)
     _set(
         target,
         {

@@ -17,6 +17,7 @@ from kith.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from kith.directory.services import service_publish
 from kith.openreferral.feeds import feed_records
 from kith.openreferral.tests.world import directory_make
 
@@ -55,12 +56,12 @@ def directory_wipe(locality) -> None:
     Taxonomy.objects.filter(locality=locality).delete()
 
 
-def publish_waiting(locality) -> None:
-    # The coordinator's check, done here directly: the directory's publishing
-    # is tested in kith/directory.
-    Service.objects.filter(locality=locality, review_state="waiting").update(
-        review_state="published"
-    )
+def publish_waiting(circle) -> None:
+    """A coordinator checks each waiting entry (the directory's own service)."""
+    for service in Service.objects.filter(
+        locality=circle.locality, review_state="waiting"
+    ):
+        service_publish(actor=circle.coordinator, service=service)
 
 
 def run(path, *args) -> tuple[str, str]:
@@ -86,7 +87,7 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_services(
     # Imported entries wait for a check: the public sees none yet.
     assert export(client) == []
     assert Service.objects.filter(review_state="waiting").count() == 3
-    publish_waiting(testford.locality)
+    publish_waiting(testford)
 
     after = export(client)
     assert [comparable(r) for r in after] == [comparable(r) for r in before]
@@ -113,6 +114,7 @@ def test_a_changed_published_entry_waits_for_a_check_and_the_public_keeps_the_ol
 ):
     records = export(client)
     full = world.published[0]
+    Service.objects.filter(draft_of=full).delete()  # the import makes its own
     changed = copy.deepcopy(records)
     record = next(r for r in changed if r["id"] == str(full.uuid))
     record["name"] = "Riverside lunch club (now on Thursdays)"
@@ -141,6 +143,21 @@ def test_a_changed_published_entry_waits_for_a_check_and_the_public_keeps_the_ol
     out, _err = run(feed)
     assert "0 new, 0 changed, 3 unchanged" in out
     assert Service.objects.filter(draft_of=full).count() == 1
+
+    # Checked and published: the public sees the change under the same ids,
+    # and what the feed does not carry (referrals, closures) is kept.
+    closures = list(full.closures.values_list("reason", flat=True))
+    publish_waiting(testford)
+    public = client.get(f"{BASE}/services/{full.uuid}").json()
+    assert public["name"] == "Riverside lunch club (now on Thursdays)"
+    assert public["schedules"][0]["id"] == record["schedules"][0]["id"]
+    assert public["schedules"][0]["byday"] == "TH"
+    assert len(public["cost_options"]) == 1
+    full.refresh_from_db()
+    assert full.referral_email == "referrals@example.org"
+    assert list(full.closures.values_list("reason", flat=True)) == closures
+    out, _err = run(feed)
+    assert "0 new, 0 changed, 3 unchanged" in out
 
 
 def test_a_changed_waiting_entry_is_updated_in_place(client, world, testford, tmp_path):
