@@ -38,7 +38,7 @@ from kith.directory.models import (
 )
 from kith.openreferral.params import BadQuery, Paging, ServiceFilters
 from kith.places.models import Locality
-from kith.places.selectors import postcode_locate, postcode_ward
+from kith.places.selectors import postcode_locate, wards_for
 
 #: Kilometres in a degree of latitude (and of longitude at the equator).
 KM_PER_DEGREE = 111.195
@@ -54,6 +54,7 @@ class Page:
 class _Point:
     latitude: float
     longitude: float
+    ward_code: str = ""
 
     def km_squared(self, prefix: str = "") -> ExpressionWrapper:
         """The squared distance in km from this point to the location at
@@ -88,7 +89,7 @@ def _point(postcode: str) -> _Point:
             _("postcode %(postcode)s is not one we know.") % {"postcode": postcode},
             parameter="postcode",
         )
-    return _Point(found.latitude, found.longitude)
+    return _Point(found.latitude, found.longitude, found.ward_code)
 
 
 def _page(qs: QuerySet[Any], paging: Paging) -> Page:
@@ -189,7 +190,7 @@ def _reaches(filters: ServiceFilters, *, locality: Locality, point: _Point) -> Q
     """
     if filters.proximity_metres is not None:
         return Q(pk__in=_ids(_near(point, filters.proximity_metres / 1000)))
-    ward = postcode_ward(postcode=filters.postcode, locality=locality)
+    ward = wards_for(locality=locality).filter(ons_code=point.ward_code).first()
     wards = Service.wards.through.objects
     no_area = Q(radius_km__isnull=True) & ~Q(pk__in=_ids(wards.all()))
     within_radius = Q(
@@ -225,10 +226,19 @@ def services_page(
     published = directory.published_services(locality=locality).prefetch_related(None)
     point = _point(filters.postcode) if filters.postcode else None
     matching = _narrowed(published, filters, locality=locality, point=point)
-    if point is None or filters.proximity_metres is None:
+    if filters == ServiceFilters():
+        # The whole list: counted from the index, the page's ids read from
+        # it in order, neither touching more rows than the page's.
         total = matching.count()
         ordered = matching.order_by("name", "pk").values_list("pk", flat=True)
         ids = list(ordered[paging.offset : paging.offset + paging.per_page])
+    elif point is None or filters.proximity_metres is None:
+        # Filtered: every row must be read to count the matches, so they
+        # are listed in the same pass rather than counted and then sought
+        # again for the page.
+        ranked = list(matching.order_by("name", "pk").values_list("pk", flat=True))
+        total = len(ranked)
+        ids = ranked[paging.offset : paging.offset + paging.per_page]
     else:
         # Nearest first needs every match's distance, so every match (those
         # within the proximity: a few) is ranked, in one query that also
