@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -84,6 +85,12 @@ def _put(record: Record, **values: Any) -> Record:
     return record
 
 
+def _uri(value: str) -> str:
+    """A web address as a URI (RFC 3986, as the schemas' "uri" format asks):
+    letters beyond ASCII percent-encoded."""
+    return iri_to_uri(value) if value else ""
+
+
 def _time(value: Any) -> str | None:
     return value.strftime("%H:%M:%S") if value is not None else None
 
@@ -115,7 +122,7 @@ def taxonomy_record(
         "name": taxonomy.name,
         "description": taxonomy.description,
     }
-    _put(record, uri=taxonomy.uri, version=taxonomy.version)
+    _put(record, uri=_uri(taxonomy.uri), version=taxonomy.version)
     if terms is not None:
         _put(record, taxonomy_terms=[taxonomy_term_record(t) for t in terms])
     return record
@@ -130,7 +137,7 @@ def organisation_record(organisation: Organisation) -> Record:
         "name": organisation.name,
         "description": organisation.description,
     }
-    return _put(record, email=organisation.email, website=organisation.website)
+    return _put(record, email=organisation.email, website=_uri(organisation.website))
 
 
 ACCESS_FEATURES = Location.FEATURES
@@ -209,7 +216,7 @@ def _service_fields(service: Service, *, locality: Locality, id_of: IdOf) -> Rec
         record,
         organization_id=service.organisation.uuid,
         description=service.description,
-        url=service.url,
+        url=_uri(service.url),
         email=service.email,
         minimum_age=service.minimum_age,
         maximum_age=service.maximum_age,

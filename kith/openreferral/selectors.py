@@ -327,7 +327,10 @@ def taxonomy_terms_page(*, locality: Locality, paging: Paging) -> Page:
 
 
 def taxonomy_term_get(*, locality: Locality, uuid: uuid.UUID) -> TaxonomyTerm:
-    term = directory.taxonomy_terms(locality=locality).filter(uuid=uuid).first()
+    """One of the locality's terms; Http404. A retired term is not listed
+    but is still found: published services may carry it."""
+    terms = directory.taxonomy_terms(locality=locality, include_retired=True)
+    term = terms.filter(uuid=uuid).first()
     if term is None:
         raise Http404
     return term

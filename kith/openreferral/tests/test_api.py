@@ -44,6 +44,8 @@ def test_the_full_service_carries_everything_the_directory_holds(client, world):
     assert body["organization_id"] == str(full.organisation.uuid)
     assert body["minimum_age"] == 60 and body["maximum_age"] == 120
     assert body["application_process"] == "Just turn up. Phone them."
+    # A web address is sent as a URI, the letters beyond ASCII encoded.
+    assert body["url"] == "https://example.org/d%C3%A9jeuner?day=tuesday&x=1"
     tuesday = next(s for s in body["schedules"] if s["byday"] == "TU")
     assert (tuesday["opens_at"], tuesday["closes_at"]) == ("10:00:00", "12:00:00")
     assert tuesday["description"] == "Tuesdays 10am to 12 noon"

@@ -86,7 +86,7 @@ def service_full_make(
         organisation=organisation,
         name=name,
         description="A hot two-course lunch and a chat, every Tuesday.",
-        url="https://example.org/lunch?day=tuesday&x=1",
+        url="https://example.org/déjeuner?day=tuesday&x=1",
         email="lunch@example.org",
         status=Service.Status.ACTIVE,
         review_state=state,
