@@ -303,6 +303,8 @@ def test_queries_per_page_do_not_grow_with_the_page(
         "/service_at_locations",
         "/taxonomy_terms",
         "/services?postcode=SE17+2AA&proximity=5000",
+        "/services?search=service&day=FR",
+        "/service_at_locations?postcode=SE17+2AA&proximity=5000",
     ):
         for per_page in (2, 30):
             join = "&" if "?" in path else "?"
