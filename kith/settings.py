@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "kith.help",
     "kith.matching",
     "kith.social",
+    "kith.directory",
+    "kith.openreferral",
     "kith.privacy",
     "kith.site",
 ]
@@ -156,6 +158,11 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
+                    # Each request opens its own connection, whose page
+                    # cache starts empty: reading the file through memory
+                    # mapping shares the operating system's cache instead
+                    # (a search of 20,000 directory entries: bench/directory.py).
+                    "PRAGMA mmap_size=268435456;"
                 ),
             },
             "TEST": {"NAME": os.environ.get("KITH_TEST_SQLITE_NAME") or None},

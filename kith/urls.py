@@ -21,6 +21,8 @@ urlpatterns = [
     path("matching/", include("kith.matching.urls")),
     path("social/", include("kith.social.urls")),
     path("data-protection/", include("kith.privacy.urls")),
+    path("directory/", include("kith.directory.urls")),
+    path("openreferral/", include("kith.openreferral.urls")),
     # The outbox's pages, and the large-print pages that kept its names.
     path(
         "notify/",

@@ -40,6 +40,14 @@ EXAMPLES: dict[str, str] = {
     "what": "applying to be a Neighbourhood Helper",
     "tries": "10",
     "minutes": "15",
+    "entry": "Riverside Lunch Club",
+    "reason": "Please add the price of a lunch.",
+    "checked_on": "3 March 2026",
+    "hide_on": "3 April 2027",
+    "service": "Riverside Lunch Club",
+    "referrer": "Sam Patel",
+    "note": "Joan would like a hot lunch once a week.",
+    "member_contact": "020 7946 0111",
 }
 
 

@@ -181,6 +181,21 @@ KINDS: tuple[DataKind, ...] = (
         ),
     ),
     DataKind(
+        "directory",
+        _("Local services"),
+        _(
+            "Services a coordinator or helper pointed you to, referrals sent for "
+            "you, and, for organisation editors, the organisations you keep."
+        ),
+        _("To help you find services, follow up, and count what the circle achieves."),
+        _("Public task (UK GDPR article 6(1)(e))."),
+        _("While you take part, then 2 years after you leave."),
+        _(
+            "Coordinators and helpers; a service you were referred to receives "
+            "what the referral says."
+        ),
+    ),
+    DataKind(
         "messages",
         _("Messages and calls"),
         _("Emails, texts and letters we sent you, and the calls coordinators made."),
@@ -487,6 +502,15 @@ HOLDINGS: tuple[Holding, ...] = (
         ("person",),
         delete_on_erase=True,
         withheld=("token_digest",),
+    ),
+    Holding("directory.Organisation", "directory", ("editors",)),
+    Holding("directory.Service", "directory", (), staff=("checked_by",)),
+    Holding(
+        "directory.Signposting",
+        "directory",
+        ("member__person",),
+        staff=("by",),
+        erase={"note": Erase.REDACT},
     ),
     Holding(
         "privacy.RightsRequest",

@@ -20,15 +20,24 @@ MENUS = {
         "Your details",
     ],
     "supporter": ["Home", "Help", "Activities", "People you support", "Your details"],
-    "helper": ["Home", "Activities", "Your visits", "Helper profile", "Your details"],
+    "helper": [
+        "Home",
+        "Activities",
+        "Local services",
+        "Your visits",
+        "Helper profile",
+        "Your details",
+    ],
     "coordinator": [
         "Home",
         "Help",
         "Activities",
+        "Local services",
         "Members",
         "Helpers",
         "Matching",
         "Credits",
+        "Directory checks",
         "People",
         "Call list",
         "Messages sent",
@@ -40,12 +49,13 @@ MENUS = {
     "council_officer": [
         "Home",
         "Grants",
+        "Directory checks",
         "Connections",
         "Data breaches",
         "Wards",
         "Your details",
     ],
-    "organisation_editor": ["Home", "Activities", "Your details"],
+    "organisation_editor": ["Home", "Activities", "Your organisation", "Your details"],
     "admin": [
         "Home",
         "Connections",
@@ -124,6 +134,7 @@ def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
     assert officer == [
         "Home",
         "Grants",
+        "Directory checks",
         "Connections",
         "Data breaches",
         "Projects",
@@ -143,7 +154,7 @@ def test_an_item_for_a_role_shows_only_to_that_role(rf, testford, restore_menu):
         i["label"] for i in _menu(rf, testford.coordinator, testford.locality)
     ]
 
-    assert helper.index("Your pledges") == 2  # after Home and Activities
+    assert helper.index("Your pledges") == 3  # after Home, Activities, Local services
     assert "Your pledges" not in coordinator
 
 
