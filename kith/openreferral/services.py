@@ -4,7 +4,7 @@ locality's directory as entries waiting for a coordinator's check.
 The directory's own services cover what its editors do; taking in a whole
 record from another system is this app's, so it is written here, with the
 directory's models, one record per transaction, each with an AuditEvent
-(docs/adr/0034-open-referral-api.md).
+(docs/adr/0026-open-referral-api.md).
 
 Idempotent by id: a record equal to what Kith holds changes nothing. A
 changed record updates the entry and puts it back in the queue for a check.

@@ -1,5 +1,5 @@
 """The Open Referral UK 3.0 API: read-only JSON of the locality's published
-directory (docs/adr/0034-open-referral-api.md).
+directory (docs/adr/0026-open-referral-api.md).
 
 Open to anyone, with no key and no cookie needed; every answer, errors
 included, says ``Access-Control-Allow-Origin: *`` so that a page on another
