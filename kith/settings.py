@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kith.help",
     "kith.matching",
     "kith.social",
+    "kith.directory",
     "kith.site",
 ]
 

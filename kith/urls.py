@@ -20,6 +20,7 @@ urlpatterns = [
     path("help/", include("kith.help.urls")),
     path("matching/", include("kith.matching.urls")),
     path("social/", include("kith.social.urls")),
+    path("directory/", include("kith.directory.urls")),
     # The outbox's pages, and the large-print pages that kept its names.
     path(
         "notify/",

@@ -23,6 +23,8 @@ class Perm(StrEnum):
     LOCALITY_MANAGE = "locality_manage"  # the locality's own details
     REPORTS_VIEW = "reports_view"  # aggregate reports (later parts)
     DIRECTORY_EDIT = "directory_edit"  # an organisation's directory entries
+    DIRECTORY_CHECK = "directory_check"  # publish entries, organisations, categories
+    SIGNPOST_RECORD = "signpost_record"  # record pointing a member to a service
     OWN_RECORD = "own_record"  # see and change one's own details
     MEMBERS_MANAGE = "members_manage"  # members' records, joining, renewals, supporters
     PLANS_MANAGE = "plans_manage"  # membership plans and the locality's interests
@@ -44,7 +46,9 @@ class Perm(StrEnum):
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.MEMBER: frozenset({Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE}),
     Role.SUPPORTER: frozenset({Perm.OWN_RECORD}),
-    Role.HELPER: frozenset({Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE}),
+    Role.HELPER: frozenset(
+        {Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE, Perm.SIGNPOST_RECORD}
+    ),
     Role.ORGANISATION_EDITOR: frozenset(
         {Perm.OWN_RECORD, Perm.DIRECTORY_EDIT, Perm.ACTIVITIES_PROPOSE}
     ),
@@ -70,10 +74,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ACTIVITIES_PROPOSE,
             Perm.ACTIVITIES_MANAGE,
             Perm.INTRODUCTIONS_MANAGE,
+            Perm.DIRECTORY_CHECK,
+            Perm.SIGNPOST_RECORD,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
-        {Perm.OWN_RECORD, Perm.PLACES_VIEW, Perm.REPORTS_VIEW, Perm.CREDITS_GRANT}
+        {
+            Perm.OWN_RECORD,
+            Perm.PLACES_VIEW,
+            Perm.REPORTS_VIEW,
+            Perm.CREDITS_GRANT,
+            Perm.DIRECTORY_CHECK,
+        }
     ),
     Role.ADMIN: frozenset(
         {

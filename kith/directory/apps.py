@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "kith.directory"
+    label = "directory"
+
+    def ready(self) -> None:
+        pass
