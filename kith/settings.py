@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kith.matching",
     "kith.social",
     "kith.directory",
+    "kith.budgeting",
     "kith.site",
 ]
 

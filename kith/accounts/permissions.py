@@ -41,6 +41,8 @@ class Perm(StrEnum):
     ACTIVITIES_MANAGE = "activities_manage"  # approve, cancel, sign people up
     INTRODUCTIONS_MANAGE = "introductions_manage"  # suggest and make introductions
     NOTIFY_CONFIGURE = "notify_configure"  # GOV.UK Notify's configuration problems
+    BUDGETING_MANAGE = "budgeting_manage"  # set up rounds, check proposals, count
+    BALLOTS_ENTER = "ballots_enter"  # enter paper and phone ballots and proposals
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -76,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.INTRODUCTIONS_MANAGE,
             Perm.DIRECTORY_CHECK,
             Perm.SIGNPOST_RECORD,
+            Perm.BALLOTS_ENTER,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
@@ -85,6 +88,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REPORTS_VIEW,
             Perm.CREDITS_GRANT,
             Perm.DIRECTORY_CHECK,
+            Perm.BUDGETING_MANAGE,
+            Perm.BALLOTS_ENTER,
         }
     ),
     Role.ADMIN: frozenset(
