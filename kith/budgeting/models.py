@@ -154,6 +154,9 @@ class Round(models.Model):
             return Phase.PROPOSING
         return Phase.PLANNED
 
+    def get_phase_display(self) -> str:
+        return str(Phase(self.phase()).label)
+
     def rules_frozen(self, now=None) -> bool:
         return (now or timezone.now()) >= self.voting_opens
 

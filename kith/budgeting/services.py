@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -588,6 +589,14 @@ def ballot_online_cast(
 # --- paper and phone ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Entered:
+    """A ballot staff entered: who voted, and why it is spoiled if it is."""
+
+    voter: Voter
+    spoiled: tuple[str, ...]
+
+
 @transaction.atomic
 def ballot_enter(
     *,
@@ -599,7 +608,7 @@ def ballot_enter(
     born: date,
     choices: Mapping[int, Sequence[int]],
     paper_number: int | None = None,
-) -> Voter:
+) -> Entered:
     """Staff enter a paper ballot (with its number) or one taken by phone.
 
     A ballot whose choices break the rules is recorded as spoiled with the
@@ -695,7 +704,8 @@ def ballot_enter(
             "spoiled": sorted({r for _h, _p, r in checked if r}),
         },
     )
-    return voter
+    spoiled = () if duplicate else tuple(sorted({r for _h, _p, r in checked if r}))
+    return Entered(voter=voter, spoiled=spoiled)
 
 
 def _require_voting_open_or_paper_late(round_: Round, channel: str) -> None:

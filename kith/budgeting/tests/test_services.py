@@ -41,7 +41,7 @@ def _enter(circle, round_, name, choices, paper=None, channel=Channel.PAPER, **k
         born=kw.pop("born", BORN),
         choices={_heading(round_).pk: choices},
         paper_number=paper,
-    )
+    ).voter
 
 
 def _vote_online(round_, name, choices, to="voter@example.com", **kw):
