@@ -8,6 +8,16 @@ class BudgetingConfig(AppConfig):
     verbose_name = _("Participatory budgeting")
 
     def ready(self) -> None:
+        from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
 
-        nav_register(NavItem(_("Local budgets"), "budgeting:rounds", order=130))
+        # Staff find the rounds they run in the menu; residents from the home
+        # page (kith/site/templates/site/home.html).
+        nav_register(
+            NavItem(
+                _("Local budgets"),
+                "budgeting:rounds",
+                order=125,
+                perm=Perm.BALLOTS_ENTER,
+            )
+        )

@@ -29,6 +29,7 @@ MENUS = {
         "Helpers",
         "Matching",
         "Credits",
+        "Local budgets",
         "People",
         "Call list",
         "Messages sent",
@@ -36,7 +37,14 @@ MENUS = {
         "Wards",
         "Your details",
     ],
-    "council_officer": ["Home", "Grants", "Connections", "Wards", "Your details"],
+    "council_officer": [
+        "Home",
+        "Grants",
+        "Local budgets",
+        "Connections",
+        "Wards",
+        "Your details",
+    ],
     "organisation_editor": ["Home", "Activities", "Your details"],
     "admin": [
         "Home",
@@ -115,6 +123,7 @@ def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
     assert officer == [
         "Home",
         "Grants",
+        "Local budgets",
         "Connections",
         "Projects",
         "Wards",
