@@ -111,6 +111,16 @@ OPEN = [
     ),
 ]
 
+PROPOSING = [
+    (
+        "Music studio for young people",
+        "Recording kit in the youth club's back room.",
+        "St Mary's Church Hall",
+        5_000,
+    ),
+    ("Skate park repairs", "Fix the cracked ramps.", "Albion Park", 8_000),
+]
+
 NAMES = [
     "Amir",
     "Beth",
@@ -334,4 +344,32 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
                 born=born,
                 choices={heading.pk: rng.sample(numbers[:2], rng.randint(1, 2))},
                 paper_number=n,
+            )
+
+    with demo_step("the budgeting round taking proposals"):
+        proposing = _round(
+            locality,
+            officer,
+            title="Riverside Youth Fund",
+            description="£8,000 for ideas from and for young people. Propose yours.",
+            ballot_type="approval",
+            max_choices=2,
+            counting_method="greedy",
+            eligibility="anyone",
+            minimum_age=11,
+        )
+        heading = services.heading_add(
+            actor=officer, round_=proposing, name="Youth", amount=8_000
+        )
+        _move(proposing, "proposing")
+        for title, description, place, estimated in PROPOSING:
+            services.proposal_submit(
+                actor=member,
+                round_=proposing,
+                heading=heading,
+                title=title,
+                description=description,
+                place=place,
+                estimated_cost=estimated,
+                proposer_name=member.full_name,
             )

@@ -25,6 +25,9 @@ def test_the_demo_has_a_finished_round_with_results_and_one_to_vote_in(db):
     voting = Round.objects.get(title="Riverside Parks Fund")
     assert voting.phase() == "voting"
     assert voting.proposals.filter(feasibility="feasible").count() == 4
+    proposing = Round.objects.get(title="Riverside Youth Fund")
+    assert proposing.phase() == "proposing"
+    assert proposing.proposals.filter(feasibility="pending").count() == 2
 
 
 def test_a_refused_budgeting_step_stops_the_demo(db, monkeypatch):
