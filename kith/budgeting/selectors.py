@@ -26,6 +26,7 @@ from kith.budgeting.models import (
     Round,
     Voter,
 )
+from kith.budgeting.words import SPOILT_REASONS
 
 TIE_RULES = {
     counting.LOWER_COST: gettext_lazy("lower cost"),
@@ -111,8 +112,6 @@ def results_for(*, actor: Any, round_: Round) -> Results:
         round_.published_at or may_manage(actor=actor, round_=round_)
     ):
         raise Http404
-    from kith.budgeting.services import SPOILT_REASONS
-
     titles = {
         p.number: p
         for p in round_.proposals.filter(feasibility=Proposal.Feasibility.FEASIBLE)

@@ -21,10 +21,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kith.accounts.models import ContactCode
-from kith.accounts.permissions import Perm, require_perm
+from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.accounts.services import contact_code_send, contact_code_verify
 from kith.budgeting import counting
 from kith.budgeting.models import (
@@ -38,6 +37,7 @@ from kith.budgeting.models import (
     Round,
     Voter,
 )
+from kith.budgeting.words import SPOILT_REASONS
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.members.models import Membership
@@ -62,17 +62,6 @@ OTHER_FIELDS = (
     "proposing_opens",
     "proposing_closes",
 )
-
-SPOILT_REASONS = {
-    counting.SPOILT_EMPTY: gettext_lazy("No project was chosen."),
-    counting.SPOILT_UNKNOWN: gettext_lazy("A project chosen is not on this ballot."),
-    counting.SPOILT_REPEATED: gettext_lazy("The same project was chosen twice."),
-    counting.SPOILT_TOO_MANY: gettext_lazy("More projects were chosen than allowed."),
-    counting.SPOILT_OVER_BUDGET: gettext_lazy(
-        "The projects chosen cost more than the amount."
-    ),
-    "duplicate": gettext_lazy("The voter had already voted."),
-}
 
 
 # --- rounds ------------------------------------------------------------------
@@ -278,8 +267,6 @@ def proposal_submit(
         raise ApplicationError(_("This round is not taking proposals now."))
     if heading.round_id != round_.pk:
         raise ApplicationError(_("Choose a heading of this round."), field="heading")
-    from kith.accounts.permissions import has_perm
-
     staff = has_perm(actor, Perm.BALLOTS_ENTER, round_.locality)
     number = (round_.proposals.aggregate(n=Max("number"))["n"] or 0) + 1
     proposal = Proposal(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kith.accounts.http import AuthenticatedRequest
 from kith.budgeting import forms, selectors, services
 from kith.budgeting.models import Phase, Round, Voter
+from kith.budgeting.words import SPOILT_REASONS
 from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
 
@@ -239,7 +240,7 @@ def _entered_message(entered: services.Entered) -> str:
         return _("Recorded %(what)s as spoiled: %(reason)s") % {
             "what": what,
             "reason": " ".join(
-                str(services.SPOILT_REASONS[reason]) for reason in entered.spoiled
+                str(SPOILT_REASONS[reason]) for reason in entered.spoiled
             ),
         }
     return _("Entered %(what)s.") % {"what": what}
