@@ -99,7 +99,7 @@ def test_staff_enter_papers_then_an_officer_counts_and_publishes(
     check_accessibility(page)
     papers = [
         (101, "Ann Bell", ["Outdoor gym"]),
-        (102, "Cal Dunn", ["Outdoor gym", "Pond dipping platform"]),
+        (102, "Cal Dunn", ["Wildflower meadow", "New goal posts"]),
         # Over £10,000: recorded as spoiled, not corrected.
         (103, "Eve Ford", ["Outdoor gym", "Pond dipping platform", "New goal posts"]),
     ]
