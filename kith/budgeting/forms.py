@@ -1,13 +1,25 @@
 """Forms for participatory budgeting. Rules live in the services; these only
 turn what was typed into values."""
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kith.budgeting.models import Channel, Heading, Proposal, Round
+from kith.budgeting.models import (
+    BallotType,
+    Channel,
+    CountingMethod,
+    Eligibility,
+    Heading,
+    Proposal,
+    Round,
+)
 from kith.core.forms import GovukDateField, GovukForm
+from kith.directory.models import Organisation
+from kith.places.models import Ward
 
 
 def _heading_field_name(heading: Heading) -> str:
@@ -179,3 +191,101 @@ class DrawForm(GovukForm):
         if not parts or not all(p.isdigit() and len(p) < 9 for p in parts):
             raise forms.ValidationError(_("Enter numbers separated by commas."))
         return [int(p) for p in parts]
+
+
+class RoundForm(GovukForm):
+    """A round's details and rules; the dates are whole days."""
+
+    DATE_FIELDS = (
+        "proposing_opens",
+        "proposing_closes",
+        "voting_opens",
+        "voting_closes",
+    )
+
+    title = forms.CharField(label=_("Name of the round"), max_length=150)
+    description = forms.CharField(
+        label=_("What is it for?"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=4000,
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Who is putting up the money?"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("The council"),
+    )
+    ballot_type = forms.ChoiceField(
+        label=_("Ballot"), choices=BallotType.choices, widget=forms.RadioSelect
+    )
+    max_choices = forms.IntegerField(
+        label=_("Most projects a voter may choose"),
+        help_text=_("For a ballot where voters choose up to a number."),
+        required=False,
+        min_value=1,
+        max_value=100,
+    )
+    counting_method = forms.ChoiceField(
+        label=_("Counting method"),
+        choices=CountingMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    eligibility = forms.ChoiceField(
+        label=_("Who may take part?"),
+        choices=Eligibility.choices,
+        widget=forms.RadioSelect,
+    )
+    wards = forms.ModelMultipleChoiceField(
+        label=_("Wards"),
+        queryset=Ward.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only when residents of chosen wards may take part."),
+    )
+    minimum_age = forms.IntegerField(
+        label=_("Minimum age (optional)"), required=False, min_value=1, max_value=120
+    )
+    proposing_opens = GovukDateField(label=_("Proposals open on"))
+    proposing_closes = GovukDateField(label=_("Proposals close at the end of"))
+    voting_opens = GovukDateField(label=_("Voting opens on"))
+    voting_closes = GovukDateField(label=_("Voting closes at the end of"))
+
+    def __init__(self, *args: Any, locality: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"] = forms.ModelChoiceField(
+            label=_("Who is putting up the money?"),
+            queryset=Organisation.objects.filter(locality=locality),
+            required=False,
+            empty_label=_("The council"),
+        )
+        self.fields["wards"] = forms.ModelMultipleChoiceField(
+            label=_("Wards"),
+            queryset=Ward.objects.filter(locality=locality),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Only when residents of chosen wards may take part."),
+        )
+        self.order_fields(list(type(self).base_fields))
+
+    def times(self) -> dict[str, Any]:
+        """The dates as moments: a phase opens at the start of its first day
+        and closes at the end of its last."""
+        data = self.cleaned_data
+
+        def start(day: date) -> datetime:
+            return timezone.make_aware(datetime.combine(day, time.min))
+
+        return {
+            "proposing_opens": start(data["proposing_opens"]),
+            "proposing_closes": start(data["proposing_closes"] + timedelta(days=1)),
+            "voting_opens": start(data["voting_opens"]),
+            "voting_closes": start(data["voting_closes"] + timedelta(days=1)),
+        }
+
+
+class HeadingForm(GovukForm):
+    name = forms.CharField(label=_("Name of the heading"), max_length=100)
+    amount = forms.IntegerField(
+        label=_("Amount in pounds"), min_value=1, max_value=1_000_000_000
+    )

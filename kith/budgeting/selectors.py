@@ -70,6 +70,10 @@ def may_manage(*, actor: Any, round_: Round) -> bool:
     return has_perm(actor, Perm.BUDGETING_MANAGE, round_.locality)
 
 
+def may_manage_locality(*, actor: Any, locality: Any) -> bool:
+    return has_perm(actor, Perm.BUDGETING_MANAGE, locality)
+
+
 def may_enter(*, actor: Any, round_: Round) -> bool:
     return has_perm(actor, Perm.BALLOTS_ENTER, round_.locality)
 

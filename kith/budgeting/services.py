@@ -182,7 +182,16 @@ def round_update(
     unknown = set(changes) - set(RULE_FIELDS) - set(OTHER_FIELDS)
     if unknown:
         raise ValueError(f"Not a field of a round: {sorted(unknown)}")
-    rules = {k for k in changes if k in RULE_FIELDS} | ({"wards"} if wards else set())
+    # Only what differs counts as a change, so a form sent back whole after
+    # voting opens may still change the title.
+    changes = {k: v for k, v in changes.items() if getattr(round_, k) != v}
+    if wards is not None and {w.pk for w in wards} == set(
+        round_.wards.values_list("pk", flat=True)
+    ):
+        wards = None
+    rules = {k for k in changes if k in RULE_FIELDS} | (
+        {"wards"} if wards is not None else set()
+    )
     if rules:
         _require_not_frozen(round_)
     if round_.published_at:
@@ -191,14 +200,34 @@ def round_update(
         _check_owner(round_.locality, changes["owner_organisation"])
     for key, value in changes.items():
         setattr(round_, key, value)
+    if round_.ballot_type == counting.APPROVAL and not round_.max_choices:
+        raise ApplicationError(
+            _("Say how many projects a voter may choose."), field="max_choices"
+        )
+    if not (
+        round_.proposing_opens
+        <= round_.proposing_closes
+        <= round_.voting_opens
+        < round_.voting_closes
+    ):
+        raise ApplicationError(
+            _(
+                "The dates must be in order: proposals open, proposals close, "
+                "voting opens, voting closes."
+            )
+        )
     _save(round_)
     if wards is not None or "eligibility" in changes:
-        _set_wards(round_, round_.eligibility, wards or list(round_.wards.all()))
+        _set_wards(
+            round_,
+            round_.eligibility,
+            list(wards) if wards is not None else list(round_.wards.all()),
+        )
     audit_record(
         actor=actor,
         action="budgeting.round_update",
         target=round_,
-        data={"changed": sorted(changes) + (["wards"] if wards else [])},
+        data={"changed": sorted(changes) + (["wards"] if wards is not None else [])},
     )
     return round_
 

@@ -6,7 +6,10 @@ app_name = "budgeting"
 
 urlpatterns = [
     path("", views.rounds, name="rounds"),
+    path("new/", views.round_new, name="round_new"),
     path("<int:pk>/", views.round_page, name="round"),
+    path("<int:pk>/change/", views.round_edit, name="round_edit"),
+    path("<int:pk>/headings/add/", views.heading_add, name="heading_add"),
     path("<int:pk>/propose/", views.propose, name="propose"),
     path("proposal/<int:pk>/check/", views.proposal_check, name="proposal_check"),
     path("<int:pk>/vote/", views.vote_start, name="vote_start"),

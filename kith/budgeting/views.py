@@ -1,5 +1,6 @@
 """Pages for participatory budgeting: thin, each calls one service."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kith.accounts.http import AuthenticatedRequest
@@ -35,8 +38,12 @@ def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 
 def rounds(request: HttpRequest) -> HttpResponse:
-    found = list(selectors.rounds_for(locality=_locality(request)))
-    return render(request, "budgeting/rounds.html", {"rounds": found})
+    locality = _locality(request)
+    found = list(selectors.rounds_for(locality=locality))
+    may_manage = selectors.may_manage_locality(actor=request.user, locality=locality)
+    return render(
+        request, "budgeting/rounds.html", {"rounds": found, "may_manage": may_manage}
+    )
 
 
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -50,6 +57,128 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
         "may_enter": selectors.may_enter(actor=request.user, round_=round_),
     }
     return render(request, "budgeting/round.html", context)
+
+
+def _require_manage_locality(request: AuthenticatedRequest) -> Any:
+    locality = _locality(request)
+    if not selectors.may_manage_locality(actor=request.user, locality=locality):
+        raise PermissionDenied
+    return locality
+
+
+@login_required
+def round_new(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _require_manage_locality(request)
+    form = forms.RoundForm(request.POST or None, locality=locality)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in forms.RoundForm.DATE_FIELDS
+        }
+        try:
+            round_ = services.round_create(
+                actor=request.user, locality=locality, **data, **form.times()
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Round set up. Now add its headings."))
+            return redirect("budgeting:heading_add", pk=round_.pk)
+    return _form_page(
+        request,
+        {
+            "title": _("Set up a budgeting round"),
+            "form": form,
+            "button": _("Set up the round"),
+            "back": reverse("budgeting:rounds"),
+        },
+    )
+
+
+@login_required
+def round_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    if not selectors.may_manage(actor=request.user, round_=round_):
+        raise PermissionDenied
+    initial = {
+        field: getattr(round_, field)
+        for field in (*services.RULE_FIELDS, *services.OTHER_FIELDS)
+    }
+    for field in forms.RoundForm.DATE_FIELDS:
+        moment = timezone.localtime(getattr(round_, field))
+        closes = field.endswith("closes")
+        initial[field] = (moment - timedelta(days=1) if closes else moment).date()
+    initial["wards"] = list(round_.wards.all())
+    form = forms.RoundForm(
+        request.POST or None, locality=round_.locality, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in forms.RoundForm.DATE_FIELDS and k != "wards"
+        }
+        try:
+            services.round_update(
+                actor=request.user,
+                round_=round_,
+                wards=list(form.cleaned_data["wards"]),
+                **data,
+                # A date left as it was is not a change (it is shown as a day,
+                # the round keeps the moment).
+                **{
+                    k: v
+                    for k, v in form.times().items()
+                    if form.cleaned_data[k] != initial[k]
+                },
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Round saved."))
+            return redirect(round_)
+    return _form_page(
+        request,
+        {
+            "title": _("Change the round"),
+            "caption": round_.title,
+            "intro": _(
+                "Once voting opens, the rules (ballot, who may take part, counting "
+                "method, voting dates, headings) cannot change."
+            ),
+            "form": form,
+            "button": _("Save"),
+            "back": round_.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def heading_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    round_ = _round(request, pk)
+    if not selectors.may_manage(actor=request.user, round_=round_):
+        raise PermissionDenied
+    form = forms.HeadingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.heading_add(actor=request.user, round_=round_, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Heading added."))
+            return redirect(round_)
+    return _form_page(
+        request,
+        {
+            "title": _("Add a heading"),
+            "caption": round_.title,
+            "intro": _("A part of the money with its own amount, counted on its own."),
+            "form": form,
+            "button": _("Add the heading"),
+            "back": round_.get_absolute_url(),
+        },
+    )
 
 
 @login_required

@@ -223,3 +223,91 @@ def test_results_page_queries_do_not_grow(
     _counted(circle, round_)
     with django_assert_max_num_queries(20):
         assert client.get(_url("results", round_)).status_code == 200
+
+
+def _round_form(round_=None, **changes):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    days = {
+        "proposing_opens": today + timedelta(days=1),
+        "proposing_closes": today + timedelta(days=10),
+        "voting_opens": today + timedelta(days=11),
+        "voting_closes": today + timedelta(days=20),
+    }
+    data = {
+        "title": "Green Streets",
+        "description": "",
+        "ballot_type": "approval",
+        "max_choices": "3",
+        "counting_method": "equal_shares",
+        "eligibility": "anyone",
+        "minimum_age": "",
+        "owner_organisation": "",
+    }
+    for name, day in days.items():
+        data |= {
+            f"{name}_day": day.day,
+            f"{name}_month": day.month,
+            f"{name}_year": day.year,
+        }
+    return data | changes
+
+
+def test_an_officer_sets_up_a_round_and_its_heading(client, testford):
+    client.force_login(testford.council_officer)
+    response = client.post(reverse("budgeting:round_new"), _round_form())
+    round_ = Round.objects.get(title="Green Streets")
+    assert response["Location"] == _url("heading_add", round_)
+    client.post(_url("heading_add", round_), {"name": "Streets", "amount": "5000"})
+    assert round_.headings.get().amount == 5000
+    assert round_.counting_method == "equal_shares"
+    assert round_.phase() == "planned"
+
+
+def test_a_coordinator_cannot_set_up_a_round(client, testford):
+    client.force_login(testford.coordinator)
+    assert client.get(reverse("budgeting:round_new")).status_code == 403
+
+
+def test_once_voting_opens_the_rules_page_refuses_with_the_reason(client, voting):
+    circle, round_ = voting
+    client.force_login(circle.council_officer)
+    page = client.get(_url("round_edit", round_)).content.decode()
+    assert "cannot change" in page
+    # The form as shown, with only the title changed, saves.
+    round_.refresh_from_db()
+    from django.utils import timezone
+
+    def day(moment, closes=False):
+        from datetime import timedelta
+
+        local = timezone.localtime(moment) - (
+            timedelta(days=1) if closes else timedelta()
+        )
+        return local.date()
+
+    dates = {
+        "proposing_opens": day(round_.proposing_opens),
+        "proposing_closes": day(round_.proposing_closes, closes=True),
+        "voting_opens": day(round_.voting_opens),
+        "voting_closes": day(round_.voting_closes, closes=True),
+    }
+    form = _round_form(title="Renamed", counting_method="greedy", max_choices="2")
+    for name, value in dates.items():
+        form |= {
+            f"{name}_day": value.day,
+            f"{name}_month": value.month,
+            f"{name}_year": value.year,
+        }
+    assert client.post(_url("round_edit", round_), form).status_code == 302
+    after = Round.objects.get(pk=round_.pk)
+    assert after.title == "Renamed"
+    assert after.voting_opens == round_.voting_opens
+    refused = client.post(
+        _url("round_edit", round_), form | {"counting_method": "equal_shares"}
+    ).content.decode()
+    assert "can no longer change" in refused
+    assert Round.objects.get(pk=round_.pk).counting_method == "greedy"
