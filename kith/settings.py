@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kith.social",
     "kith.directory",
     "kith.openreferral",
+    "kith.budgeting",
     "kith.privacy",
     "kith.site",
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("data-protection/", include("kith.privacy.urls")),
     path("directory/", include("kith.directory.urls")),
     path("openreferral/", include("kith.openreferral.urls")),
+    path("budgets/", include("kith.budgeting.urls")),
     # The outbox's pages, and the large-print pages that kept its names.
     path(
         "notify/",

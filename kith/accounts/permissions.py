@@ -43,6 +43,8 @@ class Perm(StrEnum):
     NOTIFY_CONFIGURE = "notify_configure"  # GOV.UK Notify's configuration problems
     PRIVACY_MANAGE = "privacy_manage"  # rights requests: exports and erasure
     BREACH_LOG = "breach_log"  # the personal data breach log
+    BUDGETING_MANAGE = "budgeting_manage"  # set up rounds, check proposals, count
+    BALLOTS_ENTER = "ballots_enter"  # enter paper and phone ballots and proposals
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -79,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PRIVACY_MANAGE,
             Perm.DIRECTORY_CHECK,
             Perm.SIGNPOST_RECORD,
+            Perm.BALLOTS_ENTER,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
@@ -89,6 +92,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CREDITS_GRANT,
             Perm.BREACH_LOG,
             Perm.DIRECTORY_CHECK,
+            Perm.BUDGETING_MANAGE,
+            Perm.BALLOTS_ENTER,
         }
     ),
     Role.ADMIN: frozenset(

@@ -196,6 +196,22 @@ KINDS: tuple[DataKind, ...] = (
         ),
     ),
     DataKind(
+        "budgeting",
+        _("Local budgets"),
+        _(
+            "Ideas you proposed for a local budget, and that you voted, kept "
+            "apart from how you voted: your name and postcode to stop anyone "
+            "voting twice, never linked to your choices once your ballot is in."
+        ),
+        _("To run fair votes on how local money is spent."),
+        _("Public task (UK GDPR article 6(1)(e))."),
+        _(
+            "Proposals as long as the round's results are published; voters until the "
+            "round is counted and published, then as the council sets."
+        ),
+        _("Officers who run the round; proposals are public."),
+    ),
+    DataKind(
         "messages",
         _("Messages and calls"),
         _("Emails, texts and letters we sent you, and the calls coordinators made."),
@@ -512,6 +528,18 @@ HOLDINGS: tuple[Holding, ...] = (
         staff=("by",),
         erase={"note": Erase.REDACT},
     ),
+    Holding("budgeting.Round", "budgeting", (), staff=("created_by",)),
+    Holding(
+        "budgeting.Proposal",
+        "budgeting",
+        ("proposer",),
+        staff=("entered_by", "checked_by"),
+        erase={"proposer_name": Erase.BLANK},
+    ),
+    # Voters are found by name and postcode, never linked to a person's
+    # record, so that who voted stays apart from everything else (ADR 0028).
+    Holding("budgeting.Voter", "budgeting", (), staff=("entered_by",)),
+    Holding("budgeting.Result", "budgeting", (), staff=("counted_by",)),
     Holding(
         "privacy.RightsRequest",
         "rights",

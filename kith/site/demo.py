@@ -29,6 +29,7 @@ DEMO_PARTS = [
     "help",
     "social",
     "directory",
+    "budgeting",
     "notify",
     "privacy",
 ]

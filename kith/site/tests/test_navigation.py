@@ -37,6 +37,7 @@ MENUS = {
         "Helpers",
         "Matching",
         "Credits",
+        "Local budgets",
         "Directory checks",
         "People",
         "Call list",
@@ -49,6 +50,7 @@ MENUS = {
     "council_officer": [
         "Home",
         "Grants",
+        "Local budgets",
         "Directory checks",
         "Connections",
         "Data breaches",
@@ -134,6 +136,7 @@ def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
     assert officer == [
         "Home",
         "Grants",
+        "Local budgets",
         "Directory checks",
         "Connections",
         "Data breaches",
