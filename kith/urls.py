@@ -21,6 +21,7 @@ urlpatterns = [
     path("matching/", include("kith.matching.urls")),
     path("social/", include("kith.social.urls")),
     path("directory/", include("kith.directory.urls")),
+    path("projects/", include("kith.projects.urls")),
     # The outbox's pages, and the large-print pages that kept its names.
     path(
         "notify/",

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from kith.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.projects_home, name="home"),
+    path("land-and-buildings/", views.assets_public, name="assets"),
+    path("land-and-buildings/register/", views.register, name="register"),
+    path("land-and-buildings/new/", views.asset_edit, name="asset_add"),
+    path("land-and-buildings/<uuid:uuid>/", views.asset_detail, name="asset"),
+    path("land-and-buildings/<uuid:uuid>/change/", views.asset_edit, name="asset_edit"),
+    path(
+        "land-and-buildings/<uuid:uuid>/photo/",
+        views.asset_photo_add,
+        name="asset_photo_add",
+    ),
+    path(
+        "land-and-buildings/<uuid:uuid>/nominate/",
+        views.nomination_add,
+        name="nomination_add",
+    ),
+    path(
+        "nominations/<int:pk>/decide/",
+        views.nomination_decide,
+        name="nomination_decide",
+    ),
+    path("nominations/<int:pk>/disposal/", views.disposal_add, name="disposal_add"),
+    path("photos/<uuid:uuid>.jpg", views.photo, name="photo"),
+]
