@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kith.core.forms import GovukDateField, GovukForm
-from kith.projects.models import Asset, Nomination
+from kith.projects.models import Asset, Nomination, Pledge, Project
 
 
 class PoundsField(forms.DecimalField):
@@ -146,3 +146,195 @@ class DisposalForm(GovukForm):
     bid_requested_by = forms.CharField(
         label=_("The group asking to bid"), max_length=200, required=False
     )
+
+
+# --- proposing a project (question pages) ----------------------------------------
+
+
+class AboutForm(GovukForm):
+    title = forms.CharField(
+        label=_("Name of the project"),
+        help_text=_("For example, Elm Road community garden."),
+        max_length=150,
+    )
+    what = forms.CharField(
+        label=_("What do you want to do?"), widget=forms.Textarea, max_length=4000
+    )
+    why = forms.CharField(
+        label=_("Why is it needed?"), widget=forms.Textarea, max_length=4000
+    )
+    who_for = forms.CharField(
+        label=_("Who is it for?"), widget=forms.Textarea, max_length=2000
+    )
+
+
+class WhereForm(GovukForm):
+    asset = forms.ChoiceField(
+        label=_("Is it on one of these pieces of land or buildings?"),
+        widget=forms.RadioSelect,
+    )
+    where = forms.CharField(
+        label=_("Where is it? (if somewhere else)"),
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args: Any, assets: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].choices = [  # type: ignore[attr-defined]
+            (str(a.uuid), str(a)) for a in assets
+        ] + [("", _("Somewhere else"))]
+        self.fields["asset"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("asset") and not (cleaned.get("where") or "").strip():
+            self.add_error("where", _("Say where the project is."))
+        return cleaned
+
+
+class MoneyForm(GovukForm):
+    target = PoundsField(
+        label=_("How much money does it need, in pounds?"),
+        help_text=_("Money and the value of materials count towards it."),
+        min_value=1,
+    )
+    funding_model = forms.ChoiceField(
+        label=_("If the target is not reached by the closing date"),
+        choices=Project.FundingModel.choices,
+        widget=forms.RadioSelect,
+    )
+    deadline = GovukDateField(label=_("Date pledges close"), future=True)
+
+
+class CostsForm(GovukForm):
+    """Up to three cost items, each with who quoted for it."""
+
+    item_1 = forms.CharField(label=_("First thing to buy"), max_length=200)
+    cost_1 = PoundsField(label=_("Its cost, in pounds"))
+    quote_1 = forms.CharField(label=_("Who quoted for it"), max_length=200)
+    item_2 = forms.CharField(
+        label=_("Second thing to buy (if any)"), max_length=200, required=False
+    )
+    cost_2 = PoundsField(label=_("Its cost, in pounds"), required=False)
+    quote_2 = forms.CharField(
+        label=_("Who quoted for it"), max_length=200, required=False
+    )
+    item_3 = forms.CharField(
+        label=_("Third thing to buy (if any)"), max_length=200, required=False
+    )
+    cost_3 = PoundsField(label=_("Its cost, in pounds"), required=False)
+    quote_3 = forms.CharField(
+        label=_("Who quoted for it"), max_length=200, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for n in (1, 2, 3):
+            if cleaned.get(f"item_{n}") and not cleaned.get(f"cost_{n}"):
+                self.add_error(f"cost_{n}", _("Enter what it costs."))
+        return cleaned
+
+    def lines(self) -> list[Any]:
+        from kith.projects.services import CostLine
+
+        return [
+            CostLine(
+                self.cleaned_data[f"item_{n}"],
+                self.cleaned_data[f"cost_{n}"] or 0,
+                self.cleaned_data.get(f"quote_{n}") or "",
+            )
+            for n in (1, 2, 3)
+            if self.cleaned_data.get(f"item_{n}")
+        ]
+
+
+class PermissionsForm(GovukForm):
+    permissions_needed = forms.CharField(
+        label=_("What permissions are needed?"),
+        help_text=_("For example, the owner's licence to use the land, or planning."),
+        widget=forms.Textarea,
+        max_length=2000,
+    )
+    milestones = forms.CharField(
+        label=_("What are the main steps, and when?"),
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+    )
+    involves_people_at_risk = forms.TypedChoiceField(
+        label=_("Will it involve children or adults at risk?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class CheckForm(GovukForm):
+    quotes_checked = forms.BooleanField(
+        label=_("The quotes are attached and reasonable"), required=False
+    )
+    owner_permission = forms.BooleanField(
+        label=_("The owner has given permission"), required=False
+    )
+    safeguarding_checked = forms.BooleanField(
+        label=_("Safeguarding is in place (if it involves children or adults at risk)"),
+        required=False,
+    )
+    insurance_checked = forms.BooleanField(
+        label=_("Insurance is in place"), required=False
+    )
+    publish = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Publish it")), ("no", _("Ask for changes"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("If asking for changes, what needs to change"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+    )
+
+
+class PledgeForm(GovukForm):
+    source = forms.ChoiceField(label=_("Who is pledging?"), widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("What are you pledging?"),
+        choices=Pledge.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    amount = PoundsField(
+        label=_("Amount of money, or what the materials are worth, in pounds"),
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("What materials or equipment (if any)"), max_length=200, required=False
+    )
+    hours = forms.IntegerField(
+        label=_("Hours of your time (if giving time)"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+    )
+    release_if_missed = forms.BooleanField(
+        label=_("Release this pledge if the target is not reached"), required=False
+    )
+    on_paper = forms.BooleanField(
+        label=_("Entered from a paper pledge form"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, sources: list[tuple[str, Any]], staff: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = sources  # type: ignore[attr-defined]
+        if len(sources) == 1:
+            self.fields["source"].initial = sources[0][0]
+        if not staff:
+            del self.fields["on_paper"]
+
+
+class ReceivedForm(GovukForm):
+    received_on = GovukDateField(label=_("Date it was received"))

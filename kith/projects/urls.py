@@ -27,4 +27,18 @@ urlpatterns = [
     ),
     path("nominations/<int:pk>/disposal/", views.disposal_add, name="disposal_add"),
     path("photos/<uuid:uuid>.jpg", views.photo, name="photo"),
+    path("new/", views.propose_start, name="propose_start"),
+    path("new/check/", views.propose_check, name="propose_check"),
+    path("new/done/", views.propose_done, name="propose_done"),
+    path("new/<slug:slug>/", views.propose_step, name="propose_step"),
+    path("to-check/", views.to_check, name="to_check"),
+    path("figures/", views.figures, name="figures"),
+    path("<uuid:uuid>/", views.project_detail, name="project"),
+    path("<uuid:uuid>/check/", views.project_check, name="project_check"),
+    path("<uuid:uuid>/pledge/", views.pledge, name="pledge"),
+    path(
+        "<uuid:uuid>/pledges/<int:pk>/received/",
+        views.pledge_received,
+        name="pledge_received",
+    ),
 ]

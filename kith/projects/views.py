@@ -1,5 +1,6 @@
 """Pages of the projects part: thin, each calls one selector or service."""
 
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,15 +11,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST  # noqa: F401
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from kith.accounts.http import AuthenticatedRequest
 from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.middleware import CONTENT_SECURITY_POLICY
+from kith.core.money import pounds
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.directory.models import Organisation
-from kith.projects import forms, selectors, services
-from kith.projects.models import Asset
+from kith.projects import forms, rules, selectors, services
+from kith.projects.models import RESIDENT, Asset, Fund, Pledge
 
 
 def _locality(request: HttpRequest) -> Any:
@@ -320,12 +324,424 @@ def disposal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- projects ------------------------------------------------------------------
+
+
 def projects_home(request: HttpRequest) -> HttpResponse:
-    """Community projects: the way in to the land and buildings, and (for
-    officers) the register."""
+    """Community projects: open and finished ones, and the ways in."""
     locality = _locality(request)
+    user = request.user
     return render(
         request,
         "projects/home.html",
-        {"officer": has_perm(request.user, Perm.ASSETS_MANAGE, locality)},
+        {
+            "projects": selectors.public_projects(locality=locality),
+            "officer": has_perm(user, Perm.ASSETS_MANAGE, locality),
+            "checker": has_perm(user, Perm.PROJECTS_CHECK, locality),
+            "may_propose": has_perm(user, Perm.PROJECTS_PROPOSE, locality),
+            "figures": has_perm(user, Perm.REPORTS_VIEW, locality),
+            "mine": selectors.projects_of(actor=user, locality=locality)
+            if user.is_authenticated
+            else [],
+        },
+    )
+
+
+SECTOR_WORDS = {RESIDENT: gettext_lazy("Residents")}
+
+
+def _sector_label(code: str) -> str:
+    from kith.directory.models import Sector
+
+    if code in SECTOR_WORDS:
+        return str(SECTOR_WORDS[code])
+    return str(dict(Sector.choices).get(code, code))
+
+
+def project_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    locality = _locality(request)
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    totals = selectors.project_totals(project)
+    rows = [
+        {
+            "sector": _sector_label(code),
+            "money": pounds(row["money"]),
+            "materials": pounds(row["materials"]),
+            "hours": round(row["minutes"] / 60, 1),
+            "count": row["count"],
+        }
+        for code, row in totals["by_sector"]
+    ]
+    user = request.user
+    return render(
+        request,
+        "projects/project.html",
+        {
+            "project": project,
+            "totals": totals,
+            "rows": rows,
+            "target": pounds(project.target_pence),
+            "counted": pounds(totals["counted_pence"]),
+            "received": pounds(totals["received_pence"]),
+            "hours": round(totals["pledged_minutes"] / 60, 1),
+            "checker": has_perm(user, Perm.PROJECTS_CHECK, locality),
+            "may_pledge": project.open_for_pledges
+            and has_perm(user, Perm.PROJECTS_PROPOSE, locality),
+            "organiser": user.is_authenticated
+            and (
+                user.pk in (project.proposer_id, project.entered_by_id)
+                or has_perm(user, Perm.PROJECTS_ENTER, locality)
+            ),
+            "costs": [(c, pounds(c.amount_pence)) for c in project.cost_items.all()],
+            # Organisations are thanked by name; residents never are.
+            "thanks": sorted(
+                {
+                    str(p.organisation)
+                    for p in project.pledges.all()
+                    if p.organisation_id and p.status != Pledge.Status.RELEASED
+                }
+            ),
+        },
+    )
+
+
+class ProposeQuestions(QuestionPages):
+    def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
+        if step.slug == "where":
+            return {
+                "assets": selectors.public_assets(locality=_locality(request)).filter(
+                    status__in=[Asset.Status.UNUSED, Asset.Status.AVAILABLE]
+                )
+            }
+        return {}
+
+
+PROPOSE = ProposeQuestions(
+    "project_propose",
+    [
+        Step("about", forms.AboutForm, gettext_lazy("What is the project?")),
+        Step("where", forms.WhereForm, gettext_lazy("Where is it?")),
+        Step("money", forms.MoneyForm, gettext_lazy("Money and closing date")),
+        Step("costs", forms.CostsForm, gettext_lazy("What it will cost")),
+        Step(
+            "permissions",
+            forms.PermissionsForm,
+            gettext_lazy("Permissions and safety"),
+        ),
+    ],
+)
+
+
+def _require_propose(request: HttpRequest) -> Any:
+    locality = _locality(request)
+    if not has_perm(request.user, Perm.PROJECTS_PROPOSE, locality):
+        raise Http404
+    return locality
+
+
+@login_required
+def propose_start(request: AuthenticatedRequest) -> HttpResponse:
+    _require_propose(request)
+    PROPOSE.start(request, submission_key=secrets.token_hex(16))
+    asset = request.GET.get("asset", "")
+    if asset:
+        data = {"asset": [asset], "where": [""]}
+        request.session[PROPOSE.session_key]["answers"]["where"] = data
+        request.session.modified = True
+    return redirect("projects:propose_step", slug="about")
+
+
+@login_required
+def propose_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    _require_propose(request)
+    if PROPOSE.session_key not in request.session:
+        return redirect("projects:propose_start")
+    try:
+        step = PROPOSE.step(slug)
+    except KeyError as exc:
+        raise Http404 from exc
+    changing = request.GET.get("change") == "1"
+    form = PROPOSE.page_form(request, step)
+    if request.method == "POST" and form.is_valid():
+        following = PROPOSE.answer(request, slug, changing=changing)
+        return (
+            redirect("projects:propose_check")
+            if following is None
+            else redirect("projects:propose_step", slug=following)
+        )
+    back = PROPOSE.back_url(
+        request,
+        slug,
+        changing=changing,
+        check_url=reverse("projects:propose_check"),
+        step_url=lambda previous: reverse("projects:propose_step", args=[previous]),
+        start_url=reverse("projects:home"),
+    )
+    return render(
+        request,
+        "projects/propose_step.html",
+        {"form": form, "step": step, "back": back},
+    )
+
+
+def _answers(locality: Any, cleaned: dict[str, dict[str, Any]]) -> Any:
+    about, where, money = cleaned["about"], cleaned["where"], cleaned["money"]
+    permissions = cleaned["permissions"]
+    asset = None
+    if where["asset"]:
+        asset = (
+            selectors.public_assets(locality=locality)
+            .filter(uuid=where["asset"])
+            .first()
+        )
+        if asset is None:
+            raise ApplicationError(_("Choose where it is."), field="asset")
+    return services.ProjectAnswers(
+        title=about["title"],
+        what=about["what"],
+        why=about["why"],
+        who_for=about["who_for"],
+        where=where["where"] or (str(asset) if asset else ""),
+        asset=asset,
+        target_pence=money["target"],
+        funding_model=money["funding_model"],
+        deadline=money["deadline"],
+        permissions_needed=permissions["permissions_needed"],
+        milestones=permissions["milestones"],
+        involves_people_at_risk=permissions["involves_people_at_risk"],
+        cost_items=[
+            services.CostLine(
+                cleaned["costs"][f"item_{n}"],
+                cleaned["costs"][f"cost_{n}"] or 0,
+                cleaned["costs"].get(f"quote_{n}") or "",
+            )
+            for n in (1, 2, 3)
+            if cleaned["costs"].get(f"item_{n}")
+        ],
+    )
+
+
+@login_required
+def propose_check(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _require_propose(request)
+    if PROPOSE.session_key not in request.session:
+        done = request.session.get("kith_project_proposed")
+        if request.method == "POST" and done:
+            return redirect("projects:propose_done")
+        return redirect("projects:propose_start")
+    try:
+        cleaned = PROPOSE.cleaned(request)
+    except IncompleteAnswers as incomplete:
+        return redirect("projects:propose_step", slug=incomplete.slug)
+    error = None
+    acting_for = getattr(request, "acting_for", None)
+    if request.method == "POST":
+        try:
+            project = services.project_propose(
+                actor=request.user,
+                locality=locality,
+                answers=_answers(locality, cleaned),
+                proposer=acting_for,
+                submission_key=PROPOSE.context(request).get("submission_key"),
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            PROPOSE.clear(request)
+            request.session["kith_project_proposed"] = str(project.uuid)
+            return redirect("projects:propose_done")
+    return render(
+        request,
+        "projects/propose_check.html",
+        {"rows": PROPOSE.summary(request), "error": error, "acting_for": acting_for},
+    )
+
+
+@login_required
+def propose_done(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _require_propose(request)
+    uuid = request.session.get("kith_project_proposed")
+    if not uuid:
+        return redirect("projects:home")
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    return render(request, "projects/propose_done.html", {"project": project})
+
+
+@login_required
+def to_check(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _require(request, Perm.PROJECTS_CHECK)
+    return render(
+        request,
+        "projects/to_check.html",
+        {
+            "projects": selectors.projects_to_check(
+                actor=request.user, locality=locality
+            )
+        },
+    )
+
+
+@login_required
+def project_check(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
+    locality = _require(request, Perm.PROJECTS_CHECK)
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    form = forms.CheckForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "quotes_checked": project.quotes_checked,
+            "owner_permission": project.owner_permission,
+            "safeguarding_checked": project.safeguarding_checked,
+            "insurance_checked": project.insurance_checked,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_check(
+                actor=request.user, project=project, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            return redirect(project.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Check %(title)s") % {"title": project},
+        caption=_("Involves children or adults at risk: %(answer)s")
+        % {"answer": _("yes") if project.involves_people_at_risk else _("no")},
+        back=project.get_absolute_url(),
+        button=_("Save the check"),
+    )
+
+
+def _pledge_sources(request: HttpRequest, locality: Any) -> dict[str, Any]:
+    """Whom the person may pledge for: themselves (or the person they act
+    for), organisations they edit (any, for staff entering paper forms), and
+    funds they manage (any, for officers)."""
+    user: Any = request.user
+    acting_for = getattr(request, "acting_for", None)
+    person = acting_for or user
+    sources: dict[str, Any] = {
+        "person": (person, _("%(name)s, as a resident") % {"name": person.display_name})
+    }
+    organisations = Organisation.objects.filter(locality=locality)
+    if not has_perm(user, Perm.PROJECTS_ENTER, locality):
+        organisations = organisations.filter(editors=user)
+    for organisation in organisations.order_by("name"):
+        sources[f"org-{organisation.pk}"] = (organisation, str(organisation))
+    funds = Fund.objects.filter(locality=locality).select_related("organisation")
+    if not has_perm(user, Perm.PROJECTS_CHECK, locality):
+        funds = funds.filter(managers=user)
+    for fund in funds.order_by("name"):
+        sources[f"fund-{fund.pk}"] = (fund, _("%(fund)s (a fund)") % {"fund": fund})
+    return sources
+
+
+@login_required
+def pledge(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
+    locality = _require(request, Perm.PROJECTS_PROPOSE)
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    sources = _pledge_sources(request, locality)
+    staff = has_perm(request.user, Perm.PROJECTS_ENTER, locality)
+    form = forms.PledgeForm(
+        request.POST if request.method == "POST" else None,
+        sources=[(key, label) for key, (_obj, label) in sources.items()],
+        staff=staff,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = sources[data["source"]][0]
+        kwargs: dict[str, Any] = {}
+        if data["source"].startswith("org-"):
+            kwargs["organisation"] = chosen
+        elif data["source"].startswith("fund-"):
+            kwargs["fund"] = chosen
+        else:
+            kwargs["person"] = chosen
+        try:
+            services.pledge_make(
+                actor=request.user,
+                project=project,
+                answers=services.PledgeAnswers(
+                    kind=data["kind"],
+                    amount_pence=data["amount"] or 0,
+                    minutes=(data["hours"] or 0) * 60,
+                    description=data["description"],
+                    release_if_missed=data["release_if_missed"],
+                ),
+                on_paper=bool(data.get("on_paper")),
+                submission_key=request.POST.get("submission_key", "")[:64] or None,
+                **kwargs,
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            return redirect(project.get_absolute_url() + "#pledges")
+    return render(
+        request,
+        "projects/pledge.html",
+        {
+            "form": form,
+            "project": project,
+            "submission_key": secrets.token_hex(16),
+            "refusal": None
+            if project.open_for_pledges
+            else rules.pledge_refusal(
+                status=project.status,
+                deadline=project.deadline,
+                today=timezone.localdate(),
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pledge_received(request: AuthenticatedRequest, uuid: str, pk: int) -> HttpResponse:
+    locality = _require(request, Perm.PROJECTS_CHECK)
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    found = project.pledges.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    form = forms.ReceivedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pledge_received(
+                actor=request.user,
+                pledge=found,
+                received_on=form.cleaned_data["received_on"],
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+    if form.errors:
+        return _form_page(
+            request,
+            form,
+            title=_("Record a pledge received"),
+            back=project.get_absolute_url(),
+            button=_("Record it"),
+        )
+    return redirect(project.get_absolute_url() + "#pledges")
+
+
+@login_required
+def figures(request: AuthenticatedRequest) -> HttpResponse:
+    """The council's figures for community projects (aggregates only)."""
+    locality = _require(request, Perm.REPORTS_VIEW)
+    found = selectors.projects_figures(actor=request.user, locality=locality)
+    return render(
+        request,
+        "projects/figures.html",
+        {
+            "figures": found,
+            "hours": round(found["minutes_given"] / 60, 1),
+            "by_sector": [
+                {
+                    "sector": _sector_label(row["sector"]),
+                    "value": pounds(row["pence"]),
+                    "hours": round(row["minutes"] / 60, 1),
+                }
+                for row in found["by_sector"]
+            ],
+        },
     )
