@@ -34,3 +34,11 @@ leave_page_extras = Hook(
 supporting_page_extras = Hook(
     "members.supporting_page_extras", "actor=, link= -> dict for the page"
 )
+
+#: A coordinator opens a member's record: the parts above may add a section
+#: to it. Each receiver returns a dict ``{"template": name, **context}`` (the
+#: directory adds the services the member was pointed to), or None to add
+#: nothing.
+member_page_sections = Hook(
+    "members.member_page_sections", "actor=, membership= -> dict or None"
+)

@@ -29,6 +29,7 @@ _ONLY: dict[str, tuple[str, ...]] = {
     "contact_code": ("email", "sms"),
     "password_reset": ("email",),
     "supporter_invitation": ("email", "sms"),
+    "directory_referral": ("email", "letter"),
 }
 
 #: How Notify names each template type, in its error messages and pages.

@@ -38,6 +38,14 @@ EXAMPLES: dict[str, str] = {
     "activities": "- Thursday 5 March at 2pm: Tea and cake at the library",
     "contact_kind": "email address",
     "what": "applying to be a Neighbourhood Helper",
+    "entry": "Riverside Lunch Club",
+    "reason": "Please add the price of a lunch.",
+    "checked_on": "3 March 2026",
+    "hide_on": "3 April 2027",
+    "service": "Riverside Lunch Club",
+    "referrer": "Sam Patel",
+    "note": "Joan would like a hot lunch once a week.",
+    "member_contact": "020 7946 0111",
 }
 
 

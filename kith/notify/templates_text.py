@@ -262,6 +262,43 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{locality_phone}.\n\n{locality_name}"
         ),
     },
+    # --- directory: the local directory of services (kith/directory) ---
+    "directory_entry_sent_back": {
+        "subject": _("Your directory entry {entry} needs a change"),
+        "body": _(
+            "Dear {name},\n\nWe checked your entry {entry} in the "
+            "{locality_name} directory and sent it back to you:\n\n{reason}\n\n"
+            "Sign in to change it and send it again, or phone {locality_phone}."
+            "\n\n{locality_name}"
+        ),
+    },
+    "directory_entry_stale": {
+        "subject": _("Is {entry} still right?"),
+        "body": _(
+            "Dear {name},\n\nYour entry {entry} in the {locality_name} "
+            "directory was last checked on {checked_on}. Please sign in, check "
+            "it and send it for a check by {hide_on}. If you do not, it will be "
+            "hidden from the directory until you do.\n\n{locality_name}"
+        ),
+    },
+    "directory_entry_hidden": {
+        "subject": _("{entry} is now hidden from the directory"),
+        "body": _(
+            "Dear {name},\n\nYour entry {entry} was not checked for over a "
+            "year, so it is now hidden from the {locality_name} directory. Sign "
+            "in, check it and send it for a check to show it again.\n\n"
+            "{locality_name}"
+        ),
+    },
+    "directory_referral": {
+        "subject": _("A referral from {locality_name}: {member_name}"),
+        "body": _(
+            "Dear {service},\n\n{referrer} of {locality_name} refers "
+            "{member_name} to you.\n\n{note}\n\nHow to reach them: "
+            "{member_contact}.\n\nIf you have questions, phone "
+            "{locality_phone}.\n\n{locality_name}"
+        ),
+    },
 }
 
 

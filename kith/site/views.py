@@ -54,6 +54,8 @@ def home(request: KithRequest) -> HttpResponse:
             can_grant=has_perm(user, Perm.CREDITS_GRANT, locality),
             can_payroll=has_perm(user, Perm.PAYROLL_EXPORT, locality),
             is_supporter="supporter" in held,
+            can_directory_edit=has_perm(user, Perm.DIRECTORY_EDIT, locality),
+            can_directory_check=has_perm(user, Perm.DIRECTORY_CHECK, locality),
         )
         acting_for = getattr(request, "acting_for", None)
         if locality is not None and "member" in held and not acting_for:

@@ -102,6 +102,13 @@ def member_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "open_duplicates": selectors.duplicates_open_for_member(
                 actor=request.user, membership=membership
             ),
+            "sections": [
+                section
+                for section in hooks.member_page_sections.run(
+                    actor=request.user, membership=membership
+                )
+                if section
+            ],
         },
     )
 
