@@ -338,3 +338,98 @@ class PledgeForm(GovukForm):
 
 class ReceivedForm(GovukForm):
     received_on = GovukDateField(label=_("Date it was received"))
+
+
+# --- volunteers, updates, the story ------------------------------------------------
+
+
+def _times() -> list[tuple[str, str]]:
+    return [
+        (f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(7, 21) for m in (0, 30)
+    ]
+
+
+class WorkDayForm(GovukForm):
+    starts_on = GovukDateField(label=_("Date"), future=True)
+    start_time = forms.ChoiceField(label=_("Start time"), choices=_times)
+    minutes = forms.TypedChoiceField(
+        label=_("How long"),
+        coerce=int,
+        choices=[
+            (120, _("2 hours")),
+            (180, _("3 hours")),
+            (240, _("4 hours")),
+            (360, _("6 hours")),
+        ],
+    )
+    places = forms.IntegerField(
+        label=_("How many volunteers can come"), min_value=1, max_value=200
+    )
+    description = forms.CharField(
+        label=_("What will people do? What should they bring?"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+    )
+
+
+class HoursForm(GovukForm):
+    person = forms.TypedChoiceField(label=_("Who"), coerce=int)
+    given_on = GovukDateField(label=_("Day"))
+    hours = forms.DecimalField(
+        label=_("Hours given"),
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
+        max_digits=3,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    on_paper = forms.BooleanField(
+        label=_("Entered from a paper sign-up sheet"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, people: list[tuple[int, str]], staff: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = people  # type: ignore[attr-defined]
+        if not staff:
+            del self.fields["on_paper"]
+
+
+class UpdateForm(GovukForm):
+    words = forms.CharField(
+        label=_("What happened?"), widget=forms.Textarea, max_length=4000
+    )
+    photo = forms.FileField(
+        label=_("A photo (if you have one)"),
+        help_text=_("A JPEG, PNG or WebP image. Location data is removed."),
+        required=False,
+    )
+    photo_description = forms.CharField(
+        label=_("What the photo shows"), max_length=200, required=False
+    )
+
+
+class DoneForm(GovukForm):
+    story = forms.CharField(
+        label=_("What we did"),
+        help_text=_("A short story: what you made, who helped, what it means."),
+        widget=forms.Textarea,
+        max_length=6000,
+    )
+    people_served = forms.IntegerField(
+        label=_("About how many people does it serve?"),
+        min_value=0,
+        max_value=10_000_000,
+        required=False,
+    )
+    done_on = GovukDateField(label=_("Date it was finished"))
+    before = forms.FileField(label=_("A photo from before"), required=False)
+    before_description = forms.CharField(
+        label=_("What the before photo shows"), max_length=200, required=False
+    )
+    after = forms.FileField(label=_("A photo from after"), required=False)
+    after_description = forms.CharField(
+        label=_("What the after photo shows"), max_length=200, required=False
+    )

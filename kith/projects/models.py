@@ -384,6 +384,8 @@ class Project(TimeStampedModel):
     submission_key = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
+    #: For the poster's short address (/projects/p/<code>/).
+    short_code = models.CharField(max_length=12, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("project")

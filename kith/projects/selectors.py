@@ -284,3 +284,51 @@ def projects_figures(*, actor: Any, locality: Locality) -> dict[str, Any]:
         ],
         "by_sector": list(by_sector),
     }
+
+
+def project_by_short_code(*, locality: Locality, code: str) -> Project:
+    """The public project a poster's short address names; Http404 else."""
+    found = Project.objects.filter(
+        locality=locality, short_code=code.lower(), status__in=PUBLIC_STATES
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def project_volunteering(project: Project) -> dict[str, Any]:
+    """The work days (from the prefetched activities) and the time given."""
+    from django.db.models import Count
+
+    given = project.hours_given.aggregate(
+        minutes=Sum("minutes", default=0), people=Count("person", distinct=True)
+    )
+    days: list[dict[str, Any]] = []
+    for work_day in project.work_days.all():
+        for occurrence in work_day.activity.occurrences.all():
+            days.append({"activity": work_day.activity, "occurrence": occurrence})
+    days.sort(key=lambda d: d["occurrence"].starts_at)
+    return {
+        "days": days,
+        "hours": round(given["minutes"] / 60, 1),
+        "volunteers": given["people"],
+    }
+
+
+def volunteers_to_record(*, project: Project, acting_for: Any = None) -> list[Any]:
+    """The people whose time may be recorded here: those with a place (or
+    on the waiting list) at one of the project's work days, and the person
+    a staff member is acting for (from a paper sheet)."""
+    from kith.accounts.models import User
+    from kith.social.models import SignUp
+
+    ids = set(
+        SignUp.objects.filter(
+            occurrence__activity__in=project.work_days.values("activity"),
+        )
+        .exclude(status=SignUp.Status.CANCELLED)
+        .values_list("person_id", flat=True)
+    )
+    if acting_for is not None:
+        ids.add(acting_for.pk)
+    return list(User.objects.filter(pk__in=ids).order_by("full_name", "pk"))

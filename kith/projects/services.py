@@ -21,6 +21,7 @@ from kith.accounts.models import RoleAssignment, User
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.credits.services import volunteering_credits_earn
 from kith.directory.models import Organisation
 from kith.notify.services import message_queue_for_person
 from kith.places.models import Locality, Ward
@@ -33,12 +34,22 @@ from kith.projects.models import (
     CostItem,
     DisposalNotice,
     Fund,
+    HoursGiven,
     Nomination,
     Photo,
     Pledge,
     Project,
+    ProjectSettings,
+    Update,
+    WorkDay,
 )
 from kith.projects.photos import photo_clean
+from kith.social.services import (
+    ActivityAnswers,
+    VenueAnswers,
+    activity_propose,
+    venue_save,
+)
 
 
 def _validation_error(exc: ValidationError) -> ApplicationError:
@@ -473,6 +484,19 @@ class ProjectAnswers:
     cost_items: list[CostLine] = field(default_factory=list)
 
 
+#: Letters and digits nobody mixes up when typing from a poster.
+SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _short_code() -> str:
+    import secrets
+
+    while True:
+        code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _n in range(6))
+        if not Project.objects.filter(short_code=code).exists():
+            return code
+
+
 def _may_speak_for(actor: User, organisation: Organisation) -> bool:
     """An organisation's editors act for it, and so do staff entering for it."""
     return organisation.editors.filter(pk=actor.pk).exists() or has_perm(
@@ -537,6 +561,7 @@ def project_propose(
         funding_model=answers.funding_model,
         deadline=answers.deadline,
         submission_key=submission_key,
+        short_code=_short_code(),
     )
     _clean(project, exclude=["submission_key"])
     project.save()
@@ -925,3 +950,265 @@ def projects_funding_close_due(*, today: date | None = None) -> int:
         )
         count += 1
     return count
+
+
+# --- volunteers, updates and the story -----------------------------------------
+
+
+def is_organiser(actor: Any, project: Project) -> bool:
+    """The person who proposed the project (or entered it), or staff who
+    enter paper forms and sheets."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and (
+            actor.pk in (project.proposer_id, project.entered_by_id)
+            or has_perm(actor, Perm.PROJECTS_ENTER, project.locality)
+        )
+    )
+
+
+def _require_organiser(actor: Any, project: Project) -> None:
+    if not is_organiser(actor, project):
+        raise PermissionDenied
+
+
+def project_settings_for(locality: Locality) -> ProjectSettings:
+    """The locality's project settings, made with the defaults if new."""
+    found, _created = ProjectSettings.objects.get_or_create(locality=locality)
+    return found
+
+
+@transaction.atomic
+def project_settings_update(
+    *, actor: User, locality: Locality, volunteering_earns_credits: bool
+) -> ProjectSettings:
+    """Decide whether volunteering on a project earns time credits here."""
+    require_perm(actor, Perm.LOCALITY_MANAGE, locality)
+    found = project_settings_for(locality)
+    found.volunteering_earns_credits = volunteering_earns_credits
+    found.save()
+    audit_record(
+        actor=actor,
+        action="project_settings_changed",
+        target=None,
+        locality=locality,
+        data={"volunteering_earns_credits": volunteering_earns_credits},
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class WorkDayAnswers:
+    starts_on: date
+    start_time: Any
+    minutes: int
+    places: int
+    description: str = ""
+
+
+@transaction.atomic
+def work_day_add(*, actor: User, project: Project, answers: WorkDayAnswers) -> WorkDay:
+    """Add a work day to a published project: an activity in the social
+    calendar (through social's own services, so sign-up, the waiting list
+    and reminders work as for any activity), at the project's land or
+    building. A member's work day waits for a coordinator, as any activity
+    a member proposes does."""
+    _require_organiser(actor, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status != Project.Status.PUBLISHED:
+        raise ApplicationError(_("Work days are only for published projects."))
+    asset = project.asset
+    venue = venue_save(
+        actor=actor,
+        locality=project.locality,
+        answers=VenueAnswers(
+            name=(asset.name if asset else project.where or project.title)[:120],
+            address=(asset.address if asset else project.where) or project.title,
+            postcode=asset.postcode if asset else "",
+        ),
+    )
+    activity = activity_propose(
+        actor=actor,
+        locality=project.locality,
+        venue=venue,
+        answers=ActivityAnswers(
+            title=(_("Work day: %(title)s") % {"title": project.title})[:120],
+            description=answers.description.strip() or project.what,
+            starts_on=answers.starts_on,
+            start_time=answers.start_time,
+            minutes=answers.minutes,
+            places=answers.places,
+        ),
+    )
+    work_day = WorkDay.objects.create(project=project, activity=activity)
+    audit_record(
+        actor=actor,
+        action="project_work_day_added",
+        target=project,
+        data={"activity": activity.pk},
+    )
+    return work_day
+
+
+@transaction.atomic
+def hours_record(
+    *,
+    actor: User,
+    project: Project,
+    person: User,
+    given_on: date,
+    minutes: int,
+    work_day: WorkDay | None = None,
+    on_paper: bool = False,
+) -> HoursGiven:
+    """Record the time someone gave (from a work day's register or a paper
+    sign-up sheet). Recording the same person on the same day again changes
+    the time rather than adding another line. If the locality's setting
+    says so, the volunteer earns time credits through the ledger, once per
+    record (idempotent by its key); a change of time is not re-credited."""
+    _require_organiser(actor, project)
+    if on_paper and not has_perm(actor, Perm.PROJECTS_ENTER, project.locality):
+        raise PermissionDenied
+    if work_day is not None and work_day.project_id != project.pk:
+        raise PermissionDenied
+    if not RoleAssignment.objects.filter(
+        user=person, locality=project.locality
+    ).exists():
+        raise ApplicationError(
+            _("Only people known to the circle can be recorded."), field="person"
+        )
+    if not 0 < minutes <= 24 * 60:
+        raise ApplicationError(_("Enter between 1 minute and 24 hours."), field="hours")
+    if given_on > timezone.localdate():
+        raise ApplicationError(_("The day cannot be in the future."), field="given_on")
+    if project.status not in (Project.Status.PUBLISHED, Project.Status.DONE):
+        raise ApplicationError(_("Time is only recorded for published projects."))
+    given, created = HoursGiven.objects.select_for_update().get_or_create(
+        project=project,
+        person=person,
+        given_on=given_on,
+        defaults={
+            "minutes": minutes,
+            "work_day": work_day,
+            "recorded_by": actor,
+            "on_paper": on_paper,
+        },
+    )
+    if not created:
+        given.minutes = minutes
+        given.recorded_by = actor
+        given.save(update_fields=["minutes", "recorded_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="project_hours_recorded",
+        target=project,
+        on_behalf_of=person if person.pk != actor.pk else None,
+        data={"minutes": minutes, "on": given_on.isoformat(), "on_paper": on_paper},
+    )
+    if created and project_settings_for(project.locality).volunteering_earns_credits:
+        volunteering_credits_earn(
+            actor=actor,
+            locality=project.locality,
+            person=person,
+            minutes=minutes,
+            key=str(given.pk),
+            description=str(_("Volunteering: %(title)s") % {"title": project.title})[
+                :120
+            ],
+            occurred_on=given_on,
+        )
+    return given
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    upload: Any
+    description: str
+    before_after: str = ""
+
+
+@transaction.atomic
+def update_post(
+    *,
+    actor: User,
+    project: Project,
+    words: str,
+    photos: list[PhotoUpload] | None = None,
+    kind: str = Update.Kind.UPDATE,
+) -> Update:
+    """Post news on the project page, with photos (each checked and
+    re-encoded, ``photo_clean``). Every photo needs a description."""
+    _require_organiser(actor, project)
+    if project.status not in (Project.Status.PUBLISHED, Project.Status.DONE):
+        raise ApplicationError(_("Updates are only for published projects."))
+    if not words.strip():
+        raise ApplicationError(_("Say what happened."), field="words")
+    cleaned = []
+    for photo in photos or []:
+        if not photo.description.strip():
+            raise ApplicationError(
+                _("Say what the photo shows."), field="photo_description"
+            )
+        cleaned.append((photo, photo_clean(photo.upload)))
+    update = Update.objects.create(
+        project=project, kind=kind, words=words.strip(), posted_by=actor
+    )
+    Photo.objects.bulk_create(
+        [
+            Photo(
+                locality=project.locality,
+                update=update,
+                image=clean.data,
+                width=clean.width,
+                height=clean.height,
+                description=photo.description.strip()[:200],
+                before_after=photo.before_after,
+                uploaded_by=actor,
+            )
+            for photo, clean in cleaned
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="project_update_posted",
+        target=project,
+        data={"kind": kind, "photos": len(cleaned)},
+    )
+    return update
+
+
+@transaction.atomic
+def project_done(
+    *,
+    actor: User,
+    project: Project,
+    story: str,
+    people_served: int | None,
+    done_on: date,
+    before: PhotoUpload | None = None,
+    after: PhotoUpload | None = None,
+) -> Project:
+    """Mark a published project done, with its "what we did" story and a
+    before and an after photo. Its figures then count as done."""
+    _require_organiser(actor, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status != Project.Status.PUBLISHED:
+        raise ApplicationError(_("Only a published project can be marked done."))
+    if done_on > timezone.localdate():
+        raise ApplicationError(_("The day cannot be in the future."), field="done_on")
+    if people_served is not None and people_served < 0:
+        raise ApplicationError(_("Enter a number of people."), field="people_served")
+    photos = [
+        PhotoUpload(p.upload, p.description, when)
+        for p, when in ((before, Photo.When.BEFORE), (after, Photo.When.AFTER))
+        if p is not None
+    ]
+    update_post(
+        actor=actor, project=project, words=story, photos=photos, kind=Update.Kind.STORY
+    )
+    project.status = Project.Status.DONE
+    project.done_on = done_on
+    project.people_served = people_served
+    project.save(update_fields=["status", "done_on", "people_served", "updated_at"])
+    audit_record(actor=actor, action="project_done", target=project)
+    return project

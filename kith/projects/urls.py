@@ -36,6 +36,12 @@ urlpatterns = [
     path("<uuid:uuid>/", views.project_detail, name="project"),
     path("<uuid:uuid>/check/", views.project_check, name="project_check"),
     path("<uuid:uuid>/pledge/", views.pledge, name="pledge"),
+    path("<uuid:uuid>/work-days/new/", views.work_day_add, name="work_day_add"),
+    path("<uuid:uuid>/time-given/", views.hours_add, name="hours_add"),
+    path("<uuid:uuid>/updates/new/", views.update_add, name="update_add"),
+    path("<uuid:uuid>/done/", views.project_done, name="project_done"),
+    path("<uuid:uuid>/poster/", views.poster, name="poster"),
+    path("p/<slug:code>/", views.short, name="short"),
     path(
         "<uuid:uuid>/pledges/<int:pk>/received/",
         views.pledge_received,

@@ -1,6 +1,7 @@
 """Pages of the projects part: thin, each calls one selector or service."""
 
 import secrets
+from datetime import time as time_of_day
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ from kith.core.money import pounds
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.directory.models import Organisation
 from kith.projects import forms, rules, selectors, services
-from kith.projects.models import RESIDENT, Asset, Fund, Pledge
+from kith.projects.models import RESIDENT, Asset, Fund, Pledge, Project
 
 
 def _locality(request: HttpRequest) -> Any:
@@ -387,11 +388,8 @@ def project_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "checker": has_perm(user, Perm.PROJECTS_CHECK, locality),
             "may_pledge": project.open_for_pledges
             and has_perm(user, Perm.PROJECTS_PROPOSE, locality),
-            "organiser": user.is_authenticated
-            and (
-                user.pk in (project.proposer_id, project.entered_by_id)
-                or has_perm(user, Perm.PROJECTS_ENTER, locality)
-            ),
+            "organiser": services.is_organiser(user, project),
+            "volunteering": selectors.project_volunteering(project),
             "costs": [(c, pounds(c.amount_pence)) for c in project.cost_items.all()],
             # Organisations are thanked by name; residents never are.
             "thanks": sorted(
@@ -745,3 +743,194 @@ def figures(request: AuthenticatedRequest) -> HttpResponse:
             ],
         },
     )
+
+
+# --- volunteers, updates, the story, the poster -----------------------------------
+
+
+def _organiser_project(request: HttpRequest, uuid: str) -> tuple[Any, Project]:
+    locality = _locality(request)
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    if not services.is_organiser(request.user, project):
+        raise Http404
+    return locality, project
+
+
+@login_required
+def work_day_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
+    project = _organiser_project(request, uuid)[1]
+    form = forms.WorkDayForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hour, minute = (int(part) for part in data["start_time"].split(":"))
+        try:
+            services.work_day_add(
+                actor=request.user,
+                project=project,
+                answers=services.WorkDayAnswers(
+                    starts_on=data["starts_on"],
+                    start_time=time_of_day(hour, minute),
+                    minutes=data["minutes"],
+                    places=data["places"],
+                    description=data["description"],
+                ),
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            return redirect(project.get_absolute_url() + "#volunteer")
+    return _form_page(
+        request,
+        form,
+        title=_("Add a work day"),
+        caption=project.title,
+        intro=_(
+            "The work day goes in the activities calendar, where people sign "
+            "up. If it fills up, they can join the waiting list."
+        ),
+        back=project.get_absolute_url(),
+        button=_("Add the work day"),
+    )
+
+
+@login_required
+def hours_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
+    locality, project = _organiser_project(request, uuid)
+    people = selectors.volunteers_to_record(
+        project=project, acting_for=getattr(request, "acting_for", None)
+    )
+    staff = has_perm(request.user, Perm.PROJECTS_ENTER, locality)
+    form = forms.HoursForm(
+        request.POST if request.method == "POST" else None,
+        people=[(p.pk, p.full_name) for p in people],
+        staff=staff,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = next((p for p in people if p.pk == data["person"]), None)
+        if person is None:
+            raise Http404
+        try:
+            services.hours_record(
+                actor=request.user,
+                project=project,
+                person=person,
+                given_on=data["given_on"],
+                minutes=int(data["hours"] * 60),
+                on_paper=bool(data.get("on_paper")),
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            return redirect(project.get_absolute_url() + "#volunteer")
+    return _form_page(
+        request,
+        form,
+        title=_("Record time given"),
+        caption=project.title,
+        intro=_(
+            "People who signed up for a work day are listed. To record someone "
+            "else from a paper sheet, act for them first."
+        ),
+        back=project.get_absolute_url(),
+        button=_("Record it"),
+    )
+
+
+@login_required
+def update_add(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
+    project = _organiser_project(request, uuid)[1]
+    posting = request.method == "POST"
+    form = forms.UpdateForm(
+        request.POST if posting else None, request.FILES if posting else None
+    )
+    if posting and form.is_valid():
+        data = form.cleaned_data
+        photos = (
+            [services.PhotoUpload(data["photo"], data["photo_description"])]
+            if data["photo"]
+            else []
+        )
+        try:
+            services.update_post(
+                actor=request.user, project=project, words=data["words"], photos=photos
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            return redirect(project.get_absolute_url() + "#updates")
+    return _form_page(
+        request,
+        form,
+        title=_("Post an update"),
+        caption=project.title,
+        back=project.get_absolute_url(),
+        button=_("Post it"),
+        multipart=True,
+    )
+
+
+@login_required
+def project_done(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
+    project = _organiser_project(request, uuid)[1]
+    posting = request.method == "POST"
+    form = forms.DoneForm(
+        request.POST if posting else None, request.FILES if posting else None
+    )
+    if posting and form.is_valid():
+        data = form.cleaned_data
+
+        def photo(name: str) -> Any:
+            if not data[name]:
+                return None
+            return services.PhotoUpload(data[name], data[f"{name}_description"])
+
+        try:
+            services.project_done(
+                actor=request.user,
+                project=project,
+                story=data["story"],
+                people_served=data["people_served"],
+                done_on=data["done_on"],
+                before=photo("before"),
+                after=photo("after"),
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            return redirect(project.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Tell the story: what we did"),
+        caption=project.title,
+        back=project.get_absolute_url(),
+        button=_("Mark the project done"),
+        multipart=True,
+    )
+
+
+def poster(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A printable A4 poster of a published project."""
+    locality = _locality(request)
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    if project.status != Project.Status.PUBLISHED:
+        raise Http404
+    return render(
+        request,
+        "projects/poster.html",
+        {
+            "project": project,
+            "short_address": request.build_absolute_uri(
+                reverse("projects:short", args=[project.short_code])
+            ),
+            "target": pounds(project.target_pence),
+        },
+    )
+
+
+def short(request: HttpRequest, code: str) -> HttpResponse:
+    """The poster's short address: on to the project's page."""
+    locality = _locality(request)
+    project = selectors.project_by_short_code(locality=locality, code=code)
+    return redirect(project.get_absolute_url())
