@@ -433,3 +433,29 @@ class DoneForm(GovukForm):
     after_description = forms.CharField(
         label=_("What the after photo shows"), max_length=200, required=False
     )
+
+
+class FundForm(GovukForm):
+    name = forms.CharField(label=_("Name of the fund"), max_length=150)
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation it belongs to"), coerce=int
+    )
+    cap = PoundsField(label=_("Most it gives one project, in pounds"), min_value=1)
+    cap_percent = forms.IntegerField(
+        label=_("Most share of a project's target, in per cent"),
+        min_value=1,
+        max_value=100,
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+            (str(o.pk), str(o)) for o in organisations
+        ]
+
+
+class ProjectSettingsForm(GovukForm):
+    volunteering_earns_credits = forms.BooleanField(
+        label=_("Volunteering on a community project earns time credits"),
+        required=False,
+    )

@@ -341,6 +341,7 @@ def projects_home(request: HttpRequest) -> HttpResponse:
             "checker": has_perm(user, Perm.PROJECTS_CHECK, locality),
             "may_propose": has_perm(user, Perm.PROJECTS_PROPOSE, locality),
             "figures": has_perm(user, Perm.REPORTS_VIEW, locality),
+            "settings": has_perm(user, Perm.LOCALITY_MANAGE, locality),
             "mine": selectors.projects_of(actor=user, locality=locality)
             if user.is_authenticated
             else [],
@@ -934,3 +935,70 @@ def short(request: HttpRequest, code: str) -> HttpResponse:
     locality = _locality(request)
     project = selectors.project_by_short_code(locality=locality, code=code)
     return redirect(project.get_absolute_url())
+
+
+@login_required
+def funds(request: AuthenticatedRequest) -> HttpResponse:
+    """The funds that pledge to projects, and adding one (council officers)."""
+    locality = _require(request, Perm.PROJECTS_CHECK)
+    organisations = Organisation.objects.filter(locality=locality).order_by("name")
+    form = forms.FundForm(
+        request.POST if request.method == "POST" else None,
+        organisations=organisations,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = organisations.filter(pk=data["organisation"]).first()
+        if organisation is None:
+            raise Http404
+        try:
+            services.fund_save(
+                actor=request.user,
+                locality=locality,
+                organisation=organisation,
+                name=data["name"],
+                cap_pence=data["cap"],
+                cap_percent=data["cap_percent"],
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            return redirect("projects:funds")
+    return render(
+        request,
+        "projects/funds.html",
+        {
+            "form": form,
+            "funds": [
+                (fund, pounds(fund.cap_pence))
+                for fund in Fund.objects.filter(locality=locality)
+                .select_related("organisation")
+                .order_by("name")
+            ],
+        },
+    )
+
+
+@login_required
+def project_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """Whether volunteering on projects earns time credits (administrators)."""
+    locality = _require(request, Perm.LOCALITY_MANAGE)
+    current = services.project_settings_for(locality)
+    form = forms.ProjectSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"volunteering_earns_credits": current.volunteering_earns_credits},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.project_settings_update(
+            actor=request.user,
+            locality=locality,
+            volunteering_earns_credits=form.cleaned_data["volunteering_earns_credits"],
+        )
+        return redirect("projects:home")
+    return _form_page(
+        request,
+        form,
+        title=_("Community projects: settings"),
+        back=reverse("projects:home"),
+        button=_("Save"),
+    )

@@ -307,3 +307,43 @@ def test_another_locality_never_sees_this_ones_projects(testford, elsewhere):
             actor=elsewhere.member, locality=elsewhere.locality, uuid=project.uuid
         )
     assert not selectors.public_projects(locality=elsewhere.locality).exists()
+
+
+def test_an_officer_adds_a_fund_with_its_caps(client, testford):
+    council = factories.organisation(testford)
+    client.force_login(testford.council_officer)
+    refused = client.post(
+        reverse("projects:funds"),
+        {
+            "name": "Community Chest",
+            "organisation": council.pk,
+            "cap": "10000",
+            "cap_percent": "150",
+        },
+    )
+    assert "Community Chest" not in refused.content.decode().split("Add a fund")[0]
+    client.post(
+        reverse("projects:funds"),
+        {
+            "name": "Community Chest",
+            "organisation": council.pk,
+            "cap": "10,000",
+            "cap_percent": "50",
+        },
+    )
+    page = client.get(reverse("projects:funds")).content.decode()
+    assert "at most £10,000 and 50% of a project" in page
+    client.force_login(testford.coordinator)
+    assert client.get(reverse("projects:funds")).status_code == 404
+
+
+def test_an_administrator_decides_whether_volunteering_earns_credits(client, testford):
+    from kith.projects.models import ProjectSettings
+
+    client.force_login(testford.council_officer)
+    assert client.get(reverse("projects:settings")).status_code == 404
+    client.force_login(testford.admin)
+    client.post(reverse("projects:settings"), {"volunteering_earns_credits": "on"})
+    assert ProjectSettings.objects.get(
+        locality=testford.locality
+    ).volunteering_earns_credits
