@@ -103,6 +103,8 @@ NOT_REACHED = {
             "social:propose_start",
             "social:propose_check",
             "social:propose_done",
+            "projects:propose_check",
+            "projects:propose_done",
         ),
         "the end of a question flow: reached only when every answer is valid",
     ),
@@ -136,6 +138,8 @@ NOT_REACHED = {
         "opens each"
     ),
     "social:private_feed": "a calendar file at a secret address",
+    "projects:photo": "a photo: shown by <img>, not linked; no form",
+    "projects:short": "the short address printed on a project's poster: a redirect",
     "notify:receipts": "GOV.UK Notify's delivery receipts: JSON, not a form",
     "notify:configuration_release": (
         "shown only while messages are held for a Notify configuration problem"

@@ -9,12 +9,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from kith.accounts.permissions import Perm, has_perm
+from kith.directory.models import Organisation
 from kith.places.models import Locality
 from kith.projects import rules
 from kith.projects.models import (
     RESIDENT,
     Asset,
     DisposalNotice,
+    Fund,
     HoursGiven,
     Nomination,
     Photo,
@@ -332,3 +334,48 @@ def volunteers_to_record(*, project: Project, acting_for: Any = None) -> list[An
     if acting_for is not None:
         ids.add(acting_for.pk)
     return list(User.objects.filter(pk__in=ids).order_by("full_name", "pk"))
+
+
+# --- choices for forms -------------------------------------------------------
+
+
+def organisations_for(*, locality: Locality) -> QuerySet[Organisation]:
+    """The locality's organisations (owners, groups let to, funds' owners)."""
+    return Organisation.objects.filter(locality=locality).order_by("name", "pk")
+
+
+def buildings_for(*, locality: Locality) -> QuerySet[Asset]:
+    """The buildings a room may be in."""
+    return Asset.objects.filter(locality=locality, kind=Asset.Kind.BUILDING).order_by(
+        "name", "pk"
+    )
+
+
+def asset_in(*, locality: Locality, pk: Any) -> Asset | None:
+    return Asset.objects.filter(locality=locality, pk=pk).first()
+
+
+def organisations_for_pledging(
+    *, actor: Any, locality: Locality
+) -> QuerySet[Organisation]:
+    """Organisations the actor may pledge for: those they edit, or any of the
+    locality's for staff entering paper forms."""
+    found = organisations_for(locality=locality)
+    if has_perm(actor, Perm.PROJECTS_ENTER, locality):
+        return found
+    return found.filter(editors=actor)
+
+
+def funds_for(
+    *, actor: Any, locality: Locality, managed_only: bool = True
+) -> QuerySet[Fund]:
+    """The locality's funds: those the actor manages (any, for officers who
+    check projects), or all for the officers' list (``managed_only=False``)."""
+    found = (
+        Fund.objects.filter(locality=locality)
+        .select_related("organisation")
+        .order_by("name", "pk")
+    )
+    if has_perm(actor, Perm.PROJECTS_CHECK, locality) or not managed_only:
+        return found
+    return found.filter(managers=actor)

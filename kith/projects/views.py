@@ -21,9 +21,8 @@ from kith.core.errors import ApplicationError
 from kith.core.middleware import CONTENT_SECURITY_POLICY
 from kith.core.money import pounds
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
-from kith.directory.models import Organisation
 from kith.projects import forms, rules, selectors, services
-from kith.projects.models import RESIDENT, Asset, Fund, Pledge, Project
+from kith.projects.models import RESIDENT, Asset, Pledge, Project
 
 
 def _locality(request: HttpRequest) -> Any:
@@ -153,10 +152,8 @@ def _asset_form(request: HttpRequest, locality: Any, asset: Asset | None) -> Any
     return forms.AssetForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        organisations=Organisation.objects.filter(locality=locality).order_by("name"),
-        buildings=Asset.objects.filter(
-            locality=locality, kind=Asset.Kind.BUILDING
-        ).order_by("name"),
+        organisations=selectors.organisations_for(locality=locality),
+        buildings=selectors.buildings_for(locality=locality),
     )
 
 
@@ -173,12 +170,12 @@ def asset_edit(request: AuthenticatedRequest, uuid: str | None = None) -> HttpRe
         data = form.cleaned_data
         by_pk = {
             o.pk: o
-            for o in Organisation.objects.filter(
-                locality=locality, pk__in=[data["owner"], data["let_to"]]
+            for o in selectors.organisations_for(locality=locality).filter(
+                pk__in=[data["owner"], data["let_to"]]
             )
         }
         part_of = (
-            Asset.objects.filter(locality=locality, pk=data["part_of"]).first()
+            selectors.asset_in(locality=locality, pk=data["part_of"])
             if data["part_of"]
             else None
         )
@@ -623,15 +620,11 @@ def _pledge_sources(request: HttpRequest, locality: Any) -> dict[str, Any]:
     sources: dict[str, Any] = {
         "person": (person, _("%(name)s, as a resident") % {"name": person.display_name})
     }
-    organisations = Organisation.objects.filter(locality=locality)
-    if not has_perm(user, Perm.PROJECTS_ENTER, locality):
-        organisations = organisations.filter(editors=user)
-    for organisation in organisations.order_by("name"):
+    for organisation in selectors.organisations_for_pledging(
+        actor=user, locality=locality
+    ):
         sources[f"org-{organisation.pk}"] = (organisation, str(organisation))
-    funds = Fund.objects.filter(locality=locality).select_related("organisation")
-    if not has_perm(user, Perm.PROJECTS_CHECK, locality):
-        funds = funds.filter(managers=user)
-    for fund in funds.order_by("name"):
+    for fund in selectors.funds_for(actor=user, locality=locality):
         sources[f"fund-{fund.pk}"] = (fund, _("%(fund)s (a fund)") % {"fund": fund})
     return sources
 
@@ -941,7 +934,7 @@ def short(request: HttpRequest, code: str) -> HttpResponse:
 def funds(request: AuthenticatedRequest) -> HttpResponse:
     """The funds that pledge to projects, and adding one (council officers)."""
     locality = _require(request, Perm.PROJECTS_CHECK)
-    organisations = Organisation.objects.filter(locality=locality).order_by("name")
+    organisations = selectors.organisations_for(locality=locality)
     form = forms.FundForm(
         request.POST if request.method == "POST" else None,
         organisations=organisations,
@@ -971,9 +964,9 @@ def funds(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "funds": [
                 (fund, pounds(fund.cap_pence))
-                for fund in Fund.objects.filter(locality=locality)
-                .select_related("organisation")
-                .order_by("name")
+                for fund in selectors.funds_for(
+                    actor=request.user, locality=locality, managed_only=False
+                )
             ],
         },
     )
