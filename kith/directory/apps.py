@@ -31,7 +31,12 @@ class DirectoryConfig(AppConfig):
 
         member_page_sections.register(member_signposting_section)
         nav_register(
-            NavItem(_("Local services"), "directory:search", order=25),
+            NavItem(
+                _("Local services"),
+                "directory:search",
+                order=25,
+                perm=Perm.SIGNPOST_RECORD,
+            ),
             NavItem(
                 _("Your organisation"),
                 "directory:mine",

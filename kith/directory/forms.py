@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kith.core.forms import GovukForm
+from kith.core.forms import GovukDateField, GovukForm
 from kith.core.times import clock_text
 from kith.directory.models import (
     CostOption,
@@ -379,6 +379,40 @@ class PlaceChoiceForm(GovukForm):
         self.fields["location"].choices = [  # type: ignore[attr-defined]
             (k, f"{loc.name}, {loc.address_text}") for k, loc in self.locations.items()
         ]
+
+
+class ClosureForm(GovukForm):
+    starts_on = GovukDateField(
+        label=_("First day closed"), help_text=_("For example, 24 12 2026.")
+    )
+    ends_on = GovukDateField(label=_("Last day closed"))
+    reason = _text(
+        _("Why"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Christmas holidays."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error(
+                "ends_on", _("The last day must be on or after the first day.")
+            )
+        return data
+
+
+class EditorForm(GovukForm):
+    email = forms.EmailField(
+        label=_("Email address of the organisation editor"),
+        max_length=254,
+        help_text=_("They must already have the organisation editor role here."),
+        error_messages={
+            "required": _("Enter their email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )
 
 
 class ReasonForm(GovukForm):

@@ -4,7 +4,7 @@ The names follow Open Referral UK 3.0 (docs/adr, and the contract with the
 ``openreferral`` app that publishes them). Every object the standard shows
 has a ``uuid`` that never changes; Django's integer key is only for joins.
 
-Draft and published (docs/adr/0033-directory-drafts.md): a ``Service`` row in
+Draft and published (docs/adr/0022-directory-draft-copies.md): a ``Service`` row in
 the ``published`` state is what the public sees. An editor who changes a
 published service changes a *draft copy* of it (``draft_of`` pointing at the
 published row, with copies of its cost options, schedules, contacts and so

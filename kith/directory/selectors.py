@@ -28,6 +28,7 @@ from django.db.models.functions import Sqrt
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kith.accounts.models import Role, RoleAssignment
 from kith.accounts.permissions import Perm, has_perm
 from kith.directory.access import can_check, can_edit_organisation
 from kith.directory.models import (
@@ -293,6 +294,25 @@ def organisation_get_for(*, actor: Any, locality: Locality, pk: int) -> Organisa
     if found is None:
         raise Http404
     return found
+
+
+def organisation_editors(*, organisation: Organisation) -> list[Any]:
+    return list(organisation.editors.order_by("full_name", "pk"))
+
+
+def organisation_editor_find(*, locality: Locality, email: str) -> Any:
+    """The person with this email holding the organisation editor role in
+    the locality, or None."""
+    found = (
+        RoleAssignment.objects.filter(
+            locality=locality,
+            role=Role.ORGANISATION_EDITOR,
+            user__email__iexact=email.strip(),
+        )
+        .select_related("user")
+        .first()
+    )
+    return found.user if found else None
 
 
 def organisation_services(*, organisation: Organisation) -> QuerySet[Service]:

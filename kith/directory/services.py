@@ -10,7 +10,7 @@ Who may write what:
   the categories;
 - a coordinator or helper (``SIGNPOST_RECORD``) records signposting.
 
-Draft and published (ADR 0033): an editor's changes to a published service
+Draft and published (ADR 0022): an editor's changes to a published service
 go to its draft copy (``service_working_copy``); the public keeps seeing
 the published row until ``service_publish`` writes the copy over it.
 """

@@ -19,6 +19,11 @@ urlpatterns = [
         name="organisation_edit",
     ),
     path(
+        "organisations/<int:pk>/editors/add/",
+        views.organisation_editor_add,
+        name="organisation_editor_add",
+    ),
+    path(
         "organisations/<int:pk>/places/add/",
         views.location_add,
         name="location_add",

@@ -198,6 +198,8 @@ def organisation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "directory/organisation.html",
         {
             "organisation": organisation,
+            "is_checker": can_check(request.user, locality),
+            "editors": selectors.organisation_editors(organisation=organisation),
             "services": selectors.organisation_services(organisation=organisation),
             "locations": selectors.organisation_locations(organisation=organisation),
         },
@@ -229,6 +231,50 @@ def organisation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form,
         _("Change the organisation’s details"),
         _("Save"),
+        "directory:organisation",
+        organisation.pk,
+        caption=organisation.name,
+    )
+
+
+@login_required
+def organisation_editor_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A checker makes an organisation editor an editor of this organisation."""
+    locality = _locality(request)
+    if not can_check(request.user, locality):
+        raise PermissionDenied
+    organisation = selectors.organisation_get_for(
+        actor=request.user, locality=locality, pk=pk
+    )
+    form = forms.EditorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = selectors.organisation_editor_find(
+            locality=locality, email=form.cleaned_data["email"]
+        )
+        if person is None:
+            form.add_error(
+                "email",
+                _("Nobody with that email address is an organisation editor here."),
+            )
+        else:
+            try:
+                services.organisation_editor_add(
+                    actor=request.user, organisation=organisation, person=person
+                )
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s can now keep this organisation’s entries.")
+                    % {"name": person.full_name},
+                )
+                return redirect("directory:organisation", pk=organisation.pk)
+    return _form_page(
+        request,
+        form,
+        _("Add an editor"),
+        _("Add them"),
         "directory:organisation",
         organisation.pk,
         caption=organisation.name,
@@ -415,6 +461,7 @@ def _record_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRespon
         "contact": _("Add a person to contact"),
         "phone": _("Add a phone number"),
         "place": _("Add a place where it happens"),
+        "closure": _("Add a holiday when it is closed"),
     }
     data = request.POST or None
     form: Any
@@ -426,6 +473,8 @@ def _record_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRespon
         form = forms.ContactForm(data)
     elif kind == "phone":
         form = forms.PhoneForm(data)
+    elif kind == "closure":
+        form = forms.ClosureForm(data)
     elif kind == "place":
         locations = list(
             selectors.organisation_locations(organisation=service.organisation)
@@ -461,6 +510,8 @@ def _record_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRespon
                 services.contact_save(actor=request.user, service=service, **d)
             elif kind == "phone":
                 services.phone_save(actor=request.user, service=service, **d)
+            elif kind == "closure":
+                services.closure_save(actor=request.user, service=service, **d)
             else:
                 services.service_location_add(
                     actor=request.user,

@@ -27,11 +27,12 @@ from kith.projects.models import Asset, Fund, Project, ProjectSettings
 from kith.social import services as social
 
 ORGANISATIONS = [
-    # name, sector, editor edits it
-    ("Riverside Borough Council", "public", False),
-    ("Hadley Builders' Merchants", "private", True),
-    ("Riverside Groundwork Trust", "voluntary", True),
-    ("Friends of Elm Road", "community", True),
+    # name, sector: the directory's demo makes the business and the charity
+    # (the demo editor keeps Riverside Age Concern); the others are made here.
+    ("Riverside Borough Council", "public"),
+    ("Riverside Handyman Ltd", "private"),
+    ("Riverside Age Concern", "voluntary"),
+    ("Friends of Elm Road", "community"),
 ]
 
 
@@ -79,16 +80,16 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
 
     with demo_step("the demo's organisations for projects"):
         orgs = {}
-        for name, sector, edited in ORGANISATIONS:
+        for name, sector in ORGANISATIONS:
             # The directory's demo may have made it already: the same one.
             organisation, _made = Organisation.objects.get_or_create(
                 locality=locality, name=name, defaults={"sector": sector}
             )
             if organisation.sector != sector:
                 raise DemoLoadError(name, f"it is not in the {sector} sector")
-            if edited:
-                organisation.editors.add(editor)
             orgs[sector] = organisation
+        if not orgs["voluntary"].editors.filter(pk=editor.pk).exists():
+            orgs["voluntary"].editors.add(editor)
         council = orgs["public"]
         ProjectSettings.objects.update_or_create(
             locality=locality, defaults={"volunteering_earns_credits": True}
@@ -264,11 +265,12 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         _pledge(garden, officer, services.PledgeAnswers("money", 750_000), fund=chest)
         _pledge(
             garden,
-            editor,
+            coordinator,
             services.PledgeAnswers(
                 "materials", 120_000, description="Timber and screws"
             ),
             organisation=orgs["private"],
+            on_paper=True,
         )
         _pledge(
             garden,
@@ -278,9 +280,10 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         )
         _pledge(
             garden,
-            editor,
+            coordinator,
             services.PledgeAnswers("time", minutes=40 * 60),
             organisation=orgs["community"],
+            on_paper=True,
         )
         _pledge(garden, joan, services.PledgeAnswers("money", 5_000))
         _pledge(garden, sam, services.PledgeAnswers("time", minutes=6 * 60))
@@ -317,7 +320,7 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         park = _publish(
             officer,
             services.project_propose(
-                actor=editor,
+                actor=coordinator,
                 locality=locality,
                 answers=services.ProjectAnswers(
                     title="Wharf Road pocket park",
@@ -337,9 +340,10 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         _pledge(park, officer, services.PledgeAnswers("money", 150_000), fund=chest)
         _pledge(
             park,
-            editor,
+            coordinator,
             services.PledgeAnswers("materials", 150_000, description="Two benches"),
             organisation=orgs["private"],
+            on_paper=True,
         )
         for person, minutes, days_ago in ((joan, 180, 30), (sam, 240, 30)):
             services.hours_record(
@@ -351,7 +355,7 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
                 on_paper=True,
             )
         services.project_done(
-            actor=editor,
+            actor=coordinator,
             project=park,
             story=(
                 "Twelve neighbours spent two Saturdays clearing the corner, "

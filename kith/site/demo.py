@@ -22,7 +22,16 @@ from kith.places.models import Locality
 DEMO_SLUG = "riverside"
 DEFAULT_SEED = 2026
 #: Parts that add to the demo after places and people, in order.
-DEMO_PARTS = ["members", "helpers", "credits", "help", "social", "notify", "projects"]
+DEMO_PARTS = [
+    "members",
+    "helpers",
+    "credits",
+    "help",
+    "social",
+    "directory",
+    "notify",
+    "projects",
+]
 
 
 def demo_loaded() -> bool:

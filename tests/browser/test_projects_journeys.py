@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_from_an_unused_plot_to_a_work_day(page, demo, check_accessibility):
+    from kith.accounts.models import User
     from kith.projects.models import Pledge, Project
     from kith.social.models import SignUp
 
@@ -95,11 +96,16 @@ def test_from_an_unused_plot_to_a_work_day(page, demo, check_accessibility):
     page.get_by_role("button", name="Make the pledge").click()
     expect(page.locator("#pledges")).to_be_visible()
 
-    # A business pledges materials.
+    # A business pledges materials (the demo editor keeps its entry too).
+    from kith.directory.models import Organisation
+
+    Organisation.objects.get(name="Riverside Handyman Ltd").editors.add(
+        User.objects.get(email="editor@riverside.example")
+    )
     sign_in(page, "editor@riverside.example")
     page.goto(project.get_absolute_url())
     page.get_by_role("link", name="Pledge", exact=True).click()
-    page.get_by_label("Hadley Builders' Merchants").check()
+    page.get_by_label("Riverside Handyman Ltd").check()
     page.get_by_label("Materials or equipment", exact=True).check()
     page.get_by_label("Amount of money").fill("300")
     page.get_by_label("What materials or equipment").fill("Sleepers for the bed")

@@ -154,3 +154,100 @@ def test_the_published_list_takes_the_same_queries_for_more_services(
             location=world["near"].service_at_locations.get().location,
         )
     assert count() == before
+
+
+def test_signposting_counts_by_service_and_category(testford, world, elsewhere):
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(locality=testford.locality, status="active")
+    for key in ("near", "near", "phone"):
+        services.signposting_record(
+            actor=testford.coordinator, member=member, service=world[key]
+        )
+    counts = selectors.signposting_counts(locality=testford.locality)
+    assert counts["services"] == [("Near lunch", 2), ("Money line", 1)]
+    assert counts["terms"] == [("Lunch clubs", 2), ("Money advice", 1)]
+    assert counts["total"] == [("", 3)]
+    assert selectors.signposting_counts(locality=elsewhere.locality)["total"] == [
+        ("", 0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("organisation_editor", "own"),
+        ("coordinator", "all"),
+        ("council_officer", "all"),
+        ("helper", "none"),
+        ("member", "none"),
+    ],
+)
+def test_who_sees_which_organisations(testford, world, role, sees):
+    own = services.organisation_create(
+        actor=testford.organisation_editor,
+        locality=testford.locality,
+        name="Editor's own",
+        sector="community",
+    )
+    found = set(
+        selectors.organisations_for(
+            actor=testford.by_role(role), locality=testford.locality
+        )
+    )
+    expected = {
+        "own": {own},
+        "all": {own, world["near"].organisation},
+        "none": set(),
+    }[sees]
+    assert found == expected
+
+
+def test_the_review_queue_is_for_checkers_only(testford, world):
+    editor = world["draft"].organisation.editors.get()
+    services.service_submit(actor=editor, service=world["draft"])
+    assert list(
+        selectors.services_waiting(
+            actor=testford.council_officer, locality=testford.locality
+        )
+    ) == [world["draft"]]
+    from django.core.exceptions import PermissionDenied
+
+    for role in ("organisation_editor", "helper", "member"):
+        with pytest.raises(PermissionDenied):
+            selectors.services_waiting(
+                actor=testford.by_role(role), locality=testford.locality
+            )
+
+
+def test_a_helper_signposts_only_members_they_visit(testford, world):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(locality=testford.locality, status="active")
+    assert not selectors.members_for_signposting(
+        actor=testford.helper, locality=testford.locality
+    ).exists()
+    with pytest.raises(PermissionDenied):
+        services.signposting_record(
+            actor=testford.helper, member=member, service=world["near"]
+        )
+    assert member in selectors.members_for_signposting(
+        actor=testford.coordinator, locality=testford.locality
+    )
+
+
+def test_a_helper_signposts_a_member_they_visit(testford, world):
+    from tests.factories import VisitFactory
+
+    visit = VisitFactory(request__membership__locality=testford.locality)
+    helper = visit.helper.user
+    member = visit.request.membership
+    assert list(
+        selectors.members_for_signposting(actor=helper, locality=testford.locality)
+    ) == [member]
+    done = services.signposting_record(
+        actor=helper, member=member, service=world["near"]
+    )
+    assert done.by == helper

@@ -228,3 +228,50 @@ def test_the_review_queue_takes_the_same_queries_for_more_entries(
         s = f.service(world["org"], name=f"Waiting {n}", opens_at=time(9))
         services.service_submit(actor=editor, service=s)
     assert count() == before
+
+
+def test_an_editor_adds_a_holiday_and_a_bad_date_is_refused(client, testford, world):
+    _login(client, testford, testford.organisation_editor)
+    draft = f.service(world["org"], name="Knit and natter")
+    url = reverse("directory:record_add", args=[draft.pk, "closure"])
+    response = client.post(
+        url,
+        {
+            "starts_on_day": "31",
+            "starts_on_month": "2",
+            "starts_on_year": "2027",
+            "ends_on_day": "2",
+            "ends_on_month": "1",
+            "ends_on_year": "2027",
+        },
+    )
+    assert "govuk-error-summary" in response.content.decode()
+    assert not draft.closures.exists()
+    client.post(
+        url,
+        {
+            "starts_on_day": "24",
+            "starts_on_month": "12",
+            "starts_on_year": "2026",
+            "ends_on_day": "2",
+            "ends_on_month": "1",
+            "ends_on_year": "2027",
+            "reason": "Christmas",
+        },
+    )
+    page = client.get(reverse("directory:entry", args=[draft.pk])).content.decode()
+    assert "Closed 24 December 2026 to 2 January 2027" in page
+
+
+def test_a_coordinator_makes_someone_an_editor(client, testford, world):
+    org = f.organisation(testford.locality, name="Library friends")
+    org.editors.clear()
+    _login(client, testford, testford.coordinator)
+    url = reverse("directory:organisation_editor_add", args=[org.pk])
+    refused = client.post(url, {"email": testford.member.email})
+    assert "Nobody with that email address" in refused.content.decode()
+    client.post(url, {"email": testford.organisation_editor.email.upper()})
+    assert list(org.editors.all()) == [testford.organisation_editor]
+    client.logout()
+    _login(client, testford, testford.organisation_editor)
+    assert client.get(url).status_code == 403

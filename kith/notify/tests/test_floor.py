@@ -95,7 +95,8 @@ def test_every_part_registers_its_jobs_from_its_own_jobs_module():
     assert by_name["matching_nightly"].at == time(6, 0)
     assert by_name["call_list"].every_minutes == 15
     assert by_name["requests_urgency"].at == time(0, 20)
-    assert len(schedule.JOBS) == 17
+    assert by_name["directory_check_stale"].at == time(7, 15)
+    assert len(schedule.JOBS) == 18
 
 
 def test_a_job_name_is_registered_once(monkeypatch):

@@ -20,15 +20,24 @@ MENUS = {
         "Your details",
     ],
     "supporter": ["Home", "Help", "Activities", "People you support", "Your details"],
-    "helper": ["Home", "Activities", "Your visits", "Helper profile", "Your details"],
+    "helper": [
+        "Home",
+        "Activities",
+        "Local services",
+        "Your visits",
+        "Helper profile",
+        "Your details",
+    ],
     "coordinator": [
         "Home",
         "Help",
         "Activities",
+        "Local services",
         "Members",
         "Helpers",
         "Matching",
         "Credits",
+        "Directory checks",
         "People",
         "Call list",
         "Messages sent",
@@ -36,8 +45,15 @@ MENUS = {
         "Wards",
         "Your details",
     ],
-    "council_officer": ["Home", "Grants", "Connections", "Wards", "Your details"],
-    "organisation_editor": ["Home", "Activities", "Your details"],
+    "council_officer": [
+        "Home",
+        "Grants",
+        "Directory checks",
+        "Connections",
+        "Wards",
+        "Your details",
+    ],
+    "organisation_editor": ["Home", "Activities", "Your organisation", "Your details"],
     "admin": [
         "Home",
         "Connections",
@@ -115,6 +131,7 @@ def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
     assert officer == [
         "Home",
         "Grants",
+        "Directory checks",
         "Connections",
         "Projects",
         "Wards",
@@ -133,7 +150,7 @@ def test_an_item_for_a_role_shows_only_to_that_role(rf, testford, restore_menu):
         i["label"] for i in _menu(rf, testford.coordinator, testford.locality)
     ]
 
-    assert helper.index("Your pledges") == 2  # after Home and Activities
+    assert helper.index("Your pledges") == 3  # after Home, Activities, Local services
     assert "Your pledges" not in coordinator
 
 
