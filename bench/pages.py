@@ -26,7 +26,8 @@ at most 5 x; and no page's in-process p95 over 150 ms.
     .venv/bin/python bench/pages.py [--rounds 6] [--per-round 3]
 
 Runs on SQLite, or on PostgreSQL when DATABASE_URL is set (in a scratch
-database, see bench/common.py).
+database, see bench/common.py). With REDIS_URL set, Kith keeps sessions and
+its cache in Redis, as docs/deploy.md recommends for several web processes.
 """
 
 import argparse
@@ -444,7 +445,9 @@ def production_environment(static_root: str) -> dict[str, str]:
         KITH_STATIC_ROOT=static_root,
         KITH_LOG_LEVEL="WARNING",
     )
-    for key in ("DATABASE_URL", "KITH_VAR_DIR"):
+    # REDIS_URL, when set, as a deployment that follows docs/deploy.md's
+    # recommendation would have it: sessions and the cache in Redis.
+    for key in ("DATABASE_URL", "KITH_VAR_DIR", "REDIS_URL"):
         if os.environ.get(key):
             env[key] = os.environ[key]
     return env

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kith.social",
     "kith.directory",
     "kith.projects",
+    "kith.privacy",
     "kith.site",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("social/", include("kith.social.urls")),
     path("directory/", include("kith.directory.urls")),
     path("projects/", include("kith.projects.urls")),
+    path("data-protection/", include("kith.privacy.urls")),
     # The outbox's pages, and the large-print pages that kept its names.
     path(
         "notify/",

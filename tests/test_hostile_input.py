@@ -140,6 +140,14 @@ NOT_REACHED = {
     "social:private_feed": "a calendar file at a secret address",
     "projects:photo": "a photo: shown by <img>, not linked; no form",
     "projects:short": "the short address printed on a project's poster: a redirect",
+    "privacy:request_record": (
+        "reached from the person search's results (a GET form the walker does "
+        "not fill in); kith/privacy/tests/test_views.py posts hostile answers"
+    ),
+    "privacy:request_erase": (
+        "offered only for an erasure request whose person has no legal hold "
+        "left; kith/privacy/tests/test_services.py and test_views.py erase"
+    ),
     "notify:receipts": "GOV.UK Notify's delivery receipts: JSON, not a form",
     "notify:configuration_release": (
         "shown only while messages are held for a Notify configuration problem"

@@ -49,6 +49,8 @@ class Perm(StrEnum):
         "projects_check"  # check and publish projects, record pledges received
     )
     ASSETS_MANAGE = "assets_manage"  # the land and buildings register, ACV nominations
+    PRIVACY_MANAGE = "privacy_manage"  # rights requests: exports and erasure
+    BREACH_LOG = "breach_log"  # the personal data breach log
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -98,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SIGNPOST_RECORD,
             Perm.PROJECTS_PROPOSE,
             Perm.PROJECTS_ENTER,
+            Perm.PRIVACY_MANAGE,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
@@ -111,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROJECTS_ENTER,
             Perm.PROJECTS_CHECK,
             Perm.ASSETS_MANAGE,
+            Perm.BREACH_LOG,
         }
     ),
     Role.ADMIN: frozenset(
@@ -127,6 +131,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PLANS_MANAGE,
             Perm.PAYROLL_EXPORT,
             Perm.NOTIFY_CONFIGURE,
+            Perm.PRIVACY_MANAGE,
+            Perm.BREACH_LOG,
         }
     ),
 }

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 _items: dict[str, "NavItem"] = {}
+#: Bumped whenever the registry changes, so that menus worked out from it
+#: (the site's layout keeps one per set of roles) know to work again.
+_version = 0
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,27 @@ class NavItem:
 def nav_register(*items: NavItem) -> None:
     """Add items to the menu. Registering an item for the same URL name again
     replaces it, so a ``ready()`` that runs twice adds nothing twice."""
+    global _version
     for item in items:
         _items[item.url_name] = item
+    _version += 1
+
+
+def nav_restore(items: dict[str, "NavItem"]) -> None:
+    """Put back a registry saved from ``nav_snapshot()`` (for tests that
+    register items of their own)."""
+    global _version
+    _items.clear()
+    _items.update(items)
+    _version += 1
+
+
+def nav_snapshot() -> dict[str, "NavItem"]:
+    return dict(_items)
+
+
+def nav_version() -> int:
+    return _version
 
 
 def nav_items() -> list[NavItem]:

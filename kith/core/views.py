@@ -1,5 +1,5 @@
 """Pages that belong to no part: the health check, the service's own plain
-pages (accessibility, privacy, contact) and the CSRF failure page. The home
+pages (accessibility, contact) and the CSRF failure page. The home
 page, the audit log and the 500 page are the site's (kith/site/views.py).
 """
 
@@ -58,10 +58,6 @@ def _static_manifest_loaded() -> bool:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
-
-
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
 
 
 def contact(request: HttpRequest) -> HttpResponse:

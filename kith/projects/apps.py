@@ -10,8 +10,9 @@ class ProjectsConfig(AppConfig):
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
 
+        # Everyone reaches community projects from the home page; the menu
+        # has the register for the officers who keep it.
         nav_register(
-            NavItem(_("Community projects"), "projects:home", order=30),
             NavItem(
                 _("Land and buildings"),
                 "projects:register",

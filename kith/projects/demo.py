@@ -411,6 +411,7 @@ def _pledge(
     *,
     fund: Fund | None = None,
     organisation: Organisation | None = None,
+    on_paper: bool = False,
 ) -> None:
     services.pledge_make(
         actor=actor,
@@ -418,4 +419,5 @@ def _pledge(
         answers=answers,
         fund=fund,
         organisation=organisation,
+        on_paper=on_paper,
     )

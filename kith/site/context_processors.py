@@ -1,26 +1,49 @@
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 
 from kith.accounts.permissions import (
+    ROLE_PERMISSIONS,
     Perm,
-    has_perm,
-    has_role,
     is_staff_person,
+    roles_in,
     roles_of,
 )
-from kith.core.navigation import NavItem, nav_items
+from kith.core.navigation import NavItem, nav_items, nav_version
 
 
-def _shown(item: NavItem, user: Any, locality: Any) -> bool:
+def _shown(item: NavItem, roles: frozenset[str], is_staff: bool) -> bool:
     if item.staff_only:
-        return bool(user.is_staff)
+        return is_staff
     if not item.perm and not item.roles:
         return True
-    if any(has_role(user, role, locality) for role in item.roles):
+    if any(role in roles for role in item.roles):
         return True
-    return bool(item.perm) and has_perm(user, Perm(item.perm), locality)
+    return bool(item.perm) and any(
+        Perm(item.perm) in ROLE_PERMISSIONS[role] for role in roles
+    )
+
+
+@lru_cache(maxsize=256)
+def _menu(
+    roles: frozenset[str],
+    is_staff: bool,
+    language: str | None,
+    script_prefix: str,
+    urlconf: str | None,
+    version: int,
+) -> tuple[tuple[str, str], ...]:
+    """The menu for anyone holding ``roles``: the same for all of them, so it
+    is worked out once per set of roles and language rather than on every
+    page (the other arguments are only what the answer depends on)."""
+    return tuple(
+        (str(item.label), reverse(item.url_name))
+        for item in nav_items()
+        if _shown(item, roles, is_staff)
+    )
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
@@ -31,11 +54,16 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     nav: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
-        nav = [
-            (str(item.label), reverse(item.url_name))
-            for item in nav_items()
-            if _shown(item, user, locality)
-        ]
+        nav = list(
+            _menu(
+                roles_in(user, locality),
+                bool(user.is_staff),
+                translation.get_language(),
+                get_script_prefix(),
+                get_urlconf(),
+                nav_version(),
+            )
+        )
     path = request.path
     nav_items_shown = [
         {

@@ -31,6 +31,7 @@ DEMO_PARTS = [
     "directory",
     "notify",
     "projects",
+    "privacy",
 ]
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kith.core import views as core_views
+from kith.privacy import views as privacy_views
 from kith.site import views
 
 # The namespace stays "core": "core:home" and "core:audit" are named in
@@ -10,7 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
-    path("privacy/", core_views.privacy, name="privacy"),
+    path("privacy/", privacy_views.notice, name="privacy"),
     path("contact/", core_views.contact, name="contact"),
     path("audit/", views.audit_log, name="audit"),
 ]

@@ -42,6 +42,7 @@ MENUS = {
         "Call list",
         "Messages sent",
         "Audit log",
+        "Data requests",
         "Wards",
         "Your details",
     ],
@@ -50,6 +51,8 @@ MENUS = {
         "Grants",
         "Directory checks",
         "Connections",
+        "Land and buildings",
+        "Data breaches",
         "Wards",
         "Your details",
     ],
@@ -60,6 +63,8 @@ MENUS = {
         "People",
         "Credit settings",
         "Audit log",
+        "Data requests",
+        "Data breaches",
         "Wards",
         "Your details",
     ],
@@ -112,10 +117,9 @@ def test_no_role_in_this_locality_means_only_home_and_your_details(rf, testford)
 
 @pytest.fixture
 def restore_menu():
-    saved = dict(navigation._items)
+    saved = navigation.nav_snapshot()
     yield
-    navigation._items.clear()
-    navigation._items.update(saved)
+    navigation.nav_restore(saved)
 
 
 def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
@@ -133,6 +137,7 @@ def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
         "Grants",
         "Directory checks",
         "Connections",
+        "Data breaches",
         "Projects",
         "Wards",
         "Your details",
