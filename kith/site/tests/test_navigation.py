@@ -137,6 +137,7 @@ def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
         "Grants",
         "Directory checks",
         "Connections",
+        "Land and buildings",
         "Data breaches",
         "Projects",
         "Wards",
