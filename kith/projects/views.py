@@ -179,6 +179,10 @@ def asset_edit(request: AuthenticatedRequest, uuid: str | None = None) -> HttpRe
             if data["part_of"]
             else None
         )
+        same_place = asset is not None and (
+            data["postcode"].replace(" ", "").upper()
+            == asset.postcode.replace(" ", "").upper()
+        )
         answers = services.AssetAnswers(
             name=data["name"],
             kind=data["kind"],
@@ -195,8 +199,9 @@ def asset_edit(request: AuthenticatedRequest, uuid: str | None = None) -> HttpRe
             let_from=data["let_from"],
             let_until=data["let_until"],
             public=data["public"],
-            latitude=asset.latitude if asset else None,
-            longitude=asset.longitude if asset else None,
+            # Kept where they were unless the postcode moves the asset.
+            latitude=asset.latitude if asset and same_place else None,
+            longitude=asset.longitude if asset and same_place else None,
         )
         try:
             saved = services.asset_save(
