@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kith.social",
     "kith.directory",
     "kith.openreferral",
+    "kith.projects",
     "kith.budgeting",
     "kith.privacy",
     "kith.site",
@@ -315,3 +316,19 @@ LOGGING = {
     },
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Community projects (kith/projects). The map's tiles come from this address
+# ({z}/{x}/{y} filled in by the browser; empty: the map draws no tiles, and
+# the text list is always there). Its host is allowed for images on the map
+# page only.
+KITH_MAP_TILE_URL = os.environ.get("KITH_MAP_TILE_URL", "")
+KITH_MAP_ATTRIBUTION = os.environ.get("KITH_MAP_ATTRIBUTION", "")
+# Assets of Community Value: the periods of the Localism Act 2011 (ADR 0029).
+KITH_ACV_DECISION_WEEKS = int(os.environ.get("KITH_ACV_DECISION_WEEKS", "8"))
+KITH_ACV_LISTING_YEARS = int(os.environ.get("KITH_ACV_LISTING_YEARS", "5"))
+KITH_ACV_UNSUCCESSFUL_YEARS = int(os.environ.get("KITH_ACV_UNSUCCESSFUL_YEARS", "5"))
+KITH_ACV_INTERIM_WEEKS = int(os.environ.get("KITH_ACV_INTERIM_WEEKS", "6"))
+KITH_ACV_FULL_MONTHS = int(os.environ.get("KITH_ACV_FULL_MONTHS", "6"))
+KITH_ACV_PROTECTED_MONTHS = int(os.environ.get("KITH_ACV_PROTECTED_MONTHS", "18"))
+# Largest photo accepted, in bytes, before it is re-encoded.
+KITH_PHOTO_MAX_BYTES = int(os.environ.get("KITH_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))

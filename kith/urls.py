@@ -24,6 +24,7 @@ urlpatterns = [
     path("directory/", include("kith.directory.urls")),
     path("openreferral/", include("kith.openreferral.urls")),
     path("budgets/", include("kith.budgeting.urls")),
+    path("projects/", include("kith.projects.urls")),
     # The outbox's pages, and the large-print pages that kept its names.
     path(
         "notify/",

@@ -105,6 +105,8 @@ NOT_REACHED = {
             "social:propose_start",
             "social:propose_check",
             "social:propose_done",
+            "projects:propose_check",
+            "projects:propose_done",
         ),
         "the end of a question flow: reached only when every answer is valid",
     ),
@@ -138,6 +140,8 @@ NOT_REACHED = {
         "opens each"
     ),
     "social:private_feed": "a calendar file at a secret address",
+    "projects:photo": "a photo: shown by <img>, not linked; no form",
+    "projects:short": "the short address printed on a project's poster: a redirect",
     "privacy:request_record": (
         "reached from the person search's results (a GET form the walker does "
         "not fill in); kith/privacy/tests/test_views.py posts hostile answers"

@@ -41,6 +41,14 @@ class Perm(StrEnum):
     ACTIVITIES_MANAGE = "activities_manage"  # approve, cancel, sign people up
     INTRODUCTIONS_MANAGE = "introductions_manage"  # suggest and make introductions
     NOTIFY_CONFIGURE = "notify_configure"  # GOV.UK Notify's configuration problems
+    PROJECTS_PROPOSE = "projects_propose"  # propose a community project, pledge
+    PROJECTS_ENTER = (
+        "projects_enter"  # enter paper pledges and hours, propose for someone
+    )
+    PROJECTS_CHECK = (
+        "projects_check"  # check and publish projects, record pledges received
+    )
+    ASSETS_MANAGE = "assets_manage"  # the land and buildings register, ACV nominations
     PRIVACY_MANAGE = "privacy_manage"  # rights requests: exports and erasure
     BREACH_LOG = "breach_log"  # the personal data breach log
     BUDGETING_MANAGE = "budgeting_manage"  # set up rounds, check proposals, count
@@ -48,13 +56,25 @@ class Perm(StrEnum):
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.MEMBER: frozenset({Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE}),
-    Role.SUPPORTER: frozenset({Perm.OWN_RECORD}),
+    Role.MEMBER: frozenset(
+        {Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE, Perm.PROJECTS_PROPOSE}
+    ),
+    Role.SUPPORTER: frozenset({Perm.OWN_RECORD, Perm.PROJECTS_PROPOSE}),
     Role.HELPER: frozenset(
-        {Perm.OWN_RECORD, Perm.ACTIVITIES_PROPOSE, Perm.SIGNPOST_RECORD}
+        {
+            Perm.OWN_RECORD,
+            Perm.ACTIVITIES_PROPOSE,
+            Perm.SIGNPOST_RECORD,
+            Perm.PROJECTS_PROPOSE,
+        }
     ),
     Role.ORGANISATION_EDITOR: frozenset(
-        {Perm.OWN_RECORD, Perm.DIRECTORY_EDIT, Perm.ACTIVITIES_PROPOSE}
+        {
+            Perm.OWN_RECORD,
+            Perm.DIRECTORY_EDIT,
+            Perm.ACTIVITIES_PROPOSE,
+            Perm.PROJECTS_PROPOSE,
+        }
     ),
     Role.COORDINATOR: frozenset(
         {
@@ -82,6 +102,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.DIRECTORY_CHECK,
             Perm.SIGNPOST_RECORD,
             Perm.BALLOTS_ENTER,
+            Perm.PROJECTS_PROPOSE,
+            Perm.PROJECTS_ENTER,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
@@ -94,6 +116,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.DIRECTORY_CHECK,
             Perm.BUDGETING_MANAGE,
             Perm.BALLOTS_ENTER,
+            Perm.PROJECTS_PROPOSE,
+            Perm.PROJECTS_ENTER,
+            Perm.PROJECTS_CHECK,
+            Perm.ASSETS_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(

@@ -186,6 +186,7 @@ class TransferKind(models.TextChoices):
     LEAVING = "leaving", _("Credits of a member who left")
     REVERSAL = "reversal", _("Correction")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    VOLUNTEERING = "volunteering", _("Volunteering on a community project")
 
 
 class PaymentMethod(models.TextChoices):

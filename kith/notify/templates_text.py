@@ -257,6 +257,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{locality_phone}.\n\n{locality_name}"
         ),
     },
+    "acv_decisions_due": {
+        "subject": _("Asset of Community Value decisions due"),
+        "body": _(
+            "Dear {name},\n\nThese nominations as Assets of Community Value "
+            "need a decision soon:\n\n{nominations}\n\nThe law gives 8 weeks "
+            "from when a nomination is received.\n\n{locality_name}"
+        ),
+    },
     "monthly_letter": {
         "subject": _("Your {locality_name} news for {month}"),
         "body": _(

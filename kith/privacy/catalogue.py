@@ -212,6 +212,21 @@ KINDS: tuple[DataKind, ...] = (
         _("Officers who run the round; proposals are public."),
     ),
     DataKind(
+        "projects",
+        _("Community projects"),
+        _(
+            "Projects you proposed, pledges you made, time you gave on work days, "
+            "and updates and photos you posted."
+        ),
+        _("To run community projects and thank and count those who took part."),
+        _("Consent: you choose to take part."),
+        _("While the project's page is shown, then 2 years."),
+        _(
+            "Council officers and the project's organisers; the public sees "
+            "projects, updates and photos, never who pledged as a resident."
+        ),
+    ),
+    DataKind(
         "messages",
         _("Messages and calls"),
         _("Emails, texts and letters we sent you, and the calls coordinators made."),
@@ -541,6 +556,16 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("budgeting.Voter", "budgeting", (), staff=("entered_by",)),
     Holding("budgeting.Result", "budgeting", (), staff=("counted_by",)),
     Holding(
+        "projects.Project",
+        "projects",
+        ("proposer",),
+        staff=("entered_by", "checked_by"),
+    ),
+    Holding("projects.Pledge", "projects", ("person",), staff=("entered_by",)),
+    Holding("projects.HoursGiven", "projects", ("person",), staff=("recorded_by",)),
+    Holding("projects.Update", "projects", ("posted_by",)),
+    Holding("projects.Photo", "projects", ("uploaded_by",)),
+    Holding(
         "privacy.RightsRequest",
         "rights",
         ("person",),
@@ -560,6 +585,9 @@ HOLDINGS: tuple[Holding, ...] = (
 #: breach), held for accountability and kept on erasure.
 STAFF_ONLY: dict[str, tuple[str, ...]] = {
     "privacy.Breach": ("recorded_by", "reported_by"),
+    "projects.Nomination": ("recorded_by", "decided_by"),
+    "projects.DisposalNotice": ("recorded_by",),
+    "projects.Fund": ("managers",),
 }
 
 

@@ -31,6 +31,7 @@ DEMO_PARTS = [
     "directory",
     "budgeting",
     "notify",
+    "projects",
     "privacy",
 ]
 

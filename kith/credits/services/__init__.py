@@ -42,6 +42,7 @@ from kith.credits.services.people import (
     topup_record,
     transfer_reverse,
     visit_credits_settle,
+    volunteering_credits_earn,
 )
 from kith.credits.services.transfers import (
     MAX_DESCRIPTION_LENGTH,
@@ -71,4 +72,5 @@ __all__ = [
     "transfer_create",
     "transfer_reverse",
     "visit_credits_settle",
+    "volunteering_credits_earn",
 ]

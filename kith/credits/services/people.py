@@ -265,6 +265,38 @@ def grant_record(
     )
 
 
+def volunteering_credits_earn(
+    *,
+    actor: User | None,
+    locality: Locality,
+    person: User,
+    minutes: int,
+    key: str,
+    description: str,
+    occurred_on: date,
+) -> Transfer | None:
+    """Credit a member with the time they gave to a community project
+    (issued from outside, like a grant). Someone who is not a current member
+    has no credit account: nothing is credited and None is returned. The
+    caller (projects) checks permission and whether its locality gives
+    credits for volunteering; idempotent by ``key``."""
+    if _current_membership(person, locality) is None:
+        return None
+    _clean_minutes(minutes, field="minutes")
+    return _move(
+        actor=actor,
+        locality=locality,
+        key=f"volunteering:{key}",
+        kind=TransferKind.VOLUNTEERING,
+        legs=_issue(person, minutes),
+        description=description,
+        occurred_on=occurred_on,
+        on_behalf_of=person,
+        reference_type="projects.hoursgiven",
+        reference_id=key,
+    )
+
+
 def joining_credits_grant(*, actor: User | None, membership: Any) -> Transfer | None:
     """Issue the plan's joining credits to a member whose membership has just
     started (status active). Once per membership, however often it is called;

@@ -96,7 +96,10 @@ def test_every_part_registers_its_jobs_from_its_own_jobs_module():
     assert by_name["call_list"].every_minutes == 15
     assert by_name["requests_urgency"].at == time(0, 20)
     assert by_name["directory_check_stale"].at == time(7, 15)
-    assert len(schedule.JOBS) == 18
+    assert by_name["acv_decisions_due"].path == (
+        "kith.projects.services.nomination_reminders_queue"
+    )
+    assert len(schedule.JOBS) == 21
 
 
 def test_a_job_name_is_registered_once(monkeypatch):
