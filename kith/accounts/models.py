@@ -320,7 +320,7 @@ class SignedInSession(models.Model):
         indexes = [models.Index(fields=["user", "-last_seen_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} {self.created_at.isoformat(timespec='minutes')}"
 
 
 class Authenticator(models.Model):

@@ -17,7 +17,7 @@ from kith.budgeting.models import (
     Proposal,
     Round,
 )
-from kith.core.forms import GovukDateField, GovukForm
+from kith.core.forms import GovukDateField, GovukForm, GovukModelMultipleChoiceField
 from kith.directory.models import Organisation
 from kith.places.models import Ward
 
@@ -236,7 +236,7 @@ class RoundForm(GovukForm):
         choices=Eligibility.choices,
         widget=forms.RadioSelect,
     )
-    wards = forms.ModelMultipleChoiceField(
+    wards = GovukModelMultipleChoiceField(
         label=_("Wards"),
         queryset=Ward.objects.none(),
         required=False,
@@ -259,7 +259,7 @@ class RoundForm(GovukForm):
             required=False,
             empty_label=_("The council"),
         )
-        self.fields["wards"] = forms.ModelMultipleChoiceField(
+        self.fields["wards"] = GovukModelMultipleChoiceField(
             label=_("Wards"),
             queryset=Ward.objects.filter(locality=locality),
             required=False,

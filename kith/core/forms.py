@@ -7,6 +7,7 @@ Errors also appear in an error summary at the top of the page
 """
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -133,3 +134,25 @@ class GovukDateField(forms.Field):
 
     def prepare_value(self, value):
         return value
+
+
+#: The largest whole number the databases hold (a 64-bit signed integer).
+_LARGEST_KEY = 2**63 - 1
+
+
+class GovukModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, except that a value no record could have (not a
+    whole number, or too big for the database) is refused as not one of the
+    choices, rather than reaching the database and failing there."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for key in value:
+                text = str(key).strip()
+                if not text.lstrip("-").isdigit() or abs(int(text)) > _LARGEST_KEY:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": key},
+                    )
+        return super()._check_values(value)  # type: ignore[misc]

@@ -99,7 +99,8 @@ def test_every_part_registers_its_jobs_from_its_own_jobs_module():
     assert by_name["acv_decisions_due"].path == (
         "kith.projects.services.nomination_reminders_queue"
     )
-    assert len(schedule.JOBS) == 21
+    assert by_name["retention"].path == "kith.privacy.jobs.retention"
+    assert len(schedule.JOBS) == 22
 
 
 def test_a_job_name_is_registered_once(monkeypatch):
