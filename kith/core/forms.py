@@ -156,3 +156,25 @@ class GovukModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"value": key},
                     )
         return super()._check_values(value)  # type: ignore[misc]
+
+
+class SubmissionKeyField(forms.Field):
+    """The hidden token a form page carries so that a double click or a retry
+    makes one record, not two.
+
+    Only a token the page itself could have made (32 hex digits) is kept;
+    anything else, including a tampered or missing value, is treated as no
+    token at all rather than shown as an error on a field nobody can see.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = value if isinstance(value, str) else ""
+        if len(text) == 32 and all(c in "0123456789abcdef" for c in text):
+            return text
+        return ""

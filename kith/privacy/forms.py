@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kith.core.forms import GovukDateField, GovukForm
+from kith.core.forms import GovukDateField, GovukForm, SubmissionKeyField
 from kith.privacy.catalogue import KINDS
 from kith.privacy.models import RightsRequest
 
@@ -48,9 +48,7 @@ class RightsRequestForm(GovukForm):
         max_length=_TEXT,
         required=False,
     )
-    submission_key = forms.CharField(
-        widget=forms.HiddenInput, required=False, max_length=64
-    )
+    submission_key = SubmissionKeyField()
 
 
 class IdentityCheckForm(GovukForm):

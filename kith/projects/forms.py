@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kith.core.forms import GovukDateField, GovukForm
+from kith.core.forms import GovukDateField, GovukForm, SubmissionKeyField
 from kith.projects.models import Asset, Nomination, Pledge, Project
 
 
@@ -324,6 +324,7 @@ class PledgeForm(GovukForm):
     on_paper = forms.BooleanField(
         label=_("Entered from a paper pledge form"), required=False
     )
+    submission_key = SubmissionKeyField()
 
     def __init__(
         self, *args: Any, sources: list[tuple[str, Any]], staff: bool, **kwargs: Any

@@ -644,6 +644,7 @@ def pledge(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         sources=[(key, label) for key, (_obj, label) in sources.items()],
         staff=staff,
+        initial={"submission_key": secrets.token_hex(16)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -667,7 +668,7 @@ def pledge(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
                     release_if_missed=data["release_if_missed"],
                 ),
                 on_paper=bool(data.get("on_paper")),
-                submission_key=request.POST.get("submission_key", "")[:64] or None,
+                submission_key=data.get("submission_key") or None,
                 **kwargs,
             )
         except ApplicationError as exc:
@@ -680,7 +681,6 @@ def pledge(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         {
             "form": form,
             "project": project,
-            "submission_key": secrets.token_hex(16),
             "refusal": None
             if project.open_for_pledges
             else rules.pledge_refusal(
