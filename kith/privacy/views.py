@@ -120,6 +120,31 @@ def request_record(request: AuthenticatedRequest, person_pk: int) -> HttpRespons
     )
 
 
+def _page_with_forms(
+    request: HttpRequest, template: str, context: dict[str, Any], forms: dict
+) -> HttpResponse:
+    """A record's page with its action forms; a form that was sent replaces
+    the blank one and leads the error summary, and the page answers 400."""
+    context.update(forms)
+    context["form"] = next(iter(forms.values()), None)
+    return render(request, template, context, status=400 if forms else 200)
+
+
+def _act_on(request, record, form_class, form_name, act, done_message, page):
+    """Bind the posted form, call the service on the record, and either go
+    back to the record with a message or show its page with the errors."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(record, form.cleaned_data)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, done_message)
+            return redirect(record)
+    return page(request, record, **{form_name: form})
+
+
 def _request_page(
     request: HttpRequest, rights: RightsRequest, **forms: Form
 ) -> HttpResponse:
@@ -136,11 +161,7 @@ def _request_page(
             else []
         ),
     }
-    context.update(forms)
-    # The form sent, with its errors, for the page's error summary.
-    context["form"] = next(iter(forms.values()), None)
-    status = 400 if forms else 200
-    return render(request, "privacy/request.html", context, status=status)
+    return _page_with_forms(request, "privacy/request.html", context, forms)
 
 
 @login_required
@@ -155,16 +176,9 @@ def _act(request, pk, form_class, form_name, act, done_message):
     rights = selectors.rights_request_get_for(
         actor=request.user, locality=_locality(request), pk=pk
     )
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            act(rights, form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, done_message)
-            return redirect(rights)
-    return _request_page(request, rights, **{form_name: form})
+    return _act_on(
+        request, rights, form_class, form_name, act, done_message, _request_page
+    )
 
 
 @login_required
@@ -309,11 +323,7 @@ def _breach_page(
         "close_form": BreachCloseForm(),
         "kinds": {kind.code: kind.title for kind in KINDS},
     }
-    context.update(forms)
-    # The form sent, with its errors, for the page's error summary.
-    context["form"] = next(iter(forms.values()), None)
-    status = 400 if forms else 200
-    return render(request, "privacy/breach.html", context, status=status)
+    return _page_with_forms(request, "privacy/breach.html", context, forms)
 
 
 @login_required
@@ -328,16 +338,9 @@ def _breach_act(request, pk, form_class, form_name, act, done_message):
     breach = selectors.breach_get_for(
         actor=request.user, locality=_locality(request), pk=pk
     )
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            act(breach, form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, done_message)
-            return redirect(breach)
-    return _breach_page(request, breach, **{form_name: form})
+    return _act_on(
+        request, breach, form_class, form_name, act, done_message, _breach_page
+    )
 
 
 @login_required
