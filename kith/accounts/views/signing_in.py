@@ -1,8 +1,5 @@
-"""Signing in and out, people, roles and acting on someone's behalf.
-
-Views are thin: they check the role, bind the form, call one service and
-redirect; an ApplicationError's message goes next to its field.
-"""
+"""Signing in (password, a code by text or email, an authenticator app, a
+recovery code), signing out, and resetting or changing a password."""
 
 import time
 from typing import Any
@@ -12,30 +9,23 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kith.accounts import forms, selectors, services
 from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.middleware import session_begin
-from kith.accounts.models import STAFF_ROLES, Role, User
+from kith.accounts.models import User
 from kith.accounts.permissions import (
-    Perm,
-    forget_roles,
-    has_perm,
     is_staff_user_id,
-    require_perm,
 )
-from kith.accounts.selectors import people_search_for, person_get_for
 from kith.core.errors import ApplicationError
-from kith.core.middleware import ACTING_FOR_SESSION_KEY, LOCALITY_SESSION_KEY, client_ip
+from kith.core.middleware import client_ip
 
 BACKEND = "kith.accounts.backends.EmailBackend"
 PENDING_USER = "kith_pending_user"
@@ -391,9 +381,6 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, request.POST.get("next")))
 
 
-# --- passwords -------------------------------------------------------------
-
-
 def password_reset_request(request: HttpRequest) -> HttpResponse:
     form = forms.ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -464,338 +451,6 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
         "accounts/password_change.html",
         {"form": form, "has_password": has_password},
     )
-
-
-@login_required
-def security(request: AuthenticatedRequest) -> HttpResponse:
-    user: User = request.user
-    authenticator = selectors.authenticator_confirmed_of(user=user)
-    unused = selectors.recovery_codes_unused_count(user=user) if authenticator else 0
-    if request.method == "POST" and authenticator:
-        try:
-            codes = services.recovery_codes_regenerate(actor=user)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            request.session[RECOVERY_CODES] = codes
-            request.session[PENDING_NEXT] = reverse("accounts:security")
-            return redirect("accounts:recovery_codes")
-    return render(
-        request,
-        "accounts/security.html",
-        {
-            "authenticator": authenticator,
-            "unused_codes": unused,
-            "sessions": services.sessions_of(user=user),
-            "current_key": request.session.session_key,
-        },
-    )
-
-
-@login_required
-@require_POST
-def session_end(request: AuthenticatedRequest) -> HttpResponse:
-    """Sign another browser out: one of the person's sessions, or all the
-    others."""
-    current_key = request.session.session_key
-    if request.POST.get("all") == "others":
-        ended = services.sessions_end_others(
-            actor=request.user, current_key=current_key
-        )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d other session was signed out.",
-                "%(count)d other sessions were signed out.",
-                ended,
-            )
-            % {"count": ended},
-        )
-        return redirect("accounts:security")
-    try:
-        pk = int(request.POST.get("session", ""))
-    except ValueError:
-        messages.error(request, _("Choose a session to sign out."))
-        return redirect("accounts:security")
-    try:
-        services.session_end(actor=request.user, pk=pk, current_key=current_key)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("That session was signed out."))
-    return redirect("accounts:security")
-
-
-# --- your details and people -----------------------------------------------
-
-
-def _contact_initial(person: User) -> dict[str, Any]:
-    from kith.accounts.phones import phone_display
-
-    initial = {name: getattr(person, name) or "" for name in services.CONTACT_FIELDS}
-    initial["mobile"] = phone_display(person.mobile or "")
-    initial["phone"] = phone_display(person.phone)
-    return initial
-
-
-@login_required
-def your_details(request: AuthenticatedRequest) -> HttpResponse:
-    person = person_get_for(
-        actor=request.user, locality=request.locality, pk=request.user.pk
-    )
-    return render(request, "accounts/your_details.html", {"person": person})
-
-
-@login_required
-def your_details_edit(request: AuthenticatedRequest) -> HttpResponse:
-    user: User = request.user
-    form = forms.ContactDetailsForm(
-        request.POST or None, initial=_contact_initial(user)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_contact_update(
-                actor=user,
-                person=user,
-                locality=request.locality,
-                **form.cleaned_data,
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, _("Your details have been saved."))
-            return redirect("accounts:your_details")
-    return render(
-        request,
-        "accounts/contact_edit.html",
-        {"form": form, "person": user, "own": True},
-    )
-
-
-@login_required
-def choose_locality(request: AuthenticatedRequest) -> HttpResponse:
-    localities = selectors.localities_held_by(user=request.user)
-    form = forms.LocalityChoiceForm(request.POST or None, localities=localities)
-    if request.method == "POST" and form.is_valid():
-        request.session[LOCALITY_SESSION_KEY] = form.cleaned_data["locality"]
-        request.session.pop(ACTING_FOR_SESSION_KEY, None)
-        return redirect("core:home")
-    return render(request, "accounts/choose_locality.html", {"form": form})
-
-
-@login_required
-def people(request: AuthenticatedRequest) -> HttpResponse:
-    locality = request.locality
-    require_perm(request.user, Perm.PEOPLE_VIEW, locality)
-    form = forms.PeopleSearchForm(request.GET or None)
-    query, role = "", ""
-    if form.is_bound and form.is_valid():
-        query, role = form.cleaned_data["q"], form.cleaned_data["role"]
-    found = people_search_for(
-        actor=request.user, locality=locality, query=query, role=role
-    )
-    page = Paginator(found, 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    template = (
-        "accounts/_people_rows.html"
-        if request.headers.get("HX-Request")
-        else "accounts/people.html"
-    )
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "query": params.urlencode(),
-            "searched": bool(query or role),
-            "can_create": has_perm(request.user, Perm.PEOPLE_CREATE, locality),
-        },
-    )
-
-
-@login_required
-def person_create(request: AuthenticatedRequest) -> HttpResponse:
-    locality = request.locality
-    require_perm(request.user, Perm.PEOPLE_CREATE, locality)
-    allowed = [r for r in Role.values if r not in STAFF_ROLES]
-    if has_perm(request.user, Perm.ROLES_MANAGE, locality):
-        allowed = list(Role.values)
-    form = forms.PersonCreateForm(request.POST or None, roles=allowed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                actor=request.user, locality=locality, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(
-                request, _("%(name)s has been added.") % {"name": person.full_name}
-            )
-            return redirect("accounts:person", pk=person.pk)
-    return render(request, "accounts/person_create.html", {"form": form})
-
-
-@login_required
-def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    locality = request.locality
-    if pk == request.user.pk:
-        return redirect("accounts:your_details")
-    person = person_get_for(actor=request.user, locality=locality, pk=pk)
-    can_roles = has_perm(request.user, Perm.ROLES_MANAGE, locality)
-    return render(
-        request,
-        "accounts/person.html",
-        {
-            "person": person,
-            "roles_here": person.roles_here,  # type: ignore[attr-defined]
-            "can_act": selectors.can_act_for(
-                actor=request.user, person=person, locality=locality
-            ),
-            "can_edit": has_perm(request.user, Perm.PEOPLE_EDIT, locality),
-            "can_roles": can_roles,
-            "role_form": forms.RoleForm() if can_roles else None,
-            "has_authenticator": selectors.has_authenticator(user=person),
-        },
-    )
-
-
-@login_required
-def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    locality = request.locality
-    require_perm(request.user, Perm.PEOPLE_EDIT, locality)
-    person = person_get_for(actor=request.user, locality=locality, pk=pk)
-    form = forms.ContactDetailsForm(
-        request.POST or None, initial=_contact_initial(person)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_contact_update(
-                actor=request.user,
-                person=person,
-                locality=locality,
-                **form.cleaned_data,
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, _("The details have been saved."))
-            return redirect("accounts:person", pk=person.pk)
-    return render(
-        request,
-        "accounts/contact_edit.html",
-        {"form": form, "person": person, "own": False},
-    )
-
-
-def _person_in_locality(request: AuthenticatedRequest, pk: int) -> User:
-    return selectors.person_in_locality(locality=request.locality, pk=pk)
-
-
-@login_required
-@require_POST
-def role_change(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
-    locality = request.locality
-    require_perm(request.user, Perm.ROLES_MANAGE, locality)
-    person = _person_in_locality(request, pk)
-    form = forms.RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a role."))
-        return redirect("accounts:person", pk=pk)
-    role = form.cleaned_data["role"]
-    try:
-        if action == "grant":
-            services.role_grant(
-                actor=request.user, user=person, locality=locality, role=role
-            )
-            messages.success(request, _("Role added."))
-        else:
-            services.role_revoke(
-                actor=request.user, user=person, locality=locality, role=role
-            )
-            messages.success(request, _("Role removed."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    forget_roles(request.user)
-    if not selectors.holds_role_in(person=person, locality=locality):
-        return redirect("accounts:people")
-    return redirect("accounts:person", pk=pk)
-
-
-@login_required
-@require_POST
-def authenticator_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    locality = request.locality
-    person = _person_in_locality(request, pk)
-    services.authenticator_reset(actor=request.user, user=person, locality=locality)
-    messages.success(
-        request,
-        _(
-            "Their authenticator app has been reset. They will set up a new one when "
-            "they next sign in."
-        ),
-    )
-    return redirect("accounts:person", pk=pk)
-
-
-@login_required
-@require_POST
-def sign_in_code_send_for(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """A coordinator, on the phone to someone, sends them a new sign-in code.
-    The code goes only to the person; the page never shows it."""
-    locality = request.locality
-    require_perm(request.user, Perm.PEOPLE_EDIT, locality)
-    person = _person_in_locality(request, pk)
-    try:
-        channel = services.signin_code_send_for(
-            actor=request.user,
-            person=person,
-            locality=locality,
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        how = _("by text message") if channel == "sms" else _("by email")
-        messages.success(
-            request,
-            _(
-                "We have sent %(name)s a new sign-in code %(how)s. It works for 10 "
-                "minutes. Only they can see it: ask them to choose ‘Sign in with a "
-                "code’, then ‘I already have a code’, and type it in."
-            )
-            % {"name": person.display_name, "how": how},
-        )
-    return redirect("accounts:person", pk=pk)
-
-
-@login_required
-@require_POST
-def acting_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    locality = request.locality
-    person = _person_in_locality(request, pk)
-    services.acting_start(actor=request.user, person=person, locality=locality)
-    request.session[ACTING_FOR_SESSION_KEY] = person.pk
-    return redirect("core:home")
-
-
-@login_required
-@require_POST
-def acting_stop(request: AuthenticatedRequest) -> HttpResponse:
-    person_id = request.session.pop(ACTING_FOR_SESSION_KEY, None)
-    person = selectors.user_by_id(pk=person_id) if person_id else None
-    if person is not None:
-        services.acting_stop(
-            actor=request.user, person=person, locality=request.locality
-        )
-        messages.info(
-            request,
-            _("You have stopped acting for %(name)s.") % {"name": person.full_name},
-        )
-        if has_perm(request.user, Perm.PEOPLE_VIEW, request.locality):
-            return redirect("accounts:person", pk=person.pk)
-    return redirect("core:home")
 
 
 def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
