@@ -13,6 +13,9 @@ Production differs from development only by the environment. The variables:
 - ``NOTIFY_API_KEY``: send through GOV.UK Notify when set, with
   ``NOTIFY_TEMPLATE_IDS`` (JSON) and ``NOTIFY_CALLBACK_TOKEN`` (receipts).
 - ``KITH_VAR_DIR``: where SQLite, the outbox and other local files live.
+- ``KITH_METRICS_TOKEN``: the bearer token for ``/metrics`` (Prometheus text
+  format); the address does not exist while it is unset.
+- ``KITH_LOG_FORMAT``: ``json`` (production's default) or ``plain``.
 """
 
 import json
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "kith.core.middleware.HealthCheckMiddleware",
+    "kith.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kith.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -277,6 +281,9 @@ NOTIFY_TEMPLATE_IDS: dict[str, dict[str, str]] = json.loads(
 # The bearer token Notify sends with delivery receipts (set in Notify's
 # callback settings); receipts are refused while it is unset.
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+# The bearer token an operator's Prometheus sends to /metrics; unset, the
+# address answers 404 (kith/notify/metrics.py says what it shows).
+KITH_METRICS_TOKEN = os.environ.get("KITH_METRICS_TOKEN", "")
 # The outbox's rules (docs/adr/0012): retries, quiet hours for texts (local
 # time), messages a person may get an hour, the window for duplicates.
 #: Retention periods in months by rule (kith/privacy/retention.py), as JSON,
@@ -303,18 +310,38 @@ KITH_OUTBOX_DIR = VAR_DIR / "outbox"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# Logs go to standard error: JSON lines in production (kith/core/logging.py:
+# request id, locality and user by number, no personal data), plain text in
+# development. KITH_LOG_FORMAT=json|plain chooses either way.
+KITH_LOG_FORMAT = os.environ.get(
+    "KITH_LOG_FORMAT", "plain" if KITH_DEVELOPMENT else "json"
+)
+if KITH_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("KITH_LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kith.core.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": KITH_LOG_FORMAT}
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("KITH_LOG_LEVEL", "INFO"),
     },
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One access line per request, in production only (runserver prints
+        # its own in development).
+        "kith.request": {
+            "level": os.environ.get(
+                "KITH_ACCESS_LOG_LEVEL", "WARNING" if KITH_DEVELOPMENT else "INFO"
+            )
+        },
+    },
 }
 
 # Community projects (kith/projects). The map's tiles come from this address

@@ -4,6 +4,7 @@ from django.urls import include, path
 from kith.accounts.views import admin_sign_in
 from kith.help import print_views as help_print
 from kith.notify import urls as notify_urls
+from kith.notify.views import metrics
 from kith.social import print_views as social_print
 
 admin.site.site_header = "Kith administration"
@@ -38,6 +39,8 @@ urlpatterns = [
         ),
     ),
     path("django-admin/", admin.site.urls),
+    # For the operator's Prometheus, with a bearer token (docs/deploy.md).
+    path("metrics", metrics, name="metrics"),
 ]
 
 handler500 = "kith.site.views.server_error"

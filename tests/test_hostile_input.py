@@ -83,6 +83,8 @@ TYPED = ("text", "textarea", "number", "email", "tel", "date", "time", "search")
 #: pattern it does not reach fails the test: a new page is either walked or
 #: listed here on purpose.
 NOT_REACHED = {
+    "metrics": "the operator's figures, only with the bearer token "
+    "(kith/notify/tests/test_metrics.py)",
     "budgeting:action": "closing, counting and publishing a round: only once "
     "voting has closed (the demo's rounds are published, voting or proposing)",
     **dict.fromkeys(

@@ -8,7 +8,8 @@ for, even when a service is called deep inside another.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,11 @@ class RequestContext:
     ip_address: str | None = None
     acting_for_id: int | None = None
     locality_id: int | None = None
+    #: For the logs: which request (or scheduled job) a line belongs to, and
+    #: whose it was, by number only (kith.core.logging).
+    request_id: str = ""
+    user_id: int | None = None
+    job: str = ""
 
 
 _current: ContextVar[RequestContext] = ContextVar(
@@ -35,3 +41,10 @@ def request_context(context: RequestContext) -> Iterator[RequestContext]:
         yield context
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def context_updated(**changes: Any) -> Iterator[RequestContext]:
+    """The current context with some fields changed, for a block."""
+    with request_context(replace(_current.get(), **changes)) as context:
+        yield context

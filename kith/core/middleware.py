@@ -1,9 +1,15 @@
+import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+from kith.core.context import context_updated
 
 HEALTH_PATH = "/healthz"
 ACTING_FOR_SESSION_KEY = "kith_acting_for"
@@ -90,3 +96,52 @@ class SignedInNoStoreMiddleware:
                 add_never_cache_headers(response)
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+access_log = logging.getLogger("kith.request")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the proxy's X-Request-ID if it sent a sane
+    one, else a new one), puts it in the log context and the response, and
+    writes one access line when the response is ready: the route's name (not
+    the path, which can hold a token), the status and the time taken."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sent = request.headers.get("X-Request-ID", "")
+        request_id = sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+        started = time.perf_counter()
+        with context_updated(request_id=request_id):
+            response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            locality = getattr(request, "locality", None)
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                match.view_name if match else "-",
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "route": match.view_name if match else None,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "locality_id": locality.pk if locality else None,
+                    "user_id": _user_id(request),
+                },
+            )
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    # Only if something already looked the user up: logging must not add a
+    # query to a page that never needed to know who was asking.
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", None)
+    if user is None or wrapped is None or not hasattr(wrapped, "pk"):
+        return None
+    return wrapped.pk

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules, import_string
 from django_tasks import task
 
+from kith.core.context import context_updated
 from kith.notify.models import JobRun
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,8 @@ def _enqueue(run_id: int) -> None:
 
 
 def job_run(*, run_id: int) -> str:
-    """Run one job for its slot, unless it is done or another worker has it."""
+    """Run one job for its slot, unless it is done or another worker has it.
+    Its log lines carry the job's name (kith.core.logging)."""
     with transaction.atomic():
         run = JobRun.objects.select_for_update().get(pk=run_id)
         if run.status == JobRun.Status.DONE:
@@ -163,6 +165,11 @@ def job_run(*, run_id: int) -> str:
         run.started_at = timezone.now()
         run.save(update_fields=["status", "attempts", "started_at"])
     job = jobs().get(run.job)
+    with context_updated(job=run.job):
+        return _job_finish(run, job)
+
+
+def _job_finish(run: JobRun, job: Job | None) -> str:
     try:
         if job is None:
             raise LookupError(f"No job called {run.job!r} is registered")

@@ -9,16 +9,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kith.core.errors import ApplicationError
 from kith.core.pagination import page_of
 from kith.notify import access, selectors, services
 from kith.notify.forms import CallOutcomeForm, MessageFilterForm
+from kith.notify.metrics import metrics_text
 from kith.notify.templates_text import SECRET_FIELDS
 from kith.notify.templates_text import render as render_message
 
@@ -202,3 +203,25 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
     except (ValueError, ApplicationError):
         return JsonResponse({"error": "Not a delivery receipt"}, status=400)
     return JsonResponse({"found": message is not None})
+
+
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """The operator's figures in Prometheus's text format (kith.notify.metrics),
+    for a scraper holding the bearer token in KITH_METRICS_TOKEN. Without a
+    token set the address does not exist."""
+    expected = getattr(settings, "KITH_METRICS_TOKEN", "")
+    if not expected:
+        raise Http404
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        response = HttpResponse(
+            "Not authorised\n", status=401, content_type="text/plain"
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    response = HttpResponse(
+        metrics_text(), content_type="text/plain; version=0.0.4; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-store"
+    return response

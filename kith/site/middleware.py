@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from kith.accounts.http import KithRequest
 from kith.accounts.permissions import roles_of
 from kith.accounts.selectors import acting_for_resolve
-from kith.core.context import RequestContext, request_context
+from kith.core.context import context_updated
 from kith.core.middleware import (
     ACTING_FOR_SESSION_KEY,
     LOCALITY_SESSION_KEY,
@@ -38,10 +38,10 @@ class RequestContextMiddleware:
                 # The right to act has gone (role removed, person left): stop.
                 request.session.pop(ACTING_FOR_SESSION_KEY, None)
         request.acting_for = acting_for
-        context = RequestContext(
+        with context_updated(
             ip_address=client_ip(request),
             acting_for_id=acting_for.pk if acting_for else None,
             locality_id=request.locality.pk if request.locality else None,
-        )
-        with request_context(context):
+            user_id=request.user.pk,
+        ):
             return self.get_response(request)
