@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,9 @@ class CreditsConfig(AppConfig):
     label = "credits"
 
     def ready(self) -> None:
+        from kith.places.hooks import locality_created
+
+        locality_created.register(_locality_set_up)
         from kith.accounts.models import Role
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
@@ -32,3 +37,10 @@ class CreditsConfig(AppConfig):
                 perm=Perm.LOCALITY_MANAGE,
             ),
         )
+
+
+def _locality_set_up(*, locality: Any, actor: Any) -> None:
+    """A new locality gets its pot and outside-world accounts."""
+    from kith.credits.services.accounts import shared_accounts_ensure
+
+    shared_accounts_ensure(locality)

@@ -25,6 +25,9 @@ class DirectoryConfig(AppConfig):
     label = "directory"
 
     def ready(self) -> None:
+        from kith.places.hooks import locality_created
+
+        locality_created.register(_locality_set_up)
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
         from kith.members.hooks import member_page_sections
@@ -50,3 +53,10 @@ class DirectoryConfig(AppConfig):
                 perm=Perm.DIRECTORY_CHECK,
             ),
         )
+
+
+def _locality_set_up(*, locality: Any, actor: Any) -> None:
+    """A new locality gets the default list of everyday needs."""
+    from kith.directory.services import taxonomy_default_create
+
+    taxonomy_default_create(locality=locality, actor=actor)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,9 @@ class HelpConfig(AppConfig):
     label = "help"
 
     def ready(self) -> None:
+        from kith.places.hooks import locality_created
+
+        locality_created.register(_locality_set_up)
         from kith.accounts.models import Role
         from kith.accounts.permissions import Perm
         from kith.core.navigation import NavItem, nav_register
@@ -25,3 +30,10 @@ class HelpConfig(AppConfig):
             ),
             NavItem(_("Your visits"), "help:my_visits", order=60, roles=(Role.HELPER,)),
         )
+
+
+def _locality_set_up(*, locality: Any, actor: Any) -> None:
+    """A new locality gets the usual kinds of help."""
+    from kith.help.services import categories_create_defaults
+
+    categories_create_defaults(locality=locality)

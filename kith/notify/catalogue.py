@@ -28,6 +28,7 @@ _ONLY: dict[str, tuple[str, ...]] = {
     "sign_in_code": ("email", "sms"),
     "contact_code": ("email", "sms"),
     "password_reset": ("email",),
+    "staff_invitation": ("email",),
     "supporter_invitation": ("email", "sms"),
     "directory_referral": ("email", "letter"),
 }

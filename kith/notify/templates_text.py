@@ -52,6 +52,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "not changed.\n\n{locality_name} — {locality_phone}"
         ),
     },
+    "staff_invitation": {
+        "subject": _("You have been asked to run {locality_name} on {service_name}"),
+        "body": _(
+            "Dear {name},\n\n{inviter} has made you the {role} of {locality_name} "
+            "on {service_name}.\n\nTo choose your password, open this link "
+            "within 2 hours:\n{link}\n\nAfter that, choose ‘Forgotten your "
+            "password?’ on the sign-in page and give this email address. When you "
+            "first sign in you will set up an authenticator app on your phone.\n\n"
+            "{locality_name} — {locality_phone}"
+        ),
+    },
     # --- social: introductions and activities (kith/social) ---
     "introduction_asked": {
         "subject": _("Would you like to meet another member?"),
@@ -324,6 +335,7 @@ SECRET_FIELDS: dict[str, dict[str, str]] = {
     "sign_in_code": {"code": _("[a sign-in code]")},
     "contact_code": {"code": _("[a one-time code]")},
     "password_reset": {"link": _("[a link to choose a new password]")},
+    "staff_invitation": {"link": _("[a link to choose a password]")},
     "supporter_invitation": {"link": _("[a link to accept the invitation]")},
 }
 

@@ -16,6 +16,7 @@ class SiteConfig(AppConfig):
         nav_register(
             NavItem(_("Home"), "core:home", order=0),
             NavItem(_("Audit log"), "core:audit", order=170, perm=Perm.AUDIT_VIEW),
+            NavItem(_("Localities"), "core:localities", order=185, staff_only=True),
             NavItem(
                 _("System administration"), "admin:index", order=190, staff_only=True
             ),

@@ -98,3 +98,15 @@ def member_home_for(
         sign_ups=sign_ups,
         introductions_waiting=waiting,
     )
+
+
+def localities_overview() -> list[Locality]:
+    """Every locality with how many wards and people (holding any role) it
+    has, for the deployment's administrators. No one's personal details."""
+    from django.db.models import Count
+
+    return list(
+        Locality.objects.annotate(
+            ward_count=Count("wards", distinct=True),
+        ).order_by("name")
+    )

@@ -14,4 +14,6 @@ urlpatterns = [
     path("privacy/", privacy_views.notice, name="privacy"),
     path("contact/", core_views.contact, name="contact"),
     path("audit/", views.audit_log, name="audit"),
+    path("localities/", views.localities, name="localities"),
+    path("localities/new/", views.locality_new, name="locality_new"),
 ]

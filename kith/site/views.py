@@ -6,13 +6,16 @@ template and view already uses (docs/adr/0019-floors-and-hooks.md).
 """
 
 import logging
+import secrets
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,9 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
+from kith.core.errors import ApplicationError
 from kith.core.forms import GovukForm
 from kith.places.selectors import locality_first
-from kith.site import selectors
+from kith.places.services import ward_lines_parse
+from kith.site import selectors, services
+from kith.site.forms import LocalityForm
 
 logger = logging.getLogger(__name__)
 
@@ -152,3 +158,62 @@ def server_error(request: HttpRequest) -> HttpResponse:
             f" on {context['phone']}" if context["phone"] else "",
         )
     return HttpResponse(page, status=500)
+
+
+def _require_deployment_admin(request: AuthenticatedRequest) -> None:
+    if not (request.user.is_superuser and request.user.is_active):
+        raise PermissionDenied
+
+
+@login_required
+def localities(request: AuthenticatedRequest) -> HttpResponse:
+    """For the deployment's administrators: every locality this deployment
+    serves, and adding one."""
+    _require_deployment_admin(request)
+    return render(
+        request,
+        "site/localities.html",
+        {"localities": selectors.localities_overview()},
+    )
+
+
+@login_required
+def locality_new(request: AuthenticatedRequest) -> HttpResponse:
+    _require_deployment_admin(request)
+    form = LocalityForm(
+        request.POST or None, initial={"submission_key": secrets.token_hex(16)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            locality = services.locality_open(
+                actor=request.user,
+                locality_fields={
+                    key: data[key]
+                    for key in ("name", "council_name", "phone", "email", "address")
+                }
+                | {"domain": data["domain"]},
+                wards=ward_lines_parse(data["wards"]),
+                coordinator_name=data["coordinator_name"],
+                coordinator_email=data["coordinator_email"],
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+                submission_key=data["submission_key"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(name)s is ready. We have emailed %(coordinator)s a link to "
+                    "choose their password."
+                )
+                % {"name": locality.name, "coordinator": data["coordinator_name"]},
+            )
+            return redirect("core:localities")
+    return render(
+        request,
+        "site/locality_new.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )

@@ -34,6 +34,7 @@ from kith.accounts.services.codes import (  # noqa: F401
     signin_code_send,
     signin_code_send_for,
     signin_code_verify,
+    staff_invite,
     user_find_by_identifier,
 )
 from kith.accounts.services.duplicates import (  # noqa: F401

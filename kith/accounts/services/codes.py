@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import (
     ContactCode,
+    Role,
     RoleAssignment,
     SignInCode,
     User,
@@ -193,6 +194,52 @@ def password_reset_send(*, email: str, base_url: str) -> None:
         target=user,
         locality=locality,
         data={"asked": "signed_out"},
+    )
+
+
+def staff_invite(
+    *, actor: User, person: User, locality: Locality, role: str, base_url: str
+) -> None:
+    """Email someone just given a staff role in a new locality a link to
+    choose their password (the password-reset link: two hours, then
+    "Forgotten your password?" gives another). The link is only in the
+    message (ADR 0016); the audit log says who invited them."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from kith.notify.services import message_queue
+
+    if not person.email:
+        raise ApplicationError(
+            _("Give their email address: the invitation goes by email."),
+            field="email",
+        )
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    link = base_url + reverse("accounts:password_reset_confirm", args=[uid, token])
+    message_queue(
+        to=person.email,
+        channel="email",
+        template="staff_invitation",
+        personalisation={
+            "name": person.display_name,
+            "inviter": actor.display_name,
+            "role": str(Role(role).label).lower(),
+            "link": link,
+            **_locality_words(locality),
+        },
+        recipient=person,
+        locality=locality,
+        urgent=True,
+    )
+    audit_record(
+        actor=actor,
+        action="staff_invited",
+        target=person,
+        locality=locality,
+        data={"role": role},
     )
 
 
