@@ -28,6 +28,11 @@ TIMES = [
 ]
 
 
+def time_choice(value: dt.time) -> str:
+    """The time box's value for a time (as TIMES names them)."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
 def _time(value: str) -> dt.time:
     hour, minute = value.split(":")
     return dt.time(int(hour), int(minute))
@@ -331,6 +336,19 @@ class ScheduleForm(GovukForm):
         required=False,
         help_text=_("For example: not on bank holidays."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A time kept from an import (say 9:15am) stays choosable when the
+        # entry is changed, in its place among the half hours.
+        for name in ("starts", "ends"):
+            value = self.initial.get(name)
+            field = self.fields[name]
+            known = {key for key, _label in field.choices}  # type: ignore[attr-defined]
+            if value and value not in known:
+                field.choices = sorted(  # type: ignore[attr-defined]
+                    [*field.choices, (value, clock_text(_time(value)))]  # type: ignore[attr-defined]
+                )
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())

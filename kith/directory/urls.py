@@ -36,6 +36,11 @@ urlpatterns = [
     path("entries/<int:pk>/submit/", views.entry_submit, name="entry_submit"),
     path("entries/<int:pk>/<str:kind>/add/", views.record_add, name="record_add"),
     path(
+        "entries/<int:pk>/<str:kind>/<int:record>/edit/",
+        views.record_edit,
+        name="record_edit",
+    ),
+    path(
         "entries/<int:pk>/<str:kind>/<int:record>/delete/",
         views.record_delete,
         name="record_delete",
