@@ -107,6 +107,7 @@ NOT_REACHED = {
             "social:propose_done",
             "projects:propose_check",
             "projects:propose_done",
+            "budgeting:propose_check",
         ),
         "the end of a question flow: reached only when every answer is valid",
     ),

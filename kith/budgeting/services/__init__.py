@@ -27,8 +27,11 @@ from kith.budgeting.services.count import (  # noqa: F401
     round_seal,
 )
 from kith.budgeting.services.proposals import (  # noqa: F401
+    _check_links,
     proposal_check,
+    proposal_link,
     proposal_submit,
+    proposal_update_post,
 )
 from kith.budgeting.services.rounds import (  # noqa: F401
     OTHER_FIELDS,

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -49,11 +50,12 @@ def _age_on(born: date, day: date) -> int:
 
 
 def voter_eligibility(
-    *, round_: Round, full_name: str, postcode: str, born: date
+    *, round_: Round, full_name: str, postcode: str, born: date | None
 ) -> tuple[str, Ward | None]:
     """The voter's postcode as written properly and their ward.
 
-    Raises ApplicationError saying why they may not take part: a postcode
+    The same rules say who may propose (``proposal_submit``). Raises
+    ApplicationError saying why they may not take part: a postcode
     that is not one, outside the round's wards, under the minimum age, not a
     member of the circle.
     """
@@ -89,6 +91,11 @@ def voter_eligibility(
                 code="not_eligible",
             )
     if round_.minimum_age:
+        if born is None:
+            raise ApplicationError(
+                _("Enter the date of birth: this round has a minimum age."),
+                field="born",
+            )
         age = _age_on(born, timezone.localdate(round_.voting_opens))
         if age < round_.minimum_age:
             raise ApplicationError(
@@ -98,11 +105,17 @@ def voter_eligibility(
                 code="not_eligible",
             )
     if round_.eligibility == Eligibility.MEMBERS:
-        members = Membership.objects.filter(
-            locality_id=round_.locality_id,
-            status=Membership.Status.ACTIVE,
-            person__postcode__in=[postcode, postcode.replace(" ", "")],
-        ).select_related("person")
+        members = (
+            Membership.objects.filter(
+                locality_id=round_.locality_id,
+                status=Membership.Status.ACTIVE,
+            )
+            .filter(
+                Q(person__postcode__iexact=postcode)
+                | Q(person__postcode__iexact=postcode.replace(" ", ""))
+            )
+            .select_related("person")
+        )
         if not any(
             _normal_name(m.person.full_name) == _normal_name(full_name) for m in members
         ):
