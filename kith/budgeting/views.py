@@ -199,7 +199,15 @@ class ProposeQuestions(QuestionPages):
         if step.slug == "project":
             return {"projects": selectors.proposal_projects(round_=round_)}
         if step.slug == "you":
-            return {"minimum_age": round_.minimum_age}
+            kwargs: dict[str, Any] = {"minimum_age": round_.minimum_age}
+            if not selectors.may_enter(actor=request.user, round_=round_):
+                # A resident proposing for themselves: what we know of them.
+                user = request.user
+                kwargs["initial"] = {
+                    "proposer_name": getattr(user, "full_name", ""),
+                    "postcode": getattr(user, "postcode", ""),
+                }
+            return kwargs
         return {}
 
     def active_steps(self, request: HttpRequest) -> list[Step]:
