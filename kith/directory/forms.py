@@ -213,6 +213,24 @@ class ServiceForm(GovukForm):
         help_text=_("Leave empty if it serves everyone in the area."),
         widget=forms.CheckboxSelectMultiple(attrs={"legend_size": "s", "small": "1"}),
     )
+    radius_km = forms.DecimalField(
+        label=_("Or the distance it covers, in kilometres"),
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=Decimal(999),
+        decimal_places=1,
+        max_digits=4,
+        help_text=_("For example, 5 for a service that comes to people's homes."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "width": "4"}),
+        error_messages={
+            "invalid": _("Enter the distance as a number, like 5 or 2.5."),
+            "min_value": _("Enter a distance of 0.1 km or more."),
+            "max_value": _("Enter a distance under 1,000 km."),
+            "max_digits": _("Enter a distance under 1,000 km."),
+            "max_decimal_places": _("Enter the distance to one decimal place."),
+            "max_whole_digits": _("Enter a distance under 1,000 km."),
+        },
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         required=False,

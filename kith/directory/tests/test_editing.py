@@ -4,6 +4,7 @@ categories, who it is for, languages, areas). A change to a published entry
 goes to its draft copy and waits for a check (ADR 0025)."""
 
 from datetime import date, time
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -143,6 +144,7 @@ def test_an_editor_changes_every_part_and_it_waits_for_a_check(client, testford,
             "eligibility_description": "People over 60.",
             "minimum_age": "60",
             "wards": [str(testford.ward.pk)],
+            "radius_km": "2.5",
             "languages": ["en", "pl"],
         },
     )
@@ -159,7 +161,12 @@ def test_an_editor_changes_every_part_and_it_waits_for_a_check(client, testford,
     client.logout()
     client.force_login(testford.coordinator)
     review = client.get(reverse("directory:review_entry", args=[copy.pk]))
-    assert "Tuesday and Thursday lunch club" in review.content.decode()
+    what_changes = review.content.decode()
+    assert "Tuesday and Thursday lunch club" in what_changes
+    # The checker sees every kind of change, areas and holidays included.
+    for label in ("Areas it serves", "Holidays", "Distance it covers", "Times"):
+        assert label in what_changes
+    assert "23 December 2026" in what_changes
     client.post(reverse("directory:review_publish", args=[copy.pk]))
 
     public = _public(testford, club)
@@ -169,6 +176,11 @@ def test_an_editor_changes_every_part_and_it_waits_for_a_check(client, testford,
     assert public.minimum_age == 60
     assert {t.code for t in public.terms.all()} == {"lunch-clubs", "food"}
     assert [w.pk for w in public.wards.all()] == [testford.ward.pk]
+    assert public.radius_km == Decimal("2.5")
+    assert (
+        "Within 2.5 km."
+        in client.get(reverse("directory:service", args=[club.uuid])).content.decode()
+    )
     assert sorted(lang.code for lang in public.languages.all()) == ["en", "pl"]
     schedule = public.schedules.get()
     assert (schedule.uuid, schedule.byday, schedule.opens_at) == (
