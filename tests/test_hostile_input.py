@@ -153,6 +153,10 @@ NOT_REACHED = {
         "the start of the question pages, a redirect to their first page; "
         "kith/projects/tests/test_project_pages.py goes through them"
     ),
+    "budgeting:propose": (
+        "the start of proposing an idea, a redirect to the first question "
+        "page; kith/budgeting/tests/test_proposing.py goes through them"
+    ),
     "accounts:session_end": (
         "offered only when the person is signed in somewhere else too; "
         "kith/accounts/tests/test_sessions_list.py posts to it"
