@@ -326,8 +326,23 @@ def test_a_bad_change_shows_the_error_and_changes_nothing(client, testford, worl
         _edit_url(copy, "contact", contact), {"name": "", "email": "not an email"}
     )
     assert "govuk-error-summary" in response.content.decode()
+    response = client.post(
+        reverse("directory:entry_edit", args=[copy.pk]),
+        {
+            "name": "Lunch club",
+            "description": "Lunch.",
+            "terms": [str(world["lunch"].pk)],
+            "status": "active",
+            "how_to_access": ["drop_in"],
+            "radius_km": "far",
+        },
+    )
+    assert "Enter the distance as a number, like 5 or 2.5." in (
+        response.content.decode()
+    )
     assert Schedule.objects.get(pk=schedule.pk).opens_at == time(10)
     assert Contact.objects.get(pk=contact.pk).name == "Pat Lee"
+    assert Service.objects.get(pk=copy.pk).name == "Tuesday lunch club"
 
 
 def test_unknown_kinds_and_places_have_no_change_page(client, testford, world):
