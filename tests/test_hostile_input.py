@@ -109,6 +109,7 @@ NOT_REACHED = {
             "social:propose_done",
             "projects:propose_check",
             "projects:propose_done",
+            "budgeting:propose_check",
         ),
         "the end of a question flow: reached only when every answer is valid",
     ),
@@ -153,6 +154,10 @@ NOT_REACHED = {
     "projects:propose_start": (
         "the start of the question pages, a redirect to their first page; "
         "kith/projects/tests/test_project_pages.py goes through them"
+    ),
+    "budgeting:propose": (
+        "the start of proposing an idea, a redirect to the first question "
+        "page; kith/budgeting/tests/test_proposing.py goes through them"
     ),
     "accounts:session_end": (
         "offered only when the person is signed in somewhere else too; "

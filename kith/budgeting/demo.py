@@ -9,12 +9,14 @@ Any refusal stops the whole load (kith.core.demo).
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from kith.accounts.models import Role, RoleAssignment
 from kith.budgeting import services
-from kith.budgeting.models import Channel, Round
+from kith.budgeting.models import Channel, Proposal, Round
+from kith.budgeting.selectors import proposal_won
 from kith.core.demo import DemoLoadError, demo_step
 from kith.places.models import Locality, Postcode, Ward
 
@@ -166,6 +168,16 @@ def _move(round_: Round, phase: str) -> Round:
     return round_
 
 
+#: News of the first winning proposals, as an officer would post it.
+DELIVERY_NEWS = (
+    (
+        ("in_progress", "The council’s parks team has ordered the materials."),
+        ("delivered", "Done, and opened by the residents who proposed it."),
+    ),
+    (("in_progress", "Work starts next month, after the ground is surveyed."),),
+)
+
+
 def _staff(locality: Locality, role: str):
     found = (
         RoleAssignment.objects.filter(locality=locality, role=role)
@@ -192,7 +204,7 @@ def _round(locality, officer, *, title, **rules) -> Round:
     )
 
 
-def _propose_and_check(round_, member, officer, headings_and_ideas):
+def _propose_and_check(round_, member, officer, headings_and_ideas, proposer):
     _move(round_, "proposing")
     made = []
     for heading, ideas in headings_and_ideas:
@@ -205,6 +217,7 @@ def _propose_and_check(round_, member, officer, headings_and_ideas):
                 description=description,
                 place=place,
                 proposer_name=member.full_name,
+                **proposer,
             )
             made.append((proposal, cost))
     _move(round_, "checking")
@@ -247,6 +260,8 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
     )
     if not wards or not postcodes:
         raise DemoLoadError("the budgeting rounds", "the demo has no wards")
+    # The demo member proposes, living in a ward of the area.
+    proposer: dict[str, Any] = {"postcode": postcodes[0], "born": date(1950, 3, 27)}
 
     with demo_step("the finished budgeting round"):
         finished = _round(
@@ -273,6 +288,7 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
             member,
             officer,
             [(h, ideas) for h, (_n, _a, ideas) in zip(headings, FINISHED, strict=True)],
+            proposer,
         )
         _move(finished, "voting")
         by_heading = {
@@ -315,6 +331,18 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         services.round_count(actor=officer, round_=finished)
         services.round_publish(actor=officer, round_=finished)
 
+    with demo_step("updates on the finished round's winning proposals"):
+        winners = [
+            p
+            for p in Proposal.objects.filter(round=finished).order_by("number")
+            if proposal_won(p)
+        ]
+        for proposal, news in zip(winners, DELIVERY_NEWS, strict=False):
+            for delivery, text in news:
+                services.proposal_update_post(
+                    actor=officer, proposal=proposal, delivery=delivery, text=text
+                )
+
     with demo_step("the budgeting round open for voting"):
         open_round = _round(
             locality,
@@ -329,7 +357,9 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         heading = services.heading_add(
             actor=officer, round_=open_round, name="Parks", amount=10_000
         )
-        proposals = _propose_and_check(open_round, member, officer, [(heading, OPEN)])
+        proposals = _propose_and_check(
+            open_round, member, officer, [(heading, OPEN)], proposer
+        )
         _move(open_round, "voting")
         numbers = [p.number for p in proposals]
         for n, (name, postcode, born) in enumerate(
@@ -372,4 +402,5 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
                 place=place,
                 estimated_cost=estimated,
                 proposer_name=member.full_name,
+                **proposer,
             )

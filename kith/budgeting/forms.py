@@ -12,12 +12,18 @@ from kith.budgeting.models import (
     BallotType,
     Channel,
     CountingMethod,
+    Delivery,
     Eligibility,
     Heading,
     Proposal,
     Round,
 )
-from kith.core.forms import GovukDateField, GovukForm, GovukModelMultipleChoiceField
+from kith.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukModelMultipleChoiceField,
+    SubmissionKeyField,
+)
 from kith.directory.models import Organisation
 from kith.places.models import Ward
 
@@ -131,31 +137,161 @@ class PaperBallotForm(ChoicesMixin, VoterForm):
             )
 
 
-class ProposalForm(GovukForm):
-    title = forms.CharField(label=_("Name of your idea"), max_length=120)
-    description = forms.CharField(
-        label=_("What would the money pay for?"), widget=forms.Textarea, max_length=4000
+# --- proposing: one question a page (kith.core.questions) -------------------
+
+
+class ProposeHeadingForm(GovukForm):
+    heading = forms.ChoiceField(
+        label=_("Which part of the money is it for?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose which part of the money it is for.")},
     )
-    place = forms.CharField(label=_("Where (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, headings: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["heading"].choices = [  # type: ignore[attr-defined]
+            (str(h.pk), f"{h.name} (£{h.amount:,})") for h in headings
+        ]
+
+
+class ProposeIdeaForm(GovukForm):
+    title = forms.CharField(
+        label=_("Name of your idea"),
+        max_length=120,
+        error_messages={"required": _("Give your idea a name.")},
+    )
+    description = forms.CharField(
+        label=_("What would the money pay for?"),
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"required": _("Say what the money would pay for.")},
+    )
+
+
+class ProposeWhereForm(GovukForm):
+    asset = forms.ChoiceField(
+        label=_("Is it on one of these pieces of land or buildings?"),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    place = forms.CharField(
+        label=_("Where is it? (if somewhere else, or leave empty)"),
+        required=False,
+        max_length=200,
+    )
+
+    def __init__(self, *args: Any, assets: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assets = {str(a.uuid): a for a in assets}
+        self.fields["asset"].choices = [  # type: ignore[attr-defined]
+            (key, str(a)) for key, a in self.assets.items()
+        ] + [("", _("Somewhere else, or nowhere in particular"))]
+
+
+class ProposeProjectForm(GovukForm):
+    project = forms.ChoiceField(
+        label=_("Is it part of a community project?"),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, projects: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.projects = {str(p.uuid): p for p in projects}
+        self.fields["project"].choices = [  # type: ignore[attr-defined]
+            (key, str(p)) for key, p in self.projects.items()
+        ] + [("", _("No, or I do not know"))]
+
+
+class ProposeCostForm(GovukForm):
     estimated_cost = forms.IntegerField(
         label=_("What do you think it would cost, in pounds? (optional)"),
+        help_text=_("An officer will work out the cost. A guess helps."),
         required=False,
         min_value=1,
         max_value=100_000_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Enter the cost in whole pounds, like 500."),
+            "min_value": _("Enter a cost of £1 or more."),
+            "max_value": _("Enter a cost under £100,000,000."),
+        },
     )
-    proposer_name = forms.CharField(label=_("Your name"), max_length=150)
 
-    def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
+
+class ProposeProposerForm(GovukForm):
+    """Who proposes: checked against the round's rules (its wards, minimum
+    age, members only), and not kept beyond the name."""
+
+    proposer_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        error_messages={"required": _("Enter the full name.")},
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
+        ),
+        error_messages={"required": _("Enter the postcode.")},
+    )
+    born = GovukDateField(
+        label=_("Date of birth"),
+        past=True,
+        required=False,
+        help_text=_("For example, 27 3 1950."),
+    )
+
+    def __init__(self, *args: Any, minimum_age: int | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["heading"] = forms.ModelChoiceField(
-            label=_("Which part of the money is it for?"),
-            queryset=round_.headings.all(),
-            empty_label=None,
-            widget=forms.RadioSelect,
-        )
-        self.order_fields(
-            ["heading", "title", "description", "place", "estimated_cost"]
-        )
+        if minimum_age:
+            self.fields["born"].required = True
+            self.fields["born"].help_text = _(
+                "Only people aged %(age)s or over can take part. For example, "
+                "27 3 1950."
+            ) % {"age": minimum_age}
+        else:
+            del self.fields["born"]
+
+
+class UpdateForm(GovukForm):
+    """News of a winning proposal."""
+
+    delivery = forms.ChoiceField(
+        label=_("How far has it got?"),
+        choices=Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how far it has got.")},
+    )
+    text = forms.CharField(
+        label=_("What has happened?"),
+        help_text=_("Everyone will see this."),
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"required": _("Say what has happened.")},
+    )
+    submission_key = SubmissionKeyField()
+
+
+class LinkForm(GovukForm):
+    """An officer links a proposal to a place on the map and a project."""
+
+    asset = forms.ChoiceField(label=_("Place on the map"), required=False)
+    project = forms.ChoiceField(label=_("Community project"), required=False)
+
+    def __init__(
+        self, *args: Any, assets: Any = (), projects: Any = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.assets = {str(a.uuid): a for a in assets}
+        self.projects = {str(p.uuid): p for p in projects}
+        self.fields["asset"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
+            (key, str(a)) for key, a in self.assets.items()
+        ]
+        self.fields["project"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
+            (key, str(p)) for key, p in self.projects.items()
+        ]
 
 
 class CheckForm(GovukForm):

@@ -184,6 +184,14 @@ class Heading(models.Model):
         return self.name
 
 
+class Delivery(models.TextChoices):
+    """How far a winning proposal has got."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("Under way")
+    DELIVERED = "delivered", _("Delivered")
+
+
 class Proposal(models.Model):
     """A resident's idea for spending a heading's money."""
 
@@ -244,6 +252,33 @@ class Proposal(models.Model):
         related_name="+",
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+    #: On the map of land and buildings, where it is on one.
+    asset = models.ForeignKey(
+        "projects.Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place on the map"),
+    )
+    #: The community project it belongs to, when one exists.
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community project"),
+    )
+    #: How far a winning proposal has got, as its updates last said.
+    delivery = models.CharField(
+        _("delivery"),
+        max_length=15,
+        choices=Delivery.choices,
+        default=Delivery.NOT_STARTED,
+    )
+    #: The token of the page that sent it, so a double click makes one.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("proposal")
@@ -251,6 +286,15 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "number"], name="budgeting_proposal_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="budgeting_proposal_submitted_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery__in=Delivery.values),
+                name="budgeting_proposal_known_delivery",
             ),
             models.CheckConstraint(
                 condition=~Q(feasibility="feasible") | Q(cost__gte=1),
@@ -260,6 +304,42 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class ProposalUpdate(models.Model):
+    """News of a winning proposal, posted by its proposer or an officer,
+    until it is delivered. Public, like the results."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="updates"
+    )
+    delivery = models.CharField(
+        _("how far it has got"), max_length=15, choices=Delivery.choices
+    )
+    text = models.TextField(_("what has happened"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("proposal update")
+        ordering = ["posted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="budgeting_update_posted_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery__in=Delivery.values),
+                name="budgeting_update_known_delivery",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update on {self.proposal}"
 
 
 class Channel(models.TextChoices):

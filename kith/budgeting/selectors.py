@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +22,13 @@ from kith.budgeting.models import (
     Ballot,
     Heading,
     Proposal,
+    ProposalUpdate,
     Result,
     Round,
     Voter,
 )
 from kith.budgeting.words import SPOILT_REASONS
+from kith.projects.selectors import public_assets, public_projects
 
 TIE_RULES = {
     counting.LOWER_COST: gettext_lazy("lower cost"),
@@ -54,7 +56,7 @@ def round_get(*, locality: Any, pk: int) -> Round:
 def proposal_get(*, locality: Any, pk: int) -> Proposal:
     found = (
         Proposal.objects.filter(round__locality=locality, pk=pk)
-        .select_related("round", "heading")
+        .select_related("round__locality", "heading", "asset", "project")
         .first()
     )
     if found is None:
@@ -63,7 +65,32 @@ def proposal_get(*, locality: Any, pk: int) -> Proposal:
 
 
 def proposals_for(*, round_: Round) -> QuerySet[Proposal]:
-    return round_.proposals.select_related("heading").order_by("heading", "number")
+    """A round's proposals with their links and their updates."""
+    return (
+        round_.proposals.select_related("heading", "asset", "project")
+        .prefetch_related(_updates())
+        .order_by("heading", "number")
+    )
+
+
+def _updates() -> Prefetch:
+    return Prefetch(
+        "updates",
+        queryset=ProposalUpdate.objects.select_related("posted_by").order_by(
+            "posted_at", "pk"
+        ),
+    )
+
+
+def proposal_places(*, round_: Round) -> QuerySet[Any]:
+    """The places on the map a proposal may be linked to: the area's public
+    land and buildings."""
+    return public_assets(locality=round_.locality)
+
+
+def proposal_projects(*, round_: Round) -> QuerySet[Any]:
+    """The community projects a proposal may be linked to: the public ones."""
+    return public_projects(locality=round_.locality)
 
 
 def may_manage(*, actor: Any, round_: Round) -> bool:
@@ -78,8 +105,30 @@ def may_enter(*, actor: Any, round_: Round) -> bool:
     return has_perm(actor, Perm.BALLOTS_ENTER, round_.locality)
 
 
+def proposal_won(proposal: Proposal) -> bool:
+    """Whether the proposal was funded in the round's published results."""
+    if not proposal.round.published_at:
+        return False
+    winners = (
+        Result.objects.filter(heading_id=proposal.heading_id)
+        .values_list("winners", flat=True)
+        .first()
+    )
+    return proposal.number in (winners or [])
+
+
+def may_post_update(actor: Any, proposal: Proposal) -> bool:
+    """Its proposer, or an officer who runs the round's area."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if proposal.proposer_id is not None and proposal.proposer_id == actor.pk:
+        return True
+    return has_perm(actor, Perm.BUDGETING_MANAGE, proposal.round.locality)
+
+
 @dataclass
 class ProjectRow:
+    proposal: Proposal
     number: int
     title: str
     cost: int
@@ -119,6 +168,8 @@ def results_for(*, actor: Any, round_: Round) -> Results:
     titles = {
         p.number: p
         for p in round_.proposals.filter(feasibility=Proposal.Feasibility.FEASIBLE)
+        .select_related("asset", "project", "round")
+        .prefetch_related(_updates())
     }
     headings = []
     for result in Result.objects.filter(heading__round=round_).select_related(
@@ -129,6 +180,7 @@ def results_for(*, actor: Any, round_: Round) -> Results:
         rows = sorted(
             (
                 ProjectRow(
+                    proposal=titles[int(number)],
                     number=int(number),
                     title=titles[int(number)].title,
                     cost=titles[int(number)].cost or 0,

@@ -1,5 +1,6 @@
 """Pages for participatory budgeting: thin, each calls one service."""
 
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kith.accounts.http import AuthenticatedRequest
 from kith.budgeting import forms, selectors, services
@@ -18,6 +20,7 @@ from kith.budgeting.models import Phase, Round, Voter
 from kith.budgeting.words import SPOILT_REASONS
 from kith.core.csv import csv_response
 from kith.core.errors import ApplicationError
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 
 VOTE_SESSION = "budgeting_vote"
 
@@ -181,36 +184,272 @@ def heading_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+class ProposeQuestions(QuestionPages):
+    """Proposing, one question a page; the round is kept with the answers."""
+
+    def round_of(self, request: HttpRequest) -> Round:
+        return _round(request, self.context(request).get("round", 0))
+
+    def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
+        round_ = self.round_of(request)
+        if step.slug == "heading":
+            return {"headings": list(round_.headings.all())}
+        if step.slug == "where":
+            return {"assets": selectors.proposal_places(round_=round_)}
+        if step.slug == "project":
+            return {"projects": selectors.proposal_projects(round_=round_)}
+        if step.slug == "you":
+            kwargs: dict[str, Any] = {"minimum_age": round_.minimum_age}
+            if not selectors.may_enter(actor=request.user, round_=round_):
+                # A resident proposing for themselves: what we know of them.
+                user = request.user
+                kwargs["initial"] = {
+                    "proposer_name": getattr(user, "full_name", ""),
+                    "postcode": getattr(user, "postcode", ""),
+                }
+            return kwargs
+        return {}
+
+    def active_steps(self, request: HttpRequest) -> list[Step]:
+        # With one heading there is nothing to choose; with no public
+        # projects, nothing to link.
+        round_ = self.round_of(request)
+        skip = set()
+        if round_.headings.count() < 2:
+            skip.add("heading")
+        if not selectors.proposal_projects(round_=round_).exists():
+            skip.add("project")
+        return [s for s in super().active_steps(request) if s.slug not in skip]
+
+
+PROPOSE = ProposeQuestions(
+    "budgeting_propose",
+    [
+        Step(
+            "heading",
+            forms.ProposeHeadingForm,
+            gettext_lazy("Which part of the money is it for?"),
+        ),
+        Step("idea", forms.ProposeIdeaForm, gettext_lazy("What is your idea?")),
+        Step("where", forms.ProposeWhereForm, gettext_lazy("Where would it be?")),
+        Step(
+            "project",
+            forms.ProposeProjectForm,
+            gettext_lazy("Is it part of a community project?"),
+        ),
+        Step("cost", forms.ProposeCostForm, gettext_lazy("What might it cost?")),
+        Step("you", forms.ProposeProposerForm, gettext_lazy("Who is proposing it?")),
+    ],
+)
+
+
 @login_required
 def propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Start proposing an idea for a round: one question a page, then check
+    the answers and send."""
     round_ = _round(request, pk)
-    form = forms.ProposalForm(
-        request.POST or None,
-        round_=round_,
-        initial={"proposer_name": request.user.full_name},
-    )
+    if round_.phase() != Phase.PROPOSING:
+        messages.error(request, _("This round is not taking proposals now."))
+        return redirect(round_)
+    PROPOSE.start(request, round=round_.pk, submission_key=secrets.token_hex(16))
+    first = PROPOSE.next_slug(request)
+    return redirect("budgeting:propose_step", slug=first or "idea")
+
+
+def _require_proposing(request: HttpRequest) -> Round | None:
+    if PROPOSE.session_key not in request.session:
+        return None
+    return PROPOSE.round_of(request)
+
+
+@login_required
+def propose_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    round_ = _require_proposing(request)
+    if round_ is None:
+        return redirect("budgeting:rounds")
+    try:
+        step = PROPOSE.step(slug)
+    except KeyError as exc:
+        raise Http404 from exc
+    if step not in PROPOSE.active_steps(request):
+        raise Http404
+    changing = request.GET.get("change") == "1"
+    form = PROPOSE.page_form(request, step)
     if request.method == "POST" and form.is_valid():
+        following = PROPOSE.answer(request, slug, changing=changing)
+        return (
+            redirect("budgeting:propose_check")
+            if following is None
+            else redirect("budgeting:propose_step", slug=following)
+        )
+    back = PROPOSE.back_url(
+        request,
+        slug,
+        changing=changing,
+        check_url=reverse("budgeting:propose_check"),
+        step_url=lambda previous: reverse("budgeting:propose_step", args=[previous]),
+        start_url=round_.get_absolute_url(),
+    )
+    return render(
+        request,
+        "budgeting/propose_step.html",
+        {"form": form, "step": step, "back": back, "round": round_},
+    )
+
+
+def _proposal_answers(round_: Round, cleaned: dict[str, dict[str, Any]]) -> Any:
+    """The answers as the service's arguments. An asset or project that is
+    no longer public is asked again."""
+    headings = {str(h.pk): h for h in round_.headings.all()}
+    if "heading" in cleaned:
+        heading = headings.get(cleaned["heading"]["heading"])
+    else:
+        heading = next(iter(headings.values()), None)
+    if heading is None:
+        raise ApplicationError(_("This round has no headings yet."))
+    where = cleaned["where"]
+    asset = None
+    if where["asset"]:
+        asset = (
+            selectors.proposal_places(round_=round_).filter(uuid=where["asset"]).first()
+        )
+        if asset is None:
+            raise ApplicationError(_("Choose where it would be again."))
+    project = None
+    if cleaned.get("project", {}).get("project"):
+        project = (
+            selectors.proposal_projects(round_=round_)
+            .filter(uuid=cleaned["project"]["project"])
+            .first()
+        )
+        if project is None:
+            raise ApplicationError(_("Choose the community project again."))
+    you = cleaned["you"]
+    return {
+        "heading": heading,
+        "title": cleaned["idea"]["title"],
+        "description": cleaned["idea"]["description"],
+        "place": where["place"],
+        "asset": asset,
+        "project": project,
+        "estimated_cost": cleaned["cost"]["estimated_cost"],
+        "proposer_name": you["proposer_name"],
+        "postcode": you["postcode"],
+        "born": you.get("born"),
+    }
+
+
+@login_required
+def propose_check(request: AuthenticatedRequest) -> HttpResponse:
+    round_ = _require_proposing(request)
+    if round_ is None:
+        return redirect("budgeting:rounds")
+    try:
+        cleaned = PROPOSE.cleaned(request)
+    except IncompleteAnswers as incomplete:
+        return redirect("budgeting:propose_step", slug=incomplete.slug)
+    error = None
+    if request.method == "POST":
         try:
             proposal = services.proposal_submit(
-                actor=request.user, round_=round_, **form.cleaned_data
+                actor=request.user,
+                round_=round_,
+                submission_key=PROPOSE.context(request).get("submission_key", ""),
+                **_proposal_answers(round_, cleaned),
             )
-        except ApplicationError as error:
-            form.add_application_error(error)
+        except ApplicationError as exc:
+            error = exc
         else:
+            PROPOSE.clear(request)
             messages.success(
                 request,
                 _("Your idea is proposal %(n)s. An officer will check it.")
                 % {"n": proposal.number},
             )
             return redirect(round_)
+    return render(
+        request,
+        "budgeting/propose_check.html",
+        {"rows": PROPOSE.summary(request), "error": error, "round": round_},
+    )
+
+
+@login_required
+def proposal_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The proposer or an officer posts news of a winning proposal."""
+    proposal = selectors.proposal_get(locality=_locality(request), pk=pk)
+    if not selectors.may_post_update(request.user, proposal):
+        raise PermissionDenied
+    form = forms.UpdateForm(
+        request.POST or None,
+        initial={
+            "delivery": proposal.delivery,
+            "submission_key": secrets.token_hex(16),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_update_post(
+                actor=request.user, proposal=proposal, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Your update is published."))
+            return redirect("budgeting:results", pk=proposal.round_id)
     return _form_page(
         request,
         {
-            "title": _("Propose an idea"),
-            "caption": round_.title,
+            "title": _("Post an update on %(title)s") % {"title": proposal.title},
+            "caption": proposal.round.title,
+            "intro": _(
+                "Tell everyone how the project is going, until it is delivered."
+            ),
             "form": form,
-            "button": _("Send the idea"),
-            "back": round_.get_absolute_url(),
+            "button": _("Publish the update"),
+            "back": reverse("budgeting:results", args=[proposal.round_id]),
+        },
+    )
+
+
+@login_required
+def proposal_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An officer links a proposal to a place on the map and a project."""
+    proposal = selectors.proposal_get(locality=_locality(request), pk=pk)
+    if not selectors.may_manage(actor=request.user, round_=proposal.round):
+        raise PermissionDenied
+    form = forms.LinkForm(
+        request.POST or None,
+        assets=selectors.proposal_places(round_=proposal.round),
+        projects=selectors.proposal_projects(round_=proposal.round),
+        initial={
+            "asset": str(proposal.asset.uuid) if proposal.asset else "",
+            "project": str(proposal.project.uuid) if proposal.project else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_link(
+                actor=request.user,
+                proposal=proposal,
+                asset=form.assets.get(form.cleaned_data["asset"]),
+                project=form.projects.get(form.cleaned_data["project"]),
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("Links saved."))
+            return redirect(proposal.round)
+    return _form_page(
+        request,
+        {
+            "title": _("Link proposal %(n)s to a place or project")
+            % {"n": proposal.number},
+            "caption": proposal.round.title,
+            "intro": proposal.title,
+            "form": form,
+            "button": _("Save"),
+            "back": proposal.round.get_absolute_url(),
         },
     )
 
@@ -454,7 +693,14 @@ def draw_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     found = selectors.results_for(actor=request.user, round_=round_)
-    return render(request, "budgeting/results.html", {"results": found})
+    return render(
+        request,
+        "budgeting/results.html",
+        {
+            "results": found,
+            "may_manage": selectors.may_manage(actor=request.user, round_=round_),
+        },
+    )
 
 
 def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:

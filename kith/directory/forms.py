@@ -28,6 +28,11 @@ TIMES = [
 ]
 
 
+def time_choice(value: dt.time) -> str:
+    """The time box's value for a time (as TIMES names them)."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
 def _time(value: str) -> dt.time:
     hour, minute = value.split(":")
     return dt.time(int(hour), int(minute))
@@ -208,6 +213,24 @@ class ServiceForm(GovukForm):
         help_text=_("Leave empty if it serves everyone in the area."),
         widget=forms.CheckboxSelectMultiple(attrs={"legend_size": "s", "small": "1"}),
     )
+    radius_km = forms.DecimalField(
+        label=_("Or the distance it covers, in kilometres"),
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=Decimal(999),
+        decimal_places=1,
+        max_digits=4,
+        help_text=_("For example, 5 for a service that comes to people's homes."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "width": "4"}),
+        error_messages={
+            "invalid": _("Enter the distance as a number, like 5 or 2.5."),
+            "min_value": _("Enter a distance of 0.1 km or more."),
+            "max_value": _("Enter a distance under 1,000 km."),
+            "max_digits": _("Enter a distance under 1,000 km."),
+            "max_decimal_places": _("Enter the distance to one decimal place."),
+            "max_whole_digits": _("Enter a distance under 1,000 km."),
+        },
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         required=False,
@@ -331,6 +354,19 @@ class ScheduleForm(GovukForm):
         required=False,
         help_text=_("For example: not on bank holidays."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A time kept from an import (say 9:15am) stays choosable when the
+        # entry is changed, in its place among the half hours.
+        for name in ("starts", "ends"):
+            value = self.initial.get(name)
+            field = self.fields[name]
+            known = {key for key, _label in field.choices}  # type: ignore[attr-defined]
+            if value and value not in known:
+                field.choices = sorted(  # type: ignore[attr-defined]
+                    [*field.choices, (value, clock_text(_time(value)))]  # type: ignore[attr-defined]
+                )
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())

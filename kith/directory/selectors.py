@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from kith.accounts.models import Role, RoleAssignment
 from kith.accounts.permissions import Perm, has_perm
+from kith.core.times import day_text
 from kith.directory.access import can_check, can_edit_organisation
 from kith.directory.models import (
     Closure,
@@ -417,6 +418,7 @@ def service_changes(*, copy: Service) -> list[tuple[str, str, str]]:
         "eligibility_description",
         "minimum_age",
         "maximum_age",
+        "radius_km",
         "url",
         "email",
         "takes_referrals",
@@ -445,6 +447,14 @@ def service_changes(*, copy: Service) -> list[tuple[str, str, str]]:
                 lang.name for lang in service.languages.all()
             ),
             str(_("How to get it")): ", ".join(service.how_to_access_labels),
+            str(_("Areas it serves")): ", ".join(
+                sorted(w.name for w in service.wards.all())
+            ),
+            str(_("Holidays")): "; ".join(
+                f"{day_text(c.starts_on, weekday=False)} – "
+                f"{day_text(c.ends_on, weekday=False)}"
+                for c in service.closures.all()
+            ),
         }
 
     before_words, after_words = words(original), words(copy)

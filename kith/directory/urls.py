@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kith.directory import views
+from kith.directory.views import records
 
 app_name = "directory"
 
@@ -34,10 +35,19 @@ urlpatterns = [
     path("entries/<int:pk>/change/", views.entry_change, name="entry_change"),
     path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/submit/", views.entry_submit, name="entry_submit"),
-    path("entries/<int:pk>/<str:kind>/add/", views.record_add, name="record_add"),
+    path(
+        "entries/<int:pk>/<str:kind>/add/",
+        records.record_add,
+        name="record_add",
+    ),
+    path(
+        "entries/<int:pk>/<str:kind>/<int:record>/edit/",
+        records.record_edit,
+        name="record_edit",
+    ),
     path(
         "entries/<int:pk>/<str:kind>/<int:record>/delete/",
-        views.record_delete,
+        records.record_delete,
         name="record_delete",
     ),
     # Coordinators and council officers.

@@ -551,6 +551,14 @@ HOLDINGS: tuple[Holding, ...] = (
         staff=("entered_by", "checked_by"),
         erase={"proposer_name": Erase.BLANK},
     ),
+    # News of a winning proposal is about the proposal, so about its proposer;
+    # who posted it (the proposer or an officer) is who did the work.
+    Holding(
+        "budgeting.ProposalUpdate",
+        "budgeting",
+        ("proposal__proposer",),
+        staff=("posted_by",),
+    ),
     # Voters are found by name and postcode, never linked to a person's
     # record, so that who voted stays apart from everything else (ADR 0028).
     Holding("budgeting.Voter", "budgeting", (), staff=("entered_by",)),

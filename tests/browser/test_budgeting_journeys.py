@@ -18,16 +18,44 @@ def _round(title):
 
 
 def test_a_resident_proposes_and_an_officer_checks(page, demo, check_accessibility):
+    from kith.accounts.models import User
+    from kith.places.models import Postcode
+
     youth = _round("Riverside Youth Fund")
+    member = User.objects.get(email="member@riverside.example")
+    postcode = Postcode.objects.filter(postcode__startswith="RV").first().postcode
     sign_in(page, "member@riverside.example")
     page.get_by_role("link", name="Local budgets").first.click()
     check_accessibility(page)
     page.get_by_role("link", name="Riverside Youth Fund").click()
     check_accessibility(page)
     page.get_by_role("link", name="Propose an idea").click()
-    page.get_by_label("Youth").check()
+    # One question a page (the round has one heading, so none to choose).
+    check_accessibility(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_accessibility(page)
     page.get_by_label("Name of your idea").fill("Climbing wall")
     page.get_by_label("What would the money pay for?").fill("A small climbing wall.")
+    page.get_by_role("button", name="Continue").click()
+    check_accessibility(page)
+    page.get_by_label("Somewhere else, or nowhere in particular").check()
+    page.get_by_label("Where is it?").fill("The youth club")
+    page.get_by_role("button", name="Continue").click()
+    if "Is it part of a community project?" in page.locator("h1").inner_text():
+        check_accessibility(page)
+        page.get_by_label("No, or I do not know").check()
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_label("What do you think it would cost").fill("3000")
+    page.get_by_role("button", name="Continue").click()
+    check_accessibility(page)
+    page.get_by_label("Full name").fill(member.full_name)
+    page.get_by_label("Postcode").fill(postcode)
+    page.get_by_label("Day").fill("27")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("1950")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_contain_text("Check before you send")
     check_accessibility(page)
     page.get_by_role("button", name="Send the idea").click()
     expect(page.locator("main")).to_contain_text("Your idea is proposal 3")
@@ -135,9 +163,20 @@ def test_staff_enter_papers_then_an_officer_counts_and_publishes(
     expect(page.locator("main")).to_contain_text("spent")
     expect(page.locator("main")).to_contain_text("1 spoiled")
     check_accessibility(page)
+    # News of a winning proposal, until it is delivered.
+    page.get_by_role("link", name="Post an update").first.click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Publish the update").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Under way").check()
+    page.get_by_label("What has happened?").fill("The equipment is ordered.")
+    page.get_by_role("button", name="Publish the update").click()
+    expect(page.locator("main")).to_contain_text("The equipment is ordered.")
 
     page.context.clear_cookies()
     page.goto(parks.get_absolute_url())
     page.get_by_role("link", name="See the results").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Results")
+    expect(page.locator("main")).to_contain_text("The equipment is ordered.")
     check_accessibility(page)

@@ -1,5 +1,6 @@
 """The local directory in Chromium: an organisation editor adds a service
-and a coordinator publishes it; a resident, not signed in, finds a lunch
+and a coordinator publishes it; an editor changes a published entry, which
+waits for a check; a resident, not signed in, finds a lunch
 club near their postcode; a coordinator points a member to a service.
 axe-core checks each page."""
 
@@ -79,6 +80,55 @@ def test_an_editor_adds_a_service_and_a_coordinator_publishes_it(
     page.goto(f"/directory/services/{service.uuid}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Seated yoga")
     expect(page.locator("main")).to_contain_text("Last checked on")
+    check_accessibility(page)
+
+
+def test_an_editor_changes_a_published_entry_and_it_waits_for_a_check(
+    page, demo, check_accessibility
+):
+    from kith.directory.models import Service
+
+    live = Service.objects.get(name="Befriending by phone", draft_of__isnull=True)
+    sign_in(page, "editor@riverside.example")
+    page.goto(f"/directory/entries/{live.pk}/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Change this entry").click()
+    expect(page.locator("main")).to_contain_text("Changes to a published entry")
+    check_accessibility(page)
+    page.get_by_role("link", name="Change Mondays").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change when it runs")
+    expect(page.get_by_label("Monday")).to_be_checked()
+    check_accessibility(page)
+    # A bad change is refused with the reason, and nothing is saved.
+    page.get_by_label("Opens at").select_option("17:00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The closing time must be after the opening time."
+    )
+    check_accessibility(page)
+    page.get_by_label("Friday").uncheck()
+    page.get_by_label("Opens at").select_option("09:00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("Mondays and Wednesdays 9am to 4pm")
+    page.get_by_role("button", name="Send for a check").click()
+    expect(page.locator("main")).to_contain_text("Waiting for a check")
+
+    # The public still sees the checked entry.
+    page.context.clear_cookies()
+    page.goto(f"/directory/services/{live.uuid}/")
+    expect(page.locator("main")).to_contain_text(
+        "Mondays, Wednesdays and Fridays 10am to 4pm"
+    )
+
+    sign_in(page, "coordinator@riverside.example")
+    page.get_by_role("link", name="Directory checks").first.click()
+    page.get_by_role("link", name="Befriending by phone").click()
+    expect(page.locator("main")).to_contain_text("Mondays and Wednesdays 9am to 4pm")
+    check_accessibility(page)
+    page.get_by_role("button", name="It is right: publish it").click()
+    page.context.clear_cookies()
+    page.goto(f"/directory/services/{live.uuid}/")
+    expect(page.locator("main")).to_contain_text("Mondays and Wednesdays 9am to 4pm")
     check_accessibility(page)
 
 

@@ -66,6 +66,8 @@ def proposals(circle, round_, costs):
             title=f"Project {n}",
             description="A good idea.",
             proposer_name="Member Testford",
+            postcode="SE17 2AA",
+            born=BORN,
         )
         made.append(proposal)
     move_to(round_, "checking")

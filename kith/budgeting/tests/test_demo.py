@@ -20,6 +20,11 @@ def test_the_demo_has_a_finished_round_with_results_and_one_to_vote_in(db):
     assert set(
         Voter.objects.filter(round=finished).values_list("channel", flat=True)
     ) == {"paper", "phone"}
+    # Its winners have news until delivered; the first is delivered.
+    delivered = finished.proposals.filter(delivery="delivered")
+    assert delivered.count() == 1
+    assert delivered.get().updates.count() == 2
+    assert finished.proposals.filter(delivery="in_progress").count() == 1
     # Nothing joins a ballot to a voter once the box is closed.
     assert not Ballot.objects.filter(round=finished).exclude(seal="").exists()
     voting = Round.objects.get(title="Riverside Parks Fund")

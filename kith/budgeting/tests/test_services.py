@@ -126,6 +126,7 @@ def test_a_proposal_needs_a_public_reason_and_a_cost(testford):
         title="Benches",
         description="Benches in the park.",
         proposer_name="Member Testford",
+        postcode="SE17 2AA",
     )
     assert proposal.number == 1 and proposal.proposer == testford.member
     move_to(round_, "checking")
@@ -172,6 +173,7 @@ def test_proposals_only_while_proposing(voting):
             title="Late",
             description="Too late.",
             proposer_name="M",
+            postcode="SE17 2AA",
         )
 
 
@@ -289,14 +291,14 @@ def test_members_only_round(testford):
     from tests.factories import MembershipFactory
 
     round_ = open_round(testford, eligibility="members")
-    proposals(testford, round_, [100])
-    move_to(round_, "voting")
-    with pytest.raises(ApplicationError, match="Only members"):
-        _enter(testford, round_, "Not Amember", [1], paper=1)
     member = testford.member
     member.postcode = PC
     member.save()
     MembershipFactory(person=member, locality=testford.locality, status="active")
+    proposals(testford, round_, [100])
+    move_to(round_, "voting")
+    with pytest.raises(ApplicationError, match="Only members"):
+        _enter(testford, round_, "Not Amember", [1], paper=1)
     assert _enter(testford, round_, member.full_name, [1], paper=2).status == "voted"
 
 
