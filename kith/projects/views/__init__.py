@@ -1,0 +1,87 @@
+"""Pages of the projects part: thin, each calls one selector or service.
+
+The views live in one module per group of pages (assets, nominations,
+projects, proposing, checking, pledges, volunteers, updates); this package
+re-exports them for the URLs."""
+
+from kith.projects.views.assets import (
+    ASSET_FIELDS,
+    asset_detail,
+    asset_edit,
+    asset_photo_add,
+    assets_public,
+    photo,
+    register,
+)
+from kith.projects.views.checking import (
+    project_check,
+    to_check,
+)
+from kith.projects.views.nominations import (
+    disposal_add,
+    nomination_add,
+    nomination_decide,
+)
+from kith.projects.views.pledges import (
+    funds,
+    pledge,
+    pledge_received,
+)
+from kith.projects.views.projects import (
+    figures,
+    poster,
+    project_detail,
+    project_settings,
+    projects_home,
+    short,
+)
+from kith.projects.views.proposing import (
+    PROPOSE,
+    ProposeQuestions,
+    propose_check,
+    propose_done,
+    propose_start,
+    propose_step,
+)
+from kith.projects.views.updates import (
+    project_done,
+    update_add,
+)
+from kith.projects.views.volunteers import (
+    hours_add,
+    work_day_add,
+)
+
+__all__ = [
+    "ASSET_FIELDS",
+    "PROPOSE",
+    "ProposeQuestions",
+    "asset_detail",
+    "asset_edit",
+    "asset_photo_add",
+    "assets_public",
+    "disposal_add",
+    "figures",
+    "funds",
+    "hours_add",
+    "nomination_add",
+    "nomination_decide",
+    "photo",
+    "pledge",
+    "pledge_received",
+    "poster",
+    "project_check",
+    "project_detail",
+    "project_done",
+    "project_settings",
+    "projects_home",
+    "propose_check",
+    "propose_done",
+    "propose_start",
+    "propose_step",
+    "register",
+    "short",
+    "to_check",
+    "update_add",
+    "work_day_add",
+]

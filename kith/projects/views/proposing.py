@@ -1,0 +1,183 @@
+"""Proposing a project: question pages, check your answers, done."""
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kith.accounts.http import AuthenticatedRequest
+from kith.accounts.permissions import Perm, has_perm
+from kith.core.errors import ApplicationError
+from kith.core.questions import IncompleteAnswers, QuestionPages, Step
+from kith.projects import forms, selectors, services
+from kith.projects.models import Asset
+from kith.projects.views.common import (
+    _locality,
+)
+
+
+class ProposeQuestions(QuestionPages):
+    def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
+        if step.slug == "where":
+            return {
+                "assets": selectors.public_assets(locality=_locality(request)).filter(
+                    status__in=[Asset.Status.UNUSED, Asset.Status.AVAILABLE]
+                )
+            }
+        return {}
+
+
+PROPOSE = ProposeQuestions(
+    "project_propose",
+    [
+        Step("about", forms.AboutForm, gettext_lazy("What is the project?")),
+        Step("where", forms.WhereForm, gettext_lazy("Where is it?")),
+        Step("money", forms.MoneyForm, gettext_lazy("Money and closing date")),
+        Step("costs", forms.CostsForm, gettext_lazy("What it will cost")),
+        Step(
+            "permissions",
+            forms.PermissionsForm,
+            gettext_lazy("Permissions and safety"),
+        ),
+    ],
+)
+
+
+def _require_propose(request: HttpRequest) -> Any:
+    locality = _locality(request)
+    if not has_perm(request.user, Perm.PROJECTS_PROPOSE, locality):
+        raise Http404
+    return locality
+
+
+@login_required
+def propose_start(request: AuthenticatedRequest) -> HttpResponse:
+    _require_propose(request)
+    PROPOSE.start(request, submission_key=secrets.token_hex(16))
+    asset = request.GET.get("asset", "")
+    if asset:
+        data = {"asset": [asset], "where": [""]}
+        request.session[PROPOSE.session_key]["answers"]["where"] = data
+        request.session.modified = True
+    return redirect("projects:propose_step", slug="about")
+
+
+@login_required
+def propose_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    _require_propose(request)
+    if PROPOSE.session_key not in request.session:
+        return redirect("projects:propose_start")
+    try:
+        step = PROPOSE.step(slug)
+    except KeyError as exc:
+        raise Http404 from exc
+    changing = request.GET.get("change") == "1"
+    form = PROPOSE.page_form(request, step)
+    if request.method == "POST" and form.is_valid():
+        following = PROPOSE.answer(request, slug, changing=changing)
+        return (
+            redirect("projects:propose_check")
+            if following is None
+            else redirect("projects:propose_step", slug=following)
+        )
+    back = PROPOSE.back_url(
+        request,
+        slug,
+        changing=changing,
+        check_url=reverse("projects:propose_check"),
+        step_url=lambda previous: reverse("projects:propose_step", args=[previous]),
+        start_url=reverse("projects:home"),
+    )
+    return render(
+        request,
+        "projects/propose_step.html",
+        {"form": form, "step": step, "back": back},
+    )
+
+
+def _answers(locality: Any, cleaned: dict[str, dict[str, Any]]) -> Any:
+    about, where, money = cleaned["about"], cleaned["where"], cleaned["money"]
+    permissions = cleaned["permissions"]
+    asset = None
+    if where["asset"]:
+        asset = (
+            selectors.public_assets(locality=locality)
+            .filter(uuid=where["asset"])
+            .first()
+        )
+        if asset is None:
+            raise ApplicationError(_("Choose where it is."), field="asset")
+    return services.ProjectAnswers(
+        title=about["title"],
+        what=about["what"],
+        why=about["why"],
+        who_for=about["who_for"],
+        where=where["where"] or (str(asset) if asset else ""),
+        asset=asset,
+        target_pence=money["target"],
+        funding_model=money["funding_model"],
+        deadline=money["deadline"],
+        permissions_needed=permissions["permissions_needed"],
+        milestones=permissions["milestones"],
+        involves_people_at_risk=permissions["involves_people_at_risk"],
+        cost_items=[
+            services.CostLine(
+                cleaned["costs"][f"item_{n}"],
+                cleaned["costs"][f"cost_{n}"] or 0,
+                cleaned["costs"].get(f"quote_{n}") or "",
+            )
+            for n in (1, 2, 3)
+            if cleaned["costs"].get(f"item_{n}")
+        ],
+    )
+
+
+@login_required
+def propose_check(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _require_propose(request)
+    if PROPOSE.session_key not in request.session:
+        done = request.session.get("kith_project_proposed")
+        if request.method == "POST" and done:
+            return redirect("projects:propose_done")
+        return redirect("projects:propose_start")
+    try:
+        cleaned = PROPOSE.cleaned(request)
+    except IncompleteAnswers as incomplete:
+        return redirect("projects:propose_step", slug=incomplete.slug)
+    error = None
+    acting_for = getattr(request, "acting_for", None)
+    if request.method == "POST":
+        try:
+            project = services.project_propose(
+                actor=request.user,
+                locality=locality,
+                answers=_answers(locality, cleaned),
+                proposer=acting_for,
+                submission_key=PROPOSE.context(request).get("submission_key"),
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            PROPOSE.clear(request)
+            request.session["kith_project_proposed"] = str(project.uuid)
+            return redirect("projects:propose_done")
+    return render(
+        request,
+        "projects/propose_check.html",
+        {"rows": PROPOSE.summary(request), "error": error, "acting_for": acting_for},
+    )
+
+
+@login_required
+def propose_done(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _require_propose(request)
+    uuid = request.session.get("kith_project_proposed")
+    if not uuid:
+        return redirect("projects:home")
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    return render(request, "projects/propose_done.html", {"project": project})
