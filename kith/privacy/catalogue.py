@@ -565,6 +565,7 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("projects.HoursGiven", "projects", ("person",), staff=("recorded_by",)),
     Holding("projects.Update", "projects", ("posted_by",)),
     Holding("projects.Photo", "projects", ("uploaded_by",)),
+    Holding("projects.Quote", "projects", ("uploaded_by",)),
     Holding(
         "privacy.RightsRequest",
         "rights",

@@ -100,6 +100,18 @@ class PhotoForm(GovukForm):
     description = forms.CharField(label=_("What the photo shows"), max_length=200)
 
 
+class QuoteForm(GovukForm):
+    quote = forms.FileField(
+        label=_("The quote"),
+        help_text=_("A PDF, or a photo of a paper quote (JPEG, PNG or WebP)."),
+    )
+    description = forms.CharField(
+        label=_("What the quote is for, and who gave it"),
+        help_text=_("For example, timber for raised beds, from Barnet Timber."),
+        max_length=200,
+    )
+
+
 class NominationForm(GovukForm):
     group_name = forms.CharField(
         label=_("Name of the group nominating"), max_length=200

@@ -432,6 +432,51 @@ class CostItem(models.Model):
         return self.description
 
 
+class Quote(models.Model):
+    """A supplier's quote or estimate attached to a project, as a file: a PDF
+    kept as sent, or a photo of a paper quote re-encoded (no location data).
+    Seen only by the project's organisers and council officers (ADR 0035)."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        JPEG = "jpeg", _("Photo")
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="+")
+    uuid = _uuid_field()
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="quotes"
+    )
+    description = models.CharField(_("what the quote is for"), max_length=200)
+    data = models.BinaryField()
+    file_format = models.CharField(max_length=10, choices=Format.choices)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quote")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(file_format__in=["pdf", "jpeg"]),
+                name="projects_quote_known_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def content_type(self) -> str:
+        return "application/pdf" if self.file_format == "pdf" else "image/jpeg"
+
+    @property
+    def filename(self) -> str:
+        return f"quote-{self.pk}.{'pdf' if self.file_format == 'pdf' else 'jpg'}"
+
+
 class Fund(TimeStampedModel):
     """A pot an organisation (usually the council) pledges from, with caps:
     at most ``cap_pence`` and at most ``cap_percent`` of a project's target."""

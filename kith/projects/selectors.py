@@ -22,6 +22,7 @@ from kith.projects.models import (
     Photo,
     Pledge,
     Project,
+    Quote,
     Update,
 )
 
@@ -177,6 +178,35 @@ def may_see_project(actor: Any, project: Project) -> bool:
     return has_perm(actor, Perm.PROJECTS_CHECK, project.locality)
 
 
+def may_see_quotes(actor: Any, project: Project) -> bool:
+    """A project's quotes are seen by its organisers (who proposed or entered
+    it, and staff who enter for people) and by council officers, never by
+    the public: a quote may carry a supplier's or a proposer's details."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.pk in (project.proposer_id, project.entered_by_id):
+        return True
+    return has_perm(actor, Perm.PROJECTS_ENTER, project.locality) or has_perm(
+        actor, Perm.PROJECTS_CHECK, project.locality
+    )
+
+
+def quote_get(*, actor: Any, locality: Locality, project_uuid: Any, uuid: Any) -> Quote:
+    """One quote of a project, with its file, for someone who may see it;
+    Http404 else."""
+    found = (
+        Quote.objects.filter(
+            locality=locality, project__locality=locality, project__uuid=project_uuid
+        )
+        .filter(uuid=uuid)
+        .select_related("project__locality")
+        .first()
+    )
+    if found is None or not may_see_quotes(actor, found.project):
+        raise Http404
+    return found
+
+
 def project_get(*, actor: Any, locality: Locality, uuid: Any) -> Project:
     """One project with everything its page shows; Http404 if the actor may
     not see it (or it belongs to another locality)."""
@@ -198,6 +228,7 @@ def project_get(*, actor: Any, locality: Locality, uuid: Any) -> Project:
                 ).order_by("created_at", "pk"),
             ),
             "work_days__activity__occurrences",
+            Prefetch("quotes", queryset=Quote.objects.defer("data").order_by("pk")),
         )
         .first()
     )

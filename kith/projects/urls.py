@@ -43,6 +43,13 @@ urlpatterns = [
     path("<uuid:uuid>/updates/new/", views.update_add, name="update_add"),
     path("<uuid:uuid>/done/", views.project_done, name="project_done"),
     path("<uuid:uuid>/poster/", views.poster, name="poster"),
+    path("<uuid:uuid>/quotes/new/", views.quote_add, name="quote_add"),
+    path("<uuid:uuid>/quotes/<uuid:quote>/", views.quote_file, name="quote_file"),
+    path(
+        "<uuid:uuid>/quotes/<uuid:quote>/remove/",
+        views.quote_remove,
+        name="quote_remove",
+    ),
     path("p/<slug:code>/", views.short, name="short"),
     path(
         "<uuid:uuid>/pledges/<int:pk>/received/",

@@ -47,6 +47,12 @@ from kith.projects.services.projects import (
     project_propose,
     project_resubmit,
 )
+from kith.projects.services.quotes import (
+    MOST_QUOTES,
+    QUOTE_STATES,
+    quote_add,
+    quote_remove,
+)
 from kith.projects.services.updates import (
     PhotoUpload,
     project_done,
@@ -61,7 +67,9 @@ from kith.projects.services.volunteers import (
 )
 
 __all__ = [
+    "MOST_QUOTES",
     "PROJECT_TEXTS",
+    "QUOTE_STATES",
     "REMIND_DAYS_AHEAD",
     "SHORT_CODE_ALPHABET",
     "AssetAnswers",
@@ -90,6 +98,8 @@ __all__ = [
     "project_settings_for",
     "project_settings_update",
     "projects_funding_close_due",
+    "quote_add",
+    "quote_remove",
     "update_post",
     "work_day_add",
 ]

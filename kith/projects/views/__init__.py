@@ -43,6 +43,7 @@ from kith.projects.views.proposing import (
     propose_start,
     propose_step,
 )
+from kith.projects.views.quotes import quote_add, quote_file, quote_remove
 from kith.projects.views.updates import (
     project_done,
     update_add,
@@ -79,6 +80,9 @@ __all__ = [
     "propose_done",
     "propose_start",
     "propose_step",
+    "quote_add",
+    "quote_file",
+    "quote_remove",
     "register",
     "short",
     "to_check",

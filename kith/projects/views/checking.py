@@ -55,8 +55,14 @@ def project_check(request: AuthenticatedRequest, uuid: str) -> HttpResponse:
         request,
         form,
         title=_("Check %(title)s") % {"title": project},
-        caption=_("Involves children or adults at risk: %(answer)s")
-        % {"answer": _("yes") if project.involves_people_at_risk else _("no")},
+        caption=_(
+            "Involves children or adults at risk: %(answer)s. Quotes attached: "
+            "%(quotes)s."
+        )
+        % {
+            "answer": _("yes") if project.involves_people_at_risk else _("no"),
+            "quotes": len(project.quotes.all()),
+        },
         back=project.get_absolute_url(),
         button=_("Save the check"),
     )

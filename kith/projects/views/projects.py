@@ -71,6 +71,8 @@ def project_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "may_pledge": project.open_for_pledges
             and has_perm(user, Perm.PROJECTS_PROPOSE, locality),
             "organiser": services.is_organiser(user, project),
+            "see_quotes": selectors.may_see_quotes(user, project),
+            "quotes_open": project.status in services.QUOTE_STATES,
             "volunteering": selectors.project_volunteering(project),
             "costs": [(c, pounds(c.amount_pence)) for c in project.cost_items.all()],
             # Organisations are thanked by name; residents never are.
