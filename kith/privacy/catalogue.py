@@ -566,6 +566,8 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("projects.Update", "projects", ("posted_by",)),
     Holding("projects.Photo", "projects", ("uploaded_by",)),
     Holding("projects.Quote", "projects", ("uploaded_by",)),
+    Holding("projects.VolunteerTask", "projects", ("added_by",)),
+    Holding("projects.TaskTaken", "projects", ("person",), staff=("entered_by",)),
     Holding(
         "privacy.RightsRequest",
         "rights",

@@ -355,6 +355,20 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
             social.sign_up_create(
                 actor=coordinator, occurrence=occurrence, membership=membership
             )
+        watering = services.task_add(
+            actor=joan,
+            project=garden,
+            title="Water the beds in the summer holidays",
+            description="Twice a week from late July to early September.",
+            people_needed=4,
+        )
+        services.task_take_on(actor=sam, task=watering)
+        services.task_add(
+            actor=joan,
+            project=garden,
+            title="Put a poster up in your shop or block",
+            people_needed=10,
+        )
         services.update_post(
             actor=joan,
             project=garden,

@@ -386,6 +386,23 @@ class WorkDayForm(GovukForm):
     )
 
 
+class TaskForm(GovukForm):
+    title = forms.CharField(
+        label=_("What needs doing?"),
+        help_text=_("For example, water the beds in August."),
+        max_length=150,
+    )
+    description = forms.CharField(
+        label=_("More about it (if needed)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+    )
+    people_needed = forms.IntegerField(
+        label=_("How many people does it need?"), min_value=1, max_value=100
+    )
+
+
 class HoursForm(GovukForm):
     person = forms.TypedChoiceField(label=_("Who"), coerce=int)
     given_on = GovukDateField(label=_("Day"))

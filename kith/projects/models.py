@@ -617,6 +617,62 @@ class WorkDay(models.Model):
         return f"Work day {self.activity_id} of {self.project_id}"
 
 
+class VolunteerTask(TimeStampedModel):
+    """Something a project needs doing that people take on (watering in
+    August, keeping the tool shed, a poster in the shop window), with how
+    many people it needs."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="tasks")
+    uuid = _uuid_field()
+    title = models.CharField(_("what needs doing"), max_length=150)
+    description = models.TextField(_("more about it"), blank=True)
+    people_needed = models.PositiveSmallIntegerField(_("how many people it needs"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        verbose_name = _("volunteer task")
+        ordering = ["done", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people_needed__gte=1) & Q(people_needed__lte=100),
+                name="projects_task_people_needed_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskTaken(TimeStampedModel):
+    """A person who took on a volunteer task (or was put down for it from a
+    paper sheet by staff)."""
+
+    task = models.ForeignKey(
+        VolunteerTask, on_delete=models.CASCADE, related_name="taken"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("volunteer task taken on")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "person"], name="projects_task_taken_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} on task {self.task_id}"
+
+
 class HoursGiven(TimeStampedModel):
     """Time a person gave to a project, recorded by the organisers."""
 

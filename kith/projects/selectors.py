@@ -23,7 +23,9 @@ from kith.projects.models import (
     Pledge,
     Project,
     Quote,
+    TaskTaken,
     Update,
+    VolunteerTask,
 )
 
 
@@ -229,6 +231,17 @@ def project_get(*, actor: Any, locality: Locality, uuid: Any) -> Project:
             ),
             "work_days__activity__occurrences",
             Prefetch("quotes", queryset=Quote.objects.defer("data").order_by("pk")),
+            Prefetch(
+                "tasks",
+                queryset=VolunteerTask.objects.prefetch_related(
+                    Prefetch(
+                        "taken",
+                        queryset=TaskTaken.objects.select_related("person").order_by(
+                            "pk"
+                        ),
+                    )
+                ).order_by("done", "pk"),
+            ),
         )
         .first()
     )
@@ -348,9 +361,29 @@ def project_volunteering(project: Project) -> dict[str, Any]:
     }
 
 
+def project_tasks(project: Project, *, person: Any = None) -> list[dict[str, Any]]:
+    """The project's volunteer tasks (prefetched by ``project_get``): how many
+    people each needs and has, and whether ``person`` took it on."""
+    rows = []
+    for task in project.tasks.all():
+        taken = list(task.taken.all())
+        mine = person is not None and any(t.person_id == person.pk for t in taken)
+        rows.append(
+            {
+                "task": task,
+                "taken": taken,
+                "count": len(taken),
+                "full": len(taken) >= task.people_needed,
+                "mine": mine,
+            }
+        )
+    return rows
+
+
 def volunteers_to_record(*, project: Project, acting_for: Any = None) -> list[Any]:
     """The people whose time may be recorded here: those with a place (or
-    on the waiting list) at one of the project's work days, and the person
+    on the waiting list) at one of the project's work days, those who took
+    on one of its tasks, and the person
     a staff member is acting for (from a paper sheet)."""
     from kith.accounts.models import User
     from kith.social.models import SignUp
@@ -361,6 +394,11 @@ def volunteers_to_record(*, project: Project, acting_for: Any = None) -> list[An
         )
         .exclude(status=SignUp.Status.CANCELLED)
         .values_list("person_id", flat=True)
+    )
+    ids.update(
+        TaskTaken.objects.filter(task__project=project).values_list(
+            "person_id", flat=True
+        )
     )
     if acting_for is not None:
         ids.add(acting_for.pk)

@@ -43,6 +43,18 @@ urlpatterns = [
     path("<uuid:uuid>/updates/new/", views.update_add, name="update_add"),
     path("<uuid:uuid>/done/", views.project_done, name="project_done"),
     path("<uuid:uuid>/poster/", views.poster, name="poster"),
+    path("<uuid:uuid>/tasks/new/", views.task_add, name="task_add"),
+    path(
+        "<uuid:uuid>/tasks/<uuid:task>/take-on/",
+        views.task_take_on,
+        name="task_take_on",
+    ),
+    path(
+        "<uuid:uuid>/tasks/<uuid:task>/step-back/",
+        views.task_step_back,
+        name="task_step_back",
+    ),
+    path("<uuid:uuid>/tasks/<uuid:task>/done/", views.task_done, name="task_done"),
     path("<uuid:uuid>/quotes/new/", views.quote_add, name="quote_add"),
     path("<uuid:uuid>/quotes/<uuid:quote>/", views.quote_file, name="quote_file"),
     path(

@@ -53,6 +53,13 @@ from kith.projects.services.quotes import (
     quote_add,
     quote_remove,
 )
+from kith.projects.services.tasks import (
+    MOST_PEOPLE,
+    task_add,
+    task_done,
+    task_step_back,
+    task_take_on,
+)
 from kith.projects.services.updates import (
     PhotoUpload,
     project_done,
@@ -67,6 +74,7 @@ from kith.projects.services.volunteers import (
 )
 
 __all__ = [
+    "MOST_PEOPLE",
     "MOST_QUOTES",
     "PROJECT_TEXTS",
     "QUOTE_STATES",
@@ -100,6 +108,10 @@ __all__ = [
     "projects_funding_close_due",
     "quote_add",
     "quote_remove",
+    "task_add",
+    "task_done",
+    "task_step_back",
+    "task_take_on",
     "update_post",
     "work_day_add",
 ]

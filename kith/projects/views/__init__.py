@@ -44,6 +44,7 @@ from kith.projects.views.proposing import (
     propose_step,
 )
 from kith.projects.views.quotes import quote_add, quote_file, quote_remove
+from kith.projects.views.tasks import task_add, task_done, task_step_back, task_take_on
 from kith.projects.views.updates import (
     project_done,
     update_add,
@@ -85,6 +86,10 @@ __all__ = [
     "quote_remove",
     "register",
     "short",
+    "task_add",
+    "task_done",
+    "task_step_back",
+    "task_take_on",
     "to_check",
     "update_add",
     "work_day_add",

@@ -72,6 +72,13 @@ def project_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             and has_perm(user, Perm.PROJECTS_PROPOSE, locality),
             "organiser": services.is_organiser(user, project),
             "see_quotes": selectors.may_see_quotes(user, project),
+            "tasks": selectors.project_tasks(
+                project,
+                person=getattr(request, "acting_for", None)
+                or (user if user.is_authenticated else None),
+            ),
+            "may_volunteer": project.status == Project.Status.PUBLISHED
+            and has_perm(user, Perm.PROJECTS_PROPOSE, locality),
             "quotes_open": project.status in services.QUOTE_STATES,
             "volunteering": selectors.project_volunteering(project),
             "costs": [(c, pounds(c.amount_pence)) for c in project.cost_items.all()],
