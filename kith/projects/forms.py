@@ -136,6 +136,76 @@ class NominationForm(GovukForm):
     received_on = GovukDateField(label=_("Date the nomination was received"))
 
 
+class NominationSubmitForm(GovukForm):
+    """A group's nomination sent online (the officer's own form, above,
+    records one that came by post or email)."""
+
+    organisation = forms.ChoiceField(
+        label=_("Which group is nominating?"), widget=forms.RadioSelect
+    )
+    group_name = forms.CharField(
+        label=_("If another group: its name"), max_length=200, required=False
+    )
+    group_kind = forms.ChoiceField(
+        label=_("What kind of group is it?"),
+        help_text=_(
+            "Only these groups can nominate. A charity, company or co-operative "
+            "must have a local connection: its work is in the area."
+        ),
+        choices=Nomination.GroupKind.choices,
+        widget=forms.RadioSelect,
+    )
+    local_voters = forms.IntegerField(
+        label=_("How many of the group's members are on the local electoral roll?"),
+        help_text=_("Needed for a group that is not incorporated: at least 21."),
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+    )
+    reasons = forms.CharField(
+        label=_("Why does this place matter to the community?"),
+        help_text=_(
+            "What it is used for now or was used for recently, and how it helps "
+            "people's wellbeing or interests."
+        ),
+        widget=forms.Textarea,
+        max_length=4000,
+    )
+    group_contact = forms.CharField(
+        label=_("How can the council contact the group?"),
+        help_text=_("A postal address, and a phone number or email address."),
+        widget=forms.Textarea,
+        max_length=1000,
+    )
+    authorised = forms.BooleanField(
+        label=_(
+            "The group has asked me to send this nomination, and it is one of "
+            "the groups that can nominate."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+            (str(o.pk), str(o)) for o in organisations
+        ] + [("", _("Another group"))]
+        self.fields["organisation"].required = False
+        if not organisations:
+            del self.fields["organisation"]
+            self.fields["group_name"].label = _("Name of the group")
+            self.fields["group_name"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            not cleaned.get("organisation")
+            and not (cleaned.get("group_name") or "").strip()
+        ):
+            self.add_error("group_name", _("Enter the name of the group."))
+        return cleaned
+
+
 class DecisionForm(GovukForm):
     listed = forms.TypedChoiceField(
         label=_("Decision"),

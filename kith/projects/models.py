@@ -207,9 +207,33 @@ class Nomination(TimeStampedModel):
     #: The last day of the listing (listed) or of being shown on the public
     #: list of unsuccessful nominations (unsuccessful).
     shown_until = models.DateField(_("shown until"), null=True, blank=True)
+    #: The officer who recorded a nomination received by post or email;
+    #: empty for one a group sent online (``nominated_by``).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
+    #: The person who sent the nomination online for their group.
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: The directory's organisation nominating, when its editor sent it.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation nominating"),
+    )
+    group_contact = models.TextField(_("how to contact the group"), blank=True)
     reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -224,6 +248,10 @@ class Nomination(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status="received") | Q(decided_on__isnull=False),
                 name="projects_nomination_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=False) | Q(nominated_by__isnull=False),
+                name="projects_nomination_recorded_or_sent",
             ),
         ]
 

@@ -67,12 +67,14 @@ def asset_get(*, actor: Any, locality: Locality, uuid: Any) -> Asset:
             _photos_without_data(),
             Prefetch(
                 "nominations",
-                queryset=Nomination.objects.prefetch_related(
+                queryset=Nomination.objects.select_related("nominated_by")
+                .prefetch_related(
                     Prefetch(
                         "disposal_notices",
                         queryset=DisposalNotice.objects.order_by("-notified_on"),
                     )
-                ).order_by("-received_on"),
+                )
+                .order_by("-received_on"),
             ),
         )
         .first()
@@ -118,6 +120,34 @@ def public_nominations(
     listed = [n for n in rows if n.status == Nomination.Status.LISTED]
     unsuccessful = [n for n in rows if n.status == Nomination.Status.UNSUCCESSFUL]
     return {"listed": listed, "unsuccessful": unsuccessful}
+
+
+def nominations_sent_by(*, actor: Any, locality: Locality) -> QuerySet[Nomination]:
+    """The nominations a person sent online for their groups, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Nomination.objects.none()
+    return (
+        Nomination.objects.filter(locality=locality, nominated_by=actor)
+        .select_related("asset")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def may_nominate(*, actor: Any, asset: Asset) -> bool:
+    """Whether the page offers a group's online nomination of ``asset``: a
+    public asset not disposed of, not listed or waiting for a decision, to
+    someone who may propose projects (council officers record nominations
+    on their own form)."""
+    if not asset.public or asset.status == Asset.Status.DISPOSED:
+        return False
+    if not has_perm(actor, Perm.PROJECTS_PROPOSE, asset.locality):
+        return False
+    if has_perm(actor, Perm.ASSETS_MANAGE, asset.locality):
+        return False
+    return not any(
+        n.status in (Nomination.Status.RECEIVED, Nomination.Status.LISTED)
+        for n in asset.nominations.all()
+    )
 
 
 def nominations_waiting(*, actor: Any, locality: Locality) -> QuerySet[Nomination]:

@@ -21,6 +21,11 @@ urlpatterns = [
         name="nomination_add",
     ),
     path(
+        "land-and-buildings/<uuid:uuid>/nominate-for-a-group/",
+        views.nomination_submit,
+        name="nomination_submit",
+    ),
+    path(
         "nominations/<int:pk>/decide/",
         views.nomination_decide,
         name="nomination_decide",

@@ -25,10 +25,12 @@ from kith.projects.services.funds import (
 )
 from kith.projects.services.nominations import (
     REMIND_DAYS_AHEAD,
+    NominationAnswers,
     disposal_notice_record,
     nomination_decide,
     nomination_record,
     nomination_reminders_queue,
+    nomination_submit,
     nominations_end_listings,
 )
 from kith.projects.services.pledges import (
@@ -82,6 +84,7 @@ __all__ = [
     "SHORT_CODE_ALPHABET",
     "AssetAnswers",
     "CostLine",
+    "NominationAnswers",
     "PhotoUpload",
     "PledgeAnswers",
     "ProjectAnswers",
@@ -95,6 +98,7 @@ __all__ = [
     "nomination_decide",
     "nomination_record",
     "nomination_reminders_queue",
+    "nomination_submit",
     "nominations_end_listings",
     "pledge_make",
     "pledge_received",

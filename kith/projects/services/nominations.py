@@ -1,8 +1,10 @@
 """Writes of Assets of Community Value: nominations, decisions, notices of
 disposal and their moratoria, reminders of decisions due, listings ending."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from kith.accounts.models import RoleAssignment, User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.directory.models import Organisation
 from kith.notify.services import message_queue_for_person
 from kith.projects import dates
 from kith.projects.models import (
@@ -18,29 +21,13 @@ from kith.projects.models import (
     DisposalNotice,
     Nomination,
 )
-from kith.projects.services.common import (
-    _clean,
-)
+from kith.projects.services.common import _clean, _same_locality
 
 
-@transaction.atomic
-def nomination_record(
-    *,
-    actor: User,
-    asset: Asset,
-    group_name: str,
-    group_kind: str,
-    reasons: str,
-    received_on: date,
-    local_voters: int | None = None,
-) -> Nomination:
-    """Record a nomination received from a community group. The group must be
-    eligible (an unincorporated group needs at least 21 local voters); the
-    decision is due within the decision period of receipt. An asset already
-    listed, or waiting for a decision, cannot be nominated again."""
-    locality = asset.locality
-    require_perm(actor, Perm.ASSETS_MANAGE, locality)
-    Asset.objects.select_for_update().filter(pk=asset.pk).first()
+def _check_group(
+    *, asset: Asset, group_kind: str, local_voters: int | None, received_on: date
+) -> None:
+    """The rules every nomination meets, however it arrives."""
     if group_kind not in Nomination.GroupKind.values:
         raise ApplicationError(_("Choose the kind of group."), field="group_kind")
     if group_kind == Nomination.GroupKind.UNINCORPORATED and (local_voters or 0) < 21:
@@ -61,6 +48,32 @@ def nomination_record(
         raise ApplicationError(
             _("This asset is already listed or waiting for a decision.")
         )
+
+
+@transaction.atomic
+def nomination_record(
+    *,
+    actor: User,
+    asset: Asset,
+    group_name: str,
+    group_kind: str,
+    reasons: str,
+    received_on: date,
+    local_voters: int | None = None,
+) -> Nomination:
+    """Record a nomination received from a community group. The group must be
+    eligible (an unincorporated group needs at least 21 local voters); the
+    decision is due within the decision period of receipt. An asset already
+    listed, or waiting for a decision, cannot be nominated again."""
+    locality = asset.locality
+    require_perm(actor, Perm.ASSETS_MANAGE, locality)
+    Asset.objects.select_for_update().filter(pk=asset.pk).first()
+    _check_group(
+        asset=asset,
+        group_kind=group_kind,
+        local_voters=local_voters,
+        received_on=received_on,
+    )
     periods = dates.ACVPeriods.from_settings()
     nomination = Nomination(
         locality=locality,
@@ -76,6 +89,97 @@ def nomination_record(
     _clean(nomination)
     nomination.save()
     audit_record(actor=actor, action="acv_nomination_recorded", target=nomination)
+    return nomination
+
+
+@dataclass(frozen=True)
+class NominationAnswers:
+    group_kind: str
+    reasons: str
+    group_contact: str
+    #: The group's name, when it is not one of the directory's organisations.
+    group_name: str = ""
+    organisation: Organisation | None = None
+    local_voters: int | None = None
+    authorised: bool = False
+
+
+@transaction.atomic
+def nomination_submit(
+    *, actor: User, asset: Asset, answers: NominationAnswers
+) -> Nomination:
+    """A community group nominates a public asset online. Anyone who may
+    propose projects may send one for a group, declaring they are authorised
+    and the group eligible; an organisation's editor may name the
+    organisation (the directory's), and only its editors may. It is received
+    today, so the decision is due within the decision period from today; a
+    council officer decides it as any other (``nomination_decide``)."""
+    locality = asset.locality
+    require_perm(actor, Perm.PROJECTS_PROPOSE, locality)
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    if asset.locality_id != locality.pk:
+        raise PermissionDenied
+    if not asset.public or asset.status == Asset.Status.DISPOSED:
+        raise PermissionDenied
+    if answers.organisation is not None:
+        _same_locality(answers.organisation, locality)
+        if not answers.organisation.editors.filter(pk=actor.pk).exists():
+            raise PermissionDenied
+    group_name = (
+        str(answers.organisation)
+        if answers.organisation is not None
+        else answers.group_name.strip()
+    )
+    if not group_name:
+        raise ApplicationError(_("Enter the name of the group."), field="group_name")
+    if not answers.reasons.strip():
+        raise ApplicationError(
+            _("Say why the place matters to the community."), field="reasons"
+        )
+    if not answers.group_contact.strip():
+        raise ApplicationError(
+            _("Say how the council can contact the group."), field="group_contact"
+        )
+    if not answers.authorised:
+        raise ApplicationError(
+            _(
+                "Confirm that the group has asked you to send this and that it "
+                "can nominate."
+            ),
+            field="authorised",
+        )
+    today = timezone.localdate()
+    _check_group(
+        asset=asset,
+        group_kind=answers.group_kind,
+        local_voters=answers.local_voters,
+        received_on=today,
+    )
+    periods = dates.ACVPeriods.from_settings()
+    nomination = Nomination(
+        locality=locality,
+        asset=asset,
+        group_name=group_name[:200],
+        group_kind=answers.group_kind,
+        local_voters=answers.local_voters,
+        reasons=answers.reasons.strip(),
+        group_contact=answers.group_contact.strip(),
+        organisation=answers.organisation,
+        received_on=today,
+        decision_due_on=dates.decision_due(today, periods),
+        nominated_by=actor,
+    )
+    _clean(nomination)
+    nomination.save()
+    audit_record(
+        actor=actor,
+        action="acv_nomination_sent",
+        target=nomination,
+        locality=locality,
+        data={
+            "organisation": answers.organisation.pk if answers.organisation else None
+        },
+    )
     return nomination
 
 

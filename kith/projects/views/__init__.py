@@ -21,6 +21,7 @@ from kith.projects.views.nominations import (
     disposal_add,
     nomination_add,
     nomination_decide,
+    nomination_submit,
 )
 from kith.projects.views.pledges import (
     funds,
@@ -68,6 +69,7 @@ __all__ = [
     "hours_add",
     "nomination_add",
     "nomination_decide",
+    "nomination_submit",
     "photo",
     "pledge",
     "pledge_received",

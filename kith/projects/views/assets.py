@@ -75,6 +75,7 @@ def asset_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "asset": asset,
             "officer": has_perm(request.user, Perm.ASSETS_MANAGE, locality),
             "today": timezone.localdate(),
+            "may_nominate": selectors.may_nominate(actor=request.user, asset=asset),
         },
     )
 

@@ -37,6 +37,7 @@ def projects_home(request: HttpRequest) -> HttpResponse:
             "mine": selectors.projects_of(actor=user, locality=locality)
             if user.is_authenticated
             else [],
+            "nominations": selectors.nominations_sent_by(actor=user, locality=locality),
         },
     )
 
