@@ -233,6 +233,22 @@ class DisposalForm(GovukForm):
 # --- proposing a project (question pages) ----------------------------------------
 
 
+class WhoForm(GovukForm):
+    """Asked only of someone who edits an organisation in the directory."""
+
+    organisation = forms.ChoiceField(
+        label=_("Who is proposing the project?"), widget=forms.RadioSelect
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Any = (), person_name: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+            ("self", _("%(name)s, as a resident") % {"name": person_name})
+        ] + [(str(o.pk), str(o)) for o in organisations]
+
+
 class AboutForm(GovukForm):
     title = forms.CharField(
         label=_("Name of the project"),

@@ -199,24 +199,33 @@ def public_projects(*, locality: Locality) -> QuerySet[Project]:
 
 def may_see_project(actor: Any, project: Project) -> bool:
     """Anyone sees a published, closed or done project; before that only the
-    person who proposed it, the person who entered it, and council officers."""
+    person who proposed it, the person who entered it, the editors of the
+    organisation proposing it, and council officers."""
     if project.status in PUBLIC_STATES:
         return True
-    if getattr(actor, "is_authenticated", False) and actor.pk in (
-        project.proposer_id,
-        project.entered_by_id,
-    ):
+    if _speaks_for(actor, project):
         return True
     return has_perm(actor, Perm.PROJECTS_CHECK, project.locality)
+
+
+def _speaks_for(actor: Any, project: Project) -> bool:
+    """The person who proposed or entered the project, or an editor of the
+    organisation that proposed it."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.pk in (project.proposer_id, project.entered_by_id):
+        return True
+    return (
+        project.organisation is not None
+        and project.organisation.editors.filter(pk=actor.pk).exists()
+    )
 
 
 def may_see_quotes(actor: Any, project: Project) -> bool:
     """A project's quotes are seen by its organisers (who proposed or entered
     it, and staff who enter for people) and by council officers, never by
     the public: a quote may carry a supplier's or a proposer's details."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.pk in (project.proposer_id, project.entered_by_id):
+    if _speaks_for(actor, project):
         return True
     return has_perm(actor, Perm.PROJECTS_ENTER, project.locality) or has_perm(
         actor, Perm.PROJECTS_CHECK, project.locality
@@ -231,7 +240,7 @@ def quote_get(*, actor: Any, locality: Locality, project_uuid: Any, uuid: Any) -
             locality=locality, project__locality=locality, project__uuid=project_uuid
         )
         .filter(uuid=uuid)
-        .select_related("project__locality")
+        .select_related("project__locality", "project__organisation")
         .first()
     )
     if found is None or not may_see_quotes(actor, found.project):
@@ -292,10 +301,14 @@ def projects_to_check(*, actor: Any, locality: Locality) -> QuerySet[Project]:
 
 
 def projects_of(*, actor: Any, locality: Locality) -> QuerySet[Project]:
-    """The projects a person proposed (or entered for someone)."""
+    """The projects a person proposed (or entered for someone), and those of
+    the organisations they edit."""
     return (
         Project.objects.filter(locality=locality)
-        .filter(Q(proposer=actor) | Q(entered_by=actor))
+        .filter(
+            Q(proposer=actor) | Q(entered_by=actor) | Q(organisation__editors=actor)
+        )
+        .distinct()
         .order_by("-created_at", "-pk")
     )
 

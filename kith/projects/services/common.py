@@ -46,13 +46,18 @@ def _may_speak_for(actor: User, organisation: Organisation) -> bool:
 
 
 def is_organiser(actor: Any, project: Project) -> bool:
-    """The person who proposed the project (or entered it), or staff who
-    enter paper forms and sheets."""
+    """The person who proposed the project (or entered it), the editors of
+    the organisation that proposed it, or staff who enter paper forms and
+    sheets."""
     return bool(
         getattr(actor, "is_authenticated", False)
         and (
             actor.pk in (project.proposer_id, project.entered_by_id)
             or has_perm(actor, Perm.PROJECTS_ENTER, project.locality)
+            or (
+                project.organisation is not None
+                and project.organisation.editors.filter(pk=actor.pk).exists()
+            )
         )
     )
 

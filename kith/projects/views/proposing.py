@@ -21,8 +21,31 @@ from kith.projects.views.common import (
 )
 
 
+def _proposer(request: HttpRequest) -> Any:
+    """Whom the project is proposed for: the person acted for, or oneself."""
+    return getattr(request, "acting_for", None) or request.user
+
+
+def _organisations(request: HttpRequest) -> Any:
+    """The organisations the proposer edits, which they may propose for."""
+    return selectors.organisations_for(locality=_locality(request)).filter(
+        editors=_proposer(request)
+    )
+
+
 class ProposeQuestions(QuestionPages):
+    def active_steps(self, request: HttpRequest) -> list[Step]:
+        steps = super().active_steps(request)
+        if not _organisations(request).exists():
+            steps = [step for step in steps if step.slug != "who"]
+        return steps
+
     def form_kwargs(self, request: HttpRequest, step: Step) -> dict[str, Any]:
+        if step.slug == "who":
+            return {
+                "organisations": list(_organisations(request)),
+                "person_name": _proposer(request).display_name,
+            }
         if step.slug == "where":
             return {
                 "assets": selectors.public_assets(locality=_locality(request)).filter(
@@ -35,6 +58,7 @@ class ProposeQuestions(QuestionPages):
 PROPOSE = ProposeQuestions(
     "project_propose",
     [
+        Step("who", forms.WhoForm, gettext_lazy("Who is proposing it?")),
         Step("about", forms.AboutForm, gettext_lazy("What is the project?")),
         Step("where", forms.WhereForm, gettext_lazy("Where is it?")),
         Step("money", forms.MoneyForm, gettext_lazy("Money and closing date")),
@@ -64,7 +88,7 @@ def propose_start(request: AuthenticatedRequest) -> HttpResponse:
         data = {"asset": [asset], "where": [""]}
         request.session[PROPOSE.session_key]["answers"]["where"] = data
         request.session.modified = True
-    return redirect("projects:propose_step", slug="about")
+    return redirect("projects:propose_step", slug=PROPOSE.next_slug(request) or "about")
 
 
 @login_required
@@ -100,7 +124,9 @@ def propose_step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     )
 
 
-def _answers(locality: Any, cleaned: dict[str, dict[str, Any]]) -> Any:
+def _answers(
+    request: HttpRequest, locality: Any, cleaned: dict[str, dict[str, Any]]
+) -> Any:
     about, where, money = cleaned["about"], cleaned["where"], cleaned["money"]
     permissions = cleaned["permissions"]
     asset = None
@@ -112,6 +138,14 @@ def _answers(locality: Any, cleaned: dict[str, dict[str, Any]]) -> Any:
         )
         if asset is None:
             raise ApplicationError(_("Choose where it is."), field="asset")
+    organisation = None
+    chosen = cleaned.get("who", {}).get("organisation", "self")
+    if chosen != "self":
+        organisation = _organisations(request).filter(pk=chosen).first()
+        if organisation is None:
+            raise ApplicationError(
+                _("Choose who is proposing it."), field="organisation"
+            )
     return services.ProjectAnswers(
         title=about["title"],
         what=about["what"],
@@ -119,6 +153,7 @@ def _answers(locality: Any, cleaned: dict[str, dict[str, Any]]) -> Any:
         who_for=about["who_for"],
         where=where["where"] or (str(asset) if asset else ""),
         asset=asset,
+        organisation=organisation,
         target_pence=money["target"],
         funding_model=money["funding_model"],
         deadline=money["deadline"],
@@ -156,7 +191,7 @@ def propose_check(request: AuthenticatedRequest) -> HttpResponse:
             project = services.project_propose(
                 actor=request.user,
                 locality=locality,
-                answers=_answers(locality, cleaned),
+                answers=_answers(request, locality, cleaned),
                 proposer=acting_for,
                 submission_key=PROPOSE.context(request).get("submission_key"),
             )
