@@ -248,6 +248,7 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
             name="Riverside Community Chest",
             cap_pence=1_000_000,
             cap_percent=50,
+            budget_pence=5_000_000,
         )
         chest.managers.add(officer)
 

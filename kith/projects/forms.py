@@ -562,6 +562,15 @@ class FundForm(GovukForm):
         min_value=1,
         max_value=100,
     )
+    budget = PoundsField(
+        label=_("Budget across all projects, in pounds (if it has one)"),
+        help_text=_(
+            "The most it pledges to all projects together this year. Leave it "
+            "empty for no overall limit."
+        ),
+        min_value=1,
+        required=False,
+    )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -507,7 +507,8 @@ class Quote(models.Model):
 
 class Fund(TimeStampedModel):
     """A pot an organisation (usually the council) pledges from, with caps:
-    at most ``cap_pence`` and at most ``cap_percent`` of a project's target."""
+    at most ``cap_pence`` and at most ``cap_percent`` of a project's target,
+    and at most ``budget_pence`` across all projects together."""
 
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
@@ -517,6 +518,11 @@ class Fund(TimeStampedModel):
     cap_pence = models.PositiveIntegerField(_("most it gives one project"))
     cap_percent = models.PositiveSmallIntegerField(
         _("most share of a project's target, in per cent")
+    )
+    #: The most the fund pledges across all projects together (released
+    #: pledges give theirs back); empty for no overall limit (ADR 0036).
+    budget_pence = models.PositiveIntegerField(
+        _("budget across all projects"), null=True, blank=True
     )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+"
@@ -529,6 +535,10 @@ class Fund(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(cap_percent__gte=1) & Q(cap_percent__lte=100),
                 name="projects_fund_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_pence__isnull=True) | Q(budget_pence__gt=0),
+                name="projects_fund_budget_positive",
             ),
         ]
 

@@ -482,10 +482,19 @@ def funds_for(
     *, actor: Any, locality: Locality, managed_only: bool = True
 ) -> QuerySet[Fund]:
     """The locality's funds: those the actor manages (any, for officers who
-    check projects), or all for the officers' list (``managed_only=False``)."""
+    check projects), or all for the officers' list (``managed_only=False``);
+    each with what it has pledged across all projects (``pledged_pence``,
+    released pledges left out)."""
     found = (
         Fund.objects.filter(locality=locality)
         .select_related("organisation")
+        .annotate(
+            pledged_pence=Sum(
+                "pledges__amount_pence",
+                filter=~Q(pledges__status=Pledge.Status.RELEASED),
+                default=0,
+            )
+        )
         .order_by("name", "pk")
     )
     if has_perm(actor, Perm.PROJECTS_CHECK, locality) or not managed_only:

@@ -39,6 +39,7 @@ urlpatterns = [
     path("to-check/", views.to_check, name="to_check"),
     path("figures/", views.figures, name="figures"),
     path("funds/", views.funds, name="funds"),
+    path("funds/<int:pk>/change/", views.fund_edit, name="fund_edit"),
     path("settings/", views.project_settings, name="settings"),
     path("<uuid:uuid>/", views.project_detail, name="project"),
     path("<uuid:uuid>/check/", views.project_check, name="project_check"),

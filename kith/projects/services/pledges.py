@@ -55,8 +55,9 @@ def pledge_make(
     within its caps. Staff enter paper pledges for others (``on_paper``).
 
     Refused, changing nothing, with the reason: a project not open, after
-    the deadline, an amount over a fund's cap. The project's row is locked,
-    so two pledges from one fund at once cannot both pass the cap."""
+    the deadline, an amount over a fund's cap or over what is left of its
+    budget. The project's row is locked, so two pledges from one fund at
+    once cannot both pass the cap; then the fund's, for its budget."""
     locality = project.locality
     require_perm(actor, Perm.PROJECTS_PROPOSE, locality)
     if submission_key:
@@ -124,6 +125,20 @@ def pledge_make(
             cap_pence=fund.cap_pence,
             cap_percent=fund.cap_percent,
             already_pence=already,
+        )
+        if refused:
+            raise ApplicationError(refused, field="amount")
+        # The fund's row is locked too (always after the project's), so two
+        # pledges from one fund to two projects at once cannot both pass its
+        # budget.
+        fund = Fund.objects.select_for_update().get(pk=fund.pk)
+        spent = (
+            Pledge.objects.filter(fund=fund)
+            .exclude(status=Pledge.Status.RELEASED)
+            .aggregate(total=Sum("amount_pence", default=0))["total"]
+        )
+        refused = rules.fund_budget_refusal(
+            amount_pence=amount, budget_pence=fund.budget_pence, pledged_pence=spent
         )
         if refused:
             raise ApplicationError(refused, field="amount")

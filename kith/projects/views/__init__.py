@@ -24,6 +24,7 @@ from kith.projects.views.nominations import (
     nomination_submit,
 )
 from kith.projects.views.pledges import (
+    fund_edit,
     funds,
     pledge,
     pledge_received,
@@ -65,6 +66,7 @@ __all__ = [
     "assets_public",
     "disposal_add",
     "figures",
+    "fund_edit",
     "funds",
     "hours_add",
     "nomination_add",

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.money import pounds
 from kith.projects import forms, rules, selectors, services
+from kith.projects.models import Fund
 from kith.projects.views.common import (
     _form_page,
     _require,
@@ -128,14 +130,45 @@ def pledge_received(request: AuthenticatedRequest, uuid: str, pk: int) -> HttpRe
     return redirect(project.get_absolute_url() + "#pledges")
 
 
-@login_required
-def funds(request: AuthenticatedRequest) -> HttpResponse:
-    """The funds that pledge to projects, and adding one (council officers)."""
-    locality = _require(request, Perm.PROJECTS_CHECK)
+def _fund_rows(request: AuthenticatedRequest, locality: Any) -> list[dict[str, Any]]:
+    rows = []
+    for fund in selectors.funds_for(
+        actor=request.user, locality=locality, managed_only=False
+    ):
+        left = rules.fund_budget_left(
+            budget_pence=fund.budget_pence,
+            pledged_pence=fund.pledged_pence,  # type: ignore[attr-defined]
+        )
+        rows.append(
+            {
+                "fund": fund,
+                "cap": pounds(fund.cap_pence),
+                "budget": pounds(fund.budget_pence) if fund.budget_pence else None,
+                "pledged": pounds(fund.pledged_pence),  # type: ignore[attr-defined]
+                "left": pounds(left) if left is not None else None,
+            }
+        )
+    return rows
+
+
+def _fund_form(
+    request: AuthenticatedRequest, locality: Any, fund: Fund | None
+) -> HttpResponse | Any:
+    """Bind the fund form, save it if valid; a redirect, or the bound form."""
     organisations = selectors.organisations_for(locality=locality)
+    initial = {}
+    if fund is not None:
+        initial = {
+            "name": fund.name,
+            "organisation": fund.organisation_id,
+            "cap": f"{fund.cap_pence / 100:.2f}",
+            "cap_percent": fund.cap_percent,
+            "budget": f"{fund.budget_pence / 100:.2f}" if fund.budget_pence else "",
+        }
     form = forms.FundForm(
         request.POST if request.method == "POST" else None,
         organisations=organisations,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,21 +183,48 @@ def funds(request: AuthenticatedRequest) -> HttpResponse:
                 name=data["name"],
                 cap_pence=data["cap"],
                 cap_percent=data["cap_percent"],
+                budget_pence=data["budget"],
+                fund=fund,
             )
         except ApplicationError as exc:
             form.add_application_error(exc)
         else:
             return redirect("projects:funds")
+    return form
+
+
+@login_required
+def funds(request: AuthenticatedRequest) -> HttpResponse:
+    """The funds that pledge to projects, and adding one (council officers)."""
+    locality = _require(request, Perm.PROJECTS_CHECK)
+    form = _fund_form(request, locality, None)
+    if isinstance(form, HttpResponse):
+        return form
     return render(
         request,
         "projects/funds.html",
-        {
-            "form": form,
-            "funds": [
-                (fund, pounds(fund.cap_pence))
-                for fund in selectors.funds_for(
-                    actor=request.user, locality=locality, managed_only=False
-                )
-            ],
-        },
+        {"form": form, "funds": _fund_rows(request, locality)},
+    )
+
+
+@login_required
+def fund_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Change a fund's caps and budget (council officers)."""
+    locality = _require(request, Perm.PROJECTS_CHECK)
+    fund = (
+        selectors.funds_for(actor=request.user, locality=locality, managed_only=False)
+        .filter(pk=pk)
+        .first()
+    )
+    if fund is None:
+        raise Http404
+    form = _fund_form(request, locality, fund)
+    if isinstance(form, HttpResponse):
+        return form
+    return _form_page(
+        request,
+        form,
+        title=_("Change %(name)s") % {"name": fund.name},
+        back=reverse("projects:funds"),
+        button=_("Save"),
     )
