@@ -246,6 +246,7 @@ def project_resubmit(
     for name in PROJECT_TEXTS:
         setattr(project, name, getattr(answers, name).strip())
     project.asset = answers.asset
+    project.ward = answers.asset.ward if answers.asset else None
     project.involves_people_at_risk = answers.involves_people_at_risk
     project.target_pence = answers.target_pence
     project.funding_model = answers.funding_model

@@ -73,6 +73,8 @@ def project_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             and has_perm(user, Perm.PROJECTS_PROPOSE, locality),
             "organiser": services.is_organiser(user, project),
             "see_quotes": selectors.may_see_quotes(user, project),
+            "may_change": project.status == Project.Status.CHANGES
+            and user.pk in (project.proposer_id, project.entered_by_id),
             "tasks": selectors.project_tasks(
                 project,
                 person=getattr(request, "acting_for", None)

@@ -2,6 +2,7 @@
 
 import secrets
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from kith.accounts.permissions import Perm, has_perm
 from kith.core.errors import ApplicationError
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.projects import forms, selectors, services
-from kith.projects.models import Asset
+from kith.projects.models import Asset, Project
 from kith.projects.views.common import (
     _locality,
 )
@@ -79,9 +80,79 @@ def _require_propose(request: HttpRequest) -> Any:
     return locality
 
 
+def _project_to_change(request: HttpRequest, locality: Any, value: str) -> Any:
+    """The project sent back for changes that this person proposed or
+    entered; Http404 for anything else (or an address that names none)."""
+    try:
+        uuid = UUID(value)
+    except ValueError:
+        raise Http404 from None
+    project = selectors.project_get(actor=request.user, locality=locality, uuid=uuid)
+    if project.status != Project.Status.CHANGES or request.user.pk not in (
+        project.proposer_id,
+        project.entered_by_id,
+    ):
+        raise Http404
+    return project
+
+
+def _answers_of(project: Project) -> dict[str, dict[str, list[str]]]:
+    """A project's answers as the question pages keep them (raw values), so
+    that changing it starts from what was sent."""
+    deadline = project.deadline
+    costs: dict[str, list[str]] = {}
+    items = list(project.cost_items.all())[:3]
+    for n in (1, 2, 3):
+        item = items[n - 1] if n <= len(items) else None
+        costs[f"item_{n}"] = [item.description if item else ""]
+        costs[f"cost_{n}"] = [f"{item.amount_pence / 100:.2f}" if item else ""]
+        costs[f"quote_{n}"] = [item.quote_from if item else ""]
+    return {
+        "who": {
+            "organisation": [
+                str(project.organisation_id) if project.organisation_id else "self"
+            ]
+        },
+        "about": {
+            "title": [project.title],
+            "what": [project.what],
+            "why": [project.why],
+            "who_for": [project.who_for],
+        },
+        "where": {
+            "asset": [str(project.asset.uuid) if project.asset else ""],
+            "where": ["" if project.asset else project.where],
+        },
+        "money": {
+            "target": [f"{project.target_pence / 100:.2f}"],
+            "funding_model": [project.funding_model],
+            "deadline_day": [str(deadline.day)],
+            "deadline_month": [str(deadline.month)],
+            "deadline_year": [str(deadline.year)],
+        },
+        "costs": costs,
+        "permissions": {
+            "permissions_needed": [project.permissions_needed],
+            "milestones": [project.milestones],
+            "involves_people_at_risk": [
+                "yes" if project.involves_people_at_risk else "no"
+            ],
+        },
+    }
+
+
 @login_required
 def propose_start(request: AuthenticatedRequest) -> HttpResponse:
-    _require_propose(request)
+    locality = _require_propose(request)
+    change = request.GET.get("change", "")
+    if change:
+        # Changing a project an officer sent back: the same questions, with
+        # what was sent, straight to check your answers.
+        project = _project_to_change(request, locality, change)
+        PROPOSE.start(request, project=str(project.uuid))
+        request.session[PROPOSE.session_key]["answers"] = _answers_of(project)
+        request.session.modified = True
+        return redirect("projects:propose_check")
     PROPOSE.start(request, submission_key=secrets.token_hex(16))
     asset = request.GET.get("asset", "")
     if asset:
@@ -186,15 +257,23 @@ def propose_check(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("projects:propose_step", slug=incomplete.slug)
     error = None
     acting_for = getattr(request, "acting_for", None)
+    changing = PROPOSE.context(request).get("project")
     if request.method == "POST":
         try:
-            project = services.project_propose(
-                actor=request.user,
-                locality=locality,
-                answers=_answers(request, locality, cleaned),
-                proposer=acting_for,
-                submission_key=PROPOSE.context(request).get("submission_key"),
-            )
+            if changing:
+                project = services.project_resubmit(
+                    actor=request.user,
+                    project=_project_to_change(request, locality, changing),
+                    answers=_answers(request, locality, cleaned),
+                )
+            else:
+                project = services.project_propose(
+                    actor=request.user,
+                    locality=locality,
+                    answers=_answers(request, locality, cleaned),
+                    proposer=acting_for,
+                    submission_key=PROPOSE.context(request).get("submission_key"),
+                )
         except ApplicationError as exc:
             error = exc
         else:
@@ -204,7 +283,12 @@ def propose_check(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "projects/propose_check.html",
-        {"rows": PROPOSE.summary(request), "error": error, "acting_for": acting_for},
+        {
+            "rows": PROPOSE.summary(request),
+            "error": error,
+            "acting_for": acting_for,
+            "changing": bool(changing),
+        },
     )
 
 
