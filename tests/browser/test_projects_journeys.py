@@ -147,7 +147,7 @@ def test_from_an_unused_plot_to_a_work_day(page, demo, check_accessibility):
 
 
 def test_the_other_project_pages_pass_axe(page, demo, check_accessibility):
-    from kith.projects.models import Asset, Project
+    from kith.projects.models import Asset, Fund, Project
 
     park = Project.objects.get(title="Wharf Road pocket park")
     garden = Project.objects.get(title="Elm Road community garden")
@@ -162,13 +162,20 @@ def test_the_other_project_pages_pass_axe(page, demo, check_accessibility):
         depot.get_absolute_url(),
         f"/projects/nominations/{depot.nominations.get().pk}/decide/",
         "/projects/funds/",
+        f"/projects/funds/{Fund.objects.get().pk}/change/",
         "/projects/figures/",
         garden.get_absolute_url(),
+        f"/projects/{garden.uuid}/quotes/new/",
+        f"/projects/{garden.uuid}/tasks/new/",
+        Project.objects.get(title="Pavilion repair café").get_absolute_url(),
     ):
         page.goto(path)
         check_accessibility(page)
     sign_in(page, "member@riverside.example")
+    plot = Asset.objects.get(name="Land behind Elm Road")
     for path in (
+        plot.get_absolute_url(),
+        f"/projects/land-and-buildings/{plot.uuid}/nominate-for-a-group/",
         f"/projects/{garden.uuid}/time-given/",
         f"/projects/{garden.uuid}/updates/new/",
         f"/projects/{garden.uuid}/done/",
@@ -225,3 +232,7 @@ def test_the_map_moves_and_zooms_and_survives_tiles_that_fail(
     ).click()
     expect(plain.get_by_role("heading", level=1)).to_have_text("Land behind Elm Road")
     context.close()
+    sign_in(page, "editor@riverside.example")
+    page.goto("/projects/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who is proposing it?")
+    check_accessibility(page)
