@@ -3,6 +3,7 @@ disposal and their moratoria, reminders of decisions due, listings ending."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,6 +14,7 @@ from kith.accounts.models import RoleAssignment, User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.core.times import day_text
 from kith.directory.models import Organisation
 from kith.notify.services import message_queue_for_person
 from kith.projects import dates
@@ -104,6 +106,38 @@ class NominationAnswers:
     authorised: bool = False
 
 
+def _council_officers(locality_id: int) -> Any:
+    from kith.accounts.models import Role
+
+    return User.objects.filter(
+        pk__in=RoleAssignment.objects.filter(
+            locality_id=locality_id, role=Role.COUNCIL_OFFICER
+        ).values("user_id"),
+        is_active=True,
+    ).order_by("pk")
+
+
+def _officers_told(nomination: Nomination) -> None:
+    """Tell the locality's council officers of a nomination sent online, so
+    that the decision period does not start unseen (the outbox sends after
+    the transaction commits; one message per officer and nomination)."""
+    for officer in _council_officers(nomination.locality_id):
+        message_queue_for_person(
+            person=officer,
+            template="acv_nomination_received",
+            personalisation={
+                "name": officer.display_name,
+                "group": nomination.group_name,
+                "asset": nomination.asset.name,
+                "received": day_text(nomination.received_on),
+                "due": day_text(nomination.decision_due_on),
+                "locality_name": nomination.locality.name,
+            },
+            locality=nomination.locality,
+            key=f"acv_received:{nomination.pk}:{officer.pk}",
+        )
+
+
 @transaction.atomic
 def nomination_submit(
     *, actor: User, asset: Asset, answers: NominationAnswers
@@ -171,6 +205,7 @@ def nomination_submit(
     )
     _clean(nomination)
     nomination.save()
+    _officers_told(nomination)
     audit_record(
         actor=actor,
         action="acv_nomination_sent",

@@ -38,6 +38,11 @@ def test_a_group_of_21_local_voters_nominates_and_the_decision_is_due_in_8_weeks
     assert nomination.nominated_by == testford.member
     assert nomination.recorded_by is None
     assert nomination.status == Nomination.Status.RECEIVED
+    # The council's officers are told, once each.
+    from kith.notify.models import Message
+
+    told = Message.objects.filter(template="acv_nomination_received")
+    assert [m.recipient_id for m in told] == [testford.council_officer.pk]
     # The officer decides it as any other.
     services.nomination_decide(
         actor=testford.council_officer,
