@@ -264,6 +264,12 @@ class AboutForm(GovukForm):
     who_for = forms.CharField(
         label=_("Who is it for?"), widget=forms.Textarea, max_length=2000
     )
+    group_name = forms.CharField(
+        label=_("If you are proposing it with a group of neighbours, the group's name"),
+        help_text=_("For example, Friends of Elm Road. Leave it empty if not."),
+        max_length=150,
+        required=False,
+    )
 
 
 class WhereForm(GovukForm):

@@ -373,6 +373,11 @@ class Project(TimeStampedModel):
         related_name="+",
         verbose_name=_("organisation proposing it"),
     )
+    #: A group of residents proposing it together (not an organisation in
+    #: the directory): its name, shown on the project's page.
+    group_name = models.CharField(
+        _("group of residents proposing it"), max_length=150, blank=True
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -49,6 +49,7 @@ class ProjectAnswers:
     milestones: str = ""
     involves_people_at_risk: bool = False
     organisation: Organisation | None = None
+    group_name: str = ""
     cost_items: list[CostLine] = field(default_factory=list)
 
 
@@ -117,6 +118,7 @@ def project_propose(
         involves_people_at_risk=answers.involves_people_at_risk,
         proposer=proposer,
         organisation=answers.organisation,
+        group_name=answers.group_name.strip()[:150],
         entered_by=actor,
         target_pence=answers.target_pence,
         funding_model=answers.funding_model,
@@ -222,6 +224,7 @@ PROJECT_TEXTS = (
     "where",
     "permissions_needed",
     "milestones",
+    "group_name",
 )
 
 

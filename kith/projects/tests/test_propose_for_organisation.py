@@ -114,3 +114,21 @@ def test_the_service_refuses_an_organisation_one_does_not_edit(testford, charity
             answers=factories.project_answers(organisation=charity),
         )
     assert not Project.objects.exists()
+
+
+def test_residents_propose_together_under_their_groups_name(client, testford):
+    client.force_login(testford.member)
+    client.get(reverse("projects:propose_start"))
+    ANSWERS["about"]["group_name"] = "Neighbours of Elm Road"
+    try:
+        _answer_all(client, None)
+    finally:
+        del ANSWERS["about"]["group_name"]
+    check = client.get(reverse("projects:propose_check")).text
+    assert "Neighbours of Elm Road" in check
+    client.post(reverse("projects:propose_check"))
+    project = Project.objects.get()
+    assert project.group_name == "Neighbours of Elm Road"
+    assert project.organisation is None
+    page = client.get(project.get_absolute_url()).text
+    assert "Proposed by Neighbours of Elm Road, a group of residents." in page

@@ -118,6 +118,7 @@ def _answers_of(project: Project) -> dict[str, dict[str, list[str]]]:
             "what": [project.what],
             "why": [project.why],
             "who_for": [project.who_for],
+            "group_name": [project.group_name],
         },
         "where": {
             "asset": [str(project.asset.uuid) if project.asset else ""],
@@ -225,6 +226,7 @@ def _answers(
         where=where["where"] or (str(asset) if asset else ""),
         asset=asset,
         organisation=organisation,
+        group_name=about.get("group_name") or "",
         target_pence=money["target"],
         funding_model=money["funding_model"],
         deadline=money["deadline"],
