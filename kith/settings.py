@@ -359,3 +359,7 @@ KITH_ACV_FULL_MONTHS = int(os.environ.get("KITH_ACV_FULL_MONTHS", "6"))
 KITH_ACV_PROTECTED_MONTHS = int(os.environ.get("KITH_ACV_PROTECTED_MONTHS", "18"))
 # Largest photo accepted, in bytes, before it is re-encoded.
 KITH_PHOTO_MAX_BYTES = int(os.environ.get("KITH_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+#: The largest quote (a PDF, or a photo of a paper quote) a project may attach.
+KITH_QUOTE_MAX_BYTES = int(
+    os.environ.get("KITH_QUOTE_MAX_BYTES", str(10 * 1024 * 1024))
+)

@@ -276,6 +276,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "from when a nomination is received.\n\n{locality_name}"
         ),
     },
+    "acv_nomination_received": {
+        "subject": _("A nomination as an Asset of Community Value: {asset}"),
+        "body": _(
+            "Dear {name},\n\n{group} has nominated {asset} as an Asset of "
+            "Community Value online. It was received on {received} and the "
+            "decision is due by {due}.\n\nSee it on the land and buildings "
+            "register.\n\n{locality_name}"
+        ),
+    },
     "monthly_letter": {
         "subject": _("Your {locality_name} news for {month}"),
         "body": _(

@@ -573,6 +573,16 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("projects.HoursGiven", "projects", ("person",), staff=("recorded_by",)),
     Holding("projects.Update", "projects", ("posted_by",)),
     Holding("projects.Photo", "projects", ("uploaded_by",)),
+    Holding("projects.Quote", "projects", ("uploaded_by",)),
+    Holding(
+        "projects.Nomination",
+        "projects",
+        ("nominated_by",),
+        staff=("recorded_by", "decided_by"),
+        erase={"group_contact": Erase.REDACT},
+    ),
+    Holding("projects.VolunteerTask", "projects", ("added_by",)),
+    Holding("projects.TaskTaken", "projects", ("person",), staff=("entered_by",)),
     Holding(
         "privacy.RightsRequest",
         "rights",
@@ -593,7 +603,6 @@ HOLDINGS: tuple[Holding, ...] = (
 #: breach), held for accountability and kept on erasure.
 STAFF_ONLY: dict[str, tuple[str, ...]] = {
     "privacy.Breach": ("recorded_by", "reported_by"),
-    "projects.Nomination": ("recorded_by", "decided_by"),
     "projects.DisposalNotice": ("recorded_by",),
     "projects.Fund": ("managers",),
 }

@@ -69,6 +69,38 @@ def _photo(name: str, colour: tuple[int, int, int], words: str) -> SimpleUploade
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
+def _quote_pdf(name: str, lines: list[str]) -> SimpleUploadedFile:
+    """A one-page PDF quote, written by hand (offsets and all), standing in
+    for a supplier's email attachment."""
+    text = " ".join(
+        f"({line.replace('(', '').replace(')', '')}) Tj 0 -18 Td" for line in lines
+    )
+    stream = f"BT /F1 12 Tf 72 760 Td {text} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, xref)
+    )
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
+
+
 def demo_load(*, locality: Locality, rng: random.Random) -> None:
     officer = _person("council@riverside.example")
     coordinator = _person("coordinator@riverside.example")
@@ -216,6 +248,7 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
             name="Riverside Community Chest",
             cap_pence=1_000_000,
             cap_percent=50,
+            budget_pence=5_000_000,
         )
         chest.managers.add(officer)
 
@@ -261,6 +294,19 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
                     ],
                 ),
             ),
+        )
+        services.quote_add(
+            actor=joan,
+            project=garden,
+            upload=_quote_pdf(
+                "hadley-builders.pdf",
+                [
+                    "Hadley Builders - quotation",
+                    "Timber for twelve raised beds, delivered: 4,500.00 GBP",
+                    "Valid for 60 days.",
+                ],
+            ),
+            description="Timber for the raised beds, from Hadley Builders",
         )
         _pledge(garden, officer, services.PledgeAnswers("money", 750_000), fund=chest)
         _pledge(
@@ -310,6 +356,20 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
             social.sign_up_create(
                 actor=coordinator, occurrence=occurrence, membership=membership
             )
+        watering = services.task_add(
+            actor=joan,
+            project=garden,
+            title="Water the beds in the summer holidays",
+            description="Twice a week from late July to early September.",
+            people_needed=4,
+        )
+        services.task_take_on(actor=sam, task=watering)
+        services.task_add(
+            actor=joan,
+            project=garden,
+            title="Put a poster up in your shop or block",
+            people_needed=10,
+        )
         services.update_post(
             actor=joan,
             project=garden,
@@ -374,7 +434,7 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
         )
 
     with demo_step("the demo's project waiting for a check"):
-        services.project_propose(
+        cafe = services.project_propose(
             actor=sam,
             locality=locality,
             answers=services.ProjectAnswers(
@@ -388,6 +448,12 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
                 deadline=today + timedelta(days=45),
                 cost_items=[services.CostLine("Tools", 80_000, "Toolstation")],
             ),
+        )
+        services.quote_add(
+            actor=sam,
+            project=cafe,
+            upload=_photo("tools-quote.jpg", (235, 235, 225), "Toolstation: tools 800"),
+            description="A photo of Toolstation's paper quote for the tools",
         )
 
 

@@ -100,6 +100,18 @@ class PhotoForm(GovukForm):
     description = forms.CharField(label=_("What the photo shows"), max_length=200)
 
 
+class QuoteForm(GovukForm):
+    quote = forms.FileField(
+        label=_("The quote"),
+        help_text=_("A PDF, or a photo of a paper quote (JPEG, PNG or WebP)."),
+    )
+    description = forms.CharField(
+        label=_("What the quote is for, and who gave it"),
+        help_text=_("For example, timber for raised beds, from Barnet Timber."),
+        max_length=200,
+    )
+
+
 class NominationForm(GovukForm):
     group_name = forms.CharField(
         label=_("Name of the group nominating"), max_length=200
@@ -122,6 +134,76 @@ class NominationForm(GovukForm):
         max_length=4000,
     )
     received_on = GovukDateField(label=_("Date the nomination was received"))
+
+
+class NominationSubmitForm(GovukForm):
+    """A group's nomination sent online (the officer's own form, above,
+    records one that came by post or email)."""
+
+    organisation = forms.ChoiceField(
+        label=_("Which group is nominating?"), widget=forms.RadioSelect
+    )
+    group_name = forms.CharField(
+        label=_("If another group: its name"), max_length=200, required=False
+    )
+    group_kind = forms.ChoiceField(
+        label=_("What kind of group is it?"),
+        help_text=_(
+            "Only these groups can nominate. A charity, company or co-operative "
+            "must have a local connection: its work is in the area."
+        ),
+        choices=Nomination.GroupKind.choices,
+        widget=forms.RadioSelect,
+    )
+    local_voters = forms.IntegerField(
+        label=_("How many of the group's members are on the local electoral roll?"),
+        help_text=_("Needed for a group that is not incorporated: at least 21."),
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+    )
+    reasons = forms.CharField(
+        label=_("Why does this place matter to the community?"),
+        help_text=_(
+            "What it is used for now or was used for recently, and how it helps "
+            "people's wellbeing or interests."
+        ),
+        widget=forms.Textarea,
+        max_length=4000,
+    )
+    group_contact = forms.CharField(
+        label=_("How can the council contact the group?"),
+        help_text=_("A postal address, and a phone number or email address."),
+        widget=forms.Textarea,
+        max_length=1000,
+    )
+    authorised = forms.BooleanField(
+        label=_(
+            "The group has asked me to send this nomination, and it is one of "
+            "the groups that can nominate."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+            (str(o.pk), str(o)) for o in organisations
+        ] + [("", _("Another group"))]
+        self.fields["organisation"].required = False
+        if not organisations:
+            del self.fields["organisation"]
+            self.fields["group_name"].label = _("Name of the group")
+            self.fields["group_name"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            not cleaned.get("organisation")
+            and not (cleaned.get("group_name") or "").strip()
+        ):
+            self.add_error("group_name", _("Enter the name of the group."))
+        return cleaned
 
 
 class DecisionForm(GovukForm):
@@ -151,6 +233,22 @@ class DisposalForm(GovukForm):
 # --- proposing a project (question pages) ----------------------------------------
 
 
+class WhoForm(GovukForm):
+    """Asked only of someone who edits an organisation in the directory."""
+
+    organisation = forms.ChoiceField(
+        label=_("Who is proposing the project?"), widget=forms.RadioSelect
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Any = (), person_name: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+            ("self", _("%(name)s, as a resident") % {"name": person_name})
+        ] + [(str(o.pk), str(o)) for o in organisations]
+
+
 class AboutForm(GovukForm):
     title = forms.CharField(
         label=_("Name of the project"),
@@ -165,6 +263,12 @@ class AboutForm(GovukForm):
     )
     who_for = forms.CharField(
         label=_("Who is it for?"), widget=forms.Textarea, max_length=2000
+    )
+    group_name = forms.CharField(
+        label=_("If you are proposing it with a group of neighbours, the group's name"),
+        help_text=_("For example, Friends of Elm Road. Leave it empty if not."),
+        max_length=150,
+        required=False,
     )
 
 
@@ -374,6 +478,23 @@ class WorkDayForm(GovukForm):
     )
 
 
+class TaskForm(GovukForm):
+    title = forms.CharField(
+        label=_("What needs doing?"),
+        help_text=_("For example, water the beds in August."),
+        max_length=150,
+    )
+    description = forms.CharField(
+        label=_("More about it (if needed)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+    )
+    people_needed = forms.IntegerField(
+        label=_("How many people does it need?"), min_value=1, max_value=100
+    )
+
+
 class HoursForm(GovukForm):
     person = forms.TypedChoiceField(label=_("Who"), coerce=int)
     given_on = GovukDateField(label=_("Day"))
@@ -446,6 +567,15 @@ class FundForm(GovukForm):
         label=_("Most share of a project's target, in per cent"),
         min_value=1,
         max_value=100,
+    )
+    budget = PoundsField(
+        label=_("Budget across all projects, in pounds (if it has one)"),
+        help_text=_(
+            "The most it pledges to all projects together this year. Leave it "
+            "empty for no overall limit."
+        ),
+        min_value=1,
+        required=False,
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:

@@ -1,4 +1,5 @@
-"""Checking and cleaning uploaded photos.
+"""Checking and cleaning uploaded photos (and quotes, which are a PDF or a
+photo of a paper quote).
 
 A photo is accepted only if Pillow can read it as a JPEG, PNG or WebP image
 by its content (never by its name or the browser's word), it is not larger
@@ -65,3 +66,57 @@ def photo_clean(upload: Any, *, field: str = "photo") -> CleanPhoto:
     clean.paste(picture)
     clean.save(out, format="JPEG", quality=85, optimize=True)
     return CleanPhoto(data=out.getvalue(), width=clean.width, height=clean.height)
+
+
+#: What a PDF may not hold: actions that run when it is opened, and files
+#: inside it. Checked on the bytes as sent (a PDF that hides them in a
+#: compressed stream gets past this; it is still only ever downloaded, never
+#: shown inside Kith's pages: ADR 0035).
+PDF_REFUSED_NAMES = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile")
+
+
+@dataclass(frozen=True)
+class CleanQuote:
+    data: bytes
+    file_format: str  # "pdf" or "jpeg"
+
+
+def quote_clean(upload: Any, *, field: str = "quote") -> CleanQuote:
+    """A quote is a PDF (by its content: it starts with ``%PDF-`` and ends
+    with ``%%EOF``, holding no scripts, launch actions or attached files),
+    kept as sent; or a photo of a paper quote, re-encoded by
+    ``photo_clean``. At most ``KITH_QUOTE_MAX_BYTES``. Raises
+    ApplicationError, naming ``field``, for anything else."""
+    limit = int(settings.KITH_QUOTE_MAX_BYTES)
+    size = getattr(upload, "size", None)
+    raw = upload.read(limit + 1)
+    if (size is not None and size > limit) or len(raw) > limit:
+        raise ApplicationError(
+            _("The file must be smaller than %(mb)s MB.") % {"mb": limit // 1_000_000},
+            field=field,
+        )
+    if raw.startswith(b"%PDF-"):
+        if b"%%EOF" not in raw[-2048:] or any(
+            name in raw for name in PDF_REFUSED_NAMES
+        ):
+            raise ApplicationError(
+                _(
+                    "This PDF cannot be attached: it is damaged, or holds scripts "
+                    "or other files. Save it again as a plain PDF, or take a photo "
+                    "of the quote."
+                ),
+                field=field,
+            )
+        return CleanQuote(data=raw, file_format="pdf")
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            found = probe.format
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        found = None
+    if found not in ALLOWED_FORMATS:
+        raise ApplicationError(
+            _("The file must be a PDF or a photo (a JPEG, PNG or WebP image)."),
+            field=field,
+        )
+    photo = photo_clean(io.BytesIO(raw), field=field)
+    return CleanQuote(data=photo.data, file_format="jpeg")

@@ -8,7 +8,8 @@
 - Keep what you raise: every pledge is kept, except those of partners who
   asked for theirs to be released if the target is missed.
 - A fund's caps: at most ``cap_pence`` in all to one project, and at most
-  ``cap_percent`` of its target (rounded down to the penny).
+  ``cap_percent`` of its target (rounded down to the penny); and, if it has
+  one, at most its budget across all projects together (ADR 0036).
 """
 
 from dataclasses import dataclass
@@ -69,6 +70,32 @@ def fund_refusal(
         + " "
         + limit
     )
+
+
+def fund_budget_left(*, budget_pence: int | None, pledged_pence: int) -> int | None:
+    """What is left of a fund's budget (never below 0), or None for a fund
+    with no overall limit."""
+    if budget_pence is None:
+        return None
+    return max(0, budget_pence - pledged_pence)
+
+
+def fund_budget_refusal(
+    *, amount_pence: int, budget_pence: int | None, pledged_pence: int
+) -> str | None:
+    """Why a fund may not pledge ``amount_pence`` more given what it has
+    already pledged across all projects, or None if it may."""
+    left = fund_budget_left(budget_pence=budget_pence, pledged_pence=pledged_pence)
+    if left is None or amount_pence <= left:
+        return None
+    return _(
+        "%(amount)s is more than is left in the fund's budget: %(left)s of "
+        "%(budget)s is left for all projects."
+    ) % {
+        "amount": pounds(amount_pence),
+        "left": pounds(left),
+        "budget": pounds(budget_pence or 0),
+    }
 
 
 def pledge_refusal(

@@ -22,7 +22,10 @@ from kith.projects.models import (
     Photo,
     Pledge,
     Project,
+    Quote,
+    TaskTaken,
     Update,
+    VolunteerTask,
 )
 
 
@@ -64,12 +67,14 @@ def asset_get(*, actor: Any, locality: Locality, uuid: Any) -> Asset:
             _photos_without_data(),
             Prefetch(
                 "nominations",
-                queryset=Nomination.objects.prefetch_related(
+                queryset=Nomination.objects.select_related("nominated_by")
+                .prefetch_related(
                     Prefetch(
                         "disposal_notices",
                         queryset=DisposalNotice.objects.order_by("-notified_on"),
                     )
-                ).order_by("-received_on"),
+                )
+                .order_by("-received_on"),
             ),
         )
         .first()
@@ -115,6 +120,34 @@ def public_nominations(
     listed = [n for n in rows if n.status == Nomination.Status.LISTED]
     unsuccessful = [n for n in rows if n.status == Nomination.Status.UNSUCCESSFUL]
     return {"listed": listed, "unsuccessful": unsuccessful}
+
+
+def nominations_sent_by(*, actor: Any, locality: Locality) -> QuerySet[Nomination]:
+    """The nominations a person sent online for their groups, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Nomination.objects.none()
+    return (
+        Nomination.objects.filter(locality=locality, nominated_by=actor)
+        .select_related("asset")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def may_nominate(*, actor: Any, asset: Asset) -> bool:
+    """Whether the page offers a group's online nomination of ``asset``: a
+    public asset not disposed of, not listed or waiting for a decision, to
+    someone who may propose projects (council officers record nominations
+    on their own form)."""
+    if not asset.public or asset.status == Asset.Status.DISPOSED:
+        return False
+    if not has_perm(actor, Perm.PROJECTS_PROPOSE, asset.locality):
+        return False
+    if has_perm(actor, Perm.ASSETS_MANAGE, asset.locality):
+        return False
+    return not any(
+        n.status in (Nomination.Status.RECEIVED, Nomination.Status.LISTED)
+        for n in asset.nominations.all()
+    )
 
 
 def nominations_waiting(*, actor: Any, locality: Locality) -> QuerySet[Nomination]:
@@ -166,15 +199,53 @@ def public_projects(*, locality: Locality) -> QuerySet[Project]:
 
 def may_see_project(actor: Any, project: Project) -> bool:
     """Anyone sees a published, closed or done project; before that only the
-    person who proposed it, the person who entered it, and council officers."""
+    person who proposed it, the person who entered it, the editors of the
+    organisation proposing it, and council officers."""
     if project.status in PUBLIC_STATES:
         return True
-    if getattr(actor, "is_authenticated", False) and actor.pk in (
-        project.proposer_id,
-        project.entered_by_id,
-    ):
+    if _speaks_for(actor, project):
         return True
     return has_perm(actor, Perm.PROJECTS_CHECK, project.locality)
+
+
+def _speaks_for(actor: Any, project: Project) -> bool:
+    """The person who proposed or entered the project, or an editor of the
+    organisation that proposed it."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.pk in (project.proposer_id, project.entered_by_id):
+        return True
+    return (
+        project.organisation is not None
+        and project.organisation.editors.filter(pk=actor.pk).exists()
+    )
+
+
+def may_see_quotes(actor: Any, project: Project) -> bool:
+    """A project's quotes are seen by its organisers (who proposed or entered
+    it, and staff who enter for people) and by council officers, never by
+    the public: a quote may carry a supplier's or a proposer's details."""
+    if _speaks_for(actor, project):
+        return True
+    return has_perm(actor, Perm.PROJECTS_ENTER, project.locality) or has_perm(
+        actor, Perm.PROJECTS_CHECK, project.locality
+    )
+
+
+def quote_get(*, actor: Any, locality: Locality, project_uuid: Any, uuid: Any) -> Quote:
+    """One quote of a project, with its file, for someone who may see it;
+    Http404 else."""
+    found = (
+        Quote.objects.filter(
+            locality=locality, project__locality=locality, project__uuid=project_uuid
+        )
+        .filter(uuid=uuid)
+        .select_related("project__locality", "project__organisation")
+        .first()
+    )
+    if found is None or not may_see_quotes(actor, found.project):
+        raise Http404
+    return found
 
 
 def project_get(*, actor: Any, locality: Locality, uuid: Any) -> Project:
@@ -198,6 +269,18 @@ def project_get(*, actor: Any, locality: Locality, uuid: Any) -> Project:
                 ).order_by("created_at", "pk"),
             ),
             "work_days__activity__occurrences",
+            Prefetch("quotes", queryset=Quote.objects.defer("data").order_by("pk")),
+            Prefetch(
+                "tasks",
+                queryset=VolunteerTask.objects.prefetch_related(
+                    Prefetch(
+                        "taken",
+                        queryset=TaskTaken.objects.select_related("person").order_by(
+                            "pk"
+                        ),
+                    )
+                ).order_by("done", "pk"),
+            ),
         )
         .first()
     )
@@ -218,10 +301,14 @@ def projects_to_check(*, actor: Any, locality: Locality) -> QuerySet[Project]:
 
 
 def projects_of(*, actor: Any, locality: Locality) -> QuerySet[Project]:
-    """The projects a person proposed (or entered for someone)."""
+    """The projects a person proposed (or entered for someone), and those of
+    the organisations they edit."""
     return (
         Project.objects.filter(locality=locality)
-        .filter(Q(proposer=actor) | Q(entered_by=actor))
+        .filter(
+            Q(proposer=actor) | Q(entered_by=actor) | Q(organisation__editors=actor)
+        )
+        .distinct()
         .order_by("-created_at", "-pk")
     )
 
@@ -317,9 +404,29 @@ def project_volunteering(project: Project) -> dict[str, Any]:
     }
 
 
+def project_tasks(project: Project, *, person: Any = None) -> list[dict[str, Any]]:
+    """The project's volunteer tasks (prefetched by ``project_get``): how many
+    people each needs and has, and whether ``person`` took it on."""
+    rows = []
+    for task in project.tasks.all():
+        taken = list(task.taken.all())
+        mine = person is not None and any(t.person_id == person.pk for t in taken)
+        rows.append(
+            {
+                "task": task,
+                "taken": taken,
+                "count": len(taken),
+                "full": len(taken) >= task.people_needed,
+                "mine": mine,
+            }
+        )
+    return rows
+
+
 def volunteers_to_record(*, project: Project, acting_for: Any = None) -> list[Any]:
     """The people whose time may be recorded here: those with a place (or
-    on the waiting list) at one of the project's work days, and the person
+    on the waiting list) at one of the project's work days, those who took
+    on one of its tasks, and the person
     a staff member is acting for (from a paper sheet)."""
     from kith.accounts.models import User
     from kith.social.models import SignUp
@@ -330,6 +437,11 @@ def volunteers_to_record(*, project: Project, acting_for: Any = None) -> list[An
         )
         .exclude(status=SignUp.Status.CANCELLED)
         .values_list("person_id", flat=True)
+    )
+    ids.update(
+        TaskTaken.objects.filter(task__project=project).values_list(
+            "person_id", flat=True
+        )
     )
     if acting_for is not None:
         ids.add(acting_for.pk)
@@ -370,10 +482,19 @@ def funds_for(
     *, actor: Any, locality: Locality, managed_only: bool = True
 ) -> QuerySet[Fund]:
     """The locality's funds: those the actor manages (any, for officers who
-    check projects), or all for the officers' list (``managed_only=False``)."""
+    check projects), or all for the officers' list (``managed_only=False``);
+    each with what it has pledged across all projects (``pledged_pence``,
+    released pledges left out)."""
     found = (
         Fund.objects.filter(locality=locality)
         .select_related("organisation")
+        .annotate(
+            pledged_pence=Sum(
+                "pledges__amount_pence",
+                filter=~Q(pledges__status=Pledge.Status.RELEASED),
+                default=0,
+            )
+        )
         .order_by("name", "pk")
     )
     if has_perm(actor, Perm.PROJECTS_CHECK, locality) or not managed_only:

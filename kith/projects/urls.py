@@ -21,6 +21,11 @@ urlpatterns = [
         name="nomination_add",
     ),
     path(
+        "land-and-buildings/<uuid:uuid>/nominate-for-a-group/",
+        views.nomination_submit,
+        name="nomination_submit",
+    ),
+    path(
         "nominations/<int:pk>/decide/",
         views.nomination_decide,
         name="nomination_decide",
@@ -34,6 +39,7 @@ urlpatterns = [
     path("to-check/", views.to_check, name="to_check"),
     path("figures/", views.figures, name="figures"),
     path("funds/", views.funds, name="funds"),
+    path("funds/<int:pk>/change/", views.fund_edit, name="fund_edit"),
     path("settings/", views.project_settings, name="settings"),
     path("<uuid:uuid>/", views.project_detail, name="project"),
     path("<uuid:uuid>/check/", views.project_check, name="project_check"),
@@ -43,6 +49,25 @@ urlpatterns = [
     path("<uuid:uuid>/updates/new/", views.update_add, name="update_add"),
     path("<uuid:uuid>/done/", views.project_done, name="project_done"),
     path("<uuid:uuid>/poster/", views.poster, name="poster"),
+    path("<uuid:uuid>/tasks/new/", views.task_add, name="task_add"),
+    path(
+        "<uuid:uuid>/tasks/<uuid:task>/take-on/",
+        views.task_take_on,
+        name="task_take_on",
+    ),
+    path(
+        "<uuid:uuid>/tasks/<uuid:task>/step-back/",
+        views.task_step_back,
+        name="task_step_back",
+    ),
+    path("<uuid:uuid>/tasks/<uuid:task>/done/", views.task_done, name="task_done"),
+    path("<uuid:uuid>/quotes/new/", views.quote_add, name="quote_add"),
+    path("<uuid:uuid>/quotes/<uuid:quote>/", views.quote_file, name="quote_file"),
+    path(
+        "<uuid:uuid>/quotes/<uuid:quote>/remove/",
+        views.quote_remove,
+        name="quote_remove",
+    ),
     path("p/<slug:code>/", views.short, name="short"),
     path(
         "<uuid:uuid>/pledges/<int:pk>/received/",

@@ -147,7 +147,7 @@ def test_from_an_unused_plot_to_a_work_day(page, demo, check_accessibility):
 
 
 def test_the_other_project_pages_pass_axe(page, demo, check_accessibility):
-    from kith.projects.models import Asset, Project
+    from kith.projects.models import Asset, Fund, Project
 
     park = Project.objects.get(title="Wharf Road pocket park")
     garden = Project.objects.get(title="Elm Road community garden")
@@ -162,16 +162,77 @@ def test_the_other_project_pages_pass_axe(page, demo, check_accessibility):
         depot.get_absolute_url(),
         f"/projects/nominations/{depot.nominations.get().pk}/decide/",
         "/projects/funds/",
+        f"/projects/funds/{Fund.objects.get().pk}/change/",
         "/projects/figures/",
         garden.get_absolute_url(),
+        f"/projects/{garden.uuid}/quotes/new/",
+        f"/projects/{garden.uuid}/tasks/new/",
+        Project.objects.get(title="Pavilion repair café").get_absolute_url(),
     ):
         page.goto(path)
         check_accessibility(page)
     sign_in(page, "member@riverside.example")
+    plot = Asset.objects.get(name="Land behind Elm Road")
     for path in (
+        plot.get_absolute_url(),
+        f"/projects/land-and-buildings/{plot.uuid}/nominate-for-a-group/",
         f"/projects/{garden.uuid}/time-given/",
         f"/projects/{garden.uuid}/updates/new/",
         f"/projects/{garden.uuid}/done/",
     ):
         page.goto(path)
         check_accessibility(page)
+
+
+def test_the_map_moves_and_zooms_and_survives_tiles_that_fail(
+    page, demo, settings, live_server, check_accessibility
+):
+    # Tiles from an address that answers "not found": every tile fails.
+    settings.KITH_MAP_TILE_URL = "/no-tiles-here/{z}/{x}/{y}.png"
+    page.goto("/projects/land-and-buildings/")
+    box = page.locator("#asset-map")
+    expect(box).to_be_visible()
+    expect(page.locator(".projects-map__tile")).to_have_count(0)
+    expect(page.locator(".projects-map__marker").first).to_be_visible()
+    zoom = int(box.get_attribute("data-zoom"))
+    page.get_by_title("Zoom in").click()
+    expect(box).to_have_attribute("data-zoom", str(zoom + 1))
+    page.get_by_title("Zoom out").click()
+    page.get_by_title("Zoom out").click()
+    expect(box).to_have_attribute("data-zoom", str(zoom - 1))
+    # Dragging moves the points with the pointer, and follows no link.
+    before = page.locator(".projects-map__marker").first.bounding_box()
+    area = box.bounding_box()
+    start_x, start_y = area["x"] + 30, area["y"] + area["height"] - 30
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    page.mouse.move(start_x + 80, start_y - 40, steps=6)
+    page.mouse.up()
+    after = page.locator(".projects-map__marker").first.bounding_box()
+    assert round(after["x"] - before["x"]) == 80
+    assert round(after["y"] - before["y"]) == -40
+    assert page.url.endswith("/projects/land-and-buildings/")
+    # A marker is still a way to the place.
+    page.locator(".projects-map__marker").first.click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(
+        "Land and buildings for community use"
+    )
+    page.go_back()
+    check_accessibility(page)
+
+    # Without JavaScript: no map, and the list is the page.
+    context = page.context.browser.new_context(
+        base_url=live_server.url, java_script_enabled=False
+    )
+    plain = context.new_page()
+    plain.goto("/projects/land-and-buildings/")
+    expect(plain.locator("#asset-map")).to_be_hidden()
+    plain.locator("#asset-list").get_by_role(
+        "link", name="Land behind Elm Road"
+    ).click()
+    expect(plain.get_by_role("heading", level=1)).to_have_text("Land behind Elm Road")
+    context.close()
+    sign_in(page, "editor@riverside.example")
+    page.goto("/projects/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who is proposing it?")
+    check_accessibility(page)

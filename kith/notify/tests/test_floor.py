@@ -97,7 +97,7 @@ def test_every_part_registers_its_jobs_from_its_own_jobs_module():
     assert by_name["requests_urgency"].at == time(0, 20)
     assert by_name["directory_check_stale"].at == time(7, 15)
     assert by_name["acv_decisions_due"].path == (
-        "kith.projects.services.nomination_reminders_queue"
+        "kith.projects.services.nominations.nomination_reminders_queue"
     )
     assert by_name["retention"].path == "kith.privacy.jobs.retention"
     assert len(schedule.JOBS) == 22

@@ -69,3 +69,31 @@ def test_two_pledges_from_one_fund_at_once_never_pass_its_cap(testford):
     assert len(made) == 1 and len(refused) == 1, results
     assert "already pledged £5,000" in refused[0].message
     assert Pledge.objects.filter(fund=fund).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_pledges_from_one_fund_to_two_projects_never_pass_its_budget(testford):
+    first = factories.published_project(testford, title="Garden")
+    second = factories.published_project(testford, title="Pocket park")
+    fund = factories.council_fund(testford, cap_pence=1_000_000, cap_percent=50)
+    fund.budget_pence = 1_000_000
+    fund.save()
+    fund.managers.add(testford.coordinator)
+
+    def pledge(actor, project):
+        return services.pledge_make(
+            actor=actor,
+            project=project,
+            fund=fund,
+            answers=services.PledgeAnswers(kind="money", amount_pence=600_000),
+        )
+
+    results = _at_once(
+        lambda: pledge(testford.council_officer, first),
+        lambda: pledge(testford.coordinator, second),
+    )
+    made = [r for r in results if isinstance(r, Pledge)]
+    refused = [r for r in results if isinstance(r, ApplicationError)]
+    assert len(made) == 1 and len(refused) == 1, results
+    assert "£4,000 of £10,000 is left" in refused[0].message
+    assert Pledge.objects.filter(fund=fund).count() == 1

@@ -4,6 +4,7 @@
 import pytest
 
 from kith.core.demo import DemoLoadError
+from kith.core.errors import ApplicationError
 from kith.places.models import Locality
 from kith.site.demo import DEMO_SLUG, demo_load
 
@@ -12,7 +13,7 @@ def test_a_refusal_in_the_projects_demo_stops_the_load(db, monkeypatch):
     from kith.projects import services
 
     def refuse(**kwargs):
-        raise services.ApplicationError("No more funds.")
+        raise ApplicationError("No more funds.")
 
     monkeypatch.setattr(services, "fund_save", refuse)
     with pytest.raises(DemoLoadError, match="Community Chest: No more funds"):

@@ -335,7 +335,7 @@ def test_an_officer_adds_a_fund_with_its_caps(client, testford):
         },
     )
     page = client.get(reverse("projects:funds")).content.decode()
-    assert "at most £10,000 and 50% of a project" in page
+    assert "at most £10,000 and 50% of its target" in page
     client.force_login(testford.coordinator)
     assert client.get(reverse("projects:funds")).status_code == 404
 
