@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kith.projects",
     "kith.budgeting",
     "kith.privacy",
+    "kith.reports",
     "kith.site",
 ]
 

@@ -41,6 +41,7 @@ MENUS = {
         "Directory checks",
         "People",
         "Call list",
+        "Surveys",
         "Messages sent",
         "Audit log",
         "Data requests",

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from kith.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("surveys/", views.surveys_due, name="surveys_due"),
+    path("surveys/mine/", views.my_survey, name="my_survey"),
+    path("surveys/mine/decline/", views.my_survey_decline, name="my_survey_decline"),
+    path("surveys/member/<int:pk>/", views.survey_enter, name="survey_enter"),
+    path(
+        "surveys/member/<int:pk>/decline/", views.survey_decline, name="survey_decline"
+    ),
+]
