@@ -37,12 +37,12 @@ THRESHOLD = 5
 class Suppressed:
     """The table with its totals, and which cells are hidden."""
 
-    values: tuple[tuple[int, ...], ...]
+    values: tuple[tuple[float, ...], ...]
     hidden: frozenset[tuple[int, int]]
     row_totals: bool
     column_totals: bool
 
-    def shown(self, row: int, column: int) -> int | None:
+    def shown(self, row: int, column: int) -> float | None:
         """The published value, or None where it is suppressed."""
         if (row, column) in self.hidden:
             return None
