@@ -79,7 +79,7 @@ def test_outcomes_pair_baseline_and_follow_up(testford):
     assert life.baseline.value == 4
     assert life.change.value == pytest.approx(2.5)
     assert life.change.low < 2.5 < life.change.high
-    assert dict((b, (x, y)) for b, x, y in life.bands)["Low"] == (6, None)
+    assert {b: (x, y) for b, x, y in life.bands}["Low"] == (6, None)
     # 1 of 6 often lonely after: a small count, so the share is withheld.
     assert found.lonely_before.value == 1.0
     assert found.lonely_after is None
