@@ -17,6 +17,9 @@ class ReportsConfig(AppConfig):
         call_list_lines.register(survey_calls_wanted)
         nav_register(
             NavItem(
+                _("Reports"), "reports:dashboard", order=128, perm=Perm.REPORTS_VIEW
+            ),
+            NavItem(
                 _("Surveys"), "reports:surveys_due", order=152, perm=Perm.SURVEYS_RECORD
             ),
         )

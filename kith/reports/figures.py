@@ -123,6 +123,11 @@ def scope_for(
     return Scope(locality, period, tuple(chosen or every), all_wards=not chosen)
 
 
+def wards_of(locality: Locality) -> list[Ward]:
+    """The locality's wards, for the chooser (not personal)."""
+    return list(Ward.objects.filter(locality=locality).order_by("name"))
+
+
 # --- tables --------------------------------------------------------------------
 
 
@@ -154,6 +159,8 @@ class Table:
 
     def rows(self) -> list[tuple[str, list[float | None], bool]]:
         """(label, published cells with totals, is the totals row)."""
+        if not self.grid.values:
+            return []
         labels = list(self.row_labels)
         if self.column_totals:
             labels.append(_("All"))

@@ -53,6 +53,7 @@ MENUS = {
         "Grants",
         "Local budgets",
         "Directory checks",
+        "Reports",
         "Connections",
         "Land and buildings",
         "Data breaches",
@@ -62,6 +63,7 @@ MENUS = {
     "organisation_editor": ["Home", "Activities", "Your organisation", "Your details"],
     "admin": [
         "Home",
+        "Reports",
         "Connections",
         "People",
         "Credit settings",
@@ -140,6 +142,7 @@ def test_an_item_a_part_registers_shows_to_whoever_holds_its_permission(
         "Grants",
         "Local budgets",
         "Directory checks",
+        "Reports",
         "Connections",
         "Land and buildings",
         "Data breaches",
