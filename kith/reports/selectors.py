@@ -84,3 +84,21 @@ def surveys_recorded(*, actor: Any, membership: Membership) -> list[Survey]:
 
 def instruments_asked() -> list[Instrument]:
     return services.instruments_asked()
+
+
+def own_survey_due(
+    *, actor: Any, locality: Locality, today: date
+) -> services.Due | None:
+    """The survey the signed-in member is due to answer, or None (also for
+    anyone who is not a current member here)."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    membership = (
+        Membership.objects.filter(locality=locality, person=actor)
+        .exclude(status=Membership.Status.LEFT)
+        .select_related("locality")
+        .first()
+    )
+    if membership is None:
+        return None
+    return survey_due_now(membership=membership, today=today)

@@ -23,6 +23,7 @@ from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.forms import GovukForm
 from kith.places.selectors import locality_first
+from kith.reports import selectors as report_selectors
 from kith.site import selectors
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ def home(request: KithRequest) -> HttpResponse:
         if locality is not None and "member" in held and not acting_for:
             context["member_home"] = selectors.member_home_for(
                 actor=user, locality=locality
+            )
+            context["survey_due"] = report_selectors.own_survey_due(
+                actor=user, locality=locality, today=timezone.localdate()
             )
     return render(request, "site/home.html", context)
 

@@ -88,3 +88,16 @@ def test_a_coordinator_cannot_open_another_localitys_member(
     client.force_login(testford.coordinator)
     response = client.get(reverse("reports:survey_enter", args=[theirs.pk]))
     assert response.status_code == 404
+
+
+def test_the_home_page_asks_a_member_with_a_survey_due(client, testford):
+    membership = member_joined(testford, timezone.localdate(), person=testford.member)
+    client.force_login(testford.member)
+    page = client.get("/").content.decode()
+    assert reverse("reports:my_survey") in page
+    from kith.reports.services import survey_decline
+
+    survey_decline(
+        actor=testford.member, membership=membership, how="online", stop_asking=False
+    )
+    assert reverse("reports:my_survey") not in client.get("/").content.decode()
