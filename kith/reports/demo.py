@@ -39,6 +39,7 @@ DEFAULT_PRICE = 2000
 
 
 def demo_load(*, locality: Locality, rng: random.Random) -> None:
+    services.shipped_instruments_ensure()
     services.survey_settings_for(locality)
     _prices(locality)
     coordinator = User.objects.get(

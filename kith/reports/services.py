@@ -48,6 +48,41 @@ def survey_settings_for(locality: Locality) -> SurveySettings:
     return made
 
 
+@transaction.atomic
+def shipped_instruments_ensure() -> int:
+    """Make version 1 of the ONS measures if missing (a migration makes them;
+    a database emptied since, as tests do, lacks them). Returns how many
+    were made."""
+    made = 0
+    for spec in scoring.SHIPPED:
+        code = str(spec["code"])
+        if Instrument.objects.filter(code=code, version=1).exists():
+            continue
+        instrument = Instrument.objects.create(
+            code=code,
+            version=1,
+            title=str(spec["title"]),
+            source=str(spec["source"]),
+            introduction=str(spec["introduction"]),
+            shipped=True,
+        )
+        items: Any = spec["items"]
+        InstrumentItem.objects.bulk_create(
+            [
+                InstrumentItem(
+                    instrument=instrument,
+                    position=position,
+                    key=key,
+                    text=text,
+                    answers=[list(pair) for pair in answers],
+                )
+                for position, (key, text, answers) in enumerate(items)
+            ]
+        )
+        made += 1
+    return made
+
+
 def instruments_asked() -> list[Instrument]:
     """The instruments a survey asks now: the newest active version of each."""
     newest: dict[str, Instrument] = {}

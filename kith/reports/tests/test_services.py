@@ -196,3 +196,12 @@ def test_surveys_due_go_on_the_call_list_and_off_when_recorded(testford):
     record(testford, phone, today=today)
     call = Call.objects.get(person=phone.person)
     assert call.done and call.called_by == testford.coordinator
+
+
+def test_the_shipped_measures_are_made_again_if_missing():
+    assert services.shipped_instruments_ensure() == 0
+    InstrumentItem.objects.all().delete()
+    Instrument.objects.all().delete()
+    assert services.shipped_instruments_ensure() == 2
+    assert InstrumentItem.objects.count() == 8
+    assert services.shipped_instruments_ensure() == 0
