@@ -9,14 +9,13 @@ aggregates leave this module: no row here names a person.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateTimeField, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,44 +198,82 @@ class Table:
         ]
 
 
-def _month_of(value: Any) -> date:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date().replace(day=1)
-    return value.replace(day=1)
+def _is_datetime(model: Any, path: str) -> bool:
+    """Whether the field at the end of lookup ``path`` holds date and time."""
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return isinstance(field, DateTimeField)
+
+
+def _month_bounds(period: Period, timed: bool) -> list[Any]:
+    """The first of each month of ``period`` and of the month after (local
+    midnights for a date and time field)."""
+    firsts = [*period.months, period.last_day + timedelta(days=1)]
+    if not timed:
+        return firsts
+    return [
+        timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        for day in firsts
+    ]
+
+
+def _by_month(
+    period: Period,
+    queryset: QuerySet[Any],
+    ward: str,
+    when: str,
+    aggregate: Callable[[Q], Any],
+) -> dict[tuple[Any, date], float]:
+    """One query: ``aggregate`` for each month of ``period``, by ``ward``.
+    Months are conditional aggregates over the field's own values rather
+    than a truncation of each row, so the database compares values it has
+    indexed instead of calling a function per row (a Python function on
+    SQLite), whatever the size of the table."""
+    bounds = _month_bounds(period, _is_datetime(queryset.model, when))
+    months = period.months
+    columns = {
+        f"m{i}": aggregate(
+            Q(**{f"{when}__gte": bounds[i], f"{when}__lt": bounds[i + 1]})
+        )
+        for i in range(len(months))
+    }
+    found: dict[tuple[Any, date], float] = {}
+    rows = queryset.values(ward).annotate(**columns).order_by()
+    for row in rows:
+        key = row[ward] or NO_WARD
+        for i, month in enumerate(months):
+            value = row[f"m{i}"] or 0
+            if value:
+                found[(key, month)] = found.get((key, month), 0) + value
+    return found
 
 
 def _counts(
-    queryset: QuerySet[Any], ward: str, when: str, *, distinct: str = "pk"
+    period: Period,
+    queryset: QuerySet[Any],
+    ward: str,
+    when: str,
+    *,
+    distinct: str = "pk",
 ) -> dict[tuple[Any, date], int]:
-    rows = (
-        queryset.annotate(month=TruncMonth(when))
-        .values(ward, "month")
-        .annotate(n=Count(distinct, distinct=True))
-        .values_list(ward, "month", "n")
-        .order_by()
+    found = _by_month(
+        period,
+        queryset,
+        ward,
+        when,
+        lambda q: Count(distinct, filter=q, distinct=distinct != "pk"),
     )
-    found: dict[tuple[Any, date], int] = {}
-    for ward_id, month, n in rows:
-        key = (ward_id or NO_WARD, _month_of(month))
-        found[key] = found.get(key, 0) + n
-    return found
+    return {key: int(value) for key, value in found.items()}
 
 
 def _sums(
-    queryset: QuerySet[Any], ward: str, when: str, amount: str
+    period: Period, queryset: QuerySet[Any], ward: str, when: str, amount: str
 ) -> dict[tuple[Any, date], float]:
-    rows = (
-        queryset.annotate(month=TruncMonth(when))
-        .values(ward, "month")
-        .annotate(n=Sum(amount))
-        .values_list(ward, "month", "n")
-        .order_by()
+    return _by_month(
+        period, queryset, ward, when, lambda q: Sum(amount, filter=q, default=0)
     )
-    found: dict[tuple[Any, date], float] = {}
-    for ward_id, month, n in rows:
-        key = (ward_id or NO_WARD, _month_of(month))
-        found[key] = found.get(key, 0) + float(n or 0)
-    return found
 
 
 def _ward_rows(
@@ -413,25 +450,42 @@ def activity_tables(scope: Scope) -> list[Table]:
         return table
 
     members = Membership.objects.filter(locality=locality).filter(wards)
-    add("members_joined", _counts(
-        members.filter(started_on__gte=period.start, started_on__lte=period.last_day),
-        "ward_id", "started_on"))  # fmt: skip
+    add(
+        "members_joined",
+        _counts(
+            period,
+            members.filter(
+                started_on__gte=period.start, started_on__lte=period.last_day
+            ),
+            "ward_id",
+            "started_on",
+        ),
+    )
     renewals = FeePayment.objects.filter(
         membership__locality=locality,
         covers_from__gte=period.start,
         covers_from__lte=period.last_day,
         covers_from__gt=F_started(),
     ).filter(member_wards)
-    add("members_renewed", _counts(renewals, "membership__ward_id", "covers_from"))
-    add("members_left", _counts(
-        members.filter(left_on__gte=period.start, left_on__lte=period.last_day),
-        "ward_id", "left_on"))  # fmt: skip
+    add(
+        "members_renewed",
+        _counts(period, renewals, "membership__ward_id", "covers_from"),
+    )
+    add(
+        "members_left",
+        _counts(
+            period,
+            members.filter(left_on__gte=period.start, left_on__lte=period.last_day),
+            "ward_id",
+            "left_on",
+        ),
+    )
     tables.extend(_member_profile_tables(scope, members))
 
     requests = HelpRequest.objects.filter(
         locality=locality, created_at__gte=since, created_at__lt=until
     ).filter(member_wards)
-    add("help_requests", _counts(requests, "membership__ward_id", "created_at"))
+    add("help_requests", _counts(period, requests, "membership__ward_id", "created_at"))
     visits = Visit.objects.filter(
         request__locality=locality, starts_at__gte=since, starts_at__lt=until
     )
@@ -439,12 +493,18 @@ def activity_tables(scope: Scope) -> list[Table]:
         visits = visits.filter(request__membership__ward_id__in=scope.ward_ids)
     ward = "request__membership__ward_id"
     done = visits.filter(status__in=DONE)
-    done_table = add("visits_done", _counts(done, ward, "starts_at"))
-    add("visits_cancelled", _counts(
-        visits.filter(status=Visit.Status.CANCELLED), ward, "starts_at"))  # fmt: skip
-    add("visits_no_show", _counts(
-        visits.filter(status=Visit.Status.NO_SHOW), ward, "starts_at"))  # fmt: skip
-    minutes = _sums(done, ward, "starts_at", "minutes")
+    done_table = add("visits_done", _counts(period, done, ward, "starts_at"))
+    add(
+        "visits_cancelled",
+        _counts(
+            period, visits.filter(status=Visit.Status.CANCELLED), ward, "starts_at"
+        ),
+    )
+    add(
+        "visits_no_show",
+        _counts(period, visits.filter(status=Visit.Status.NO_SHOW), ward, "starts_at"),
+    )
+    minutes = _sums(period, done, ward, "starts_at", "minutes")
     # The same visits, so the same wards as the visits' table.
     tables.append(
         amount_table(
@@ -456,8 +516,8 @@ def activity_tables(scope: Scope) -> list[Table]:
             ],
         )
     )
-    add("helpers_active", _counts(done, ward, "starts_at", distinct="helper_id"),
-        totals=False)  # fmt: skip
+    helpers = _counts(period, done, ward, "starts_at", distinct="helper_id")
+    add("helpers_active", helpers, totals=False)
     categories = list(
         HelpCategory.objects.filter(locality=locality).order_by("position", "name")
     )
@@ -466,7 +526,7 @@ def activity_tables(scope: Scope) -> list[Table]:
             scope,
             MEASURES["visits_by_kind"],
             [(c.pk, c.name) for c in categories],
-            _counts(done, "request__category_id", "starts_at"),
+            _counts(period, done, "request__category_id", "starts_at"),
         )
     )
     tables.extend(_credit_tables(scope))
@@ -479,9 +539,9 @@ def activity_tables(scope: Scope) -> list[Table]:
     )
     if not scope.all_wards:
         introductions = introductions.filter(first__ward_id__in=scope.ward_ids)
-    add("introductions", _counts(introductions, "first__ward_id", "agreed_at"))
+    add("introductions", _counts(period, introductions, "first__ward_id", "agreed_at"))
     kept = introductions.filter(follow_ups__met=True)
-    add("connections_kept", _counts(kept, "first__ward_id", "agreed_at"))
+    add("connections_kept", _counts(period, kept, "first__ward_id", "agreed_at"))
     places = SignUp.objects.filter(
         occurrence__activity__locality=locality,
         status=SignUp.Status.BOOKED,
@@ -491,20 +551,20 @@ def activity_tables(scope: Scope) -> list[Table]:
     if not scope.all_wards:
         places = places.filter(occurrence__activity__venue__ward_id__in=scope.ward_ids)
     venue_ward = "occurrence__activity__venue__ward_id"
-    add("places_taken", _counts(places, venue_ward, "occurrence__starts_at"))
+    add("places_taken", _counts(period, places, venue_ward, "occurrence__starts_at"))
     signposting = Signposting.objects.filter(
         locality=locality, at__gte=since, at__lt=until
     )
     if not scope.all_wards:
         signposting = signposting.filter(member__ward_id__in=scope.ward_ids)
-    add("signposting", _counts(signposting, "member__ward_id", "at"))
+    add("signposting", _counts(period, signposting, "member__ward_id", "at"))
     surveys = Survey.objects.filter(
         locality=locality,
         status=Survey.Status.ANSWERED,
         answered_on__gte=period.start,
         answered_on__lte=period.last_day,
     ).filter(member_wards)
-    add("surveys", _counts(surveys, "membership__ward_id", "answered_on"))
+    add("surveys", _counts(period, surveys, "membership__ward_id", "answered_on"))
 
     messages = Message.objects.filter(
         locality=locality, created_at__gte=since, created_at__lt=until
@@ -514,7 +574,7 @@ def activity_tables(scope: Scope) -> list[Table]:
             scope,
             MEASURES["messages"],
             [(c.value, str(c.label)) for c in Channel],
-            _counts(messages, "channel", "created_at"),
+            _counts(period, messages, "channel", "created_at"),
         )
     )
     tables.extend(_project_tables(scope))
@@ -575,6 +635,7 @@ def _member_profile_tables(scope: Scope, members: QuerySet[Membership]) -> list[
 
 
 def _credit_tables(scope: Scope) -> list[Table]:
+    period = scope.period
     entries = Entry.objects.filter(
         transfer__locality=scope.locality,
         transfer__occurred_on__gte=scope.period.start,
@@ -583,10 +644,16 @@ def _credit_tables(scope: Scope) -> list[Table]:
     )
     kinds = [(k.value, str(k.label)) for k in TransferKind]
     counts = _counts(
-        entries, "transfer__kind", "transfer__occurred_on", distinct="transfer_id"
+        period,
+        entries,
+        "transfer__kind",
+        "transfer__occurred_on",
+        distinct="transfer_id",
     )
     count_table = kind_month_table(scope, MEASURES["credits_moved"], kinds, counts)
-    minutes = _sums(entries, "transfer__kind", "transfer__occurred_on", "minutes")
+    minutes = _sums(
+        period, entries, "transfer__kind", "transfer__occurred_on", "minutes"
+    )
     hours = amount_table(
         MEASURES["credit_hours_moved"],
         count_table,
@@ -604,9 +671,9 @@ def _project_tables(scope: Scope) -> list[Table]:
     )
     if not scope.all_wards:
         given = given.filter(project__ward_id__in=scope.ward_ids)
-    counts = _counts(given, "project__ward_id", "given_on")
+    counts = _counts(period, given, "project__ward_id", "given_on")
     table = ward_month_table(scope, MEASURES["project_time"], counts)
-    minutes = _sums(given, "project__ward_id", "given_on", "minutes")
+    minutes = _sums(period, given, "project__ward_id", "given_on", "minutes")
     hours = amount_table(
         MEASURES["project_hours"],
         table,
@@ -622,9 +689,12 @@ def _project_tables(scope: Scope) -> list[Table]:
     sectors = sorted(set(pledges.values_list("sector", flat=True)))
     kinds = [(s, s.replace("_", " ").capitalize()) for s in sectors]
     pledge_counts = kind_month_table(
-        scope, MEASURES["pledges"], kinds, _counts(pledges, "sector", "created_at")
+        scope,
+        MEASURES["pledges"],
+        kinds,
+        _counts(period, pledges, "sector", "created_at"),
     )
-    pence = _sums(pledges, "sector", "created_at", "amount_pence")
+    pence = _sums(period, pledges, "sector", "created_at", "amount_pence")
     pounds = amount_table(
         MEASURES["pledged_pounds"],
         pledge_counts,
