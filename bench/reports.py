@@ -118,6 +118,7 @@ def build(members: int, visits: int, surveys: int):
             user_id=helper_users[i],
             locality=locality,
             status="active",
+            approved_at=timezone.now(),
             date_of_birth=date(1980, 1, 1),
             pay_basis="volunteer",
             right_to_work=True,

@@ -433,7 +433,74 @@ MEASURES = {
 }  # fmt: skip
 
 
-def activity_tables(scope: Scope) -> list[Table]:
+@dataclass
+class VisitFigures:
+    """Visits in the period by ward, kind of help, status and month: counts
+    and minutes, from one query (the biggest table, read once)."""
+
+    rows: dict[tuple[Any, Any, str, date], tuple[int, int]]
+
+    def _pick(
+        self, statuses: Iterable[str], by: str, index: int
+    ) -> dict[tuple[Any, date], int]:
+        wanted = set(statuses)
+        found: dict[tuple[Any, date], int] = {}
+        for (ward, category, status, month), values in self.rows.items():
+            if status in wanted and values[index]:
+                key = (ward if by == "ward" else category, month)
+                found[key] = found.get(key, 0) + values[index]
+        return found
+
+    def counts(
+        self, statuses: Iterable[str], *, by: str
+    ) -> dict[tuple[Any, date], int]:
+        return self._pick(statuses, by, 0)
+
+    def minutes(
+        self, statuses: Iterable[str], *, by: str
+    ) -> dict[tuple[Any, date], int]:
+        return self._pick(statuses, by, 1)
+
+
+def visit_figures(scope: Scope, visits: QuerySet[Visit]) -> VisitFigures:
+    period = scope.period
+    bounds = _month_bounds(period, timed=True)
+    columns: dict[str, Any] = {}
+    for i in range(len(period.months)):
+        within = Q(starts_at__gte=bounds[i], starts_at__lt=bounds[i + 1])
+        columns[f"c{i}"] = Count("pk", filter=within)
+        columns[f"s{i}"] = Sum("minutes", filter=within, default=0)
+    grouped = (
+        visits.values("request__membership__ward_id", "request__category_id", "status")
+        .annotate(**columns)
+        .order_by()
+    )
+    rows: dict[tuple[Any, Any, str, date], tuple[int, int]] = {}
+    for row in grouped:
+        for i, month in enumerate(period.months):
+            if row[f"c{i}"]:
+                key = (
+                    row["request__membership__ward_id"] or NO_WARD,
+                    row["request__category_id"],
+                    row["status"],
+                    month,
+                )
+                rows[key] = (row[f"c{i}"], row[f"s{i}"] or 0)
+    return VisitFigures(rows)
+
+
+def visits_in(scope: Scope) -> QuerySet[Visit]:
+    """The visits of the period (by their time) for the wards chosen."""
+    since, until = scope.period.bounds()
+    visits = Visit.objects.filter(
+        request__locality=scope.locality, starts_at__gte=since, starts_at__lt=until
+    )
+    if not scope.all_wards:
+        visits = visits.filter(request__membership__ward_id__in=scope.ward_ids)
+    return visits
+
+
+def activity_tables(scope: Scope, counted: VisitFigures | None = None) -> list[Table]:
     """Every activity table for ``scope``, suppressed."""
     locality, period = scope.locality, scope.period
     since, until = period.bounds()
@@ -486,25 +553,15 @@ def activity_tables(scope: Scope) -> list[Table]:
         locality=locality, created_at__gte=since, created_at__lt=until
     ).filter(member_wards)
     add("help_requests", _counts(period, requests, "membership__ward_id", "created_at"))
-    visits = Visit.objects.filter(
-        request__locality=locality, starts_at__gte=since, starts_at__lt=until
-    )
-    if not scope.all_wards:
-        visits = visits.filter(request__membership__ward_id__in=scope.ward_ids)
+    visits = visits_in(scope)
     ward = "request__membership__ward_id"
     done = visits.filter(status__in=DONE)
-    done_table = add("visits_done", _counts(period, done, ward, "starts_at"))
-    add(
-        "visits_cancelled",
-        _counts(
-            period, visits.filter(status=Visit.Status.CANCELLED), ward, "starts_at"
-        ),
-    )
-    add(
-        "visits_no_show",
-        _counts(period, visits.filter(status=Visit.Status.NO_SHOW), ward, "starts_at"),
-    )
-    minutes = _sums(period, done, ward, "starts_at", "minutes")
+    counted = counted or visit_figures(scope, visits)
+    done_counts = counted.counts(DONE, by="ward")
+    done_table = add("visits_done", done_counts)
+    add("visits_cancelled", counted.counts((Visit.Status.CANCELLED,), by="ward"))
+    add("visits_no_show", counted.counts((Visit.Status.NO_SHOW,), by="ward"))
+    minutes = counted.minutes(DONE, by="ward")
     # The same visits, so the same wards as the visits' table.
     tables.append(
         amount_table(
@@ -512,7 +569,7 @@ def activity_tables(scope: Scope) -> list[Table]:
             done_table,
             [
                 [minutes.get((w, m), 0) / 60 for m in period.months]
-                for w, _l in _ward_rows(scope, minutes)
+                for w, _l in _ward_rows(scope, done_counts)
             ],
         )
     )
@@ -526,7 +583,7 @@ def activity_tables(scope: Scope) -> list[Table]:
             scope,
             MEASURES["visits_by_kind"],
             [(c.pk, c.name) for c in categories],
-            _counts(period, done, "request__category_id", "starts_at"),
+            counted.counts(DONE, by="category"),
         )
     )
     tables.extend(_credit_tables(scope))
@@ -911,7 +968,12 @@ class SocialValue:
     proxies: list[ProxyValue]
 
 
-def social_value(scope: Scope, found: Outcomes, tables: list[Table]) -> SocialValue:
+def social_value(
+    scope: Scope,
+    found: Outcomes,
+    tables: list[Table],
+    counted: VisitFigures | None = None,
+) -> SocialValue:
     """The change in life satisfaction in WELLBYs and pounds at the
     locality's Green Book values, and the commercial equivalent of the help
     given (hours of each kind of help at the council's price for it)."""
@@ -925,27 +987,13 @@ def social_value(scope: Scope, found: Outcomes, tables: list[Table]) -> SocialVa
         pounds = wellbys * settings.wellby_pounds
         low = wellbys * settings.wellby_low_pounds
         high = wellbys * settings.wellby_high_pounds
-    since, until = scope.period.bounds()
-    done = Visit.objects.filter(
-        request__locality=scope.locality,
-        status__in=DONE,
-        starts_at__gte=since,
-        starts_at__lt=until,
-    )
-    if not scope.all_wards:
-        done = done.filter(request__membership__ward_id__in=scope.ward_ids)
-    rows = dict(
-        done.values("request__category_id")
-        .annotate(n=Count("pk"), minutes=Sum("minutes"))
-        .values_list("request__category_id", "minutes")
-        .order_by()
-    )
-    counts = dict(
-        done.values("request__category_id")
-        .annotate(n=Count("pk"))
-        .values_list("request__category_id", "n")
-        .order_by()
-    )
+    counted = counted or visit_figures(scope, visits_in(scope))
+    counts: dict[Any, int] = {}
+    for (category_id, _month), n in counted.counts(DONE, by="category").items():
+        counts[category_id] = counts.get(category_id, 0) + n
+    rows: dict[Any, int] = {}
+    for (category_id, _month), n in counted.minutes(DONE, by="category").items():
+        rows[category_id] = rows.get(category_id, 0) + n
     prices = {
         v.category_id: v.pence_per_hour
         for v in HelpValue.objects.filter(locality=scope.locality)
@@ -1002,6 +1050,7 @@ class Report:
 
 def report_for(scope: Scope) -> Report:
     """Every figure for ``scope``: the activity tables, outcomes and value."""
-    tables = activity_tables(scope)
+    counted = visit_figures(scope, visits_in(scope))
+    tables = activity_tables(scope, counted)
     found = outcomes(scope)
-    return Report(scope, tables, found, social_value(scope, found, tables))
+    return Report(scope, tables, found, social_value(scope, found, tables, counted))

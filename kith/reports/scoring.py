@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from statistics import fmean, stdev
+from statistics import fmean
 
 ONS4 = "ons4"
 LONELINESS = "ons_loneliness"
@@ -185,7 +185,10 @@ def mean_estimate(values: Sequence[float]) -> Estimate | None:
     if n < 2:
         return None
     mean = fmean(values)
-    half = t95(n - 1) * stdev(values) / math.sqrt(n)
+    # In floats: statistics.stdev works in exact fractions, far too slow for
+    # tens of thousands of answers.
+    variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+    half = t95(n - 1) * math.sqrt(variance) / math.sqrt(n)
     return Estimate(mean, mean - half, mean + half, n)
 
 

@@ -27,7 +27,7 @@ unsafe, so this ends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 5
@@ -67,32 +67,52 @@ def _bridges_free(
     hidden: set[tuple[int, int]], rows: int, columns: int
 ) -> list[tuple[int, int]]:
     """The hidden cells no cycle of hidden cells passes through (both
-    totals given): each could be worked out from the published figures."""
-    adjacency: dict[tuple[str, int], list[tuple[tuple[str, int], tuple[int, int]]]] = {}
+    totals given): each could be worked out from the published figures.
+    These are the bridges of the graph of rows and columns joined by hidden
+    cells, found in one depth-first pass (Tarjan's low-link), without
+    recursion."""
+    adjacency: dict[int, list[tuple[int, tuple[int, int]]]] = {}
     for r, c in hidden:
-        adjacency.setdefault(("r", r), []).append((("c", c), (r, c)))
-        adjacency.setdefault(("c", c), []).append((("r", r), (r, c)))
-    unsafe = []
-    for cell in sorted(hidden):
-        r, c = cell
-        # Is column c reachable from row r without using this cell?
-        start, goal = ("r", r), ("c", c)
-        seen = {start}
-        stack = [start]
-        found = False
-        while stack and not found:
-            node = stack.pop()
-            for other, edge in adjacency.get(node, []):
-                if edge == cell or other in seen:
+        row_node, column_node = r, rows + c
+        adjacency.setdefault(row_node, []).append((column_node, (r, c)))
+        adjacency.setdefault(column_node, []).append((row_node, (r, c)))
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    bridges: list[tuple[int, int]] = []
+    counter = 0
+    for root in sorted(adjacency):
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        # Each frame: node, the cell used to reach it, its neighbours' iterator.
+        stack: list[
+            tuple[int, tuple[int, int] | None, Iterator[tuple[int, tuple[int, int]]]]
+        ] = [(root, None, iter(adjacency[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            advanced = False
+            for other, cell in neighbours:
+                if cell == via:
                     continue
-                if other == goal:
-                    found = True
-                    break
-                seen.add(other)
-                stack.append(other)
-        if not found:
-            unsafe.append(cell)
-    return unsafe
+                if other in order:
+                    low[node] = min(low[node], order[other])
+                    continue
+                order[other] = low[other] = counter
+                counter += 1
+                stack.append((other, cell, iter(adjacency[other])))
+                advanced = True
+                break
+            if advanced:
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[node])
+                if low[node] > order[parent]:
+                    assert via is not None  # noqa: S101 - only the root has none
+                    bridges.append(via)
+    return sorted(bridges)
 
 
 def _alone_in_line(
