@@ -9,13 +9,24 @@ aggregates leave this module: no row here names a person.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DateTimeField, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -653,25 +664,42 @@ def _member_profile_tables(scope: Scope, members: QuerySet[Membership]) -> list[
         .exclude(status=Membership.Status.APPLIED)
     )
     rows = [(ward.pk, ward.name) for ward in scope.wards]
+
+    # The age band at the end of the period, worked out by the database
+    # from the birthdays that start each band.
+    def born_by(years: int) -> date:
+        return scoring.add_months(end, -12 * years)
+
+    under, unknown = "under_50", "not_known"
+    band = Case(
+        When(date_of_birth__isnull=True, then=Value(unknown)),
+        When(date_of_birth__gt=born_by(50), then=Value(under)),
+        *[
+            When(date_of_birth__gt=born_by(high + 1), then=Value(name))
+            for name, _low, high in AGE_BANDS[:-1]
+        ],
+        default=Value(AGE_BANDS[-1][0]),
+        output_field=CharField(),
+    )
     by_age: dict[tuple[int, str], int] = {}
     by_plan: dict[tuple[int, int], int] = {}
     seen_no_ward = False
-    for ward_id, born, plan_id in active.values_list(
-        "ward_id", "date_of_birth", "plan_id"
-    ):
+    grouped = (
+        active.annotate(band=band)
+        .values("ward_id", "plan_id", "band")
+        .annotate(n=Count("pk"))
+        .values_list("ward_id", "plan_id", "band", "n")
+        .order_by()
+    )
+    for ward_id, plan_id, age_band, n in grouped:
         ward_id = ward_id or NO_WARD
         seen_no_ward = seen_no_ward or ward_id == NO_WARD
-        band = _("Not known")
-        if born is not None:
-            age = end.year - born.year - ((end.month, end.day) < (born.month, born.day))
-            band = next(
-                (b for b, low, high in AGE_BANDS if low <= age <= high), _("Under 50")
-            )
-        by_age[(ward_id, band)] = by_age.get((ward_id, band), 0) + 1
-        by_plan[(ward_id, plan_id)] = by_plan.get((ward_id, plan_id), 0) + 1
+        by_age[(ward_id, age_band)] = by_age.get((ward_id, age_band), 0) + n
+        by_plan[(ward_id, plan_id)] = by_plan.get((ward_id, plan_id), 0) + n
     if scope.all_wards and seen_no_ward:
         rows.append((NO_WARD, _("Ward not known")))
-    bands = [b for b, _l, _h in AGE_BANDS] + [_("Under 50"), _("Not known")]
+    bands = [b for b, _l, _h in AGE_BANDS] + [under, unknown]
+    band_labels = [b for b, _l, _h in AGE_BANDS] + [_("Under 50"), _("Not known")]
     plans = list(
         MembershipPlan.objects.filter(locality=scope.locality).values_list("pk", "name")
     )
@@ -679,7 +707,7 @@ def _member_profile_tables(scope: Scope, members: QuerySet[Membership]) -> list[
         Table(
             MEASURES["members_by_age"],
             [label for _w, label in rows],
-            bands,
+            band_labels,
             suppress([[by_age.get((w, b), 0) for b in bands] for w, _l in rows]),
         ),
         Table(
@@ -936,14 +964,10 @@ def _bands(
     time add up to n, which is published, so a hidden band needs a second
     hidden band beside it: the rule's column totals do that."""
     names = scoring.BANDS[key]
-    before = [
-        sum(1 for b, _f in both if scoring.wellbeing_band(key, b) == name)
-        for name in names
-    ]
-    after = [
-        sum(1 for _b, f in both if scoring.wellbeing_band(key, f) == name)
-        for name in names
-    ]
+    counted_before = Counter(scoring.wellbeing_band(key, b) for b, _f in both)
+    counted_after = Counter(scoring.wellbeing_band(key, f) for _b, f in both)
+    before = [counted_before[name] for name in names]
+    after = [counted_after[name] for name in names]
     table = suppress(
         [[x, y] for x, y in zip(before, after, strict=True)], row_totals=False
     )

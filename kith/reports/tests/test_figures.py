@@ -125,3 +125,33 @@ def test_a_period_is_whole_months_and_at_most_three_years():
         figures.period_of(date(2026, 3, 1), date(2026, 1, 1))
     with pytest.raises(ValueError, match="at most 36"):
         figures.period_of(date(2020, 1, 1), date(2026, 1, 1))
+
+
+def test_age_bands_at_the_end_of_the_period_at_every_boundary(testford):
+    from tests.factories import MembershipFactory
+
+    born = {
+        date(1977, 1, 1): "Under 50",  # 49 on 31 December 2026
+        date(1976, 12, 31): "50-64",  # 50 that day
+        date(1962, 1, 1): "50-64",  # 64
+        date(1961, 12, 31): "65-74",
+        date(1952, 1, 1): "65-74",
+        date(1951, 12, 31): "75-84",
+        date(1942, 1, 1): "75-84",
+        date(1941, 12, 31): "85+",
+        None: "Not known",
+    }
+    for day in born:
+        for _n in range(5):
+            MembershipFactory(
+                locality=testford.locality,
+                ward=testford.ward,
+                started_on=date(2026, 1, 1),
+                date_of_birth=day,
+            )
+    table = figures.report_for(_scope(testford)).table("members_by_age")
+    counts = dict(zip(table.headers(), table.rows()[0][1], strict=True))
+    assert counts == {
+        "50-64": 10, "65-74": 10, "75-84": 10, "85+": 5, "Under 50": 5,
+        "Not known": 5, "Total": 45,
+    }  # fmt: skip
