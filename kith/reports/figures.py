@@ -511,8 +511,18 @@ def visits_in(scope: Scope) -> QuerySet[Visit]:
     return visits
 
 
-def activity_tables(scope: Scope, counted: VisitFigures | None = None) -> list[Table]:
-    """Every activity table for ``scope``, suppressed."""
+def activity_tables(
+    scope: Scope,
+    counted: VisitFigures | None = None,
+    only: Iterable[str] | None = None,
+) -> list[Table]:
+    """Every activity table for ``scope`` (or those in ``only``, and a few
+    that cost nothing more), suppressed."""
+    chosen = None if only is None else set(only)
+
+    def want(*keys: str) -> bool:
+        return chosen is None or any(key in chosen for key in keys)
+
     locality, period = scope.locality, scope.period
     since, until = period.bounds()
     wards = Q()
@@ -545,20 +555,16 @@ def activity_tables(scope: Scope, counted: VisitFigures | None = None) -> list[T
         covers_from__lte=period.last_day,
         covers_from__gt=F_started(),
     ).filter(member_wards)
-    add(
-        "members_renewed",
-        _counts(period, renewals, "membership__ward_id", "covers_from"),
-    )
-    add(
-        "members_left",
-        _counts(
-            period,
-            members.filter(left_on__gte=period.start, left_on__lte=period.last_day),
-            "ward_id",
-            "left_on",
-        ),
-    )
-    tables.extend(_member_profile_tables(scope, members))
+    if want("members_renewed"):
+        add(
+            "members_renewed",
+            _counts(period, renewals, "membership__ward_id", "covers_from"),
+        )
+    if want("members_left"):
+        left = members.filter(left_on__gte=period.start, left_on__lte=period.last_day)
+        add("members_left", _counts(period, left, "ward_id", "left_on"))
+    if want("members_by_age", "members_by_plan"):
+        tables.extend(_member_profile_tables(scope, members))
 
     requests = HelpRequest.objects.filter(
         locality=locality, created_at__gte=since, created_at__lt=until
@@ -584,8 +590,9 @@ def activity_tables(scope: Scope, counted: VisitFigures | None = None) -> list[T
             ],
         )
     )
-    helpers = _counts(period, done, ward, "starts_at", distinct="helper_id")
-    add("helpers_active", helpers, totals=False)
+    if want("helpers_active"):
+        helpers = _counts(period, done, ward, "starts_at", distinct="helper_id")
+        add("helpers_active", helpers, totals=False)
     categories = list(
         HelpCategory.objects.filter(locality=locality).order_by("position", "name")
     )
@@ -597,7 +604,8 @@ def activity_tables(scope: Scope, counted: VisitFigures | None = None) -> list[T
             counted.counts(DONE, by="category"),
         )
     )
-    tables.extend(_credit_tables(scope))
+    if want("credits_moved", "credit_hours_moved"):
+        tables.extend(_credit_tables(scope))
 
     introductions = Introduction.objects.filter(
         locality=locality,
@@ -608,8 +616,9 @@ def activity_tables(scope: Scope, counted: VisitFigures | None = None) -> list[T
     if not scope.all_wards:
         introductions = introductions.filter(first__ward_id__in=scope.ward_ids)
     add("introductions", _counts(period, introductions, "first__ward_id", "agreed_at"))
-    kept = introductions.filter(follow_ups__met=True)
-    add("connections_kept", _counts(period, kept, "first__ward_id", "agreed_at"))
+    if want("connections_kept"):
+        kept = introductions.filter(follow_ups__met=True)
+        add("connections_kept", _counts(period, kept, "first__ward_id", "agreed_at"))
     places = SignUp.objects.filter(
         occurrence__activity__locality=locality,
         status=SignUp.Status.BOOKED,
@@ -637,16 +646,19 @@ def activity_tables(scope: Scope, counted: VisitFigures | None = None) -> list[T
     messages = Message.objects.filter(
         locality=locality, created_at__gte=since, created_at__lt=until
     )
-    tables.append(
-        kind_month_table(
-            scope,
-            MEASURES["messages"],
-            [(c.value, str(c.label)) for c in Channel],
-            _counts(period, messages, "channel", "created_at"),
+    if want("messages"):
+        tables.append(
+            kind_month_table(
+                scope,
+                MEASURES["messages"],
+                [(c.value, str(c.label)) for c in Channel],
+                _counts(period, messages, "channel", "created_at"),
+            )
         )
-    )
-    tables.extend(_project_tables(scope))
-    tables.append(_budget_table(scope))
+    if want("project_time", "project_hours", "pledges", "pledged_pounds"):
+        tables.extend(_project_tables(scope))
+    if want("budget_turnout"):
+        tables.append(_budget_table(scope))
     return tables
 
 
@@ -1048,6 +1060,18 @@ def social_value(
     )
 
 
+HEADLINE = (
+    "members_joined",
+    "help_requests",
+    "visits_done",
+    "hours_of_help",
+    "introductions",
+    "places_taken",
+    "signposting",
+    "surveys",
+)
+
+
 @dataclass
 class Report:
     scope: Scope
@@ -1063,8 +1087,7 @@ class Report:
 
     def headline(self) -> list[tuple[str, float | None, str]]:
         """The dashboard's headline figures: (title, value, unit)."""
-        keys = ["members_joined", "help_requests", "visits_done", "hours_of_help",
-                "introductions", "places_taken", "signposting", "surveys"]  # fmt: skip
+        keys = HEADLINE
         return [
             (self.table(k).measure.title, self.table(k).grand_total(),
              self.table(k).measure.unit)
@@ -1072,9 +1095,14 @@ class Report:
         ]  # fmt: skip
 
 
-def report_for(scope: Scope) -> Report:
-    """Every figure for ``scope``: the activity tables, outcomes and value."""
+#: What the dashboard shows: its headline figures and its two charts.
+DASHBOARD_TABLES = HEADLINE
+
+
+def report_for(scope: Scope, only: Iterable[str] | None = None) -> Report:
+    """Every figure for ``scope``: the activity tables (or just those in
+    ``only``), outcomes and value."""
     counted = visit_figures(scope, visits_in(scope))
-    tables = activity_tables(scope, counted)
+    tables = activity_tables(scope, counted, only)
     found = outcomes(scope)
     return Report(scope, tables, found, social_value(scope, found, tables, counted))

@@ -232,7 +232,7 @@ def _context(scope: figures.Scope, problems: list[str]) -> dict[str, Any]:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     scope, problems = _chosen(request)
-    report = figures.report_for(scope)
+    report = figures.report_for(scope, only=figures.DASHBOARD_TABLES)
     visits = report.table("visits_done")
     joined = report.table("members_joined")
     context = _context(scope, problems) | {
