@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kith.projects",
     "kith.budgeting",
     "kith.privacy",
+    "kith.reports",
     "kith.site",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("openreferral/", include("kith.openreferral.urls")),
     path("budgets/", include("kith.budgeting.urls")),
     path("projects/", include("kith.projects.urls")),
+    path("reports/", include("kith.reports.urls")),
     # The outbox's pages, and the large-print pages that kept its names.
     path(
         "notify/",

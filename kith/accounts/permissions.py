@@ -53,6 +53,9 @@ class Perm(StrEnum):
     BREACH_LOG = "breach_log"  # the personal data breach log
     BUDGETING_MANAGE = "budgeting_manage"  # set up rounds, check proposals, count
     BALLOTS_ENTER = "ballots_enter"  # enter paper and phone ballots and proposals
+    SURVEYS_RECORD = (
+        "surveys_record"  # record members' wellbeing surveys, paper or phone
+    )
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -104,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.BALLOTS_ENTER,
             Perm.PROJECTS_PROPOSE,
             Perm.PROJECTS_ENTER,
+            Perm.SURVEYS_RECORD,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(

@@ -13,3 +13,9 @@ request_page_extras = Hook(
 #: transaction). Matching plans the request again, without them, when the
 #: offer came from a matching plan.
 visit_declined = Hook("help.visit_declined", "visit=")
+
+#: The call-list job is building the coordinators' call list (kith/help/
+#: jobs.py). The parts above may add lines: each receiver returns a list of
+#: unsaved ``notify.Call`` rows, each with a unique ``key`` (reports adds
+#: wellbeing surveys due).
+call_list_lines = Hook("help.call_list_lines", "today= -> list of unsaved Call")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kith.credits.models import Account
 from kith.credits.services import credit_settings_for
 from kith.credits.words import describe_minutes
+from kith.help import hooks
 from kith.help.models import Visit
 from kith.help.services import requests_urgency_follow_dates, when_text
 from kith.members.models import Membership
@@ -127,8 +128,9 @@ def low_credit_reminders_queue(*, today: date | None = None) -> int:
 def call_list_prepare(*, today: date | None = None) -> int:
     """Put on the coordinators' call list: messages waiting for a phone call,
     visits a helper accepted for members who prefer the phone (to confirm the
-    time with them), and messages that could not be delivered in the last
-    week. Returns how many lines were added."""
+    time with them), messages that could not be delivered in the last week,
+    and what the parts above add (``hooks.call_list_lines``). Returns how
+    many lines were added."""
 
     today = today or timezone.localdate()
     wanted: list[Call] = []
@@ -181,6 +183,8 @@ def call_list_prepare(*, today: date | None = None) -> int:
                 visit=visit,
             )
         )
+    for lines in hooks.call_list_lines.run(today=today):
+        wanted.extend(lines)
     existing = set(
         Call.objects.filter(key__in=[c.key for c in wanted]).values_list(
             "key", flat=True

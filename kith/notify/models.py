@@ -226,6 +226,7 @@ class Call(models.Model):
         VISIT_TO_CONFIRM = "visit_to_confirm", _("Visit to confirm")
         MESSAGE = "message", _("Message to pass on")
         FAILED_MESSAGE = "failed_message", _("A message did not reach them")
+        SURVEY_DUE = "survey_due", _("Wellbeing survey due")
 
     class Outcome(models.TextChoices):
         SPOKE = "spoke", _("Spoke to them")

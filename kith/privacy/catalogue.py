@@ -212,6 +212,28 @@ KINDS: tuple[DataKind, ...] = (
         _("Officers who run the round; proposals are public."),
     ),
     DataKind(
+        "wellbeing",
+        _("Wellbeing surveys"),
+        _(
+            "Your answers to the national wellbeing and loneliness questions "
+            "when you joined and later (or that you would rather not answer), "
+            "how they were given, and who entered them."
+        ),
+        _(
+            "To show the council, only ever as totals of many people, what the "
+            "circle changes for its members."
+        ),
+        _(
+            "Public task (UK GDPR article 6(1)(e)); answers about health under "
+            "article 9(2)(g) and (j), for statistics in the public interest."
+        ),
+        _("While you are a member, then 2 years after you leave."),
+        _(
+            "Coordinators who enter answers see that a survey was done, not the "
+            "answers; the council sees only totals, with small numbers hidden."
+        ),
+    ),
+    DataKind(
         "projects",
         _("Community projects"),
         _(
@@ -583,6 +605,21 @@ HOLDINGS: tuple[Holding, ...] = (
     ),
     Holding("projects.VolunteerTask", "projects", ("added_by",)),
     Holding("projects.TaskTaken", "projects", ("person",), staff=("entered_by",)),
+    # Answers are deleted on erasure: published figures are totals that no
+    # longer need them, and no answer is kept about someone erased.
+    Holding(
+        "reports.Survey",
+        "wellbeing",
+        ("membership__person",),
+        staff=("recorded_by",),
+        delete_on_erase=True,
+    ),
+    Holding(
+        "reports.Answer",
+        "wellbeing",
+        ("survey__membership__person",),
+        delete_on_erase=True,
+    ),
     Holding(
         "privacy.RightsRequest",
         "rights",

@@ -30,6 +30,8 @@ DEMO_PARTS = [
     "social",
     "directory",
     "budgeting",
+    # Before notify, whose demo builds the call list: surveys due go on it.
+    "reports",
     "notify",
     "projects",
     "privacy",

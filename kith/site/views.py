@@ -28,6 +28,7 @@ from kith.core.errors import ApplicationError
 from kith.core.forms import GovukForm
 from kith.places.selectors import locality_first
 from kith.places.services import ward_lines_parse
+from kith.reports import selectors as report_selectors
 from kith.site import selectors, services
 from kith.site.forms import LocalityForm
 
@@ -67,6 +68,9 @@ def home(request: KithRequest) -> HttpResponse:
         if locality is not None and "member" in held and not acting_for:
             context["member_home"] = selectors.member_home_for(
                 actor=user, locality=locality
+            )
+            context["survey_due"] = report_selectors.own_survey_due(
+                actor=user, locality=locality, today=timezone.localdate()
             )
     return render(request, "site/home.html", context)
 
