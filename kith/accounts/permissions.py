@@ -53,6 +53,8 @@ class Perm(StrEnum):
     BREACH_LOG = "breach_log"  # the personal data breach log
     BUDGETING_MANAGE = "budgeting_manage"  # set up rounds, check proposals, count
     BALLOTS_ENTER = "ballots_enter"  # enter paper and phone ballots and proposals
+    SAFEGUARDING_RAISE = "safeguarding_raise"  # raise a safeguarding concern
+    SAFEGUARDING_LEAD = "safeguarding_lead"  # read and work safeguarding concerns
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -66,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ACTIVITIES_PROPOSE,
             Perm.SIGNPOST_RECORD,
             Perm.PROJECTS_PROPOSE,
+            Perm.SAFEGUARDING_RAISE,
         }
     ),
     Role.ORGANISATION_EDITOR: frozenset(
@@ -74,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.DIRECTORY_EDIT,
             Perm.ACTIVITIES_PROPOSE,
             Perm.PROJECTS_PROPOSE,
+            Perm.SAFEGUARDING_RAISE,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -104,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.BALLOTS_ENTER,
             Perm.PROJECTS_PROPOSE,
             Perm.PROJECTS_ENTER,
+            Perm.SAFEGUARDING_RAISE,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
@@ -120,7 +125,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROJECTS_ENTER,
             Perm.PROJECTS_CHECK,
             Perm.ASSETS_MANAGE,
+            Perm.SAFEGUARDING_RAISE,
         }
+    ),
+    # Named by an administrator, usually on top of a coordinator's or an
+    # officer's role: only leads read what a concern says (ADR 0033).
+    Role.SAFEGUARDING_LEAD: frozenset(
+        {Perm.OWN_RECORD, Perm.SAFEGUARDING_RAISE, Perm.SAFEGUARDING_LEAD}
     ),
     Role.ADMIN: frozenset(
         {
