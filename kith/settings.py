@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kith.openreferral",
     "kith.projects",
     "kith.budgeting",
+    "kith.safeguarding",
     "kith.privacy",
     "kith.site",
 ]

@@ -45,6 +45,7 @@ ROLES = (
     "coordinator",
     "council_officer",
     "organisation_editor",
+    "safeguarding_lead",
     "admin",
 )
 
@@ -114,7 +115,6 @@ NOT_REACHED = {
         (
             "help:visit_settle",
             "help:visit_feedback",
-            "help:concern_close",
             "helpers:approve",
             "helpers:resume",
             "helpers:duplicate",
@@ -140,6 +140,12 @@ NOT_REACHED = {
         "opens each"
     ),
     "social:private_feed": "a calendar file at a secret address",
+    "safeguarding:concern_dbs": (
+        "the duty to refer to the DBS: shown only once the lead has stopped a "
+        "helper for harm (the demo's helper concern waits for that decision); "
+        "kith/safeguarding/tests/test_services.py and "
+        "tests/browser/test_safeguarding_journeys.py post it"
+    ),
     "projects:photo": "a photo: shown by <img>, not linked; no form",
     "projects:short": "the short address printed on a project's poster: a redirect",
     "social:place": (

@@ -32,6 +32,7 @@ DEMO_PARTS = [
     "budgeting",
     "notify",
     "projects",
+    "safeguarding",
     "privacy",
 ]
 
