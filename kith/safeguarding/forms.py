@@ -252,7 +252,7 @@ class LinkHelperForm(GovukForm):
 
 
 class DbsForm(GovukForm):
-    referred = forms.ChoiceField(
+    dbs_referred = forms.ChoiceField(
         label=_("Was the helper referred to the Disclosure and Barring Service?"),
         help_text=_(
             "The law says to refer someone who was removed from work with adults "
@@ -263,7 +263,9 @@ class DbsForm(GovukForm):
         error_messages={"required": _("Choose yes or no.")},
     )
     decided_on = GovukDateField(label=_("Date of the decision"))
-    reason = _area(_("Why?"), required=True, error_messages={"required": _("Say why.")})
+    dbs_reason = _area(
+        _("Why?"), required=True, error_messages={"required": _("Say why.")}
+    )
 
 
 class CloseForm(GovukForm):

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -48,8 +48,9 @@ def concerns_for_lead(
     )
     if closed:
         return found.filter(status=Concern.Status.CLOSED).order_by("-closed_at", "-pk")
+    # Not yet acknowledged first (the oldest due first), on both databases.
     return found.filter(status=Concern.Status.OPEN).order_by(
-        "acknowledged_at", "acknowledge_by", "pk"
+        F("acknowledged_at").asc(nulls_first=True), "acknowledge_by", "pk"
     )
 
 

@@ -529,7 +529,7 @@ def concern_dbs_decide(
         raise ApplicationError(
             _("The date must be today or in the past."), field="decided_on"
         )
-    reason = _text(reason, field="reason", required=_("Say why."))
+    reason = _text(reason, field="dbs_reason", required=_("Say why."))
     concern.dbs_decision = (
         Concern.DbsDecision.REFERRED if referred else Concern.DbsDecision.NOT_REFERRED
     )

@@ -462,9 +462,9 @@ def concern_dbs(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         lambda concern, data: services.concern_dbs_decide(
             actor=request.user,
             concern=concern,
-            referred=data["referred"] == "yes",
+            referred=data["dbs_referred"] == "yes",
             decided_on=data["decided_on"],
-            reason=data["reason"],
+            reason=data["dbs_reason"],
         ),
         _("The decision on the duty to refer is recorded."),
     )

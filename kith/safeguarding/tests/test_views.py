@@ -224,3 +224,39 @@ def test_the_lead_sets_the_time_to_acknowledge(client, circle):
     assert response.status_code == 302
     concern = raise_about_member(circle)
     assert (concern.acknowledge_by - concern.created_at).days >= 2
+
+
+def test_the_lead_stops_a_helper_and_records_the_dbs_decision_on_the_page(
+    client, circle
+):
+    from kith.safeguarding.tests.test_services import raise_about_helper
+
+    concern = raise_about_helper(circle)
+    client.force_login(circle.safeguarding_lead)
+    url = reverse("safeguarding:concern", args=[concern.pk])
+    response = client.post(
+        reverse("safeguarding:concern_helper", args=[concern.pk]),
+        {"decision": "stop", "reason": "Took money."},
+    )
+    assert response["Location"] == url
+    assert "decide whether to refer them" in client.get(url).content.decode()
+    today = timezone.localdate()
+    dates = {
+        "decided_on_day": today.day,
+        "decided_on_month": today.month,
+        "decided_on_year": today.year,
+    }
+    response = client.post(
+        reverse("safeguarding:concern_dbs", args=[concern.pk]),
+        {"dbs_referred": "yes", "dbs_reason": "", **dates},
+    )
+    assert response.status_code == 400
+    assert "Say why." in response.content.decode()
+    response = client.post(
+        reverse("safeguarding:concern_dbs", args=[concern.pk]),
+        {"dbs_referred": "yes", "dbs_reason": "Financial abuse.", **dates},
+    )
+    assert response["Location"] == url
+    concern.refresh_from_db()
+    assert concern.dbs_decision == Concern.DbsDecision.REFERRED
+    assert concern.dbs_decided_on == today
