@@ -57,8 +57,10 @@ def _require_lead(actor: Any, concern: Concern) -> None:
 
 
 def _lock(concern: Concern) -> Concern:
+    # Only the concern's row is locked: PostgreSQL cannot lock the nullable
+    # side of the outer joins (no helper, no member).
     return (
-        Concern.objects.select_for_update()
+        Concern.objects.select_for_update(of=("self",))
         .select_related("locality", "helper__user", "membership__person")
         .get(pk=concern.pk)
     )
@@ -408,7 +410,7 @@ def concern_action_done(*, actor: User, action: ConcernAction) -> ConcernAction:
     """Mark an agreed action done today. Twice changes nothing."""
     _require_lead(actor, action.concern)
     action = (
-        ConcernAction.objects.select_for_update()
+        ConcernAction.objects.select_for_update(of=("self",))
         .select_related("concern__locality")
         .get(pk=action.pk)
     )
