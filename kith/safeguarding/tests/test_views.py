@@ -260,3 +260,21 @@ def test_the_lead_stops_a_helper_and_records_the_dbs_decision_on_the_page(
     concern.refresh_from_db()
     assert concern.dbs_decision == Concern.DbsDecision.REFERRED
     assert concern.dbs_decided_on == today
+
+
+def test_an_administrator_names_a_coordinator_lead_on_the_roles_screen(client, circle):
+    from kith.accounts.permissions import Perm, forget_roles, has_perm
+
+    coordinator = circle.coordinator
+    concern = raise_about_member(circle)
+    client.force_login(circle.admin)
+    response = client.post(
+        reverse("accounts:role_change", args=[coordinator.pk, "grant"]),
+        {"role": Role.SAFEGUARDING_LEAD},
+    )
+    assert response.status_code == 302
+    forget_roles(coordinator)
+    assert has_perm(coordinator, Perm.SAFEGUARDING_LEAD, circle.locality)
+    client.force_login(coordinator)
+    page = client.get(reverse("safeguarding:concern", args=[concern.pk]))
+    assert page.status_code == 200 and FACTS in page.content.decode()
