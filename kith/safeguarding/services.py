@@ -12,10 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kith.accounts.models import User
+from kith.accounts.models import Role, User
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
+from kith.core.times import when_text
 from kith.help.models import Visit
 from kith.helpers.models import HelperProfile
 from kith.helpers.services import (
@@ -24,6 +25,7 @@ from kith.helpers.services import (
     helper_safeguarding_stop,
 )
 from kith.members.models import Membership
+from kith.notify.services import message_queue_for_person
 from kith.places.models import Locality
 from kith.safeguarding.models import (
     AbuseKind,
@@ -234,7 +236,31 @@ def concern_raise(
         locality=locality,
         data={"about": about, "channel": concern.channel},
     )
+    _tell_the_leads(concern)
     return concern
+
+
+def _tell_the_leads(concern: Concern) -> None:
+    """Each lead of the locality is told, by their own channel, that a
+    concern waits and by when to acknowledge it: never what it says or whom
+    it is about. Urgent when someone was said to be in danger."""
+    leads = User.objects.filter(
+        is_active=True,
+        roles__locality=concern.locality,
+        roles__role=Role.SAFEGUARDING_LEAD,
+    ).distinct()
+    for lead in leads:
+        message_queue_for_person(
+            person=lead,
+            template="safeguarding_concern_raised",
+            personalisation={
+                "locality_name": concern.locality.name,
+                "locality_phone": concern.locality.phone,
+                "when": when_text(concern.acknowledge_by),
+            },
+            locality=concern.locality,
+            urgent=concern.immediate_risk,
+        )
 
 
 # --- the lead's work ---------------------------------------------------------------

@@ -521,3 +521,17 @@ def test_retention_removes_what_was_written_in_old_closed_concerns(circle):
     # Idempotent: nothing is due the second time.
     again = {o.rule.code: o.due for o in retention_apply(dry_run=True)}
     assert again["closed_concerns"] == 0
+
+
+def test_the_leads_are_told_a_concern_waits_and_never_what_it_says(circle):
+    from kith.notify.models import Message
+
+    raise_about_member(circle, immediate_risk=True, risk_action="Called 999.")
+    told = Message.objects.get(template="safeguarding_concern_raised")
+    assert told.recipient == circle.safeguarding_lead
+    assert told.urgent
+    text = str(told.personalisation)
+    assert "bruise" not in text and "Joan" not in text
+    assert not Message.objects.filter(
+        template="safeguarding_concern_raised", recipient=circle.coordinator
+    ).exists()
