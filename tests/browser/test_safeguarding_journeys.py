@@ -14,7 +14,7 @@ def test_a_helper_raises_a_concern_and_the_lead_works_it_to_a_referral(
     page, demo, check_accessibility
 ):
     sign_in(page, "helper@riverside.example")
-    page.get_by_role("link", name="Safeguarding").click()
+    page.get_by_role("link", name="Safeguarding", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding")
     check_accessibility(page)
     page.get_by_role("link", name="Raise a concern").click()
@@ -43,7 +43,7 @@ def test_a_helper_raises_a_concern_and_the_lead_works_it_to_a_referral(
     check_accessibility(page)
 
     sign_in(page, "safeguarding@riverside.example")
-    page.get_by_role("link", name="Safeguarding").click()
+    page.get_by_role("link", name="Safeguarding", exact=True).click()
     page.get_by_role("link", name="Concerns to work on").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding concerns")
     check_accessibility(page)
