@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kith.openreferral",
     "kith.projects",
     "kith.budgeting",
+    "kith.safeguarding",
     "kith.privacy",
     "kith.reports",
     "kith.site",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("matching/", include("kith.matching.urls")),
     path("social/", include("kith.social.urls")),
     path("data-protection/", include("kith.privacy.urls")),
+    path("safeguarding/", include("kith.safeguarding.urls")),
     path("directory/", include("kith.directory.urls")),
     path("openreferral/", include("kith.openreferral.urls")),
     path("budgets/", include("kith.budgeting.urls")),

@@ -28,6 +28,7 @@ class Circle:
     coordinator: User
     council_officer: User
     organisation_editor: User
+    safeguarding_lead: User
     admin: User
 
     def by_role(self, role: str) -> User:
@@ -37,7 +38,7 @@ class Circle:
         return pyotp.TOTP(user.authenticator.secret)
 
 
-STAFF = (Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN)
+STAFF = (Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.SAFEGUARDING_LEAD, Role.ADMIN)
 
 
 def circle(

@@ -45,6 +45,7 @@ ROLES = (
     "coordinator",
     "council_officer",
     "organisation_editor",
+    "safeguarding_lead",
     "admin",
 )
 
@@ -117,7 +118,6 @@ NOT_REACHED = {
         (
             "help:visit_settle",
             "help:visit_feedback",
-            "help:concern_close",
             "helpers:approve",
             "helpers:resume",
             "helpers:duplicate",
@@ -143,6 +143,12 @@ NOT_REACHED = {
         "opens each"
     ),
     "social:private_feed": "a calendar file at a secret address",
+    "safeguarding:concern_dbs": (
+        "the duty to refer to the DBS: shown only once the lead has stopped a "
+        "helper for harm (the demo's helper concern waits for that decision); "
+        "kith/safeguarding/tests/test_services.py and "
+        "tests/browser/test_safeguarding_journeys.py post it"
+    ),
     "projects:photo": "a photo: shown by <img>, not linked; no form",
     "projects:short": "the short address printed on a project's poster: a redirect",
     "social:place": (
@@ -388,6 +394,19 @@ class _Attack:
             return
 
 
+def _member_with_an_invited_supporter() -> tuple[str, ...]:
+    """A member record with a supporter invited but not answered, for staff
+    to open first: which three member records the crawl meets first depends
+    on every part's links, and only such a record links the page where a
+    coordinator records that the supporter accepted by phone."""
+    from django.urls import reverse
+
+    from kith.members.models import SupporterLink
+
+    link = SupporterLink.objects.filter(status="invited").order_by("pk").first()
+    return (reverse("members:member", args=[link.membership_id]),) if link else ()
+
+
 def _visits_in_every_state():
     """The demo helper's visits for the demo member, one in each state, so
     that every visit page (offer, accept, done, settle...) has its forms.
@@ -471,7 +490,7 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
     from tests.walker import all_routes, crawl, internal, route_of
 
     demo_load()
-    visits = _visits_in_every_state()
+    visits = _visits_in_every_state() + _member_with_an_invited_supporter()
     logins = {str(login.role): login.email for login in DEMO_LOGINS}
     postcode = Postcode.objects.filter(postcode__startswith="RV").first().postcode
     failures: list[str] = []

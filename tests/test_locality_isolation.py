@@ -26,6 +26,7 @@ ROLES = (
     "coordinator",
     "council_officer",
     "organisation_editor",
+    "safeguarding_lead",
     "admin",
 )
 REFUSED = (403, 404, 405)

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from kith.accounts.models import Authenticator, Role, RoleAssignment, User
+from kith.accounts.models import (
+    STAFF_ROLES,
+    Authenticator,
+    Role,
+    RoleAssignment,
+    User,
+)
 from kith.places.models import Locality, Postcode
 
 DEMO_PASSWORD = "circle-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -156,6 +162,9 @@ DEMO_LOGINS = [
     DemoLogin(Role.COORDINATOR, "coordinator@riverside.example", "Priya Shah"),
     DemoLogin(Role.COUNCIL_OFFICER, "council@riverside.example", "Tom Becker"),
     DemoLogin(Role.ORGANISATION_EDITOR, "editor@riverside.example", "Ade Mensah"),
+    DemoLogin(
+        Role.SAFEGUARDING_LEAD, "safeguarding@riverside.example", "Ruth Campbell"
+    ),
     DemoLogin(Role.ADMIN, "admin@riverside.example", "Morgan Reid"),
 ]
 
@@ -197,7 +206,7 @@ def demo_people_load(*, locality: Locality, rng: random.Random) -> list[DemoLogi
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleAssignment.objects.create(user=user, locality=locality, role=login.role)
-        if login.role in (Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN):
+        if login.role in STAFF_ROLES:
             Authenticator.objects.create(
                 user=user,
                 secret=demo_authenticator_secret(login.email),

@@ -21,12 +21,15 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     COUNCIL_OFFICER = "council_officer", _("Council officer")
     ORGANISATION_EDITOR = "organisation_editor", _("Organisation editor")
+    SAFEGUARDING_LEAD = "safeguarding_lead", _("Safeguarding lead")
     ADMIN = "admin", _("Administrator")
 
 
 #: Roles whose holders see other people's records: they confirm every sign-in
 #: with an authenticator app and their sessions end after 30 minutes idle.
-STAFF_ROLES = frozenset({Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.ADMIN})
+STAFF_ROLES = frozenset(
+    {Role.COORDINATOR, Role.COUNCIL_OFFICER, Role.SAFEGUARDING_LEAD, Role.ADMIN}
+)
 
 
 class ContactBy(models.TextChoices):

@@ -56,6 +56,8 @@ class Perm(StrEnum):
     SURVEYS_RECORD = (
         "surveys_record"  # record members' wellbeing surveys, paper or phone
     )
+    SAFEGUARDING_RAISE = "safeguarding_raise"  # raise a safeguarding concern
+    SAFEGUARDING_LEAD = "safeguarding_lead"  # read and work safeguarding concerns
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -69,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ACTIVITIES_PROPOSE,
             Perm.SIGNPOST_RECORD,
             Perm.PROJECTS_PROPOSE,
+            Perm.SAFEGUARDING_RAISE,
         }
     ),
     Role.ORGANISATION_EDITOR: frozenset(
@@ -77,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.DIRECTORY_EDIT,
             Perm.ACTIVITIES_PROPOSE,
             Perm.PROJECTS_PROPOSE,
+            Perm.SAFEGUARDING_RAISE,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -108,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROJECTS_PROPOSE,
             Perm.PROJECTS_ENTER,
             Perm.SURVEYS_RECORD,
+            Perm.SAFEGUARDING_RAISE,
         }
     ),
     Role.COUNCIL_OFFICER: frozenset(
@@ -124,7 +129,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PROJECTS_ENTER,
             Perm.PROJECTS_CHECK,
             Perm.ASSETS_MANAGE,
+            Perm.SAFEGUARDING_RAISE,
         }
+    ),
+    # Named by an administrator, usually on top of a coordinator's or an
+    # officer's role: only leads read what a concern says (ADR 0033).
+    Role.SAFEGUARDING_LEAD: frozenset(
+        {Perm.OWN_RECORD, Perm.SAFEGUARDING_RAISE, Perm.SAFEGUARDING_LEAD}
     ),
     Role.ADMIN: frozenset(
         {

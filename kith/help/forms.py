@@ -250,18 +250,6 @@ class DoneForm(GovukForm):
     )
 
 
-class ConcernForm(GovukForm):
-    text = forms.CharField(
-        label=_("What worried you?"),
-        help_text=_(
-            "Only coordinators see this. If someone is in danger now, call 999 first."
-        ),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Say what worried you.")},
-    )
-
-
 class FeedbackForm(GovukForm):
     rating = forms.TypedChoiceField(
         label=_("How did it go?"),
@@ -319,15 +307,6 @@ class NoShowForm(GovukForm):
         ],
         widget=forms.RadioSelect(attrs={"legend_size": "s"}),
         error_messages={"required": _("Choose who was missing.")},
-    )
-
-
-class OutcomeForm(GovukForm):
-    outcome = forms.CharField(
-        label=_("What was done?"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Say what was done.")},
     )
 
 

@@ -290,37 +290,3 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 for visit {self.visit_id}"
-
-
-class Concern(TimeStampedModel):
-    """A helper's worry about a member's wellbeing: a possible safeguarding
-    matter, seen only by coordinators."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Dealt with")
-
-    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="+")
-    membership = models.ForeignKey(
-        "members.Membership", on_delete=models.PROTECT, related_name="concerns"
-    )
-    visit = models.ForeignKey(
-        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
-    )
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    text = models.TextField(_("what worried you"))
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.OPEN
-    )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    outcome = models.TextField(_("what was done"), blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"Concern about {self.membership.person} ({self.get_status_display()})"

@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.help.models import (
-    Concern,
     Feedback,
     HelpCategory,
     HelpRequest,
@@ -440,6 +439,7 @@ class DashboardSection(StrEnum):
     LOW_RATINGS = "low-ratings"
     UNSETTLED = "unsettled"
     LOW_CREDIT = "low-credit"
+    TO_REASSIGN = "to-reassign"
 
     @property
     def heading(self) -> str:
@@ -452,6 +452,9 @@ class DashboardSection(StrEnum):
             DashboardSection.LOW_RATINGS: _("Low ratings"),
             DashboardSection.UNSETTLED: _("Done visits not settled"),
             DashboardSection.LOW_CREDIT: _("Members low on credit with visits booked"),
+            DashboardSection.TO_REASSIGN: _(
+                "Visits to give to another helper (their helper is paused)"
+            ),
         }[self]
 
 
@@ -531,6 +534,17 @@ def dashboard_section_rows(
         )
     if section is DashboardSection.UNSETTLED:
         return visits.filter(status=Visit.Status.DONE).order_by("done_at", "pk")
+    if section is DashboardSection.TO_REASSIGN:
+        # A safeguarding concern holds the helper (ADR 0034): the visits they
+        # were offered or will make must go to someone else.
+        return visits.filter(
+            helper__safeguarding_hold=True,
+            status__in=[
+                Visit.Status.OFFERED,
+                Visit.Status.ACCEPTED,
+                Visit.Status.CONFIRMED,
+            ],
+        ).order_by("starts_at", "pk")
     return _members_low_on_credit(locality)
 
 
@@ -576,11 +590,6 @@ def dashboard_for(*, actor: User, locality: Locality) -> dict[str, DashboardPart
             section=section, rows=first, count=found[0][1] if found else 0
         )
     return parts
-
-
-def concerns_open_count(*, actor: User, locality: Locality) -> int:
-    require_perm(actor, Perm.HELP_MANAGE, locality)
-    return Concern.objects.filter(locality=locality, status=Concern.Status.OPEN).count()
 
 
 def _members_low_on_credit(locality: Locality) -> QuerySet[Membership]:
@@ -680,22 +689,6 @@ def reliability_for(*, actor: User, locality: Locality) -> list[Reliability]:
         )
         for h in helpers
     ]
-
-
-def concerns_for(*, actor: User, locality: Locality) -> QuerySet[Concern]:
-    require_perm(actor, Perm.HELP_MANAGE, locality)
-    return Concern.objects.filter(locality=locality).select_related(
-        "membership__person", "raised_by", "handled_by", "visit"
-    )
-
-
-def concern_get_for(*, actor: User, locality: Locality, pk: int) -> Concern:
-    """One of the locality's concerns. Coordinators only; raises Http404
-    when there is no such concern here."""
-    concern = concerns_for(actor=actor, locality=locality).filter(pk=pk).first()
-    if concern is None:
-        raise Http404
-    return concern
 
 
 def members_to_ask_for(

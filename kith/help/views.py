@@ -627,34 +627,6 @@ def visit_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def concern_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    visit = _visit_for(request, pk)
-    form = forms.ConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_raise(
-                actor=request.user, visit=visit, text=form.cleaned_data["text"]
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(
-                request, _("Thank you. A coordinator will look at this today.")
-            )
-            return redirect("help:visit", pk=pk)
-    return render(
-        request,
-        "help/form_page.html",
-        {
-            "form": form,
-            "title": _("Tell us about a worry"),
-            "back": reverse("help:visit", args=[pk]),
-            "button": _("Send to the coordinators"),
-        },
-    )
-
-
 # --- coordinators ------------------------------------------
 
 
@@ -662,10 +634,7 @@ def concern_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     locality = _locality(request)
     board = selectors.dashboard_for(actor=request.user, locality=locality)
-    concerns = selectors.concerns_open_count(actor=request.user, locality=locality)
-    return render(
-        request, "help/dashboard.html", {"board": board, "concerns_count": concerns}
-    )
+    return render(request, "help/dashboard.html", {"board": board})
 
 
 @login_required
@@ -682,43 +651,6 @@ def dashboard_section(request: AuthenticatedRequest, section: str) -> HttpRespon
         request,
         "help/dashboard_section.html",
         {"section": part, "page": page_of(rows, request.GET.get("page"))},
-    )
-
-
-@login_required
-def concerns(request: AuthenticatedRequest) -> HttpResponse:
-    found = selectors.concerns_for(actor=request.user, locality=_locality(request))
-    return render(request, "help/concerns.html", {"concerns": found})
-
-
-@login_required
-def concern_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    concern = selectors.concern_get_for(
-        actor=request.user, locality=_locality(request), pk=pk
-    )
-    form = forms.OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_close(
-                actor=request.user,
-                concern=concern,
-                outcome=form.cleaned_data["outcome"],
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, _("Recorded as dealt with."))
-            return redirect("help:concerns")
-    return render(
-        request,
-        "help/form_page.html",
-        {
-            "form": form,
-            "title": _("Deal with this concern"),
-            "back": reverse("help:concerns"),
-            "button": _("Save"),
-            "concern": concern,
-        },
     )
 
 

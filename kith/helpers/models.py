@@ -159,6 +159,10 @@ class HelperProfile(TimeStampedModel):
     - ``left``: no longer a helper (they stopped, or were not accepted), with a
       reason. Applying again reopens the record as ``applied``.
 
+    ``safeguarding_hold`` is set while a safeguarding concern about them waits
+    for the lead's decision: an active helper is paused at once, and nobody
+    (the helper included) can approve or resume them until it is lifted.
+
     The vetting level is derived from the checks by ``kith.helpers.vetting``
     and never typed in. The service stores what it computed so that lists can
     filter in SQL: ``vetting_level`` on ``vetting_level_on``, and for each
@@ -246,6 +250,15 @@ class HelperProfile(TimeStampedModel):
         null=True,
         blank=True,
         help_text="Last day of the check that runs out first.",
+    )
+    safeguarding_hold = models.BooleanField(
+        _("held while a safeguarding concern is looked into"),
+        default=False,
+        help_text=(
+            "Set when a safeguarding concern about them is raised, cleared when "
+            "the safeguarding lead decides: while set they are paused and can be "
+            "neither approved nor started again (ADR 0034)."
+        ),
     )
 
     class Meta:

@@ -211,6 +211,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{locality_name}"
         ),
     },
+    "safeguarding_concern_raised": {
+        "subject": _("A safeguarding concern to acknowledge by {when}"),
+        "body": _(
+            "Dear {name},\n\nA safeguarding concern has been raised in "
+            "{locality_name}. Please sign in to read it and acknowledge it by "
+            "{when}.\n\nWhat it says is kept in Kith and never sent in a "
+            "message.\n\n{locality_name}"
+        ),
+    },
     "visit_offered": {
         "subject": _("Can you help with {category}?"),
         "body": _(

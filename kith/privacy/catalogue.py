@@ -268,9 +268,13 @@ KINDS: tuple[DataKind, ...] = (
         ),
         _(
             "As the council sets for closed concerns; never erased while a concern is "
-            "open."
+            "open, nor while a referral to the Disclosure and Barring Service is kept."
         ),
-        _("Safeguarding leads and the coordinators who handle them."),
+        _(
+            "Only the circle's safeguarding leads. The person who raised a concern "
+            "sees that it was received; coordinators see only that a concern about "
+            "a member is open."
+        ),
     ),
     DataKind(
         "sign_in",
@@ -500,11 +504,53 @@ HOLDINGS: tuple[Holding, ...] = (
         erase={"comment": Erase.REDACT},
     ),
     Holding(
-        "help.Concern",
+        "safeguarding.Concern",
         "safeguarding",
-        ("membership__person",),
-        staff=("raised_by", "handled_by"),
-        erase={"text": Erase.REDACT, "outcome": Erase.REDACT},
+        ("membership__person", "helper__user"),
+        staff=(
+            "raised_by",
+            "acknowledged_by",
+            "referral_decided_by",
+            "dbs_decided_by",
+            "closed_by",
+        ),
+        erase={
+            "about_name": Erase.BLANK,
+            "told_by": Erase.BLANK,
+            "happened_where": Erase.BLANK,
+            "present": Erase.REDACT,
+            "facts": Erase.REDACT,
+            "hearsay": Erase.REDACT,
+            "opinion": Erase.REDACT,
+            "risk_action": Erase.REDACT,
+            "adult_views": Erase.REDACT,
+            "adult_outcomes": Erase.REDACT,
+            "referral_rationale": Erase.REDACT,
+            "helper_decision_reason": Erase.REDACT,
+            "dbs_decision_reason": Erase.REDACT,
+            "outcome": Erase.REDACT,
+        },
+    ),
+    Holding(
+        "safeguarding.ConcernNote",
+        "safeguarding",
+        ("concern__membership__person", "concern__helper__user"),
+        staff=("written_by",),
+        erase={"text": Erase.REDACT},
+    ),
+    Holding(
+        "safeguarding.ConcernSharing",
+        "safeguarding",
+        ("concern__membership__person", "concern__helper__user"),
+        staff=("recorded_by",),
+        erase={"why": Erase.REDACT},
+    ),
+    Holding(
+        "safeguarding.ConcernAction",
+        "safeguarding",
+        ("concern__membership__person", "concern__helper__user"),
+        staff=("recorded_by",),
+        erase={"what": Erase.REDACT},
     ),
     Holding(
         "matching.MatchingPlan",

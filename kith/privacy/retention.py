@@ -22,13 +22,18 @@ from django.utils.translation import gettext_lazy as _
 
 from kith.accounts.models import STAFF_ROLES, SignInAttempt, User
 from kith.core.models import AuditEvent
-from kith.help.models import Concern
 from kith.helpers.models import HelperProfile, HelperStatus
 from kith.members.models import Membership
 from kith.notify.models import Message
 from kith.privacy.dates import add_months
 from kith.privacy.models import Anonymisation
 from kith.privacy.selectors import legal_holds
+from kith.safeguarding.models import (
+    Concern,
+    ConcernAction,
+    ConcernNote,
+    ConcernSharing,
+)
 
 
 @dataclass(frozen=True)
@@ -204,16 +209,53 @@ def _apply_people(rule: Rule, today: date, dry_run: bool) -> Outcome:
     return Outcome(rule, len(due), done, held)
 
 
+REMOVED = "[removed]"
+
+#: What a raiser and the lead wrote in a concern.
+CONCERN_TEXT = (
+    "present",
+    "facts",
+    "hearsay",
+    "opinion",
+    "risk_action",
+    "adult_views",
+    "adult_outcomes",
+    "referral_rationale",
+    "helper_decision_reason",
+    "dbs_decision_reason",
+    "outcome",
+)
+
+
+def _concerns_retire(found: QuerySet[Any]) -> None:
+    """What was written in closed concerns is removed; that there was a
+    concern, when, its kinds and what was decided are kept."""
+    pks = list(found.values_list("pk", flat=True))
+    ConcernNote.objects.filter(concern__in=pks).update(text=REMOVED)
+    ConcernSharing.objects.filter(concern__in=pks).update(why=REMOVED)
+    ConcernAction.objects.filter(concern__in=pks).update(what=REMOVED)
+    Concern.objects.filter(pk__in=pks).update(
+        **dict.fromkeys(CONCERN_TEXT, REMOVED),
+        about_name="",
+        told_by="",
+        happened_where="",
+    )
+
+
 def _rows(
     rule: Rule, today: date
 ) -> tuple[QuerySet[Any], Callable[[QuerySet[Any]], Any]]:
     moment = _start_of(cutoff_for(rule, today))
     rows: QuerySet[Any]
     if rule.code == "closed_concerns":
-        rows = Concern.objects.filter(
-            status=Concern.Status.CLOSED, updated_at__lt=moment
-        ).exclude(text="[removed]")
-        return rows, lambda found: found.update(text="[removed]", outcome="[removed]")
+        # A concern that stopped a helper for harm is the record of the duty
+        # to refer them to the DBS: it is kept (a legal hold, ADR 0034).
+        rows = (
+            Concern.objects.filter(status=Concern.Status.CLOSED, closed_at__lt=moment)
+            .exclude(facts=REMOVED)
+            .exclude(helper_decision=Concern.HelperDecision.STOP)
+        )
+        return rows, _concerns_retire
     if rule.code == "messages":
         rows = Message.objects.filter(created_at__lt=moment).exclude(
             to="", personalisation={}

@@ -12,11 +12,12 @@ from kith.accounts.models import STAFF_ROLES, RoleAssignment, User
 from kith.accounts.permissions import Perm, require_perm
 from kith.accounts.services import signin_identifier_digest
 from kith.credits.models import Account
-from kith.help.models import Concern, Visit
+from kith.help.models import Visit
 from kith.helpers.models import HelperProfile, HelperStatus
 from kith.members.models import Membership
 from kith.privacy.catalogue import HOLDINGS, Holding
 from kith.privacy.models import Breach, RightsRequest
+from kith.safeguarding.models import Concern
 
 
 def rights_requests_for(*, actor: Any, locality: Any, status: str = "") -> QuerySet:
@@ -83,13 +84,22 @@ def legal_holds(*, person: User) -> list[str]:
         reasons.append(
             _("They work for the circle (a staff role): take their roles away first.")
         )
-    if Concern.objects.filter(
-        membership__person=person, status=Concern.Status.OPEN
-    ).exists():
+    about_them = Q(membership__person=person) | Q(helper__user=person)
+    if Concern.objects.filter(about_them, status=Concern.Status.OPEN).exists():
         reasons.append(
             _(
                 "A safeguarding concern about them is still open: it must be closed "
                 "first."
+            )
+        )
+    if Concern.objects.filter(
+        about_them, helper_decision=Concern.HelperDecision.STOP
+    ).exists():
+        reasons.append(
+            _(
+                "They were stopped from helping after a safeguarding concern: the "
+                "record of the duty to refer them to the Disclosure and Barring "
+                "Service must be kept."
             )
         )
     if Membership.objects.filter(

@@ -34,6 +34,7 @@ DEMO_PARTS = [
     "reports",
     "notify",
     "projects",
+    "safeguarding",
     "privacy",
 ]
 

@@ -63,6 +63,8 @@ def home(request: KithRequest) -> HttpResponse:
             is_supporter="supporter" in held,
             can_directory_edit=has_perm(user, Perm.DIRECTORY_EDIT, locality),
             can_directory_check=has_perm(user, Perm.DIRECTORY_CHECK, locality),
+            can_raise=has_perm(user, Perm.SAFEGUARDING_RAISE, locality),
+            is_lead=has_perm(user, Perm.SAFEGUARDING_LEAD, locality),
         )
         acting_for = getattr(request, "acting_for", None)
         if locality is not None and "member" in held and not acting_for:

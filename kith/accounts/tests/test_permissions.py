@@ -59,6 +59,14 @@ EXPECTED = {
     Perm.BUDGETING_MANAGE: {Role.COUNCIL_OFFICER},
     Perm.BALLOTS_ENTER: {Role.COORDINATOR, Role.COUNCIL_OFFICER},
     Perm.SURVEYS_RECORD: {Role.COORDINATOR},
+    Perm.SAFEGUARDING_RAISE: {
+        Role.HELPER,
+        Role.ORGANISATION_EDITOR,
+        Role.COORDINATOR,
+        Role.COUNCIL_OFFICER,
+        Role.SAFEGUARDING_LEAD,
+    },
+    Perm.SAFEGUARDING_LEAD: {Role.SAFEGUARDING_LEAD},
 }
 
 
@@ -107,6 +115,7 @@ def test_one_person_can_hold_several_roles(testford):
         (Role.ORGANISATION_EDITOR, False),
         (Role.COORDINATOR, True),
         (Role.COUNCIL_OFFICER, True),
+        (Role.SAFEGUARDING_LEAD, True),
         (Role.ADMIN, True),
     ],
 )

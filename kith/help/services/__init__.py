@@ -1,5 +1,5 @@
 """Writes about help: asking, offering, accepting, confirming, doing,
-settling, cancelling, feedback and concerns.
+settling, cancelling and feedback.
 
 Every function checks permission, validates, records a line on the request's
 timeline and an audit event, and owns its transaction. Messages go through
@@ -33,7 +33,7 @@ from kith.help.services.categories import (
     category_save,
 )
 from kith.help.services.common import settings_for, when_text
-from kith.help.services.feedback import concern_close, concern_raise, feedback_record
+from kith.help.services.feedback import feedback_record
 from kith.help.services.offers import (
     helper_unsuitable_reason,
     visit_accept,
@@ -53,8 +53,6 @@ __all__ = [
     "can_ask_for",
     "categories_create_defaults",
     "category_save",
-    "concern_close",
-    "concern_raise",
     "feedback_record",
     "helper_unsuitable_reason",
     "request_cancel",

@@ -1,4 +1,4 @@
-"""Feedback both ways and concerns about a visit."""
+"""Feedback both ways on a visit."""
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -7,7 +7,7 @@ from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
-from kith.help.models import Concern, Feedback, Visit
+from kith.help.models import Feedback, Visit
 from kith.help.services.common import _event
 
 
@@ -50,49 +50,3 @@ def feedback_record(
         locality=request.locality,
     )
     return feedback
-
-
-@transaction.atomic
-def concern_raise(*, actor: User, visit: Visit, text: str) -> Concern:
-    """A helper raises a worry about a member's wellbeing. It goes to the
-    coordinators' queue at once, marked as a possible safeguarding matter."""
-    request = visit.request
-    if visit.helper.user_id != actor.pk:
-        require_perm(actor, Perm.HELP_MANAGE, request.locality)
-    if not text.strip():
-        raise ApplicationError(_("Say what worried you."), field="text")
-    concern = Concern.objects.create(
-        locality=request.locality,
-        membership=request.membership,
-        visit=visit,
-        raised_by=actor,
-        text=text.strip(),
-    )
-    audit_record(
-        actor=actor,
-        action="safeguarding_concern_raised",
-        target=concern,
-        locality=request.locality,
-    )
-    return concern
-
-
-@transaction.atomic
-def concern_close(*, actor: User, concern: Concern, outcome: str) -> Concern:
-    require_perm(actor, Perm.HELP_MANAGE, concern.locality)
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
-    if concern.status == Concern.Status.CLOSED:
-        raise ApplicationError(_("This concern has already been dealt with."))
-    if not outcome.strip():
-        raise ApplicationError(_("Say what was done."), field="outcome")
-    concern.status = Concern.Status.CLOSED
-    concern.outcome = outcome.strip()
-    concern.handled_by = actor
-    concern.save()
-    audit_record(
-        actor=actor,
-        action="safeguarding_concern_closed",
-        target=concern,
-        locality=concern.locality,
-    )
-    return concern

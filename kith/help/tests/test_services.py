@@ -8,7 +8,7 @@ from kith.accounts.models import Role
 from kith.core.errors import ApplicationError
 from kith.core.models import AuditEvent
 from kith.help import selectors, services
-from kith.help.models import Concern, HelpRequest, Visit
+from kith.help.models import HelpRequest, Visit
 from kith.help.tests.conftest import tomorrow_window
 from kith.notify.models import Message
 from tests.factories import VisitFactory
@@ -338,28 +338,6 @@ def test_no_show_needs_a_visit_in_the_past(circle):
     services.visit_no_show(actor=circle.coordinator, visit=visit, party="helper")
     visit.refresh_from_db()
     assert visit.status == "no_show" and visit.request.status == "open"
-
-
-# --- concerns ------------------------------------------
-
-
-def test_a_helper_raises_a_concern_seen_only_by_coordinators(circle):
-    visit = arranged(circle)
-    concern = services.concern_raise(
-        actor=circle.helper_profile.user, visit=visit, text="Seemed confused and cold"
-    )
-    assert concern.status == "open"
-    assert AuditEvent.objects.filter(action="safeguarding_concern_raised").exists()
-    assert list(
-        selectors.concerns_for(actor=circle.coordinator, locality=circle.locality)
-    ) == [concern]
-    for role in (Role.MEMBER, Role.HELPER, Role.COUNCIL_OFFICER, Role.ADMIN):
-        with pytest.raises(PermissionDenied):
-            selectors.concerns_for(actor=circle.by_role(role), locality=circle.locality)
-    services.concern_close(
-        actor=circle.coordinator, concern=concern, outcome="Called her daughter"
-    )
-    assert Concern.objects.get().status == "closed"
 
 
 def test_the_dashboard_lists_open_requests_urgent_first(circle):

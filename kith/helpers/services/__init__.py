@@ -75,6 +75,9 @@ from kith.helpers.services.status import (
     helper_leave,
     helper_pause,
     helper_resume,
+    helper_safeguarding_hold,
+    helper_safeguarding_release,
+    helper_safeguarding_stop,
 )
 
 __all__ = [
@@ -107,6 +110,9 @@ __all__ = [
     "helper_merge",
     "helper_pause",
     "helper_resume",
+    "helper_safeguarding_hold",
+    "helper_safeguarding_release",
+    "helper_safeguarding_stop",
     "helper_skills_set",
     "postcode_in_locality",
     "profile_facts",

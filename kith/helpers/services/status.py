@@ -30,6 +30,7 @@ def helper_approve(*, actor: Any, profile: HelperProfile) -> HelperProfile:
     profile = _lock(profile)
     if profile.status == HelperStatus.ACTIVE:
         return profile
+    _refuse_while_held(profile)
     if profile.status not in (HelperStatus.APPLIED, HelperStatus.VETTING):
         raise ApplicationError(
             _("Only someone who has applied or is being checked can be approved.")
@@ -90,6 +91,7 @@ def helper_resume(
     profile = _lock(profile)
     if profile.status == HelperStatus.ACTIVE:
         return profile
+    _refuse_while_held(profile)
     if profile.status != HelperStatus.PAUSED:
         raise ApplicationError(_("Only a paused helper can start again."))
     old = _set_status(profile, HelperStatus.ACTIVE, reason=reason)
@@ -122,5 +124,96 @@ def helper_leave(*, actor: Any, profile: HelperProfile, reason: str) -> HelperPr
         target=profile,
         locality=profile.locality,
         data={"from": old, "to": profile.status, "reason": reason},
+    )
+    return profile
+
+
+def _refuse_while_held(profile: HelperProfile) -> None:
+    if profile.safeguarding_hold:
+        raise ApplicationError(
+            _(
+                "They cannot start helping again yet: the safeguarding lead has "
+                "not decided. Speak to the safeguarding lead."
+            )
+        )
+
+
+@transaction.atomic
+def helper_safeguarding_hold(*, actor: Any, profile: HelperProfile) -> str:
+    """Hold a helper at once because a safeguarding concern about them was
+    raised: an active helper is paused (so no new offers and no place in any
+    matching plan), and nobody can approve or resume them until the lead
+    lifts the hold. Whoever may raise a concern here may place it (they do so
+    by raising it). Returns the status they had before, so that the lead's
+    decision can give it back. Raises PermissionDenied."""
+    require_perm(actor, Perm.SAFEGUARDING_RAISE, profile.locality)
+    profile = _lock(profile)
+    before = profile.status
+    profile.safeguarding_hold = True
+    if profile.status == HelperStatus.ACTIVE:
+        # What the helper and coordinators read: it says nothing of the
+        # concern (ADR 0034).
+        _set_status(
+            profile,
+            HelperStatus.PAUSED,
+            reason=_("Paused by the circle while something is looked into."),
+        )
+    profile.save()
+    audit_record(
+        actor=actor,
+        action="helper_safeguarding_hold",
+        target=profile,
+        locality=profile.locality,
+        data={"from": before, "to": profile.status},
+    )
+    return before
+
+
+@transaction.atomic
+def helper_safeguarding_release(
+    *, actor: Any, profile: HelperProfile, status_before: str
+) -> HelperProfile:
+    """The safeguarding lead decided the helper may carry on: the hold is
+    lifted and, if the hold paused them, they are active again (as they
+    were). Safeguarding leads only; raises PermissionDenied."""
+    require_perm(actor, Perm.SAFEGUARDING_LEAD, profile.locality)
+    profile = _lock(profile)
+    profile.safeguarding_hold = False
+    if (
+        status_before == HelperStatus.ACTIVE
+        and profile.status == HelperStatus.PAUSED
+        and profile.approved_at is not None
+    ):
+        _set_status(profile, HelperStatus.ACTIVE)
+    profile.save()
+    audit_record(
+        actor=actor,
+        action="helper_safeguarding_released",
+        target=profile,
+        locality=profile.locality,
+        data={"to": profile.status},
+    )
+    return profile
+
+
+@transaction.atomic
+def helper_safeguarding_stop(
+    *, actor: Any, profile: HelperProfile, reason: str
+) -> HelperProfile:
+    """The safeguarding lead decided the helper must stop: they leave, and
+    the hold stays so that applying again cannot make them active without
+    a lead lifting it. Safeguarding leads only; raises PermissionDenied."""
+    require_perm(actor, Perm.SAFEGUARDING_LEAD, profile.locality)
+    reason = _clean_reason(reason, required=True)
+    profile = _lock(profile)
+    old = _set_status(profile, HelperStatus.LEFT, reason=reason)
+    profile.safeguarding_hold = True
+    profile.save()
+    audit_record(
+        actor=actor,
+        action="helper_left",
+        target=profile,
+        locality=profile.locality,
+        data={"from": old, "to": profile.status, "safeguarding": True},
     )
     return profile
