@@ -119,13 +119,14 @@ def test_no_record_of_one_locality_opens_for_another_localitys_people(db):
     from kith.site.demo import demo_load
     from tests.test_hostile_input import (
         PAGES_PER_PATTERN,
+        _member_with_an_invited_supporter,
         _row_counts,
         _visits_in_every_state,
     )
     from tests.walker import all_routes, crawl, internal, route_of
 
     demo_load()
-    visits = _visits_in_every_state()
+    visits = _visits_in_every_state() + _member_with_an_invited_supporter()
     patterns = all_routes()
     with_record = {
         name for name, pattern in patterns.items() if RECORD_IN_PATH.search(pattern)
