@@ -284,9 +284,20 @@ def service_at_locations_page(
         )
         qs = qs.filter(service__in=_ids(services, "pk"))
     if point is not None and filters.proximity_metres is not None:
+        # Nearest first: every place within the proximity is ranked in one
+        # query of ids (which also gives the count), then the page's rows
+        # are read by id, rather than counting the joined rows and then
+        # sorting them whole again for the page.
         near = _near(point, filters.proximity_metres / 1000)
-        qs = qs.filter(pk__in=_ids(near, "pk"))
-        qs = qs.alias(d2=point.km_squared("location__")).order_by("d2", "pk")
+        ranked = list(
+            qs.filter(pk__in=_ids(near, "pk"))
+            .select_related(None)
+            .alias(d2=point.km_squared("location__"))
+            .order_by("d2", "pk")
+            .values_list("pk", flat=True)
+        )
+        ids = ranked[paging.offset : paging.offset + paging.per_page]
+        return Page(total=len(ranked), rows=_rows_by_id(qs, ids))
     return _page(qs, paging)
 
 
