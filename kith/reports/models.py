@@ -1,6 +1,6 @@
 """Surveys of wellbeing and loneliness, and the settings the council's
 figures use. The figures themselves are not stored: they are counted from
-the other parts when asked (kith/reports/figures.py)."""
+the other parts when asked (kith/reports/figures/)."""
 
 from decimal import Decimal
 

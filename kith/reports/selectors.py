@@ -1,5 +1,5 @@
 """Reads of reports' personal data (members' surveys), scoped to the actor.
-The published figures are read in kith/reports/figures.py."""
+The published figures are read in kith/reports/figures/."""
 
 from __future__ import annotations
 

@@ -1,0 +1,254 @@
+"""Outcomes (baseline against follow-up surveys: changes, ONS bands, 95%
+intervals) and social value (WELLBYs, commercial equivalents, proxies)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Q,
+)
+from django.utils.translation import gettext as _
+
+from kith.help.models import HelpCategory
+from kith.reports import scoring
+from kith.reports.figures.activity import (
+    VisitFigures,
+    visit_figures,
+    visits_in,
+)
+from kith.reports.figures.tables import (
+    DONE,
+    Scope,
+    Table,
+)
+from kith.reports.models import HelpValue, ProxyValue, Survey, SurveySettings
+from kith.reports.suppression import THRESHOLD, suppress
+
+
+@dataclass
+class MeasureChange:
+    key: str
+    title: str
+    n: int
+    baseline: scoring.Estimate | None
+    follow_up: scoring.Estimate | None
+    change: scoring.Estimate | None
+    bands: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+
+
+@dataclass
+class Outcomes:
+    people: int | None  # None when fewer than THRESHOLD
+    measures: list[MeasureChange]
+    lonely_before: scoring.Estimate | None
+    lonely_after: scoring.Estimate | None
+    lonely_n: int | None
+    answered: int | None
+    declined: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.people is None
+
+
+MEASURE_TITLES = {
+    scoring.LIFE_SATISFACTION: _("Life satisfaction"),
+    scoring.WORTHWHILE: _("Feeling that what you do is worthwhile"),
+    scoring.HAPPINESS: _("Happiness yesterday"),
+    scoring.ANXIETY: _("Anxiety yesterday (lower is better)"),
+    "ucla_total": _("Loneliness score, UCLA 3 to 9 (lower is better)"),
+}
+
+
+BAND_TITLES = {
+    "very_low": _("Very low"),
+    "low": _("Low"),
+    "medium": _("Medium"),
+    "high": _("High"),
+    "very_high": _("Very high"),
+}
+
+
+def _hide(n: int) -> int | None:
+    return n if n >= THRESHOLD else None
+
+
+def outcomes(scope: Scope) -> Outcomes:
+    """For members whose latest follow-up was answered in the period and
+    who answered a baseline: each measure at baseline and follow-up, the
+    change (paired), the ONS bands and the share often or always lonely,
+    each with its 95% interval and the number of people behind it. Any
+    figure from fewer than five people is withheld."""
+    period = scope.period
+    surveys = Survey.objects.filter(
+        locality=scope.locality, status=Survey.Status.ANSWERED
+    )
+    if not scope.all_wards:
+        surveys = surveys.filter(membership__ward_id__in=scope.ward_ids)
+    fields = ["membership_id", "wave", "answered_on", *scoring.ONS4_ITEMS,
+              "lonely_direct", "ucla_total"]  # fmt: skip
+    baseline: dict[int, dict[str, Any]] = {}
+    latest: dict[int, dict[str, Any]] = {}
+    for row in surveys.filter(
+        Q(wave=0) | Q(answered_on__gte=period.start, answered_on__lte=period.last_day)
+    ).values(*fields):
+        if row["wave"] == 0:
+            baseline[row["membership_id"]] = row
+        elif period.start <= row["answered_on"] <= period.last_day:
+            held = latest.get(row["membership_id"])
+            if held is None or held["wave"] < row["wave"]:
+                latest[row["membership_id"]] = row
+    pairs = [(baseline[m], latest[m]) for m in latest if m in baseline]
+    in_period = Survey.objects.filter(
+        locality=scope.locality,
+        answered_on__gte=period.start,
+        answered_on__lte=period.last_day,
+    )
+    if not scope.all_wards:
+        in_period = in_period.filter(membership__ward_id__in=scope.ward_ids)
+    status_counts = dict(
+        in_period.values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+        .order_by()
+    )
+    # Published apart, never with a total of the two.
+    answered = _hide(status_counts.get(Survey.Status.ANSWERED, 0))
+    declined = _hide(status_counts.get(Survey.Status.DECLINED, 0))
+    measures = []
+    for key in [*scoring.ONS4_ITEMS, "ucla_total"]:
+        both = [
+            (b[key], f[key])
+            for b, f in pairs
+            if b[key] is not None and f[key] is not None
+        ]
+        n = len(both)
+        change = MeasureChange(key, str(MEASURE_TITLES[key]), n, None, None, None)
+        if n >= THRESHOLD:
+            change.baseline = scoring.mean_estimate([float(b) for b, _f in both])
+            change.follow_up = scoring.mean_estimate([float(f) for _b, f in both])
+            change.change = scoring.mean_estimate([float(f - b) for b, f in both])
+            if key in scoring.BANDS:
+                change.bands = _bands(key, both)
+        measures.append(change)
+    lonely = [
+        (b["lonely_direct"], f["lonely_direct"])
+        for b, f in pairs
+        if b["lonely_direct"] is not None and f["lonely_direct"] is not None
+    ]
+    before = after = None
+    if len(lonely) >= THRESHOLD:
+        yes_before = sum(1 for b, _f in lonely if b == scoring.OFTEN_OR_ALWAYS)
+        yes_after = sum(1 for _b, f in lonely if f == scoring.OFTEN_OR_ALWAYS)
+        # A share is published with its n, so a share from fewer than five
+        # people (or all but fewer than five) would give a small count away.
+        if _publishable(yes_before, len(lonely)):
+            before = scoring.share_estimate(yes_before, len(lonely))
+        if _publishable(yes_after, len(lonely)):
+            after = scoring.share_estimate(yes_after, len(lonely))
+    people = len(pairs)
+    return Outcomes(
+        people=_hide(people),
+        measures=measures if people >= THRESHOLD else [],
+        lonely_before=before,
+        lonely_after=after,
+        lonely_n=_hide(len(lonely)),
+        answered=answered,
+        declined=declined,
+    )
+
+
+def _publishable(yes: int, n: int) -> bool:
+    return (yes == 0 or yes >= THRESHOLD) and (n - yes == 0 or n - yes >= THRESHOLD)
+
+
+def _bands(
+    key: str, both: list[tuple[int, int]]
+) -> list[tuple[str, float | None, float | None]]:
+    """Each band's count at baseline and at follow-up. The bands of one
+    time add up to n, which is published, so a hidden band needs a second
+    hidden band beside it: the rule's column totals do that."""
+    names = scoring.BANDS[key]
+    counted_before = Counter(scoring.wellbeing_band(key, b) for b, _f in both)
+    counted_after = Counter(scoring.wellbeing_band(key, f) for _b, f in both)
+    before = [counted_before[name] for name in names]
+    after = [counted_after[name] for name in names]
+    table = suppress(
+        [[x, y] for x, y in zip(before, after, strict=True)], row_totals=False
+    )
+    return [
+        (str(BAND_TITLES[name]), table.shown(i, 0), table.shown(i, 1))
+        for i, name in enumerate(names)
+    ]
+
+
+@dataclass
+class SocialValue:
+    settings: SurveySettings
+    wellbys: float | None
+    pounds: float | None
+    pounds_low: float | None
+    pounds_high: float | None
+    by_help: list[tuple[str, float | None, int, float | None]]  # kind, hours, p/h, £
+    help_total: float | None
+    proxies: list[ProxyValue]
+
+
+def social_value(
+    scope: Scope,
+    found: Outcomes,
+    tables: list[Table],
+    counted: VisitFigures | None = None,
+) -> SocialValue:
+    """The change in life satisfaction in WELLBYs and pounds at the
+    locality's Green Book values, and the commercial equivalent of the help
+    given (hours of each kind of help at the council's price for it)."""
+    from kith.reports.services import survey_settings_for
+
+    settings = survey_settings_for(scope.locality)
+    wellbys = pounds = low = high = None
+    life = next((m for m in found.measures if m.key == scoring.LIFE_SATISFACTION), None)
+    if life is not None and life.change is not None and not found.suppressed:
+        wellbys = scoring.wellbys(life.change.value, life.n)
+        pounds = wellbys * settings.wellby_pounds
+        low = wellbys * settings.wellby_low_pounds
+        high = wellbys * settings.wellby_high_pounds
+    counted = counted or visit_figures(scope, visits_in(scope))
+    counts: dict[Any, int] = {}
+    for (category_id, _month), n in counted.counts(DONE, by="category").items():
+        counts[category_id] = counts.get(category_id, 0) + n
+    rows: dict[Any, int] = {}
+    for (category_id, _month), n in counted.minutes(DONE, by="category").items():
+        rows[category_id] = rows.get(category_id, 0) + n
+    prices = {
+        v.category_id: v.pence_per_hour
+        for v in HelpValue.objects.filter(locality=scope.locality)
+    }
+    categories = HelpCategory.objects.filter(locality=scope.locality).order_by(
+        "position", "name"
+    )
+    by_help = []
+    total = 0.0
+    for category in categories:
+        hours = (rows.get(category.pk) or 0) / 60
+        price = prices.get(category.pk, 0)
+        value = hours * price / 100
+        total += value
+        hidden = counts.get(category.pk, 0) < THRESHOLD
+        by_help.append(
+            (category.name, None if hidden else hours, price, None if hidden else value)
+        )
+    return SocialValue(
+        settings=settings,
+        wellbys=wellbys,
+        pounds=pounds,
+        pounds_low=low,
+        pounds_high=high,
+        by_help=by_help,
+        help_total=total if sum(counts.values()) >= THRESHOLD else None,
+        proxies=list(ProxyValue.objects.filter(locality=scope.locality)),
+    )
