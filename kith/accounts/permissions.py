@@ -29,6 +29,7 @@ class Perm(StrEnum):
     MEMBERS_MANAGE = "members_manage"  # members' records, joining, renewals, supporters
     PLANS_MANAGE = "plans_manage"  # membership plans and the locality's interests
     HELPERS_MANAGE = "helpers_manage"  # helpers' records, applications, skills lists
+    HELPERS_SHARE = "helpers_share"  # share helpers with a neighbouring locality
     VETTING_RECORD = "vetting_record"  # record vetting checks, see DBS records
     HELP_MANAGE = "help_manage"  # help requests, offers, visits, the dashboard
     CREDITS_MANAGE = "credits_manage"  # top-ups, reversals, any account's statement
@@ -95,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MEMBERS_MANAGE,
             Perm.PLANS_MANAGE,
             Perm.HELPERS_MANAGE,
+            Perm.HELPERS_SHARE,
             Perm.VETTING_RECORD,
             Perm.HELP_MANAGE,
             Perm.CREDITS_MANAGE,
@@ -147,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ROLES_MANAGE,
             Perm.PLACES_VIEW,
             Perm.LOCALITY_MANAGE,
+            Perm.HELPERS_SHARE,
             Perm.REPORTS_VIEW,
             Perm.PLANS_MANAGE,
             Perm.PAYROLL_EXPORT,

@@ -39,7 +39,8 @@ from kith.help.models import (
     HelpSettings,
     Visit,
 )
-from kith.helpers.models import HelperProfile, HelperStatus
+from kith.helpers.models import HelperProfile, HelperStatus, PayBasis
+from kith.helpers.sharing import shared_helpers_near, sharing_on, sharing_partners
 from kith.helpers.vetting import level_at_least
 from kith.members.access import (
     ActingAs,
@@ -52,6 +53,7 @@ from kith.members.access import (
 )
 from kith.members.models import Membership
 from kith.places.models import Locality
+from kith.places.selectors import postcode_locate
 
 CONTACT_WINDOW = timedelta(hours=24)
 LIVE = [Visit.Status.OFFERED, Visit.Status.ACCEPTED, Visit.Status.CONFIRMED]
@@ -147,8 +149,11 @@ def helper_unsuitable_reason(
 ) -> str | None:
     """Why ``helper`` may not be offered ``request``, in plain words; None
     when they may."""
-    if helper.locality_id != request.locality_id:
-        return _("They are not a helper in this locality.")
+    shared = helper.locality_id != request.locality_id
+    if shared:
+        refused = _shared_unsuitable_reason(helper=helper, request=request)
+        if refused:
+            return refused
     if helper.status != HelperStatus.ACTIVE:
         return _("They are not an active helper (%(status)s).") % {
             "status": helper.get_status_display()
@@ -162,13 +167,80 @@ def helper_unsuitable_reason(
             "category": request.category.name,
         }
     skill_id = request.category.skill_id
-    if skill_id and not helper.skills.filter(skill_id=skill_id).exists():
+    needed = request.category.skill if skill_id else None
+    has_skill = (
+        needed is None
+        or (
+            # A shared helper listed their home locality's skills: the same
+            # skill is the one of the same name (ADR 0042).
+            helper.skills.filter(skill__name__iexact=needed.name)
+            if shared
+            else helper.skills.filter(skill_id=needed.pk)
+        ).exists()
+    )
+    if not has_skill:
         return _("They have not said they can do %(category)s.") % {
             "category": request.category.name
         }
     if request.visits.filter(helper=helper, status=Visit.Status.DECLINED).exists():
         return _("They declined this request.")
     return None
+
+
+def _shared_unsuitable_reason(
+    *, helper: HelperProfile, request: HelpRequest
+) -> str | None:
+    """Why a helper of another locality may not be offered ``request``, or
+    None when they are shared with its locality and live within the agreed
+    distance of the member's home. Says nothing of why a helper is not
+    available at home (a pause or a safeguarding hold is their locality's
+    business)."""
+    if sharing_on(locality=request.locality_id, other=helper.locality_id) is None:
+        return _(
+            "They are not a helper in this locality, and their locality does not "
+            "share helpers with this one."
+        )
+    if (
+        helper.status != HelperStatus.ACTIVE
+        or helper.safeguarding_hold
+        or helper.pay_basis != PayBasis.VOLUNTEER
+    ):
+        return _("Their locality does not offer them for visits here at present.")
+    home = postcode_locate(postcode=request.membership.person.postcode)
+    if home is None:
+        return _(
+            "The member’s postcode is not in the postcode directory, so no "
+            "neighbouring locality’s helper can be offered this."
+        )
+    near = shared_helpers_near(
+        locality=request.locality,
+        position=(home.latitude, home.longitude),
+        only=[helper.pk],
+    )
+    if helper.pk not in near:
+        return _(
+            "They live further from the member’s home than the two localities "
+            "agreed to share helpers."
+        )
+    return None
+
+
+def helper_for_offer(*, request: HelpRequest, pk: Any) -> HelperProfile | None:
+    """The helper with this id who might be offered ``request``: one of its
+    locality's, or one of a locality sharing helpers with it now; None
+    otherwise. The caller (the offer service) checks the rest."""
+    try:
+        number = int(str(pk))
+    except ValueError:
+        return None
+    if not 0 < number < 2**31:
+        return None
+    localities = [request.locality_id, *sharing_partners(locality=request.locality)]
+    return (
+        HelperProfile.objects.select_related("user")
+        .filter(pk=number, locality_id__in=localities)
+        .first()
+    )
 
 
 def visit_get_for_member_side(*, actor: User, pk: int) -> Visit:
@@ -732,3 +804,66 @@ def supporting_page_visits(*, actor: User, link: Any) -> dict[str, Any]:
             coming_visits_for_member(actor=actor, membership=membership)[:20]
         )
     }
+
+
+def shared_helpers_record(
+    *, actor: User, locality: Locality, ids: list[int]
+) -> dict[int, str]:
+    """The record of each helper among ``ids`` shared with ``locality`` by a
+    neighbouring locality, in one sentence: visits done, offers accepted,
+    late cancellations and no-shows, and their average rating, over every
+    visit they made here or at home (ADR 0042). Figures only, nothing of
+    any member. Coordinators of ``locality`` only (PermissionDenied);
+    helpers not shared with it now are left out. Two queries."""
+    require_perm(actor, Perm.HELP_MANAGE, locality)
+    partners = sharing_partners(locality=locality)
+    if not partners or not ids:
+        return {}
+    rows = (
+        HelperProfile.objects.filter(pk__in=ids, locality_id__in=list(partners))
+        .annotate(
+            n_offers=Count(
+                "visits", filter=~Q(visits__status=Visit.Status.OFFERED), distinct=True
+            ),
+            n_accepted=Count(
+                "visits",
+                filter=~Q(
+                    visits__status__in=[Visit.Status.OFFERED, Visit.Status.DECLINED]
+                ),
+                distinct=True,
+            ),
+            n_done=Count(
+                "visits",
+                filter=Q(visits__status__in=[Visit.Status.DONE, Visit.Status.SETTLED]),
+                distinct=True,
+            ),
+            n_missed=Count(
+                "visits",
+                filter=Q(
+                    visits__late_cancellation=True,
+                    visits__cancelled_by=Visit.Party.HELPER,
+                )
+                | Q(
+                    visits__status=Visit.Status.NO_SHOW,
+                    visits__no_show_by=Visit.Party.HELPER,
+                ),
+                distinct=True,
+            ),
+            rating=Avg("visits__feedback__rating"),
+        )
+        .values_list("pk", "n_offers", "n_accepted", "n_done", "n_missed", "rating")
+    )
+    out = {}
+    for pk, offers, accepted, done, missed, rating in rows:
+        parts = [
+            _("visits done: %(done)d") % {"done": done},
+            _("offers accepted: %(accepted)d of %(offers)d")
+            % {"accepted": accepted, "offers": offers},
+            _("late cancellations or visits missed: %(missed)d") % {"missed": missed},
+        ]
+        if rating is not None:
+            parts.append(
+                _("average rating: %(rating)s out of 5") % {"rating": round(rating, 1)}
+            )
+        out[pk] = _("Their record: %(parts)s.") % {"parts": ", ".join(parts)}
+    return out

@@ -20,7 +20,7 @@ from kith.core.pagination import page_of
 from kith.core.questions import IncompleteAnswers, QuestionPages, Step
 from kith.help import forms, hooks, selectors, services
 from kith.help.models import HelpRequest, Visit
-from kith.helpers.selectors import helper_profile_in, skills_for
+from kith.helpers.selectors import skills_for
 from kith.members.models import Membership
 from kith.members.selectors import membership_by_id, memberships_among
 
@@ -305,8 +305,8 @@ def offer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.HELP_MANAGE, help_request.locality)
     chosen = forms.OfferChoiceForm(request.POST)
     helper = (
-        helper_profile_in(
-            locality=help_request.locality, pk=chosen.cleaned_data["helper"]
+        selectors.helper_for_offer(
+            request=help_request, pk=chosen.cleaned_data["helper"]
         )
         if chosen.is_valid()
         else None

@@ -48,6 +48,7 @@ __all__ = [
     "IdentityDocument",
     "PayBasis",
     "Referee",
+    "SharingAgreement",
     "Skill",
     "SkillLevel",
     "TravelMode",
@@ -724,3 +725,73 @@ class AvailabilityException(models.Model):
             f"{day_text(self.starts_on, weekday=False)} to "
             f"{day_text(self.ends_on, weekday=False)}"
         )
+
+
+#: The furthest a locality may let its helpers go into a neighbour's, and
+#: the choices given, in metres (ADR 0042).
+SHARING_DISTANCES = [
+    (1000, _("Up to 1 km from the member’s home")),
+    (2000, _("Up to 2 km")),
+    (3000, _("Up to 3 km")),
+    (5000, _("Up to 5 km")),
+    (8000, _("Up to 8 km")),
+]
+SHARING_MAX_METRES = 8000
+
+
+class SharingAgreement(TimeStampedModel):
+    """One locality's side of sharing helpers with a neighbouring locality.
+
+    Sharing is on only while both sides have a current agreement naming the
+    other, and then both ways: each locality's active volunteer helpers may be
+    offered the other's requests within the smaller of the two distances
+    (ADR 0042). Withdrawing sets ``withdrawn_at``: the row is kept, as the
+    record of what was agreed; agreeing again makes a new row.
+    """
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        Locality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("neighbouring locality"),
+    )
+    max_distance_m = models.PositiveIntegerField(
+        _("how far from the member’s home"), choices=SHARING_DISTANCES
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("helper sharing agreement")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locality", "partner"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="helper_sharing_one_current",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(locality=models.F("partner")),
+                name="helper_sharing_not_itself",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    max_distance_m__gte=1, max_distance_m__lte=SHARING_MAX_METRES
+                ),
+                name="helper_sharing_distance_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "withdrawn_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.locality} shares helpers with {self.partner}"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", views.helper_list, name="list"),
     path("export.csv", views.helper_export, name="export"),
     path("skills/", views.skills_list, name="skills_list"),
+    path("sharing/", views.sharing_page, name="sharing"),
     path("skills/<int:skill_pk>/", views.skill_edit, name="skill_edit"),
     path("<int:pk>/", views.helper_detail, name="detail"),
     path("<int:pk>/skills/", views.profile_skills, name="skills"),

@@ -34,8 +34,10 @@ from kith.helpers.models import (
     HelperProfile,
     HelperSkill,
     HelperStatus,
+    Skill,
 )
 from kith.helpers.selectors import level_at_least_filter
+from kith.helpers.sharing import shared_helpers_near
 from kith.matching.engine import (
     Helper,
     Policy,
@@ -221,6 +223,28 @@ def active_helpers(locality: Locality, only: list[int] | None = None):
     return found
 
 
+def _shared_skill_ids(
+    locality: Locality, profile_ids: list[int]
+) -> dict[int, set[int]]:
+    """For helpers of neighbouring localities: the skills of ``locality``'s
+    list they have, by name (each listed their home locality's skills; the
+    same skill is the one of the same name, ADR 0042). Two queries."""
+    names: dict[int, set[str]] = defaultdict(set)
+    for profile_id, name in HelperSkill.objects.filter(
+        profile__in=profile_ids
+    ).values_list("profile_id", "skill__name"):
+        names[profile_id].add(name.lower())
+    local: dict[str, set[int]] = defaultdict(set)
+    for skill_id, name in Skill.objects.filter(locality=locality).values_list(
+        "pk", "name"
+    ):
+        local[name.lower()].add(skill_id)
+    return {
+        pk: {skill for name in names[pk] for skill in local.get(name, ())}
+        for pk in profile_ids
+    }
+
+
 def build_problem(
     locality: Locality,
     *,
@@ -230,17 +254,27 @@ def build_problem(
     today: date | None = None,
     only_days: tuple[date, date] | None = None,
     vetting_day: date | None = None,
+    shared_ids: list[int] | None = None,
 ) -> Built:
     """The matching problem for a locality's open requests (or only some),
     with its active helpers (or only some). With ``only_days``, helpers' free
     times are worked out only on those days (first, last): enough for
     requests whose times all fall on them, and much less work. With
     ``vetting_day``, helpers' vetting is judged on that day, not today (for
-    one request: ``request_vetting_day``, as its offer judges it)."""
+    one request: ``request_vetting_day``, as its offer judges it). With
+    ``shared_ids``, those helpers of neighbouring localities sharing with
+    this one are weighed too, by the same rules (the caller found them with
+    ``kith.helpers.sharing.shared_helpers_near``)."""
     today = today or timezone.localdate()
     now = timezone.now()
     requests = list(open_requests(locality, request_ids))
     profiles = list(active_helpers(locality, helper_ids))
+    if shared_ids:
+        profiles += list(
+            HelperProfile.objects.filter(
+                pk__in=shared_ids, status=HelperStatus.ACTIVE
+            ).select_related("user")
+        )
     kinds = list(HelpCategory.objects.filter(locality=locality))
     positions = _positions(
         {r.membership.person.postcode for r in requests}
@@ -265,6 +299,10 @@ def build_problem(
     week_start_at = timezone.make_aware(datetime.combine(week_start, time.min))
     profile_ids = [p.pk for p in profiles]
     times_of = helper_times(profile_ids)
+    if shared_ids:
+        for pk, skills in _shared_skill_ids(locality, shared_ids).items():
+            if pk in times_of:
+                times_of[pk].skill_ids = skills
     recent = Q(
         status__in=[Visit.Status.DONE, Visit.Status.SETTLED],
         done_at__gte=now - timedelta(days=28),
@@ -353,6 +391,9 @@ class Neighbourhood:
     #: The local days the request's times fall on (first, last): only these
     #: days of the helpers' free times matter to it.
     days: tuple[date, date] | None = None
+    #: Of ``helper_ids``, those of neighbouring localities sharing helpers
+    #: with this one (ADR 0042).
+    shared_ids: list[int] = field(default_factory=list)
 
 
 def request_neighbourhood(
@@ -382,6 +423,13 @@ def request_neighbourhood(
     )
     positions = _positions({postcode for _pk, postcode, _m in rows})
     placed = [(pk, positions[pc], metres) for pk, pc, metres in rows if pc in positions]
+    # Neighbours' helpers within the distance the two localities agreed:
+    # weighed like the locality's own; the rest of theirs are never shown.
+    shared = shared_helpers_near(locality=request.locality, position=position)
+    placed += [
+        (pk, (place.lat, place.lon), place.travel_distance_m)
+        for pk, place in sorted(shared.items())
+    ]
     windows = list(request.windows.all())
     days = (
         timezone.localtime(min(w.starts_at for w in windows)).date(),
@@ -406,25 +454,41 @@ def request_neighbourhood(
             request.category.vetting_level, request_vetting_day(request)
         )
     )
+    shared_may_suit = HelperProfile.objects.filter(pk__in=list(shared)).filter(
+        level_at_least_filter(
+            request.category.vetting_level, request_vetting_day(request)
+        )
+    )
     if request.category.skill_id is not None:
         may_suit = may_suit.filter(skills__skill_id=request.category.skill_id)
+        needed = request.category.skill
+        if shared and needed is not None:
+            shared_may_suit = shared_may_suit.filter(
+                skills__skill__name__iexact=needed.name
+            )
     weekdays = {
         (days[0] + timedelta(days=n)).weekday()
         for n in range(min(7, (days[1] - days[0]).days + 1))
     }
-    may_suit = may_suit.filter(
-        Exists(
-            AvailabilitySlot.objects.filter(
-                profile=OuterRef("pk"), weekday__in=sorted(weekdays)
-            )
+    free = Exists(
+        AvailabilitySlot.objects.filter(
+            profile=OuterRef("pk"), weekday__in=sorted(weekdays)
         )
     )
-    suit_ids = within & set(may_suit.values_list("pk", flat=True))
+    suit_ids = within & set(may_suit.filter(free).values_list("pk", flat=True))
+    if shared:
+        suit_ids |= within & set(
+            shared_may_suit.filter(free).values_list("pk", flat=True)
+        )
     # In the shortlist's order: distance, then the engine's id (text).
     nearest = sorted(
         zip(km, (str(p[0]) for p in placed), (p[0] for p in placed), strict=True)
     )
     near_ids = {pk for _d, _id, pk in nearest[: others + len(suit_ids)]}
+    chosen = suit_ids | near_ids
     return Neighbourhood(
-        helper_ids=sorted(suit_ids | near_ids), placed=len(placed), days=days
+        helper_ids=sorted(chosen - set(shared)),
+        placed=len(placed),
+        days=days,
+        shared_ids=sorted(chosen & set(shared)),
     )

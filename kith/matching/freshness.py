@@ -2,10 +2,11 @@
 
 A request's shortlist is worked out from the request (its kind of help,
 times, urgency, the member's name and home), every active helper of the
-locality (their home, travelling distance, skills, weekly times, time away,
-vetting, most visits a week), the visits of those helpers (booked this week,
-done in the last 28 days, declined, who they helped) and the postcode
-directory. It is remembered in Django's cache under a *version*: any write
+locality and of neighbouring localities sharing helpers with it (their
+home, travelling distance, skills, weekly times, time away, vetting, most
+visits a week; the sharing agreements), the visits of those helpers
+(booked this week, done in the last 28 days, declined, who they helped) and
+the postcode directory. It is remembered in Django's cache under a *version*: any write
 to any of those rows, by any code (services, the admin, demo loaders,
 merges), gives the version a new value, so no shortlist remembered before
 the write is used after it. See docs/adr/0022-remembered-shortlists.md.
@@ -40,6 +41,7 @@ from kith.helpers.models import (
     AvailabilitySlot,
     HelperProfile,
     HelperSkill,
+    SharingAgreement,
     Skill,
     VettingCheck,
 )
@@ -59,6 +61,7 @@ WATCHED: tuple[type[Model], ...] = (
     AvailabilityException,
     VettingCheck,
     Skill,
+    SharingAgreement,
     User,
     Postcode,
 )

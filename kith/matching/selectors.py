@@ -19,10 +19,11 @@ from django.utils.translation import ngettext
 
 from kith.accounts.models import User
 from kith.accounts.permissions import Perm, require_perm
-from kith.core.times import span_text
+from kith.core.times import day_text, span_text
 from kith.help.models import HelpRequest
-from kith.help.selectors import request_vetting_day
+from kith.help.selectors import request_vetting_day, shared_helpers_record
 from kith.helpers.models import HelperProfile
+from kith.helpers.sharing import shared_helpers_for, sharing_partners
 from kith.matching import engine
 from kith.matching.build import build_problem, request_neighbourhood
 from kith.matching.freshness import shortlists_version
@@ -174,7 +175,7 @@ def shortlist_for(
         shown = _helpers_shown(request, kept)
         if shown is not None:
             return _shortlist_from(out, kept, shown)
-    kept, helpers = _shortlist_work_out(request, limit=limit, today=today)
+    kept, helpers = _shortlist_work_out(request, actor=actor, limit=limit, today=today)
     ends = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
     if kept.changes_at is not None:
         ends = min(ends, kept.changes_at)
@@ -215,10 +216,13 @@ def _helpers_shown(
     ids = {row[0] for row in kept.suggestions} | {row[0] for row in kept.others}
     if not ids:
         return {}
+    # A neighbour's helper only while the two localities still share: the
+    # version changes when an agreement does, this is the second lock.
+    localities = [request.locality_id, *sharing_partners(locality=request.locality)]
     found = {
         profile.pk: profile
         for profile in HelperProfile.objects.filter(
-            locality=request.locality, pk__in=ids
+            locality_id__in=localities, pk__in=ids
         ).select_related("user")
     }
     return found if len(found) == len(ids) else None
@@ -247,18 +251,20 @@ def _shortlist_from(
 
 
 def _shortlist_work_out(
-    request: HelpRequest, *, limit: int, today: date
+    request: HelpRequest, *, actor: User, limit: int, today: date
 ) -> tuple[_Kept, dict[int, HelperProfile]]:
     """The shortlist from the database, with the helpers it shows."""
     kept = _Kept()
     near = request_neighbourhood(request, others=OTHERS_SHOWN, today=today)
+    vetting_day = request_vetting_day(request)
     built = build_problem(
         request.locality,
         request_ids=[request.pk],
         helper_ids=near.helper_ids if near is not None else [],
+        shared_ids=near.shared_ids if near is not None else [],
         today=today,
         only_days=near.days if near is not None else None,
-        vetting_day=request_vetting_day(request),
+        vetting_day=vetting_day,
     )
     kept.changes_at = built.load_changes_at
     key = str(request.pk)
@@ -272,12 +278,19 @@ def _shortlist_work_out(
     ranked = engine.shortlist(
         engine_request, helpers, built.problem.policy, limit=len(helpers)
     )
+    shared = _shared_words(
+        request,
+        near.shared_ids if near is not None else [],
+        actor=actor,
+        day=vetting_day,
+    )
     for suggestion in ranked[:limit]:
         kept.suggestions.append(
             (
                 int(suggestion.helper.id),
                 suggestion.distance_m,
-                suggestion_reasons(suggestion, member_name=member_name),
+                shared.get(int(suggestion.helper.id), [])
+                + suggestion_reasons(suggestion, member_name=member_name),
             )
         )
     kept.more_suitable = max(0, len(ranked) - limit)
@@ -303,7 +316,8 @@ def _shortlist_work_out(
             (
                 int(helper.id),
                 round(km * 1000),
-                [
+                shared.get(int(helper.id), [])
+                + [
                     rule_words(rule, engine_request, helper, kind_name=kind_name)
                     for rule in rules
                 ],
@@ -313,6 +327,40 @@ def _shortlist_work_out(
     kept.more_others = max(0, placed - len(ranked) - OTHERS_SHOWN)
     shown = {row[0] for row in kept.suggestions} | {row[0] for row in kept.others}
     return kept, {pk: built.helpers[str(pk)] for pk in shown}
+
+
+def _shared_words(
+    request: HelpRequest, ids: list[int], *, actor: User, day: date
+) -> dict[int, list[str]]:
+    """What a coordinator is told first about each helper of a neighbouring
+    locality on the shortlist: where they are from, their vetting and when it
+    runs out, and their record, read through the selectors that show only
+    that (ADR 0042)."""
+    if not ids:
+        return {}
+    facts = shared_helpers_for(actor=actor, locality=request.locality, ids=ids, day=day)
+    records = shared_helpers_record(
+        actor=actor, locality=request.locality, ids=list(facts)
+    )
+    out = {}
+    for pk, fact in facts.items():
+        words = [
+            _("A helper of %(home)s, shared with this locality.")
+            % {"home": fact.home_locality},
+            _("Vetting: %(level)s, until %(day)s.")
+            % {"level": fact.vetting_level.label, "day": day_text(fact.vetting_until)}
+            if fact.vetting_until is not None
+            else _("Vetting: %(level)s.") % {"level": fact.vetting_level.label},
+        ]
+        if fact.skills:
+            words.append(
+                _("Can do: %(skills)s.") % {"skills": ", ".join(fact.skills).lower()}
+            )
+        record = records.get(pk)
+        if record is not None:
+            words.append(record)
+        out[pk] = words
+    return out
 
 
 def plans_for(*, actor: User, locality: Locality) -> QuerySet[MatchingPlan]:

@@ -46,6 +46,8 @@ from kith.helpers.forms.common import (
 from kith.helpers.forms.coordinators import (
     HelperFilterForm,
     MergeForm,
+    SharingAgreeForm,
+    SharingWithdrawForm,
     SkillEditForm,
     SkillForm,
 )
@@ -83,6 +85,8 @@ __all__ = [
     "RefereeForm",
     "ReferenceCheckForm",
     "RightToWorkForm",
+    "SharingAgreeForm",
+    "SharingWithdrawForm",
     "SkillEditForm",
     "SkillForm",
     "SkillLevelsForm",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kith.core.forms import GovukForm
 from kith.helpers.forms.common import _radios
-from kith.helpers.models import HelperStatus
+from kith.helpers.models import SHARING_DISTANCES, HelperStatus
 from kith.helpers.vetting import VettingLevel
 
 
@@ -97,3 +97,55 @@ class MergeForm(GovukForm):
             ),
             ("keep_both", _("They are different people: keep both")),
         ]
+
+
+class SharingAgreeForm(GovukForm):
+    """Agreeing to share helpers with a neighbouring locality."""
+
+    partner = forms.TypedChoiceField(
+        label=_("Neighbouring locality"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the neighbouring locality to share helpers with."),
+            "invalid_choice": _(
+                "Choose the neighbouring locality to share helpers with."
+            ),
+        },
+    )
+    max_distance_m = forms.TypedChoiceField(
+        label=_("How far from the member’s home may a shared helper live?"),
+        help_text=_(
+            "The smaller of the two localities’ distances is used. A helper "
+            "still goes no further than they said they would travel."
+        ),
+        coerce=int,
+        choices=SHARING_DISTANCES,
+        widget=_radios(),
+        error_messages={
+            "required": _(
+                "Choose how far from the member’s home a shared helper may live."
+            ),
+            "invalid_choice": _(
+                "Choose how far from the member’s home a shared helper may live."
+            ),
+        },
+    )
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a locality")),
+            *((locality.pk, locality.name) for locality in partners),
+        ]
+
+
+class SharingWithdrawForm(GovukForm):
+    partner = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the locality to stop sharing with."),
+            "invalid": _("Choose the locality to stop sharing with."),
+        },
+    )

@@ -22,6 +22,7 @@ One module per concept; everything callers use is here, so
 - ``availability``: weekly times and time away
 - ``skills``: the locality's skills list
 - ``duplicates``: keeping two records apart, or merging them
+- ``sharing``: agreeing to share helpers with a neighbouring locality
 """
 
 from kith.helpers.services.applicants import REPEAT_WINDOW
@@ -69,6 +70,7 @@ from kith.helpers.services.profile import (
     referee_add,
 )
 from kith.helpers.services.reminders import CHECK_NAMES, vetting_reminders_send
+from kith.helpers.services.sharing import sharing_agree, sharing_withdraw
 from kith.helpers.services.skills import skill_add, skill_update
 from kith.helpers.services.status import (
     helper_approve,
@@ -118,6 +120,8 @@ __all__ = [
     "profile_facts",
     "referee_add",
     "referee_clean",
+    "sharing_agree",
+    "sharing_withdraw",
     "skill_add",
     "skill_update",
     "vetting_check_record",

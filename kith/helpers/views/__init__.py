@@ -16,6 +16,7 @@ One module per part of the site; every view is here too, for the URLs:
 - ``listing``: the coordinators' list and CSV export
 - ``duplicates``: merging two records of one person
 - ``skills``: the locality's skills list
+- ``sharing``: sharing helpers with a neighbouring locality
 """
 
 from kith.helpers.views.applying import (
@@ -36,6 +37,7 @@ from kith.helpers.views.profile import (
     profile_time_away,
 )
 from kith.helpers.views.record import helper_detail, own_profile
+from kith.helpers.views.sharing import sharing_page
 from kith.helpers.views.skills import skill_edit, skills_list
 from kith.helpers.views.status import (
     helper_approve,
@@ -72,6 +74,7 @@ __all__ = [
     "profile_skills",
     "profile_time_away",
     "referee_add",
+    "sharing_page",
     "skill_edit",
     "skills_list",
 ]
