@@ -351,6 +351,8 @@ def visits_for_helper(*, actor: User, helper: HelperProfile) -> QuerySet[Visit]:
             "request__category",
             "request__membership__person",
             "request__membership__ward",
+            # A visit for a neighbouring locality says which (ADR 0042).
+            "request__locality",
         )
         .prefetch_related("request__windows")
         .order_by("starts_at", "offered_at")

@@ -181,6 +181,7 @@ def test_a_shared_helper_is_offered_accepts_and_sees_the_visit(client, shared):
     client.force_login(sol)
     page = client.get(reverse("help:my_visits")).content.decode()
     assert reverse("help:visit", args=[visit.pk]) in page
+    assert "For Testford Circle" in page
     start = request.windows.get().starts_at + timedelta(hours=1)
     help_services.visit_accept(actor=sol, visit=visit, starts_at=start)
     help_services.visit_confirm(actor=shared.coordinator, visit=visit)
@@ -349,3 +350,43 @@ def test_the_remembered_shortlist_follows_the_agreement(shared):
         partner=shared.elsewhere.locality,
     )
     assert "Sol Shared" not in everyone(view(shared, request))
+
+
+def test_a_shared_helpers_visit_is_settled_in_the_ledger_where_it_happened(shared):
+    from kith.credits.models import Account, AccountKind
+    from kith.credits.services import topup_record
+    from kith.credits.tests.factories import assert_ledger_balances
+    from kith.help.selectors import helper_visits_for
+    from tests.factories import VisitFactory
+
+    joan = shared.membership.person
+    topup_record(
+        actor=shared.coordinator,
+        locality=shared.locality,
+        member=joan,
+        minutes=120,
+        amount_pence=2000,
+        method="cash",
+        key="shared-topup",
+    )
+    sol = shared.elsewhere.sol
+    request = ask(shared)
+    visit = VisitFactory(
+        request=request, helper=sol, state="settled", coordinator=shared.coordinator
+    )
+
+    assert visit.status == Visit.Status.SETTLED
+    # Testford's ledger: Joan paid, and Sol holds what she earned here.
+    earned = Account.objects.get(
+        locality=shared.locality, kind=AccountKind.HELPER, person=sol.user
+    )
+    assert earned.balance_minutes == 60
+    # Nothing moved in Elsewhere's ledger; each balances on its own.
+    assert not Account.objects.filter(
+        locality=shared.elsewhere.locality, person=sol.user, balance_minutes__gt=0
+    ).exists()
+    assert_ledger_balances(shared.locality)
+    assert_ledger_balances(shared.elsewhere.locality)
+    # At home, Sol's recent visits list it, as any visit.
+    recent = helper_visits_for(actor=sol.user, helper=sol).recent
+    assert [item.visit.pk for item in recent] == [visit.pk]
