@@ -313,6 +313,11 @@ def test_withdrawing_stops_new_offers_and_visits_stand(shared):
 def test_a_helper_held_or_paused_at_home_is_offered_nowhere(shared):
     request = ask(shared)
     assert "Sol Shared" in names(view(shared, request))
+    offered = help_services.visit_offer(
+        actor=shared.coordinator,
+        request=ask(shared, details="An earlier walk"),
+        helper=shared.elsewhere.sol,
+    )
     helper_services.helper_safeguarding_hold(
         actor=shared.elsewhere.coordinator, profile=shared.elsewhere.sol
     )
@@ -326,6 +331,13 @@ def test_a_helper_held_or_paused_at_home_is_offered_nowhere(shared):
     # Testford is not told why (a concern is Elsewhere's business).
     assert "safeguarding" not in refused.value.message.lower()
     assert "does not offer them for visits here" in refused.value.message
+    # The visit already offered is on Testford's list to give to someone else.
+    to_reassign = help_selectors.dashboard_section_rows(
+        actor=shared.coordinator,
+        locality=shared.locality,
+        section=help_selectors.DashboardSection.TO_REASSIGN,
+    )
+    assert list(to_reassign) == [offered]
 
 
 def test_a_paid_helper_is_not_shared(shared):
