@@ -688,6 +688,7 @@ STAFF_ONLY: dict[str, tuple[str, ...]] = {
     "privacy.Breach": ("recorded_by", "reported_by"),
     "projects.DisposalNotice": ("recorded_by",),
     "projects.Fund": ("managers",),
+    "helpers.SharingAgreement": ("agreed_by", "withdrawn_by"),
 }
 
 
