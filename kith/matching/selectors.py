@@ -216,15 +216,17 @@ def _helpers_shown(
     ids = {row[0] for row in kept.suggestions} | {row[0] for row in kept.others}
     if not ids:
         return {}
-    # A neighbour's helper only while the two localities still share: the
-    # version changes when an agreement does, this is the second lock.
-    localities = [request.locality_id, *sharing_partners(locality=request.locality)]
     found = {
         profile.pk: profile
-        for profile in HelperProfile.objects.filter(
-            locality_id__in=localities, pk__in=ids
-        ).select_related("user")
+        for profile in HelperProfile.objects.filter(pk__in=ids).select_related("user")
     }
+    neighbours = {
+        p.locality_id for p in found.values() if p.locality_id != request.locality_id
+    }
+    # A neighbour's helper only while the two localities still share (the
+    # version changes when an agreement does: this is the second lock).
+    if neighbours - set(sharing_partners(locality=request.locality)):
+        return None
     return found if len(found) == len(ids) else None
 
 

@@ -402,3 +402,31 @@ def test_a_shared_helpers_visit_is_settled_in_the_ledger_where_it_happened(share
     # At home, Sol's recent visits list it, as any visit.
     recent = helper_visits_for(actor=sol.user, helper=sol).recent
     assert [item.visit.pk for item in recent] == [visit.pk]
+
+
+def test_the_shortlist_reads_the_same_whatever_the_number_of_shared_helpers(shared):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request = ask(shared)
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            shortlist = view(shared, request)
+        return len(captured), shortlist
+
+    one, shortlist = queries()
+    assert names(shortlist).count("Sol Shared") == 1
+    for n in range(3):
+        active_helper(
+            shared.elsewhere,
+            VettingLevel.ENHANCED,
+            full_name=f"Neighbour {n}",
+            postcode="EW1 2AA",
+            availability=ALL_WEEK,
+        )
+    four, shortlist = queries()
+    assert sum(name.startswith("Neighbour") for name in names(shortlist)) == 3
+    assert four == one
