@@ -114,15 +114,20 @@ def helper_week_for(
         raise Http404
     start = start or timezone.localdate()
     begin = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    found = Visit.objects.filter(
+        helper=helper,
+        status__in=[Visit.Status.ACCEPTED, Visit.Status.CONFIRMED],
+        starts_at__gte=begin,
+        starts_at__lt=begin + timedelta(days=7),
+    )
+    if helper.user_id != actor.pk:
+        # Staff see only their own locality's visits: a visit for a
+        # neighbouring locality's member is that locality's (ADR 0042).
+        found = found.filter(request__locality=locality)
     visits = list(
-        Visit.objects.filter(
-            helper=helper,
-            status__in=[Visit.Status.ACCEPTED, Visit.Status.CONFIRMED],
-            starts_at__gte=begin,
-            starts_at__lt=begin + timedelta(days=7),
-        )
-        .select_related("request__category", "request__membership__person")
-        .order_by("starts_at")
+        found.select_related(
+            "request__category", "request__membership__person"
+        ).order_by("starts_at")
     )
     days = []
     for offset in range(7):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from kith.core.errors import ApplicationError
 from kith.help import selectors as help_selectors
@@ -430,3 +431,31 @@ def test_the_shortlist_reads_the_same_whatever_the_number_of_shared_helpers(shar
     four, shortlist = queries()
     assert sum(name.startswith("Neighbour") for name in names(shortlist)) == 3
     assert four == one
+
+
+def test_the_home_coordinators_print_of_the_helpers_week_leaves_out_the_neighbours(
+    shared,
+):
+    from kith.help.print_sheets import helper_week_for
+    from tests.factories import VisitFactory
+
+    sol = shared.elsewhere.sol
+    visit = VisitFactory(
+        request=ask(shared),
+        helper=sol,
+        state="confirmed",
+        coordinator=shared.coordinator,
+    )
+    start = timezone.localtime(visit.starts_at).date()
+
+    def printed(actor, helper_pk):
+        week = helper_week_for(
+            actor=actor,
+            locality=shared.elsewhere.locality,
+            helper_pk=helper_pk,
+            start=start,
+        )
+        return [v.pk for _day, visits in week.days for v in visits]
+
+    assert printed(sol.user, None) == [visit.pk]
+    assert printed(shared.elsewhere.coordinator, sol.pk) == []
