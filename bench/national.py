@@ -54,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import warnings
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -302,7 +303,8 @@ class Builder:
         from kith.credits.models import Account, Entry, Transfer
         from kith.help.models import HelpRequest, HelpWindow, Visit
         from kith.helpers.models import AvailabilitySlot, HelperProfile
-        from kith.members.models import Consent, Membership
+        from kith.members.models import Consent, Membership, RenewalReminder
+        from kith.notify.models import Message
 
         self.rng = rng
         self.today = _today()
@@ -452,6 +454,28 @@ class Builder:
         self.entries = Table(
             Entry, ["minutes", "balance_after", "account_id", "transfer_id"]
         )
+        self.messages = Table(
+            Message,
+            [
+                "reference",
+                "channel",
+                "to",
+                "template",
+                "status",
+                "attempts",
+                "created_at",
+                "sent_at",
+                "delivered_at",
+                "next_attempt_at",
+                "locality_id",
+                "recipient_id",
+                "fingerprint",
+                "key",
+            ],
+        )
+        self.renewals = Table(
+            RenewalReminder, ["membership_id", "renews_on", "queued_at"]
+        )
         self.all = [
             self.users,
             self.roles,
@@ -467,6 +491,8 @@ class Builder:
             self.accounts,
             self.transfers,
             self.entries,
+            self.messages,
+            self.renewals,
         ]
         # Local times as text once: a visit starts at one of four hours.
         self.times: dict[tuple[int, int], datetime] = {}
@@ -520,6 +546,7 @@ class Builder:
         for n in range(members):
             uid, mid = people[n], member_ids[n]
             status = statuses[n % 20]
+            renews = today + timedelta(days=1 + n * 7919 % 365)
             if status == "active":
                 active.append((mid, uid))
             self.memberships.add(
@@ -532,11 +559,15 @@ class Builder:
                     "phone",
                     today - timedelta(days=420),
                     today - timedelta(days=400),
-                    today + timedelta(days=rng.randint(1, 365)),
+                    renews,
                     person_postcode[uid],
                     date(1940 + n % 25, 1 + n % 12, 1 + n % 28),
                 )
             )
+            if status == "active" and renews < today + timedelta(days=30):
+                # Reminded on an earlier night: a night's reminders are
+                # those whose month's notice begins that night.
+                self.renewals.add((mid, renews, self.now - timedelta(days=1)))
             if n % 3 == 0:
                 self.consents.add((mid, "introductions", True, "phone", today))
                 for interest in rng.sample(place["interests"], 2):
@@ -656,6 +687,13 @@ class Builder:
                 self.audit.add(
                     (asked, "help_request_created", "help.helprequest", rid,
                      coordinator_id, locality_id, uid)
+                )  # fmt: skip
+                # The member's reminder the day before, long delivered.
+                sent = starts - timedelta(days=1)
+                self.messages.add(
+                    (uuid.uuid4(), "sms", "+447700900000", "visit_reminder",
+                     "delivered", 1, sent, sent, sent, sent, locality_id, uid,
+                     f"bench{vid}", f"visit_reminder:{vid}:{uid}")
                 )  # fmt: skip
                 helper_uid = helper_users[hid]
                 self.transfers.add(
@@ -1143,6 +1181,7 @@ def build_summary(built: dict, size: int) -> dict:
     return {
         "scale": built["scale"],
         "members": built["members"],
+        "localities": len(built["counts"]),
         "rows": rows,
         "set_up_s": built["set_up_s"],
         "copy_s": built["copy_s"],
@@ -1155,7 +1194,7 @@ def build_summary(built: dict, size: int) -> dict:
 def print_build(summary: dict) -> None:
     print(
         f"scale {summary['scale']}: {summary['members']:,} members in "
-        f"{LOCALITIES} localities; localities set up in "
+        f"{summary['localities']} localities; localities set up in "
         f"{summary['set_up_s']:.0f} s, {summary['rows']:,} rows copied in "
         f"{summary['copy_s']:.0f} s ({summary['us_per_member']:.0f} us a member), "
         f"ANALYZE {summary['analyze_s']:.0f} s; database {_mb(summary['size'])}"
@@ -1277,7 +1316,7 @@ def main() -> int:
     print(
         f"jobs done in {jobs_s:.0f} s; the queue (messages they queued) empty in "
         f"{night['queue_empty_s']:.0f} s; reports' monthly figures of "
-        f"{LOCALITIES} localities {reports_s:.0f} s (slowest locality "
+        f"{len(built['places'])} localities {reports_s:.0f} s (slowest locality "
         f"{reports_worst * 1000:.0f} ms)"
     )
     print(
