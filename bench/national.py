@@ -4,18 +4,21 @@ Builds 300 localities with --scale x (1,000,000 members, 200,000 helpers and
 10,000,000 past visits with their ledger entries): the largest locality
 holds 5% of the members, the others are spread around the average. Each
 locality gets wards, postcodes, plans, interests and a coordinator through
-Kith's own models and hooks; then its people and a year of help are
-written with COPY a locality at a time (a chunk of visits at a time, so
-memory is bounded by the chunk, not by the country): users, roles,
-memberships (a third consenting to introductions, with interests), helper
-profiles (vetted, with weekly times), help requests, their windows, visits
-done and settled, an audit event per request, the ledger (each member's
-top-up, then every visit paid member to helper, balanced entries with
-running balances, accounts' balances equal to their entries), and the week
-to come (open requests, visits accepted and confirmed for tomorrow). The
-average locality and the largest are then given the week to come through
-Kith's own services, as bench/pages.py does (offers, visits accepted and
-confirmed, a matching plan, the call list). ANALYZE, then:
+Kith's own models and its parts' set-up hook; then its people and a year
+of help are written with COPY, a locality at a time and a chunk of visits
+at a time (memory is bounded by the largest locality's plan of visits,
+not by the country): users, roles, memberships (a third consenting to
+introductions, with interests; renewal reminders already sent to those
+whose month's notice began before tonight), helper profiles (vetted, with
+weekly times), help requests, their windows, visits done and settled, an
+audit event and a delivered reminder per visit, the ledger (each member's
+top-ups, then every visit paid member to helper: balanced entries with
+running balances, accounts' balances equal to their entries, checked
+afterwards since the load runs without triggers, as pg_restore
+--disable-triggers does), and the week to come (open requests, visits
+accepted, and confirmed for tomorrow). In the average locality and the
+largest, a coordinator's matching plan is built by Kith's own service, and
+the call list is made. ANALYZE, then:
 
 - build time and database size; with --reference (default 0.01) the same
   build at that scale first, in its own database, and the ratio of the
@@ -26,16 +29,21 @@ confirmed, a matching plan, the call list). ANALYZE, then:
   page EXPLAINed (FORMAT JSON), each Seq Scan on a table of more than
   100,000 rows reported;
 - the nightly work: every daily job of the scheduler enqueued at once (the
-  worst case: the whole night due together), run by two task workers
+  worst case: the whole night due together, and the monthly letters as on
+  the first night of a month), run by --workers task workers
   (``manage.py db_worker``) to the end; each job's wait behind the others
   and its run time; then the reports' monthly figures of every locality.
   Times at a fraction of full scale are also shown extrapolated linearly;
 - database size per million members and the largest indexes.
 
+Searches are for the commonest surname of the average locality's people,
+so both localities' searches find someone.
+
 Targets: page p95 < 150 ms in both localities; queries the same in both;
 no Seq Scan on a table over 100,000 rows; nightly work within 30 minutes at
-full scale (extrapolated); build cost per member within 1.5 x of the
-reference scale's.
+full scale (extrapolated linearly: an honest lower bound only if the jobs
+finished) and no job failed or left unfinished (--nightly-timeout, default
+an hour); build cost per member within 1.5 x of the reference scale's.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kith_national \\
         .venv/bin/python bench/national.py [--scale 0.1] [--reference 0.01]
