@@ -41,9 +41,11 @@ so both localities' searches find someone.
 
 Targets: page p95 < 150 ms in both localities; queries the same in both;
 no Seq Scan on a table over 100,000 rows; nightly work within 30 minutes at
-full scale (extrapolated linearly: an honest lower bound only if the jobs
-finished) and no job failed or left unfinished (--nightly-timeout, default
-an hour); build cost per member within 1.5 x of the reference scale's.
+full scale (extrapolated linearly: an estimate, which multiplies the
+localities' fixed costs too and misses anything worse than linear; a lower
+bound when the jobs did not finish) and no job failed or left unfinished
+(--nightly-timeout, default an hour); build cost per member within 1.5 x
+of the reference scale's.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kith_national \\
         .venv/bin/python bench/national.py [--scale 0.1] [--reference 0.01]
