@@ -20,8 +20,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kith run
 
-# The suite runs on every core; PYTEST_ARGS="-n 0 -x" runs it in one process.
-PYTEST_ARGS ?= -n auto
+# The suite runs on every core, a worker that runs out of tests taking some
+# of another's; PYTEST_ARGS="-n 0 -x" runs it in one process.
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 # Checks run in development mode (KITH_DEBUG=1) because they need no secret;
 # pytest runs the suite in production mode (see conftest.py).

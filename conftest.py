@@ -7,6 +7,13 @@ defaults are what is tested; only what cannot work without TLS is relaxed.
 import pytest
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked slow (minutes each) start first: on several workers
+    (make test: -n auto --dist worksteal) the others share out the rest
+    while they run, where one started last would keep the run waiting."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

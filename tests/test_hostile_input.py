@@ -477,16 +477,22 @@ def _visits_in_every_state():
     raise AssertionError("the demo helper can do none of the kinds of help")
 
 
-def test_every_form_refuses_hostile_answers_without_an_error(db):
+@pytest.mark.slow
+def test_every_form_refuses_hostile_answers_and_other_localities(db):
     """Every form found from the URL map, for each role that can open it:
     each field in turn gets each hostile value, the others plausible ones.
-    No answer gives a server error, and a refused answer stores nothing."""
+    No answer gives a server error, and a refused answer stores nothing.
+
+    The same walk of the demo feeds the isolation check (tests/isolation.py):
+    every page and form with a record in its address is then tried as each
+    role of a second locality, and must be refused."""
     from django.test import Client
 
     from kith.accounts.demo import DEMO_LOGINS
     from kith.accounts.models import User
     from kith.places.models import Postcode
     from kith.site.demo import demo_load
+    from tests import isolation
     from tests.walker import all_routes, crawl, internal, route_of
 
     demo_load()
@@ -496,6 +502,7 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
     failures: list[str] = []
     attacked: set[tuple] = set()
     opened: set[str] = set()
+    with_record = isolation.Found()
     sent = 0
     # Refusals (403, 404) are expected by the thousand: keep the log quiet.
     quiet = logging.getLogger("django.request")
@@ -519,6 +526,7 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
                 ),
             ):
                 opened.add(route_of(url))
+                with_record.add(url, forms)
                 for form in forms:
                     if internal(form.action) and form.key() not in attacked:
                         attacked.add(form.key())
@@ -527,6 +535,8 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
             for form in found:
                 attack.form(form)
             sent += attack.sent
+        demo = User.objects.get(email=logins["coordinator"]).roles.first().locality
+        elsewhere = isolation.refusals_elsewhere(with_record, demo)
     finally:
         quiet.setLevel(level)
     reached = opened | {route for _method, route, _fields in attacked}
@@ -534,3 +544,10 @@ def test_every_form_refuses_hostile_answers_without_an_error(db):
     assert failures == [], "\n".join(failures[:60])
     missed = set(all_routes()) - reached - set(NOT_REACHED)
     assert missed == set(), "pages the walker did not reach: list them or link them"
+    assert elsewhere == [], "another locality's people were let in:\n" + "\n".join(
+        elsewhere[:80]
+    )
+    # Every page with a record in its address was tried from elsewhere, or is
+    # listed above as one the walker cannot reach (with why).
+    untried = with_record.with_record - with_record.reached() - set(NOT_REACHED)
+    assert untried == set(), f"pages not tried from another locality: {untried}"
