@@ -16,4 +16,8 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("localities/", views.localities, name="localities"),
     path("localities/new/", views.locality_new, name="locality_new"),
+    path("localities/<slug:slug>/", views.locality_edit, name="locality_edit"),
+    path(
+        "localities/<slug:slug>/status/", views.locality_status, name="locality_status"
+    ),
 ]
