@@ -244,7 +244,8 @@ def survey_calls_wanted(*, today: date) -> list[Call]:
     prefers the phone as soon as a survey is due, anyone else once it is
     overdue (they had the chance to answer online)."""
     wanted = []
-    for locality in Locality.objects.all():
+    # Not in a paused or archived locality (ADR 0041).
+    for locality in Locality.objects.filter(status=Locality.Status.ACTIVE):
         for due in surveys_due_in(locality, today=today):
             person = due.membership.person
             if not due.overdue and person.contact_by != "phone":
