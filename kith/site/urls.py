@@ -20,4 +20,5 @@ urlpatterns = [
     path(
         "localities/<slug:slug>/status/", views.locality_status, name="locality_status"
     ),
+    path("localities/<slug:slug>/enter/", views.locality_enter, name="locality_enter"),
 ]

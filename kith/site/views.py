@@ -20,12 +20,14 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.errors import ApplicationError
 from kith.core.forms import GovukForm
+from kith.core.middleware import ACTING_FOR_SESSION_KEY, LOCALITY_SESSION_KEY
 from kith.places import services as place_services
 from kith.places.models import Locality
 from kith.places.selectors import locality_first
@@ -297,6 +299,18 @@ def locality_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         {"form": form, "adding": False, "subject": locality},
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def locality_enter(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """A deployment administrator goes to a locality (archived ones too) to
+    act there: its pages are then theirs until they choose another."""
+    _require_deployment_admin(request)
+    locality = get_object_or_404(Locality, slug=slug)
+    request.session[LOCALITY_SESSION_KEY] = locality.pk
+    request.session.pop(ACTING_FOR_SESSION_KEY, None)
+    return redirect("core:home")
 
 
 _STATUS_CHOICES = {

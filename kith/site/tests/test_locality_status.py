@@ -232,3 +232,65 @@ def test_texts_keep_the_localitys_own_quiet_hours(settings):
     assert timezone.localtime(held.next_attempt_at).hour == 9
     assert sent.status == "sent"
     assert Locality.objects.get(pk=quiet.pk).quiet_until_hour == 9
+
+
+def test_a_superuser_goes_to_an_archived_locality_and_sees_it_closed(client, superuser):
+    LocalityFactory(name="New Town")
+    archived = LocalityFactory(name="Old Town")
+    locality_status_change(
+        actor=superuser, locality=archived, status="archived", reason="Closed"
+    )
+    client.force_login(superuser)
+    assert "Old Town has closed" not in client.get("/").content.decode()
+    enter = reverse("core:locality_enter", args=[archived.slug])
+    assert client.get(enter).status_code == 405
+    assert client.post(enter).status_code == 302
+    home = client.get("/").content.decode()
+    assert "Old Town has closed." in home
+    # Someone else cannot use the same door.
+    coordinator = person_with_role(Role.COORDINATOR, LocalityFactory())
+    client.force_login(coordinator)
+    assert client.post(enter).status_code == 403
+
+
+def test_the_status_command_needs_a_superuser_and_a_reason(superuser):
+    from django.core.management import CommandError, call_command
+
+    locality = LocalityFactory(slug="riverside")
+    with pytest.raises(CommandError, match="Say why"):
+        call_command(
+            "locality_status",
+            "--actor",
+            superuser.email,
+            "--locality",
+            "riverside",
+            "--status",
+            "paused",
+            "--reason",
+            "",
+        )
+    call_command(
+        "locality_status",
+        "--actor",
+        superuser.email,
+        "--locality",
+        "riverside",
+        "--status",
+        "paused",
+        "--reason",
+        "Funding gap",
+    )
+    locality.refresh_from_db()
+    assert locality.status == "paused"
+    with pytest.raises(CommandError, match="No locality has the short name"):
+        call_command(
+            "locality_status",
+            "--actor",
+            superuser.email,
+            "--locality",
+            "nowhere",
+            "--status",
+            "active",
+            "--reason",
+            "Funding back",
+        )
