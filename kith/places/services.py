@@ -383,7 +383,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {Locality.Status.ACTIVE, Locality.Status.PAUSED}
     ),
 }
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[tuple[str, str], str] = {
     (Locality.Status.ACTIVE, Locality.Status.PAUSED): "locality_paused",
     (Locality.Status.PAUSED, Locality.Status.ACTIVE): "locality_unpaused",
     (Locality.Status.ACTIVE, Locality.Status.ARCHIVED): "locality_archived",

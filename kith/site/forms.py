@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -153,7 +155,7 @@ class LocalityDetailsForm(GovukForm):
     )
     submission_key = SubmissionKeyField()
 
-    sections = (
+    sections: tuple[tuple[Any, tuple[str, ...]], ...] = (
         (_("The locality"), ("name", "council_name", "phone", "email", "address")),
         (_("Web address and branding"), ("domain", "brand_colour", "logo", "logo_alt")),
         (_("Credits"), ("minutes_per_credit", "overdraft_limit_minutes")),
@@ -242,7 +244,7 @@ class LocalityForm(LocalityDetailsForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         fee, concession = data.get("plan_yearly_fee"), data.get("plan_concession_fee")
         if fee is not None and concession is not None and concession > fee:
             self.add_error(

@@ -313,7 +313,7 @@ def locality_enter(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return redirect("core:home")
 
 
-_STATUS_CHOICES = {
+_STATUS_CHOICES: dict[str, list[tuple[str, Any]]] = {
     Locality.Status.ACTIVE: [
         (
             Locality.Status.PAUSED,

@@ -85,8 +85,8 @@ def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
         )
         # A locality may keep its own quiet hours (ADR 0041); else the
         # deployment's.
-        quiet = {
-            pk: replace(r, quiet_from=start, quiet_until=end)
+        quiet: dict[int | None, OutboxRules] = {
+            pk: replace(r, quiet_from=start or 0, quiet_until=end or 0)
             for pk, start, end in Locality.objects.filter(
                 pk__in={m.locality_id for m in rows if m.channel == Channel.SMS},
                 quiet_from_hour__isnull=False,
