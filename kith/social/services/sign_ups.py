@@ -336,6 +336,9 @@ def activity_reminders_queue(*, now: datetime | None = None) -> int:
                 occurrence__starts_at__gte=start,
                 occurrence__starts_at__lt=end,
             )
+            # Activities arranged go ahead in a paused locality, so their
+            # reminders go too; an archived locality has closed (ADR 0041).
+            .exclude(occurrence__activity__locality__status="archived")
             .select_related(
                 "person",
                 "occurrence__activity__venue",
