@@ -361,6 +361,8 @@ KITH_ACV_FULL_MONTHS = int(os.environ.get("KITH_ACV_FULL_MONTHS", "6"))
 KITH_ACV_PROTECTED_MONTHS = int(os.environ.get("KITH_ACV_PROTECTED_MONTHS", "18"))
 # Largest photo accepted, in bytes, before it is re-encoded.
 KITH_PHOTO_MAX_BYTES = int(os.environ.get("KITH_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+#: The largest logo a locality may upload, before it is re-encoded (ADR 0041).
+KITH_LOGO_MAX_BYTES = int(os.environ.get("KITH_LOGO_MAX_BYTES", "1000000"))
 #: The largest quote (a PDF, or a photo of a paper quote) a project may attach.
 KITH_QUOTE_MAX_BYTES = int(
     os.environ.get("KITH_QUOTE_MAX_BYTES", str(10 * 1024 * 1024))

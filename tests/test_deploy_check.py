@@ -49,9 +49,13 @@ def test_the_documented_first_deployment_serves_pages():
         "$ python manage.py createsuperuser",
         "$ python manage.py import_postcodes ",
         "$ gunicorn kith.wsgi --bind 127.0.0.1:",
+        "$ python manage.py locality_create --actor admin@example.gov.uk ",
+        "Created Southwark Circle (southwark-circle) with 2 wards; invited "
+        "ada@example.org as its coordinator.",
         'GET /healthz: 200 {"status": "ok", "database": "ok"}',
         "GET /: 200",
         "GET /static/govuk/govuk-frontend.min.",
+        "GET /places/localities/southwark-circle/colour-1d70b8.css: 200 text/css",
         "GET /static/govuk/images/govuk-crest.",
         "every step worked",
     ]:

@@ -86,6 +86,12 @@ TYPED = ("text", "textarea", "number", "email", "tel", "date", "time", "search")
 NOT_REACHED = {
     "metrics": "the operator's figures, only with the bearer token "
     "(kith/notify/tests/test_metrics.py)",
+    **dict.fromkeys(
+        ("places:logo", "places:brand_css"),
+        "a locality's logo and header colour: named by every page's <img> and "
+        "<link>, which the walker does not follow "
+        "(kith/site/tests/test_locality_settings.py fetches them)",
+    ),
     "budgeting:action": "closing, counting and publishing a round: only once "
     "voting has closed (the demo's rounds are published, voting or proposing)",
     **dict.fromkeys(

@@ -164,7 +164,9 @@ _CACHE_ATTR = "_kith_roles"
 
 
 def roles_of(user: Any) -> dict[int, frozenset[str]]:
-    """The roles a person holds, by locality id. Read once per request."""
+    """The roles a person holds, by locality id. Read once per request.
+    Roles in an archived locality count for nothing: only the deployment's
+    administrators act there (docs/adr/0041)."""
     if (
         user is None
         or not getattr(user, "is_authenticated", False)
@@ -174,9 +176,12 @@ def roles_of(user: Any) -> dict[int, frozenset[str]]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         by_locality: dict[int, set[str]] = {}
-        for locality_id, role in RoleAssignment.objects.filter(user=user).values_list(
-            "locality_id", "role"
-        ):
+        held = (
+            RoleAssignment.objects.filter(user=user)
+            .exclude(locality__status="archived")
+            .values_list("locality_id", "role")
+        )
+        for locality_id, role in held:
             by_locality.setdefault(locality_id, set()).add(role)
         cached = {key: frozenset(value) for key, value in by_locality.items()}
         setattr(user, _CACHE_ATTR, cached)

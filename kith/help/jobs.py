@@ -52,9 +52,17 @@ def visit_reminders_queue(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     start, end = day_bounds(today + timedelta(days=1))
     count = 0
-    visits = Visit.objects.filter(
-        status=Visit.Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
-    ).select_related("helper__user", "request__membership__person", "request__category")
+    # Visits already arranged go ahead in a paused locality, so their
+    # reminders go too; an archived locality has closed (ADR 0041).
+    visits = (
+        Visit.objects.filter(
+            status=Visit.Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(request__locality__status="archived")
+        .select_related(
+            "helper__user", "request__membership__person", "request__category"
+        )
+    )
     for visit in visits:
         assert visit.starts_at is not None  # noqa: S101 - filtered above
         request = visit.request
@@ -91,6 +99,8 @@ def low_credit_reminders_queue(*, today: date | None = None) -> int:
     memberships = (
         Membership.objects.filter(
             status=Membership.Status.ACTIVE,
+            # Not in a paused or archived locality (ADR 0041).
+            locality__status="active",
             help_requests__visits__status=Visit.Status.CONFIRMED,
             help_requests__visits__starts_at__gte=timezone.now(),
         )

@@ -376,10 +376,12 @@ def nightly_plans_build(*, today: date | None = None) -> list[MatchingPlan]:
     coordinators to review in the morning. Running it twice in a night
     builds nothing more."""
     today = today or timezone.localdate()
+    # Not in a paused or archived locality (ADR 0041).
     localities = Locality.objects.filter(
+        status=Locality.Status.ACTIVE,
         pk__in=HelpRequest.objects.filter(status=HelpRequest.Status.OPEN).values(
             "locality_id"
-        )
+        ),
     )
     built = []
     for locality in localities:

@@ -86,7 +86,8 @@ def api(view: View) -> View:
             return _open(response)
         locality: Locality | None = getattr(request, "locality", None)
         try:
-            if locality is None:
+            # An archived locality publishes nothing (ADR 0041).
+            if locality is None or locality.status == Locality.Status.ARCHIVED:
                 raise Http404
             response = view(request, locality, *args, **kwargs)
         except BadQuery as bad:

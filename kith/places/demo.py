@@ -29,7 +29,9 @@ def demo_places_load(*, rng: random.Random) -> Locality:
         phone="020 7946 0123",
         email="circle@riverside.example",
         address="Riverside Circle\nTown Hall, 1 Market Street\nRiverside\nRV1 1AA",
+        brand_colour="#0b5563",
     )
+    _demo_logo(locality)
     postcodes = []
     for name, code, district, (dlat, dlon) in WARDS:
         Ward.objects.create(locality=locality, name=name, ons_code=code)
@@ -51,3 +53,31 @@ def demo_places_load(*, rng: random.Random) -> Locality:
                 )
     Postcode.objects.bulk_create(postcodes, ignore_conflicts=True)
     return locality
+
+
+def _demo_logo(locality: Locality) -> None:
+    """A made-up council mark (three waves in a roundel), cleaned as an
+    uploaded logo is, so the demo's header shows a logo and its colour."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from kith.places.branding import logo_clean
+
+    image = Image.new("RGBA", (160, 160), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, 156, 156), fill=(255, 255, 255, 255))
+    for top in (50, 75, 100):
+        draw.arc((24, top - 20, 80, top + 20), 200, 340, fill=(11, 85, 99), width=8)
+        draw.arc((80, top - 20, 136, top + 20), 20, 160, fill=(11, 85, 99), width=8)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    out.seek(0)
+    logo = logo_clean(out)
+    locality.logo = logo.data
+    locality.logo_width, locality.logo_height = logo.width, logo.height
+    locality.logo_version = logo.version
+    locality.logo_alt = "Riverside Borough Council"
+    locality.save(
+        update_fields=["logo", "logo_width", "logo_height", "logo_version", "logo_alt"]
+    )

@@ -7,6 +7,7 @@ from django.db.models import (
     Count,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -26,10 +27,13 @@ def locality_for_request(
     ``held`` is the ids of the localities the person holds a role in. In
     order: the one the person chose (if they hold a role there), the one
     whose own web address this is, the first one the person holds a role in,
-    then the deployment's first locality.
+    then the deployment's first locality. An archived locality is found only
+    by its own web address or when chosen (its page then says it has
+    closed); it is never anyone's default (docs/adr/0041).
 
     Every page asks this, so it is one query: each locality ranked by that
-    order, the first taken.
+    order, the first taken. The logo's bytes are left behind: the page names
+    the logo by its address.
     """
     hostname = host.split(":")[0].lower()
     ranks = []
@@ -38,21 +42,25 @@ def locality_for_request(
     if hostname:
         ranks.append(When(domain__iexact=hostname, then=Value(1)))
     if held:
-        ranks.append(When(pk__in=list(held), then=Value(2)))
-    found = Locality.objects.all()
-    if ranks:
-        found = found.annotate(
-            rank=Case(*ranks, default=Value(3), output_field=IntegerField())
-        ).order_by("rank", "pk")
-    else:
-        found = found.order_by("pk")
+        ranks.append(
+            When(
+                Q(pk__in=list(held)) & ~Q(status=Locality.Status.ARCHIVED),
+                then=Value(2),
+            )
+        )
+    ranks.append(When(~Q(status=Locality.Status.ARCHIVED), then=Value(3)))
+    found = (
+        Locality.objects.defer("logo")
+        .annotate(rank=Case(*ranks, default=Value(4), output_field=IntegerField()))
+        .order_by("rank", "pk")
+    )
     return found.first()
 
 
 def locality_first() -> Locality | None:
     """The deployment's first locality (the one a page with no other way to
     tell speaks for), or None before any has been set up."""
-    return Locality.objects.order_by("pk").first()
+    return Locality.objects.defer("logo").order_by("pk").first()
 
 
 def wards_for(*, locality: Locality) -> QuerySet[Ward]:

@@ -13,12 +13,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.places import hooks
+from kith.places.branding import CleanLogo, colour_check
 from kith.places.models import Locality, Postcode, Ward
 
 #: An ONS electoral ward code: E05 (England), W05 (Wales), S13 (Scotland),
@@ -114,6 +116,73 @@ def _check_wards(wards: list[WardAnswer]) -> None:
             )
 
 
+def _require_superuser(actor: Any) -> None:
+    if not (getattr(actor, "is_superuser", False) and actor.is_active):
+        raise PermissionDenied
+
+
+def _check_quiet_hours(
+    quiet_from_hour: int | None, quiet_until_hour: int | None
+) -> None:
+    if (quiet_from_hour is None) != (quiet_until_hour is None):
+        raise ApplicationError(
+            _("Give both hours of the quiet time, or neither to use the usual ones."),
+            field="quiet_from_hour",
+        )
+    if quiet_from_hour is None or quiet_until_hour is None:
+        return
+    for field, hour in (
+        ("quiet_from_hour", quiet_from_hour),
+        ("quiet_until_hour", quiet_until_hour),
+    ):
+        if not 0 <= hour <= 23:
+            raise ApplicationError(
+                _("Enter an hour from 0 to 23, like 21 for 9pm."), field=field
+            )
+    if quiet_from_hour == quiet_until_hour:
+        raise ApplicationError(
+            _("The quiet time must start and end at different hours."),
+            field="quiet_until_hour",
+        )
+
+
+def _apply_branding(
+    locality: Locality,
+    *,
+    brand_colour: str,
+    logo: CleanLogo | None,
+    logo_alt: str,
+    logo_remove: bool = False,
+) -> None:
+    locality.brand_colour = colour_check(brand_colour)
+    logo_alt = " ".join(logo_alt.split())[:150]
+    if logo is not None:
+        locality.logo = logo.data
+        locality.logo_width, locality.logo_height = logo.width, logo.height
+        locality.logo_version = logo.version
+    elif logo_remove:
+        locality.logo = None
+        locality.logo_width = locality.logo_height = 0
+        locality.logo_version = ""
+    if locality.logo_version and not logo_alt:
+        raise ApplicationError(
+            _(
+                "Say what the logo shows, for people who cannot see it, like "
+                "‘Southwark Council’."
+            ),
+            field="logo_alt",
+        )
+    locality.logo_alt = logo_alt if locality.logo_version else ""
+
+
+def _full_clean(locality: Locality) -> None:
+    try:
+        locality.full_clean()
+    except ValidationError as error:
+        field, problems = next(iter(error.message_dict.items()))
+        raise ApplicationError(problems[0], field=field) from None
+
+
 @transaction.atomic
 def locality_create(
     *,
@@ -126,10 +195,15 @@ def locality_create(
     address: str = "",
     domain: str = "",
     slug: str = "",
+    brand_colour: str = "",
+    logo: CleanLogo | None = None,
+    logo_alt: str = "",
+    quiet_from_hour: int | None = None,
+    quiet_until_hour: int | None = None,
 ) -> Locality:
-    """Create a locality with its wards, and let every part set it up."""
-    if not (getattr(actor, "is_superuser", False) and actor.is_active):
-        raise PermissionDenied
+    """Create a locality with its wards, its branding and its quiet hours,
+    and let every part set it up."""
+    _require_superuser(actor)
     name = " ".join(name.split())
     if not name:
         raise ApplicationError(_("Enter the locality’s name."), field="name")
@@ -150,6 +224,7 @@ def locality_create(
             field="domain",
         )
     _check_wards(wards)
+    _check_quiet_hours(quiet_from_hour, quiet_until_hour)
     locality = Locality(
         name=name,
         slug=slug,
@@ -158,12 +233,11 @@ def locality_create(
         email=email.strip(),
         address=address.strip(),
         domain=domain,
+        quiet_from_hour=quiet_from_hour,
+        quiet_until_hour=quiet_until_hour,
     )
-    try:
-        locality.full_clean()
-    except ValidationError as error:
-        field, problems = next(iter(error.message_dict.items()))
-        raise ApplicationError(problems[0], field=field) from None
+    _apply_branding(locality, brand_colour=brand_colour, logo=logo, logo_alt=logo_alt)
+    _full_clean(locality)
     try:
         with transaction.atomic():
             locality.save()
@@ -184,7 +258,201 @@ def locality_create(
         action="locality_created",
         target=locality,
         locality=locality,
-        data={"wards": [ward.ons_code for ward in wards], "domain": domain},
+        data={
+            "wards": [ward.ons_code for ward in wards],
+            "domain": domain,
+            "brand_colour": locality.brand_colour,
+            "logo": locality.logo_version,
+            "quiet_hours": [quiet_from_hour, quiet_until_hour],
+        },
     )
     hooks.locality_created.run(locality=locality, actor=actor)
     return locality
+
+
+#: The fields ``locality_update`` may change, as the audit event names them.
+UPDATABLE = (
+    "name",
+    "council_name",
+    "phone",
+    "email",
+    "address",
+    "domain",
+    "brand_colour",
+    "logo_version",
+    "logo_alt",
+    "quiet_from_hour",
+    "quiet_until_hour",
+)
+
+
+@transaction.atomic
+def locality_update(
+    *,
+    actor: Any,
+    locality: Locality,
+    name: str,
+    council_name: str,
+    phone: str,
+    email: str = "",
+    address: str = "",
+    domain: str = "",
+    brand_colour: str = "",
+    logo: CleanLogo | None = None,
+    logo_alt: str = "",
+    logo_remove: bool = False,
+    quiet_from_hour: int | None = None,
+    quiet_until_hour: int | None = None,
+) -> Locality:
+    """Change a locality's details, branding and quiet hours (its short name
+    and wards stay). Only a deployment administrator may; audited with what
+    changed, from what to what. Saving the same answers again changes
+    nothing and records nothing."""
+    _require_superuser(actor)
+    locality = Locality.objects.select_for_update().get(pk=locality.pk)
+    name = " ".join(name.split())
+    if not name:
+        raise ApplicationError(_("Enter the locality’s name."), field="name")
+    if Locality.objects.filter(name__iexact=name).exclude(pk=locality.pk).exists():
+        raise ApplicationError(
+            _("There is already a locality called that. Choose another name."),
+            field="name",
+        )
+    domain = _clean_domain(domain)
+    if (
+        domain
+        and Locality.objects.filter(domain__iexact=domain)
+        .exclude(pk=locality.pk)
+        .exists()
+    ):
+        raise ApplicationError(
+            _("Another locality is already served on that web address."),
+            field="domain",
+        )
+    _check_quiet_hours(quiet_from_hour, quiet_until_hour)
+    before = {field: getattr(locality, field) for field in UPDATABLE}
+    locality.name = name
+    locality.council_name = " ".join(council_name.split())
+    locality.phone = phone.strip()
+    locality.email = email.strip()
+    locality.address = address.strip()
+    locality.domain = domain
+    locality.quiet_from_hour = quiet_from_hour
+    locality.quiet_until_hour = quiet_until_hour
+    _apply_branding(
+        locality,
+        brand_colour=brand_colour,
+        logo=logo,
+        logo_alt=logo_alt,
+        logo_remove=logo_remove,
+    )
+    _full_clean(locality)
+    changed = {
+        field: [before[field], getattr(locality, field)]
+        for field in UPDATABLE
+        if before[field] != getattr(locality, field)
+    }
+    if not changed:
+        return locality
+    try:
+        with transaction.atomic():
+            locality.save()
+    except IntegrityError:
+        raise ApplicationError(
+            _("Another locality took this web address a moment ago."), field="domain"
+        ) from None
+    audit_record(
+        actor=actor,
+        action="locality_changed",
+        target=locality,
+        locality=locality,
+        data={"changed": changed},
+    )
+    return locality
+
+
+#: Which status a locality may move to from each (docs/adr/0041).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Locality.Status.ACTIVE: frozenset(
+        {Locality.Status.PAUSED, Locality.Status.ARCHIVED}
+    ),
+    Locality.Status.PAUSED: frozenset(
+        {Locality.Status.ACTIVE, Locality.Status.ARCHIVED}
+    ),
+    Locality.Status.ARCHIVED: frozenset(
+        {Locality.Status.ACTIVE, Locality.Status.PAUSED}
+    ),
+}
+STATUS_ACTIONS: dict[tuple[str, str], str] = {
+    (Locality.Status.ACTIVE, Locality.Status.PAUSED): "locality_paused",
+    (Locality.Status.PAUSED, Locality.Status.ACTIVE): "locality_unpaused",
+    (Locality.Status.ACTIVE, Locality.Status.ARCHIVED): "locality_archived",
+    (Locality.Status.PAUSED, Locality.Status.ARCHIVED): "locality_archived",
+    (Locality.Status.ARCHIVED, Locality.Status.ACTIVE): "locality_unarchived",
+    (Locality.Status.ARCHIVED, Locality.Status.PAUSED): "locality_unarchived",
+}
+
+
+@transaction.atomic
+def locality_status_change(
+    *, actor: Any, locality: Locality, status: str, reason: str
+) -> Locality:
+    """Pause, unpause, archive or bring back a locality. Only a deployment
+    administrator may, always with a reason, which the audit log keeps.
+    Asking for the status it already has changes nothing (a double click).
+    Raises ApplicationError for an unknown status or no reason."""
+    _require_superuser(actor)
+    if status not in Locality.Status.values:
+        raise ApplicationError(_("Choose what to do."), field="status")
+    reason = " ".join(reason.split())
+    if len(reason) < 5:
+        raise ApplicationError(
+            _("Say why, in a few words: the audit log keeps the reason."),
+            field="reason",
+        )
+    if len(reason) > 500:
+        raise ApplicationError(
+            _("The reason must be 500 characters or fewer."), field="reason"
+        )
+    locality = Locality.objects.select_for_update().get(pk=locality.pk)
+    before = locality.status
+    if before == status:
+        return locality
+    if status not in TRANSITIONS[before]:  # pragma: no cover - every pair allowed
+        raise ApplicationError(_("That change is not possible."), field="status")
+    locality.status = status
+    locality.status_reason = reason
+    locality.status_changed_at = timezone.now()
+    locality.save(update_fields=["status", "status_reason", "status_changed_at"])
+    audit_record(
+        actor=actor,
+        action=STATUS_ACTIONS[(before, status)],
+        target=locality,
+        locality=locality,
+        data={"from": before, "to": status, "reason": reason},
+    )
+    return locality
+
+
+def locality_require_open(locality: Any, *, field: str | None = None) -> None:
+    """Refuse anything new (joining, applying to help, a help request, a
+    booking) in a locality that is paused or archived, saying so plainly.
+    ``locality`` may be a Locality or its id."""
+    if not isinstance(locality, Locality):
+        locality = Locality.objects.only("name", "phone", "status").get(pk=locality)
+    if locality.status == Locality.Status.ACTIVE:
+        return
+    if locality.status == Locality.Status.PAUSED:
+        message = _(
+            "%(name)s is paused just now: it is not taking new members, help "
+            "requests or bookings. Visits and activities already arranged go "
+            "ahead. To talk to someone, phone %(phone)s."
+        )
+    else:
+        message = _(
+            "%(name)s has closed: it no longer takes new members, help requests "
+            "or bookings."
+        )
+    raise ApplicationError(
+        message % {"name": locality.name, "phone": locality.phone}, field=field
+    )

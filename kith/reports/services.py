@@ -49,6 +49,66 @@ def survey_settings_for(locality: Locality) -> SurveySettings:
 
 
 @transaction.atomic
+def survey_settings_update(
+    *,
+    actor: User,
+    locality: Locality,
+    first_follow_up_months: int,
+    then_every_months: int,
+    overdue_after_days: int,
+) -> SurveySettings:
+    """Change when the locality's members are asked the wellbeing survey.
+    Audited with what changed; the same answers again record nothing."""
+    require_perm(actor, Perm.LOCALITY_MANAGE, locality)
+    for field, value, low, high, message in (
+        (
+            "first_follow_up_months",
+            first_follow_up_months,
+            1,
+            36,
+            _("Ask the first follow-up between 1 and 36 months after joining."),
+        ),
+        (
+            "then_every_months",
+            then_every_months,
+            1,
+            36,
+            _("Ask again every 1 to 36 months."),
+        ),
+        (
+            "overdue_after_days",
+            overdue_after_days,
+            1,
+            365,
+            _("A survey is overdue after between 1 and 365 days."),
+        ),
+    ):
+        if not low <= value <= high:
+            raise ApplicationError(message, field=field)
+    row = survey_settings_for(locality)
+    row = SurveySettings.objects.select_for_update().get(pk=row.pk)
+    after = {
+        "first_follow_up_months": first_follow_up_months,
+        "then_every_months": then_every_months,
+        "overdue_after_days": overdue_after_days,
+    }
+    before = {field: getattr(row, field) for field in after}
+    if before == after:
+        return row
+    for field, value in after.items():
+        setattr(row, field, value)
+    row.save(update_fields=list(after))
+    audit_record(
+        actor=actor,
+        action="survey_settings_changed",
+        target=row,
+        locality=locality,
+        data={"before": before, "after": after},
+    )
+    return row
+
+
+@transaction.atomic
 def shipped_instruments_ensure() -> int:
     """Make version 1 of the ONS measures if missing (a migration makes them;
     a database emptied since, as tests do, lacks them). Returns how many
@@ -184,7 +244,8 @@ def survey_calls_wanted(*, today: date) -> list[Call]:
     prefers the phone as soon as a survey is due, anyone else once it is
     overdue (they had the chance to answer online)."""
     wanted = []
-    for locality in Locality.objects.all():
+    # Not in a paused or archived locality (ADR 0041).
+    for locality in Locality.objects.filter(status=Locality.Status.ACTIVE):
         for due in surveys_due_in(locality, today=today):
             person = due.membership.person
             if not due.overdue and person.contact_by != "phone":

@@ -1,7 +1,7 @@
 """Middleware that needs the parts above core: which locality a request is
 about and whom the person is acting for."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.http import HttpRequest, HttpResponse
 
@@ -25,10 +25,15 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: KithRequest) -> HttpResponse:
+        held: Collection[int] = roles_of(request.user)
+        chosen_id = request.session.get(LOCALITY_SESSION_KEY)
+        user = request.user
+        if chosen_id and user.is_superuser and user.is_active:
+            # A deployment administrator may go to any locality, archived
+            # ones included (docs/adr/0041).
+            held = {*held, chosen_id}
         request.locality = locality_for_request(
-            host=request.get_host(),
-            held=roles_of(request.user),
-            chosen_id=request.session.get(LOCALITY_SESSION_KEY),
+            host=request.get_host(), held=held, chosen_id=chosen_id
         )
         acting_for = None
         acting_id = request.session.get(ACTING_FOR_SESSION_KEY)

@@ -106,7 +106,9 @@ def localities_overview() -> list[Locality]:
     from django.db.models import Count
 
     return list(
-        Locality.objects.annotate(
+        Locality.objects.defer("logo")
+        .annotate(
             ward_count=Count("wards", distinct=True),
-        ).order_by("name")
+        )
+        .order_by("name")
     )

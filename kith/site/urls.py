@@ -16,4 +16,9 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("localities/", views.localities, name="localities"),
     path("localities/new/", views.locality_new, name="locality_new"),
+    path("localities/<slug:slug>/", views.locality_edit, name="locality_edit"),
+    path(
+        "localities/<slug:slug>/status/", views.locality_status, name="locality_status"
+    ),
+    path("localities/<slug:slug>/enter/", views.locality_enter, name="locality_enter"),
 ]

@@ -15,22 +15,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from kith.accounts.http import AuthenticatedRequest, KithRequest
 from kith.accounts.permissions import Perm, has_perm, require_perm, roles_in
 from kith.accounts.selectors import audit_actions_for, audit_events_for
 from kith.core.errors import ApplicationError
 from kith.core.forms import GovukForm
+from kith.core.middleware import ACTING_FOR_SESSION_KEY, LOCALITY_SESSION_KEY
+from kith.places import services as place_services
+from kith.places.models import Locality
 from kith.places.selectors import locality_first
 from kith.places.services import ward_lines_parse
 from kith.reports import selectors as report_selectors
 from kith.site import selectors, services
-from kith.site.forms import LocalityForm
+from kith.site.forms import LocalityEditForm, LocalityForm, LocalityStatusForm
 
 logger = logging.getLogger(__name__)
 
@@ -183,27 +187,58 @@ def localities(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+_DETAIL_KEYS = (
+    "name",
+    "council_name",
+    "phone",
+    "email",
+    "address",
+    "domain",
+    "brand_colour",
+    "logo_alt",
+    "quiet_from_hour",
+    "quiet_until_hour",
+)
+
+
+def _settings_from(data: dict[str, Any]) -> services.LocalitySettings:
+    return services.LocalitySettings(
+        minutes_per_credit=data["minutes_per_credit"],
+        overdraft_limit_minutes=data["overdraft_limit_minutes"],
+        first_follow_up_months=data["first_follow_up_months"],
+        then_every_months=data["then_every_months"],
+        overdue_after_days=data["overdue_after_days"],
+    )
+
+
 @login_required
 def locality_new(request: AuthenticatedRequest) -> HttpResponse:
     _require_deployment_admin(request)
     form = LocalityForm(
-        request.POST or None, initial={"submission_key": secrets.token_hex(16)}
+        request.POST or None,
+        request.FILES or None,
+        initial={"submission_key": secrets.token_hex(16)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             locality = services.locality_open(
                 actor=request.user,
-                locality_fields={
-                    key: data[key]
-                    for key in ("name", "council_name", "phone", "email", "address")
-                }
-                | {"domain": data["domain"]},
+                locality_fields={key: data[key] for key in _DETAIL_KEYS},
                 wards=ward_lines_parse(data["wards"]),
                 coordinator_name=data["coordinator_name"],
                 coordinator_email=data["coordinator_email"],
                 base_url=request.build_absolute_uri("/").rstrip("/"),
                 submission_key=data["submission_key"],
+                settings=_settings_from(data),
+                plan=services.FirstPlan(
+                    name=data["plan_name"],
+                    yearly_fee_pence=services.pence(data["plan_yearly_fee"]),
+                    concession_fee_pence=services.pence(data["plan_concession_fee"]),
+                    minimum_age=data["plan_minimum_age"],
+                    joining_credits=data["plan_joining_credits"],
+                ),
+                logo_upload=data.get("logo"),
             )
         except ApplicationError as error:
             form.add_application_error(error)
@@ -219,7 +254,117 @@ def locality_new(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("core:localities")
     return render(
         request,
-        "site/locality_new.html",
-        {"form": form},
+        "site/locality_form.html",
+        {"form": form, "adding": True},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def locality_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """A deployment administrator changes a locality's details, branding and
+    settings (its wards and plans have their own pages)."""
+    _require_deployment_admin(request)
+    locality = get_object_or_404(Locality, slug=slug)
+    current = services.settings_of(locality)
+    initial = {key: getattr(locality, key) for key in _DETAIL_KEYS} | {
+        "minutes_per_credit": current.minutes_per_credit,
+        "overdraft_limit_minutes": current.overdraft_limit_minutes,
+        "first_follow_up_months": current.first_follow_up_months,
+        "then_every_months": current.then_every_months,
+        "overdue_after_days": current.overdue_after_days,
+    }
+    form = LocalityEditForm(
+        request.POST or None, request.FILES or None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.locality_settings_save(
+                actor=request.user,
+                locality=locality,
+                locality_fields={key: data[key] for key in _DETAIL_KEYS},
+                settings=_settings_from(data),
+                logo_upload=data.get("logo"),
+                logo_remove=data.get("logo_remove", False),
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("The locality’s details are saved."))
+            return redirect("core:localities")
+    return render(
+        request,
+        "site/locality_form.html",
+        {"form": form, "adding": False, "subject": locality},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def locality_enter(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """A deployment administrator goes to a locality (archived ones too) to
+    act there: its pages are then theirs until they choose another."""
+    _require_deployment_admin(request)
+    locality = get_object_or_404(Locality, slug=slug)
+    request.session[LOCALITY_SESSION_KEY] = locality.pk
+    request.session.pop(ACTING_FOR_SESSION_KEY, None)
+    return redirect("core:home")
+
+
+_STATUS_CHOICES: dict[str, list[tuple[str, Any]]] = {
+    Locality.Status.ACTIVE: [
+        (
+            Locality.Status.PAUSED,
+            _("Pause it: take no new members, requests or bookings"),
+        ),
+        (Locality.Status.ARCHIVED, _("Archive it: close it, keeping its records")),
+    ],
+    Locality.Status.PAUSED: [
+        (Locality.Status.ACTIVE, _("Unpause it: everything works again")),
+        (Locality.Status.ARCHIVED, _("Archive it: close it, keeping its records")),
+    ],
+    Locality.Status.ARCHIVED: [
+        (Locality.Status.ACTIVE, _("Bring it back, working in full")),
+        (Locality.Status.PAUSED, _("Bring it back, paused")),
+    ],
+}
+
+
+@login_required
+def locality_status(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Pause, unpause, archive or bring back a locality, with a reason."""
+    _require_deployment_admin(request)
+    locality = get_object_or_404(Locality, slug=slug)
+    form = LocalityStatusForm(
+        request.POST or None,
+        initial={"submission_key": secrets.token_hex(16)},
+        choices=_STATUS_CHOICES[locality.status],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            locality = place_services.locality_status_change(
+                actor=request.user,
+                locality=locality,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(status)s.")
+                % {
+                    "name": locality.name,
+                    "status": locality.get_status_display().lower(),
+                },
+            )
+            return redirect("core:localities")
+    return render(
+        request,
+        "site/locality_status.html",
+        {"form": form, "subject": locality},
         status=400 if form.is_bound else 200,
     )

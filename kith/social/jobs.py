@@ -57,8 +57,11 @@ def monthly_letters_queue(*, today: date | None = None) -> int:
     start, _end = day_bounds(today)
     _first_next, end = day_bounds(last)
     count = 0
+    # Not in a paused or archived locality (ADR 0041).
     memberships = Membership.objects.filter(
-        status=Membership.Status.ACTIVE, person__contact_by="letter"
+        status=Membership.Status.ACTIVE,
+        person__contact_by="letter",
+        locality__status="active",
     ).select_related("person", "locality")
     activities: dict[int, str] = {}
     for membership in memberships:

@@ -19,6 +19,7 @@ from kith.help.selectors import can_ask_for
 from kith.help.services.common import _event
 from kith.help.urgency import urgency_for_dates
 from kith.members.models import Membership
+from kith.places.services import locality_require_open
 
 MAX_WINDOWS = 5
 
@@ -121,6 +122,8 @@ def request_create(
             if existing.membership_id != membership.pk:
                 raise PermissionDenied
             return existing
+    # A paused or archived locality takes no new help requests (ADR 0041).
+    locality_require_open(membership.locality_id)
     _check_request(
         membership=membership,
         category=category,

@@ -44,6 +44,7 @@ from kith.helpers.services.details import (
 )
 from kith.helpers.services.levels import _vetting_recompute
 from kith.places.models import Locality
+from kith.places.services import locality_require_open
 
 
 def _write_profile_parts(
@@ -155,6 +156,8 @@ def _helper_apply(
             return existing
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     mode, person = _application_mode(actor, locality, person, signed_in=signed_in)
+    # A paused or archived locality takes no new helpers (ADR 0041).
+    locality_require_open(locality)
 
     # Validate everything before writing anything.
     details, checked = _application_check(mode, locality, details)

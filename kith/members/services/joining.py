@@ -43,6 +43,7 @@ from kith.members.services.common import _is_coordinator, _locality_personalisat
 from kith.notify.services import message_queue_for_person
 from kith.places.models import Locality
 from kith.places.selectors import postcode_ward
+from kith.places.services import locality_require_open
 
 #: Online applications with the same name, birth date and postcode within
 #: this time are the same application sent twice.
@@ -340,6 +341,8 @@ def membership_join(
     phone_join = how != Membership.JoinedHow.ONLINE
     if phone_join and not _is_coordinator(actor, locality):
         raise PermissionDenied
+    # A paused or archived locality takes no new members (ADR 0041).
+    locality_require_open(locality)
     today = timezone.localdate()
     contact, plan = _join_answers_check(locality=locality, answers=answers, today=today)
     if (

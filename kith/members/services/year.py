@@ -128,7 +128,11 @@ def memberships_lapse(*, on: date | None = None) -> int:
     number of times a day; returns how many lapsed now."""
     on = on or timezone.localdate()
     count = 0
-    due = Membership.objects.filter(status=Membership.Status.ACTIVE, renews_on__lte=on)
+    # No one's membership lapses while their locality is paused or archived:
+    # it is not asking anyone to renew (ADR 0041).
+    due = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, renews_on__lte=on, locality__status="active"
+    )
     for membership_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             membership = Membership.objects.select_for_update().get(pk=membership_id)
@@ -159,6 +163,8 @@ def renewal_reminders_queue(*, on: date | None = None) -> int:
     count = 0
     due = Membership.objects.filter(
         status=Membership.Status.ACTIVE,
+        # Not in a paused or archived locality (ADR 0041).
+        locality__status="active",
         renews_on__gte=on,
         renews_on__lte=on + timedelta(days=30),
     ).select_related("person", "plan", "locality")

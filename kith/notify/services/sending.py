@@ -5,6 +5,7 @@ import contextlib
 import random
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from kith.notify.models import (
 from kith.notify.services.failures import message_fail, message_hold
 from kith.notify.services.policy import OutboxRules, rules
 from kith.notify.services.queueing import _enqueue, send_task_register
+from kith.places.models import Locality
 
 # --- sending -----------------------------------------------------------------
 
@@ -81,6 +83,16 @@ def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
             .annotate(first=Min("pk"))
             .values_list("to", "first")
         )
+        # A locality may keep its own quiet hours (ADR 0041); else the
+        # deployment's.
+        quiet: dict[int | None, OutboxRules] = {
+            pk: replace(r, quiet_from=start or 0, quiet_until=end or 0)
+            for pk, start, end in Locality.objects.filter(
+                pk__in={m.locality_id for m in rows if m.channel == Channel.SMS},
+                quiet_from_hour__isnull=False,
+                quiet_until_hour__isnull=False,
+            ).values_list("pk", "quiet_from_hour", "quiet_until_hour")
+        }
         recipients = {m.recipient_id for m in rows if m.recipient_id}
         sent_lately = dict(
             Message.objects.filter(
@@ -109,9 +121,9 @@ def _claim(message_ids: list[int], now: datetime, token: str) -> list[Message]:
             elif (
                 message.channel == Channel.SMS
                 and not message.urgent
-                and _in_quiet_hours(now, r)
+                and _in_quiet_hours(now, quiet.get(message.locality_id, r))
             ):
-                wait_until = _quiet_hours_end(now, r)
+                wait_until = _quiet_hours_end(now, quiet.get(message.locality_id, r))
             elif (
                 message.recipient_id
                 and not message.urgent

@@ -41,6 +41,16 @@ def _answers(client, **changes):
         "wards": "E05011095 Faraday\r\nE05011104 Peckham\r\n",
         "coordinator_name": "Ada Lovelace",
         "coordinator_email": "ada@southwark.example",
+        "minutes_per_credit": "60",
+        "overdraft_limit_minutes": "0",
+        "first_follow_up_months": "6",
+        "then_every_months": "12",
+        "overdue_after_days": "28",
+        "plan_name": "Yearly membership",
+        "plan_yearly_fee": "20",
+        "plan_concession_fee": "10",
+        "plan_minimum_age": "50",
+        "plan_joining_credits": "0",
         "submission_key": key[1],
         **changes,
     }
@@ -187,3 +197,67 @@ def test_the_command_does_the_same_and_fails_loudly(superuser):
             "https://barnet.example",
         )
     assert Locality.objects.count() == 1
+
+
+def test_the_command_takes_the_settings_branding_and_first_plan(superuser, tmp_path):
+    import io as _io
+
+    from PIL import Image
+
+    from kith.credits.models import CreditSettings
+    from kith.members.models import MembershipPlan
+    from kith.reports.models import SurveySettings
+
+    logo = tmp_path / "logo.png"
+    buffer = _io.BytesIO()
+    Image.new("RGB", (240, 120), (0, 48, 120)).save(buffer, format="PNG")
+    logo.write_bytes(buffer.getvalue())
+    call_command(
+        "locality_create",
+        "--actor", superuser.email,
+        "--name", "Barnet Circle",
+        "--council", "Barnet Council",
+        "--phone", "020 8359 2000",
+        "--ward", "E05013628 Burnt Oak",
+        "--coordinator-name", "Grace Hopper",
+        "--coordinator-email", "grace@barnet.example",
+        "--base-url", "https://barnet.example",
+        "--brand-colour", "#003078",
+        "--logo", str(logo),
+        "--logo-alt", "Barnet Council",
+        "--quiet-hours", "22-7",
+        "--minutes-per-credit", "30",
+        "--overdraft-minutes", "90",
+        "--survey-months", "3,9",
+        "--survey-overdue-days", "10",
+        "--plan", "Yearly",
+        "--plan-fee", "24.50",
+        "--plan-concession-fee", "12",
+    )  # fmt: skip
+    locality = Locality.objects.get(slug="barnet-circle")
+    assert (locality.brand_colour, locality.logo_height) == ("#003078", 80)
+    assert (locality.quiet_from_hour, locality.quiet_until_hour) == (22, 7)
+    credits = CreditSettings.objects.get(locality=locality)
+    assert (credits.minutes_per_credit, credits.overdraft_limit_minutes) == (30, 90)
+    surveys = SurveySettings.objects.get(locality=locality)
+    assert (surveys.first_follow_up_months, surveys.then_every_months) == (3, 9)
+    plan = MembershipPlan.objects.get(locality=locality)
+    assert (plan.name, plan.yearly_fee_pence, plan.concession_fee_pence) == (
+        "Yearly",
+        2450,
+        1200,
+    )
+    with pytest.raises(CommandError, match="contrast ratio"):
+        call_command(
+            "locality_create",
+            "--actor", superuser.email,
+            "--name", "Enfield Circle",
+            "--council", "Enfield Council",
+            "--phone", "020 8379 1000",
+            "--ward", "E05013629 Colindale",
+            "--coordinator-name", "X",
+            "--coordinator-email", "x@enfield.example",
+            "--base-url", "https://enfield.example",
+            "--brand-colour", "#eeeeee",
+        )  # fmt: skip
+    assert not Locality.objects.filter(slug="enfield-circle").exists()

@@ -293,6 +293,8 @@ def introduction_follow_ups_queue(*, now: datetime | None = None) -> int:
             Introduction.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 status=Introduction.Status.AGREED,
+                # Not in a paused or archived locality (ADR 0041).
+                locality__status="active",
                 agreed_at__lte=now - FOLLOW_UP_AFTER,
                 follow_up_asked_at__isnull=True,
             )

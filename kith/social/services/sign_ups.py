@@ -16,6 +16,7 @@ from kith.core.services import audit_record
 from kith.members.access import SupporterMay, may_act_for
 from kith.members.models import Membership
 from kith.places.models import Locality
+from kith.places.services import locality_require_open
 from kith.social import words
 from kith.social.models import Activity, Occurrence, SignUp
 from kith.social.services.activities import may_run
@@ -158,6 +159,8 @@ def sign_up_create(
     activity = occurrence.activity
     if activity.locality_id != membership.locality_id:
         raise PermissionDenied
+    # A paused or archived locality takes no new bookings (ADR 0041).
+    locality_require_open(activity.locality_id)
     _check_open_to(occurrence, membership)
     full = _check_places(occurrence, membership, waiting_list=waiting_list)
     made = _sign_up_insert(
@@ -333,6 +336,9 @@ def activity_reminders_queue(*, now: datetime | None = None) -> int:
                 occurrence__starts_at__gte=start,
                 occurrence__starts_at__lt=end,
             )
+            # Activities arranged go ahead in a paused locality, so their
+            # reminders go too; an archived locality has closed (ADR 0041).
+            .exclude(occurrence__activity__locality__status="archived")
             .select_related(
                 "person",
                 "occurrence__activity__venue",

@@ -198,7 +198,10 @@ def introductions_suggest_all() -> int:
     to run again (see introductions_suggest). Returns how many were added."""
     return sum(
         introductions_suggest(actor=None, locality=locality)
-        for locality in Locality.objects.order_by("pk")
+        # Not in a paused or archived locality (ADR 0041).
+        for locality in Locality.objects.filter(status=Locality.Status.ACTIVE).order_by(
+            "pk"
+        )
     )
 
 
