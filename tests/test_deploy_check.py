@@ -75,8 +75,11 @@ def test_the_check_reads_every_step_from_the_page():
     steps = module.documented_steps()
     assert steps[0].startswith("pip install -r requirements.txt")
     assert "python manage.py collectstatic --noinput" in steps
-    assert steps[-1] == "gunicorn kith.wsgi --bind 0.0.0.0:8000 --workers 4"
-    assert all("#" not in step for step in steps)
+    assert "gunicorn kith.wsgi --bind 0.0.0.0:8000 --workers 4" in steps
+    # The first locality, added from the command line once Kith runs.
+    assert steps[-1].startswith("python manage.py locality_create --actor ")
+    # Without their comments (a colour such as "#1d70b8" is no comment).
+    assert all(re.search(r"\s#", step) is None for step in steps)
 
 
 def test_the_readme_gives_the_same_steps(tmp_path):

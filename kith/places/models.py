@@ -34,10 +34,19 @@ class Locality(models.Model):
         help_text=_("Host name this locality is served on, if it has its own."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        db_default=Status.ACTIVE,
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status_reason = models.CharField(
+        _("reason"), max_length=500, blank=True, default="", db_default=""
+    )
+    # The columns added after the first release have defaults in the
+    # database too, so rows written by code of the release before (during a
+    # rolling deployment, or a data migration's historical model) are whole.
     # Branding (docs/adr/0041): one colour, behind the header's white text,
     # and a logo re-encoded as a PNG, kept in the database and served by
     # places' ``logo`` view under its version, so it can be cached for good.
@@ -45,13 +54,19 @@ class Locality(models.Model):
         _("colour"),
         max_length=7,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("As #RRGGBB. Empty: Kith's own green."),
     )
     logo = models.BinaryField(null=True, blank=True, editable=False)
-    logo_width = models.PositiveSmallIntegerField(default=0)
-    logo_height = models.PositiveSmallIntegerField(default=0)
-    logo_version = models.CharField(max_length=16, blank=True)
-    logo_alt = models.CharField(_("what the logo shows"), max_length=150, blank=True)
+    logo_width = models.PositiveSmallIntegerField(default=0, db_default=0)
+    logo_height = models.PositiveSmallIntegerField(default=0, db_default=0)
+    logo_version = models.CharField(
+        max_length=16, blank=True, default="", db_default=""
+    )
+    logo_alt = models.CharField(
+        _("what the logo shows"), max_length=150, blank=True, default="", db_default=""
+    )
     # When texts are not sent, local time (notify's outbox); empty: the
     # deployment's KITH_NOTIFY_QUIET_FROM_HOUR and KITH_NOTIFY_QUIET_UNTIL_HOUR.
     quiet_from_hour = models.PositiveSmallIntegerField(

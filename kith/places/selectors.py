@@ -104,3 +104,20 @@ def postcode_ward(*, postcode: str, locality: Locality) -> Ward | None:
     if found is None:
         return None
     return Ward.objects.filter(locality=locality, ons_code=found.ward_code).first()
+
+
+def locality_logo(*, slug: str, version: str) -> bytes | None:
+    """The locality's logo (the PNG made when it was uploaded) if ``version``
+    is its current one; None otherwise."""
+    found = (
+        Locality.objects.filter(slug=slug, logo_version=version)
+        .values_list("logo", flat=True)
+        .first()
+    )
+    return bytes(found) if found else None
+
+
+def locality_has_colour(*, slug: str, colour: str) -> bool:
+    """Whether ``colour`` (``#rrggbb``) is the locality's checked header
+    colour."""
+    return Locality.objects.filter(slug=slug, brand_colour=colour).exists()

@@ -4,8 +4,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kith.core.permissions import require_perm
-from kith.places.models import Locality
 from kith.places.selectors import (
+    locality_has_colour,
+    locality_logo,
     postcodes_in_ward,
     ward_get,
     wards_with_postcode_counts,
@@ -41,14 +42,10 @@ _FOREVER = "public, max-age=31536000, immutable"
 def logo(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     """A locality's logo, as the PNG re-encoded when it was uploaded. Public:
     it is on every page of the locality, signed in or not."""
-    found = (
-        Locality.objects.filter(slug=slug, logo_version=version)
-        .values_list("logo", flat=True)
-        .first()
-    )
+    found = locality_logo(slug=slug, version=version)
     if not found:
         raise Http404
-    response = HttpResponse(bytes(found), content_type="image/png")
+    response = HttpResponse(found, content_type="image/png")
     response["Cache-Control"] = _FOREVER
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -59,8 +56,7 @@ def brand_css(request: HttpRequest, slug: str, colour: str) -> HttpResponse:
     Content-Security-Policy allows no inline styles. Only the locality's own
     checked colour is served, so the address cannot be made to say
     anything else."""
-    found = Locality.objects.filter(slug=slug, brand_colour=f"#{colour}").exists()
-    if not found:
+    if not locality_has_colour(slug=slug, colour=f"#{colour}"):
         raise Http404
     css = (
         f".kith-header, .kith-header .govuk-generic-header__container "

@@ -14,6 +14,8 @@ class Migration(migrations.Migration):
             name="brand_colour",
             field=models.CharField(
                 blank=True,
+                default="",
+                db_default="",
                 help_text="As #RRGGBB. Empty: Kith's own green.",
                 max_length=7,
                 verbose_name="colour",
@@ -28,23 +30,29 @@ class Migration(migrations.Migration):
             model_name="locality",
             name="logo_alt",
             field=models.CharField(
-                blank=True, max_length=150, verbose_name="what the logo shows"
+                blank=True,
+                default="",
+                db_default="",
+                max_length=150,
+                verbose_name="what the logo shows",
             ),
         ),
         migrations.AddField(
             model_name="locality",
             name="logo_height",
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(default=0, db_default=0),
         ),
         migrations.AddField(
             model_name="locality",
             name="logo_version",
-            field=models.CharField(blank=True, max_length=16),
+            field=models.CharField(
+                blank=True, default="", db_default="", max_length=16
+            ),
         ),
         migrations.AddField(
             model_name="locality",
             name="logo_width",
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(default=0, db_default=0),
         ),
         migrations.AddField(
             model_name="locality",
@@ -70,6 +78,7 @@ class Migration(migrations.Migration):
                     ("archived", "Archived"),
                 ],
                 default="active",
+                db_default="active",
                 max_length=10,
                 verbose_name="status",
             ),
@@ -82,7 +91,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="locality",
             name="status_reason",
-            field=models.CharField(blank=True, max_length=500, verbose_name="reason"),
+            field=models.CharField(
+                blank=True,
+                default="",
+                db_default="",
+                max_length=500,
+                verbose_name="reason",
+            ),
         ),
         migrations.AddConstraint(
             model_name="locality",
