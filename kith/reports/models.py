@@ -212,7 +212,22 @@ class Survey(models.Model):
                 name="survey_declined_has_no_scores",
             ),
         ]
-        indexes = [models.Index(fields=["locality", "answered_on"])]
+        indexes = [
+            # Covers the figures' counts by month, status and member (then
+            # ward), so they read the index and not the surveys.
+            models.Index(
+                fields=["locality", "answered_on", "status", "membership"],
+                name="survey_figures",
+            ),
+            # Covers the outcomes' reading of baselines and follow-ups with
+            # their scores: an index-only range, not a row per survey.
+            models.Index(
+                fields=["locality", "status", "answered_on", "wave", "membership",
+                        "life_satisfaction", "worthwhile", "happiness", "anxiety",
+                        "lonely_direct", "ucla_total"],
+                name="survey_outcomes",
+            ),  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"Survey {self.wave} of membership {self.membership_id}"
@@ -399,3 +414,41 @@ class InstrumentScoring(models.Model):
                 self.conversion, low=items * self.item_min, high=items * self.item_max
             ),
         )
+
+
+class VisitMonth(models.Model):
+    """Last night's count of one locality's visits in one settled month, by
+    the member's ward, kind of help and status: the reports read these
+    instead of a million visits (ADR 0044). Made afresh each night by
+    ``visit_months_refresh``; a month not yet settled, or outside the run's
+    months, is counted from the visits themselves. Not personal: counts."""
+
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    # Ids, not keys: a summary, rebuilt whole, need not hold rows apart.
+    ward_id = models.PositiveIntegerField(null=True)
+    category_id = models.PositiveIntegerField(null=True)
+    status = models.CharField(max_length=10)
+    visits = models.PositiveIntegerField()
+    minutes = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["locality", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.visits} visits {self.status} in {self.month:%Y-%m}"
+
+
+class VisitMonthRun(models.Model):
+    """Which months a locality's ``VisitMonth`` rows cover, and when they
+    were counted."""
+
+    locality = models.OneToOneField(
+        Locality, on_delete=models.CASCADE, related_name="+"
+    )
+    first_month = models.DateField()
+    last_month = models.DateField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Visits by month of {self.locality_id}, {self.first_month} to {self.last_month}"

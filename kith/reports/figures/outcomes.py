@@ -97,19 +97,23 @@ def outcomes(scope: Scope) -> Outcomes:
     )
     if not scope.all_wards:
         surveys = surveys.filter(membership__ward_id__in=scope.ward_ids)
-    fields = ["membership_id", "wave", "answered_on", *scoring.ONS4_ITEMS,
-              "lonely_direct", "ucla_total"]  # fmt: skip
-    baseline: dict[int, dict[str, Any]] = {}
-    latest: dict[int, dict[str, Any]] = {}
+    scores = [*scoring.ONS4_ITEMS, "lonely_direct", "ucla_total"]
+    # Tuples, not dicts: a year of a large locality is 100,000 rows.
+    at = {name: i for i, name in enumerate(scores, start=2)}
+    baseline: dict[int, tuple[Any, ...]] = {}
+    latest: dict[int, tuple[Any, ...]] = {}
+    # Two queries, each a range of the covering index "survey_outcomes"
+    # (one "wave 0 or in the period" would read every survey by its row).
+    for row in surveys.filter(wave=0).values_list("membership_id", "wave", *scores):
+        baseline[row[0]] = row
     for row in surveys.filter(
-        Q(wave=0) | Q(answered_on__gte=period.start, answered_on__lte=period.last_day)
-    ).values(*fields):
-        if row["wave"] == 0:
-            baseline[row["membership_id"]] = row
-        elif period.start <= row["answered_on"] <= period.last_day:
-            held = latest.get(row["membership_id"])
-            if held is None or held["wave"] < row["wave"]:
-                latest[row["membership_id"]] = row
+        wave__gt=0, answered_on__gte=period.start, answered_on__lte=period.last_day
+    ).values_list("membership_id", "wave", *scores):
+        if row[0] not in baseline:
+            continue
+        held = latest.get(row[0])
+        if held is None or held[1] < row[1]:
+            latest[row[0]] = row
     pairs = [(baseline[m], latest[m]) for m in latest if m in baseline]
     in_period = Survey.objects.filter(
         locality=scope.locality,
@@ -130,9 +134,9 @@ def outcomes(scope: Scope) -> Outcomes:
     measures = []
     for key in [*scoring.ONS4_ITEMS, "ucla_total"]:
         both = [
-            (b[key], f[key])
+            (b[at[key]], f[at[key]])
             for b, f in pairs
-            if b[key] is not None and f[key] is not None
+            if b[at[key]] is not None and f[at[key]] is not None
         ]
         n = len(both)
         change = MeasureChange(key, str(MEASURE_TITLES[key]), n, None, None, None)
@@ -145,9 +149,9 @@ def outcomes(scope: Scope) -> Outcomes:
         measures.append(change)
     measures += licensed_changes(scope)
     lonely = [
-        (b["lonely_direct"], f["lonely_direct"])
+        (b[at["lonely_direct"]], f[at["lonely_direct"]])
         for b, f in pairs
-        if b["lonely_direct"] is not None and f["lonely_direct"] is not None
+        if b[at["lonely_direct"]] is not None and f[at["lonely_direct"]] is not None
     ]
     before = after = None
     if len(lonely) >= THRESHOLD:
