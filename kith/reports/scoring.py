@@ -193,6 +193,21 @@ def mean_estimate(values: Sequence[float]) -> Estimate | None:
     return Estimate(mean, mean - half, mean + half, n)
 
 
+def mean_estimate_counted(counts: Mapping[float, int]) -> Estimate | None:
+    """``mean_estimate`` of values given as how many times each was seen
+    (scores take a handful of values, so a year of 100,000 answers is a
+    dozen sums); None for fewer than two values."""
+    n = sum(counts.values())
+    if n < 2:
+        return None
+    mean = math.fsum(value * times for value, times in counts.items()) / n
+    variance = math.fsum(
+        (value - mean) ** 2 * times for value, times in counts.items()
+    ) / (n - 1)
+    half = t95(n - 1) * math.sqrt(variance) / math.sqrt(n)
+    return Estimate(mean, mean - half, mean + half, n)
+
+
 def share_estimate(yes: int, n: int) -> Estimate | None:
     """The share ``yes / n`` with a Wilson score 95% interval (good for small
     samples and shares near 0 or 1); None when n is 0."""

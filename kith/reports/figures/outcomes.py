@@ -133,19 +133,27 @@ def outcomes(scope: Scope) -> Outcomes:
     declined = _hide(status_counts.get(Survey.Status.DECLINED, 0))
     measures = []
     for key in [*scoring.ONS4_ITEMS, "ucla_total"]:
-        both = [
-            (b[at[key]], f[at[key]])
-            for b, f in pairs
-            if b[at[key]] is not None and f[at[key]] is not None
-        ]
-        n = len(both)
+        i = at[key]
+        # How many people had each (baseline, follow-up) pair of scores: at
+        # most 121 pairs, from which every figure below is exact.
+        both = Counter(
+            (b[i], f[i]) for b, f in pairs if b[i] is not None and f[i] is not None
+        )
+        n = sum(both.values())
         change = MeasureChange(key, str(MEASURE_TITLES[key]), n, None, None, None)
         if n >= THRESHOLD:
-            change.baseline = scoring.mean_estimate([float(b) for b, _f in both])
-            change.follow_up = scoring.mean_estimate([float(f) for _b, f in both])
-            change.change = scoring.mean_estimate([float(f - b) for b, f in both])
+            before: Counter[int] = Counter()
+            after: Counter[int] = Counter()
+            moved: Counter[int] = Counter()
+            for (b, f), times in both.items():
+                before[b] += times
+                after[f] += times
+                moved[f - b] += times
+            change.baseline = scoring.mean_estimate_counted(before)
+            change.follow_up = scoring.mean_estimate_counted(after)
+            change.change = scoring.mean_estimate_counted(moved)
             if key in scoring.BANDS:
-                change.bands = _bands(key, both)
+                change.bands = _bands(key, before, after)
         measures.append(change)
     measures += licensed_changes(scope)
     lonely = [
@@ -300,14 +308,19 @@ def _publishable(yes: int, n: int) -> bool:
 
 
 def _bands(
-    key: str, both: list[tuple[int, int]]
+    key: str, before_counts: Counter[int], after_counts: Counter[int]
 ) -> list[tuple[str, float | None, float | None]]:
-    """Each band's count at baseline and at follow-up. The bands of one
-    time add up to n, which is published, so a hidden band needs a second
-    hidden band beside it: the rule's column totals do that."""
+    """Each band's count at baseline and at follow-up (from how many had
+    each score). The bands of one time add up to n, which is published, so
+    a hidden band needs a second hidden band beside it: the rule's column
+    totals do that."""
     names = scoring.BANDS[key]
-    counted_before = Counter(scoring.wellbeing_band(key, b) for b, _f in both)
-    counted_after = Counter(scoring.wellbeing_band(key, f) for _b, f in both)
+    counted_before: Counter[str] = Counter()
+    counted_after: Counter[str] = Counter()
+    for score, times in before_counts.items():
+        counted_before[scoring.wellbeing_band(key, score)] += times
+    for score, times in after_counts.items():
+        counted_after[scoring.wellbeing_band(key, score)] += times
     before = [counted_before[name] for name in names]
     after = [counted_after[name] for name in names]
     table = suppress(
