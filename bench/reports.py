@@ -6,9 +6,10 @@ done, cancelled and no-shows, five to a help request) and --surveys wellbeing
 surveys (default 200,000: baselines and follow-ups with their ONS scores)
 over the same three years, written straight to the database in batches.
 Then counts the settled months' visits as the nightly job does
-(``visit_months_refresh``, ADR 0044), and, as a council officer, opens the dashboard for the last twelve months
-and every ward (the whole page, through Django's test client: every query,
-suppression and the template) three times, and reports the median.
+(``visit_months_refresh``, ADR 0044), and, as a council officer, opens the
+dashboard for the last twelve months and every ward (the whole page,
+through Django's test client: every query, suppression and the template)
+three times, and reports the median.
 
 Targets: the dashboard under 1 s of server time; the memory Python
 allocates while making it (tracemalloc's peak) under 200 MB, so a large

@@ -57,7 +57,9 @@ class InstrumentScoringAdmin(admin.ModelAdmin):
     list_display = ["instrument", "item_min", "item_max", "min_answered", "set_at"]
     readonly_fields = ["set_at"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: Any, **kwargs: Any
+    ) -> Any:
         if db_field.name == "instrument":
             kwargs["queryset"] = Instrument.objects.filter(shipped=False)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -219,9 +219,10 @@ class HelpValueForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("pence_per_hour") is not None and not (
-            data.get("source") or ""
-        ).strip():
+        data = super().clean() or {}
+        if (
+            data.get("pence_per_hour") is not None
+            and not (data.get("source") or "").strip()
+        ):
             self.add_error("source", _("Enter where the price comes from."))
         return data

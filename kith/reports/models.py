@@ -222,11 +222,21 @@ class Survey(models.Model):
             # Covers the outcomes' reading of baselines and follow-ups with
             # their scores: an index-only range, not a row per survey.
             models.Index(
-                fields=["locality", "status", "answered_on", "wave", "membership",
-                        "life_satisfaction", "worthwhile", "happiness", "anxiety",
-                        "lonely_direct", "ucla_total"],
+                fields=[
+                    "locality",
+                    "status",
+                    "answered_on",
+                    "wave",
+                    "membership",
+                    "life_satisfaction",
+                    "worthwhile",
+                    "happiness",
+                    "anxiety",
+                    "lonely_direct",
+                    "ucla_total",
+                ],
                 name="survey_outcomes",
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:
@@ -373,8 +383,10 @@ class InstrumentScoring(models.Model):
                 _("The highest score of an item must be more than the lowest.")
             )
         items = list(self.instrument.items.all()) if self.instrument_id else []
-        if self.min_answered is not None and items and not (
-            1 <= self.min_answered <= len(items)
+        if (
+            self.min_answered is not None
+            and items
+            and not (1 <= self.min_answered <= len(items))
         ):
             errors["min_answered"] = str(
                 _("Enter a number from 1 to %(n)s, the number of its items.")
@@ -451,4 +463,4 @@ class VisitMonthRun(models.Model):
     made_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Visits by month of {self.locality_id}, {self.first_month} to {self.last_month}"
+        return f"Visits of {self.first_month:%Y-%m} to {self.last_month:%Y-%m}"

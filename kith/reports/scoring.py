@@ -193,7 +193,7 @@ def mean_estimate(values: Sequence[float]) -> Estimate | None:
     return Estimate(mean, mean - half, mean + half, n)
 
 
-def mean_estimate_counted(counts: Mapping[float, int]) -> Estimate | None:
+def mean_estimate_counted(counts: Mapping[int, int]) -> Estimate | None:
     """``mean_estimate`` of values given as how many times each was seen
     (scores take a handful of values, so a year of 100,000 answers is a
     dozen sums); None for fewer than two values."""

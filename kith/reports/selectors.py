@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.help.models import HelpCategory
 from kith.members.models import Membership
 from kith.places.models import Locality
 from kith.reports import services
-from kith.help.models import HelpCategory
 from kith.reports.models import HelpValue, Instrument, ProxyValue, Survey
 
 

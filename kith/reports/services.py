@@ -21,11 +21,11 @@ from kith.accounts.permissions import Perm, has_perm, require_perm
 from kith.core.errors import ApplicationError
 from kith.core.services import audit_record
 from kith.core.times import day_text
+from kith.help.models import HelpCategory, Visit
 from kith.members.models import Membership
 from kith.notify.models import Call
 from kith.places.models import Locality
 from kith.reports import scoring
-from kith.help.models import HelpCategory, Visit
 from kith.reports.models import (
     Answer,
     HelpValue,
@@ -464,7 +464,9 @@ def _proxy_clean(
 def _proxy_in_use_clash(locality: Locality, outcome: str, pk: int | None) -> None:
     clash = ProxyValue.objects.filter(
         locality=locality, outcome__iexact=outcome, retired_at__isnull=True
-    ).exclude(pk=pk)
+    )
+    if pk is not None:
+        clash = clash.exclude(pk=pk)
     if clash.exists():
         raise ApplicationError(
             _(
@@ -525,7 +527,9 @@ def proxy_value_add(
     # outcome at once cannot both pass the check below.
     Locality.objects.select_for_update().filter(pk=locality.pk).first()
     _proxy_in_use_clash(locality, fields["outcome"], None)
-    proxy = ProxyValue(locality=locality, submission_key=submission_key or None, **fields)
+    proxy = ProxyValue(
+        locality=locality, submission_key=submission_key or None, **fields
+    )
     proxy.full_clean()
     proxy.save()
     audit_record(
@@ -638,14 +642,14 @@ def help_value_set(
     if pence_per_hour is None:
         if held is None:
             return None
-        before = {"pence_per_hour": held.pence_per_hour, "source": held.source}
+        removed = {"pence_per_hour": held.pence_per_hour, "source": held.source}
         held.delete()
         audit_record(
             actor=actor,
             action="help_value_removed",
             target=category,
             locality=locality,
-            data={"category": category.name, "was": before},
+            data={"category": category.name, "was": removed},
         )
         return None
     source = source.strip()
@@ -769,7 +773,11 @@ def visit_months_refresh(*, locality: Locality, today: date | None = None) -> in
         VisitMonth.objects.bulk_create(rows, batch_size=2000)
         VisitMonthRun.objects.update_or_create(
             locality=locality,
-            defaults={"first_month": first, "last_month": last, "made_at": timezone.now()},
+            defaults={
+                "first_month": first,
+                "last_month": last,
+                "made_at": timezone.now(),
+            },
         )
     return len(rows)
 

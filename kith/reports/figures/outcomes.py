@@ -142,18 +142,18 @@ def outcomes(scope: Scope) -> Outcomes:
         n = sum(both.values())
         change = MeasureChange(key, str(MEASURE_TITLES[key]), n, None, None, None)
         if n >= THRESHOLD:
-            before: Counter[int] = Counter()
-            after: Counter[int] = Counter()
+            at_baseline: Counter[int] = Counter()
+            at_follow_up: Counter[int] = Counter()
             moved: Counter[int] = Counter()
             for (b, f), times in both.items():
-                before[b] += times
-                after[f] += times
+                at_baseline[b] += times
+                at_follow_up[f] += times
                 moved[f - b] += times
-            change.baseline = scoring.mean_estimate_counted(before)
-            change.follow_up = scoring.mean_estimate_counted(after)
+            change.baseline = scoring.mean_estimate_counted(at_baseline)
+            change.follow_up = scoring.mean_estimate_counted(at_follow_up)
             change.change = scoring.mean_estimate_counted(moved)
             if key in scoring.BANDS:
-                change.bands = _bands(key, before, after)
+                change.bands = _bands(key, at_baseline, at_follow_up)
         measures.append(change)
     measures += licensed_changes(scope)
     lonely = [
@@ -274,8 +274,8 @@ def licensed_changes(scope: Scope) -> list[MeasureChange]:
     period = scope.period
     titles: dict[str, str] = {}
     for rule in rules:  # the newest version's title and direction
-        better = _("higher is better") if rule.higher_is_better else _(
-            "lower is better"
+        better = (
+            _("higher is better") if rule.higher_is_better else _("lower is better")
         )
         titles[rule.instrument.code] = _("%(title)s (licensed; %(better)s)") % {
             "title": rule.instrument.title,

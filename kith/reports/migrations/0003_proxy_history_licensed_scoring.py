@@ -6,57 +6,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0001_initial'),
-        ('reports', '0002_shipped_instruments'),
+        ("places", "0001_initial"),
+        ("reports", "0002_shipped_instruments"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InstrumentScoring',
+            name="InstrumentScoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_min', models.SmallIntegerField(verbose_name='lowest score of an item')),
-                ('item_max', models.SmallIntegerField(verbose_name='highest score of an item')),
-                ('min_answered', models.PositiveSmallIntegerField(help_text='With fewer answered, the survey has no score. Below all the items, the total is the mean of the answered items times the number of items, rounded half up.', verbose_name='fewest items answered to give a score')),
-                ('conversion', models.TextField(blank=True, help_text='Optional. One line for each possible total: the total, an equals sign and the score it converts to, like 7 = 7.00.', verbose_name='conversion table')),
-                ('higher_is_better', models.BooleanField(default=True, verbose_name='a higher score is better')),
-                ('set_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "item_min",
+                    models.SmallIntegerField(verbose_name="lowest score of an item"),
+                ),
+                (
+                    "item_max",
+                    models.SmallIntegerField(verbose_name="highest score of an item"),
+                ),
+                (
+                    "min_answered",
+                    models.PositiveSmallIntegerField(
+                        help_text="With fewer answered, the survey has no score. Below all the items, the total is the mean of the answered items times the number of items, rounded half up.",
+                        verbose_name="fewest items answered to give a score",
+                    ),
+                ),
+                (
+                    "conversion",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional. One line for each possible total: the total, an equals sign and the score it converts to, like 7 = 7.00.",
+                        verbose_name="conversion table",
+                    ),
+                ),
+                (
+                    "higher_is_better",
+                    models.BooleanField(
+                        default=True, verbose_name="a higher score is better"
+                    ),
+                ),
+                ("set_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name_plural': 'instrument scoring',
+                "verbose_name_plural": "instrument scoring",
             },
         ),
         migrations.AddField(
-            model_name='proxyvalue',
-            name='retired_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='retired'),
+            model_name="proxyvalue",
+            name="retired_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="retired"),
         ),
         migrations.AddField(
-            model_name='proxyvalue',
-            name='submission_key',
+            model_name="proxyvalue",
+            name="submission_key",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.AddConstraint(
-            model_name='proxyvalue',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1900), ('year__lte', 2200)), name='proxy_year_sane'),
+            model_name="proxyvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1900), ("year__lte", 2200)),
+                name="proxy_year_sane",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proxyvalue',
-            constraint=models.UniqueConstraint(condition=models.Q(('retired_at__isnull', True)), fields=('locality', 'outcome'), name='proxy_outcome_once_in_use'),
+            model_name="proxyvalue",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("retired_at__isnull", True)),
+                fields=("locality", "outcome"),
+                name="proxy_outcome_once_in_use",
+            ),
         ),
         migrations.AddField(
-            model_name='instrumentscoring',
-            name='instrument',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='scoring', to='reports.instrument'),
+            model_name="instrumentscoring",
+            name="instrument",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scoring",
+                to="reports.instrument",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrumentscoring',
-            constraint=models.CheckConstraint(condition=models.Q(('item_min__lt', models.F('item_max'))), name='scoring_item_range_ordered'),
+            model_name="instrumentscoring",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("item_min__lt", models.F("item_max"))),
+                name="scoring_item_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrumentscoring',
-            constraint=models.CheckConstraint(condition=models.Q(('min_answered__gte', 1)), name='scoring_min_answered_positive'),
+            model_name="instrumentscoring",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_answered__gte", 1)),
+                name="scoring_min_answered_positive",
+            ),
         ),
     ]

@@ -7,60 +7,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_supporter_link_see_credits'),
-        ('places', '0001_initial'),
-        ('reports', '0003_proxy_history_licensed_scoring'),
+        ("members", "0003_supporter_link_see_credits"),
+        ("places", "0001_initial"),
+        ("reports", "0003_proxy_history_licensed_scoring"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisitMonth',
+            name="VisitMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('ward_id', models.PositiveIntegerField(null=True)),
-                ('category_id', models.PositiveIntegerField(null=True)),
-                ('status', models.CharField(max_length=10)),
-                ('visits', models.PositiveIntegerField()),
-                ('minutes', models.PositiveBigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("ward_id", models.PositiveIntegerField(null=True)),
+                ("category_id", models.PositiveIntegerField(null=True)),
+                ("status", models.CharField(max_length=10)),
+                ("visits", models.PositiveIntegerField()),
+                ("minutes", models.PositiveBigIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='VisitMonthRun',
+            name="VisitMonthRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_month', models.DateField()),
-                ('last_month', models.DateField()),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("first_month", models.DateField()),
+                ("last_month", models.DateField()),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.RemoveIndex(
-            model_name='survey',
-            name='reports_sur_localit_0587c0_idx',
+            model_name="survey",
+            name="reports_sur_localit_0587c0_idx",
         ),
         migrations.AddIndex(
-            model_name='survey',
-            index=models.Index(fields=['locality', 'answered_on', 'status', 'membership'], name='survey_figures'),
+            model_name="survey",
+            index=models.Index(
+                fields=["locality", "answered_on", "status", "membership"],
+                name="survey_figures",
+            ),
         ),
         migrations.AddIndex(
-            model_name='survey',
-            index=models.Index(fields=['locality', 'status', 'answered_on', 'wave', 'membership', 'life_satisfaction', 'worthwhile', 'happiness', 'anxiety', 'lonely_direct', 'ucla_total'], name='survey_outcomes'),
+            model_name="survey",
+            index=models.Index(
+                fields=[
+                    "locality",
+                    "status",
+                    "answered_on",
+                    "wave",
+                    "membership",
+                    "life_satisfaction",
+                    "worthwhile",
+                    "happiness",
+                    "anxiety",
+                    "lonely_direct",
+                    "ucla_total",
+                ],
+                name="survey_outcomes",
+            ),
         ),
         migrations.AddField(
-            model_name='visitmonth',
-            name='locality',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.locality'),
+            model_name="visitmonth",
+            name="locality",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="places.locality",
+            ),
         ),
         migrations.AddField(
-            model_name='visitmonthrun',
-            name='locality',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.locality'),
+            model_name="visitmonthrun",
+            name="locality",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="places.locality",
+            ),
         ),
         migrations.AddIndex(
-            model_name='visitmonth',
-            index=models.Index(fields=['locality', 'month'], name='reports_vis_localit_a5f2b1_idx'),
+            model_name="visitmonth",
+            index=models.Index(
+                fields=["locality", "month"], name="reports_vis_localit_a5f2b1_idx"
+            ),
         ),
     ]

@@ -15,7 +15,9 @@ from kith.reports import figures, scoring, services
 from kith.reports.models import Answer, Instrument, InstrumentItem, InstrumentScoring
 from kith.reports.tests.world import members, survey
 
-RULE = scoring.ScoringRule(items=7, item_min=1, item_max=5, min_answered=7, conversion={})
+RULE = scoring.ScoringRule(
+    items=7, item_min=1, item_max=5, min_answered=7, conversion={}
+)
 
 
 # --- the pure rule -----------------------------------------------------------------
@@ -122,7 +124,9 @@ def test_a_rule_is_checked_against_the_instruments_items(testford):
     instrument = _licensed()
     admin = testford.admin
     admin.is_staff = True
-    rule = InstrumentScoring(instrument=instrument, item_min=1, item_max=4, min_answered=3)
+    rule = InstrumentScoring(
+        instrument=instrument, item_min=1, item_max=4, min_answered=3
+    )
     with pytest.raises(ValidationError, match="outside the range"):
         services.instrument_scoring_save(actor=admin, scoring_rule=rule)
     rule.item_max = 5
@@ -218,7 +222,11 @@ def test_without_a_rule_a_licensed_instrument_is_not_scored(testford):
     instrument = _licensed()
     people = members(testford, testford.ward, 5, date(2025, 6, 1))
     for membership in people:
-        _answer(survey(testford, membership, 0, date(2025, 6, 1)), instrument, [1, 1, 1])
-        _answer(survey(testford, membership, 1, date(2026, 2, 1)), instrument, [2, 2, 2])
+        _answer(
+            survey(testford, membership, 0, date(2025, 6, 1)), instrument, [1, 1, 1]
+        )
+        _answer(
+            survey(testford, membership, 1, date(2026, 2, 1)), instrument, [2, 2, 2]
+        )
     keys = [m.key for m in figures.outcomes(_scope(testford)).measures]
     assert not any(key.startswith("licensed_") for key in keys)

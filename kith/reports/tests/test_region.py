@@ -43,7 +43,10 @@ def region(testford, elsewhere):
 def test_each_locality_with_reports_side_by_side(testford, elsewhere, region):
     officer, third = region
     found = figures.region_for(actor=officer, locality=testford.locality, period=PERIOD)
-    assert [c.locality for c in found.columns] == [elsewhere.locality, testford.locality]
+    assert [c.locality for c in found.columns] == [
+        elsewhere.locality,
+        testford.locality,
+    ]
     joined = dict(found.table())["Members who joined"]
     # Elsewhere's 3 are hidden there; Testford's 7 shown; Thirdly not at all.
     assert [value for value, _unit in joined] == [None, 7]
@@ -86,7 +89,11 @@ def test_the_page_and_its_csv(client, testford, elsewhere, region):
     # No way into anyone's record: the officer holds no such role anywhere.
     assert "Work in" not in page and "/members/" not in page
     response = client.get(reverse("reports:region_csv"), YEAR)
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))
+        )
+    )
     assert rows[0] == ["Figure", "Elsewhere Circle", "Testford Circle"]
     assert ["Members who joined", "fewer than 5", "7"] in rows
 

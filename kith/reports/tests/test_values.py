@@ -191,9 +191,12 @@ def test_the_price_of_help_is_set_changed_and_taken_away(testford):
         None,
         {"pence_per_hour": 1850, "source": "Local firms"},
     ]
-    assert services.help_value_set(
-        actor=officer, category=category, pence_per_hour=None, source=""
-    ) is None
+    assert (
+        services.help_value_set(
+            actor=officer, category=category, pence_per_hour=None, source=""
+        )
+        is None
+    )
     assert not HelpValue.objects.exists()
     assert AuditEvent.objects.get(action="help_value_removed").data["was"] == {
         "pence_per_hour": 1900,
@@ -257,9 +260,10 @@ def test_an_officer_adds_changes_and_retires_a_value_on_the_pages(client, testfo
     )
     proxy.refresh_from_db()
     assert proxy.year == 2025
-    assert "Retire this proxy value?" in client.get(
-        reverse("reports:proxy_retire", args=[proxy.pk])
-    ).content.decode()
+    assert (
+        "Retire this proxy value?"
+        in client.get(reverse("reports:proxy_retire", args=[proxy.pk])).content.decode()
+    )
     client.post(reverse("reports:proxy_retire", args=[proxy.pk]))
     proxy.refresh_from_db()
     assert proxy.retired_at is not None
@@ -313,7 +317,9 @@ def test_the_pages_are_refused_to_others(client, testford, role):
         reverse("reports:help_value", args=[category.pk]),
     ]:
         assert client.get(url).status_code == 403
-    assert client.post(reverse("reports:proxy_retire", args=[proxy.pk])).status_code == 403
+    assert (
+        client.post(reverse("reports:proxy_retire", args=[proxy.pk])).status_code == 403
+    )
     proxy.refresh_from_db()
     assert proxy.retired_at is None
 
@@ -322,6 +328,12 @@ def test_another_localitys_values_are_not_found(client, testford, elsewhere):
     proxy = add(testford)
     category = _category(testford)
     client.force_login(elsewhere.council_officer)
-    assert client.get(reverse("reports:proxy_change", args=[proxy.pk])).status_code == 404
-    assert client.post(reverse("reports:proxy_retire", args=[proxy.pk])).status_code == 404
-    assert client.get(reverse("reports:help_value", args=[category.pk])).status_code == 404
+    assert (
+        client.get(reverse("reports:proxy_change", args=[proxy.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("reports:proxy_retire", args=[proxy.pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("reports:help_value", args=[category.pk])).status_code == 404
+    )
