@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kith.reports import scoring
@@ -133,6 +133,7 @@ def test_no_share_of_nobody():
         scoring.share_estimate(3, 2)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(-10, 10), min_size=0, max_size=60))
 def test_a_mean_from_counts_is_the_mean_of_the_values(values):
     from collections import Counter
