@@ -1,7 +1,7 @@
 """Last night's count of visits by month: the same figures as counting the
 visits, made again the same, and the unsettled months counted live."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -84,3 +84,15 @@ def test_a_month_after_the_summary_is_counted_live(testford):
     by_month = counted.counts(figures.DONE, by="ward")
     assert by_month[(testford.ward.pk, date(2026, 4, 1))] == 5
     assert by_month[(testford.ward.pk, date(2026, 6, 1))] == 5
+
+
+def test_the_nightly_job_counts_every_locality(testford, elsewhere):
+    from kith.reports.jobs import visit_months
+
+    for circle in (testford, elsewhere):
+        member = members(circle, circle.ward, 1, date(2024, 1, 1))[0]
+        visits_done(
+            circle, member, 5, timezone.localdate().replace(day=1) - timedelta(days=40)
+        )
+    assert visit_months() == "2 rows"
+    assert VisitMonthRun.objects.count() == 2
