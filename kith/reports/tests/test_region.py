@@ -53,7 +53,9 @@ def test_each_locality_with_reports_side_by_side(testford, elsewhere, region):
     assert third.locality not in [c.locality for c in found.columns]
 
 
-def test_records_are_pointed_to_only_where_a_role_allows(testford, elsewhere, region):
+def test_records_are_pointed_to_only_where_a_role_allows(
+    client, testford, elsewhere, region
+):
     officer, _third = region
     _grant(officer, elsewhere.locality, Role.COORDINATOR)
     found = figures.region_for(actor=officer, locality=testford.locality, period=PERIOD)
@@ -61,6 +63,9 @@ def test_records_are_pointed_to_only_where_a_role_allows(testford, elsewhere, re
         "elsewhere": True,
         "testford": False,
     }
+    client.force_login(officer)
+    page = client.get(reverse("reports:region"), YEAR).content.decode()
+    assert "Work in Elsewhere Circle" in page and "Work in Testford Circle" not in page
 
 
 @pytest.mark.parametrize("role", ["member", "helper", "coordinator", "supporter",
