@@ -12,6 +12,7 @@ whole load (kith.core.demo).
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from kith.help.models import HelpCategory
 from kith.members.models import Membership
 from kith.places.models import Locality
 from kith.reports import scoring, services
-from kith.reports.models import HelpValue
+from kith.reports.models import HelpValue, ProxyValue
 
 MEMBER_LOGIN = "member@riverside.example"
 #: Illustrative commercial prices an hour, in pence, by words in the kind
@@ -42,6 +43,7 @@ def demo_load(*, locality: Locality, rng: random.Random) -> None:
     services.shipped_instruments_ensure()
     services.survey_settings_for(locality)
     _prices(locality)
+    _proxies(locality)
     coordinator = User.objects.get(
         pk=RoleAssignment.objects.filter(locality=locality, role=Role.COORDINATOR)
         .order_by("pk")
@@ -151,5 +153,31 @@ def _prices(locality: Locality) -> None:
                 "pence_per_hour": price,
                 "source": "Demo: an illustrative local price, to be replaced by "
                 "the council's own",
+            },
+        )
+
+
+#: Made-up proxy values, so the demo's page of values has something to
+#: change and retire. Invented for the demo and labelled so: Kith ships no
+#: value from a published bank.
+DEMO_PROXIES = [
+    ("Feeling part of the neighbourhood (demo)", 85000, Decimal("20"), False),
+    ("Going out more often (demo)", 42000, Decimal("35"), True),
+]
+
+
+def _proxies(locality: Locality) -> None:
+    for outcome, pence, deadweight, retired in DEMO_PROXIES:
+        ProxyValue.objects.get_or_create(
+            locality=locality,
+            outcome=outcome,
+            defaults={
+                "value_pence": pence,
+                "source": "Demo only: an invented figure, not from any published "
+                "source",
+                "year": 2025,
+                "licence": "Demo data: replace with the council's licensed values",
+                "deadweight_percent": deadweight,
+                "retired_at": timezone.now() if retired else None,
             },
         )

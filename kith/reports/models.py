@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kith.places.models import Locality
+from kith.reports import scoring
 
 
 class Instrument(models.Model):
@@ -211,7 +212,32 @@ class Survey(models.Model):
                 name="survey_declined_has_no_scores",
             ),
         ]
-        indexes = [models.Index(fields=["locality", "answered_on"])]
+        indexes = [
+            # Covers the figures' counts by month, status and member (then
+            # ward), so they read the index and not the surveys.
+            models.Index(
+                fields=["locality", "answered_on", "status", "membership"],
+                name="survey_figures",
+            ),
+            # Covers the outcomes' reading of baselines and follow-ups with
+            # their scores: an index-only range, not a row per survey.
+            models.Index(
+                fields=[
+                    "locality",
+                    "status",
+                    "answered_on",
+                    "wave",
+                    "membership",
+                    "life_satisfaction",
+                    "worthwhile",
+                    "happiness",
+                    "anxiety",
+                    "lonely_direct",
+                    "ucla_total",
+                ],
+                name="survey_outcomes",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Survey {self.wave} of membership {self.membership_id}"
@@ -238,7 +264,9 @@ class Answer(models.Model):
 class ProxyValue(models.Model):
     """A financial proxy the council may use for an outcome, from a source
     it is licensed to use (Kith ships none: the HACT Social Value Bank's
-    licence forbids passing its values on)."""
+    licence forbids passing its values on). Never deleted: a value no
+    longer used is retired (kept, with the audit trail of every change, so
+    a report already taken to scrutiny can be explained later)."""
 
     locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(_("outcome"), max_length=150)
@@ -249,6 +277,8 @@ class ProxyValue(models.Model):
     deadweight_percent = models.DecimalField(
         _("deadweight (%)"), max_digits=5, decimal_places=2, default=Decimal(0)
     )
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["outcome"]
@@ -256,7 +286,16 @@ class ProxyValue(models.Model):
             models.CheckConstraint(
                 condition=Q(deadweight_percent__gte=0) & Q(deadweight_percent__lte=100),
                 name="proxy_deadweight_percent",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2200),
+                name="proxy_year_sane",
+            ),
+            models.UniqueConstraint(
+                fields=["locality", "outcome"],
+                condition=Q(retired_at__isnull=True),
+                name="proxy_outcome_once_in_use",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,3 +318,149 @@ class HelpValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.pence_per_hour}p an hour"
+
+
+class InstrumentScoring(models.Model):
+    """How a licensed instrument's answers make one score, set by an
+    administrator from the instrument's own scoring instructions: the sum
+    of its items (each scored ``item_min`` to ``item_max``), prorated when
+    at least ``min_answered`` but not all items were answered, then,
+    optionally, looked up in a conversion table (for example SWEMWBS's
+    raw-to-metric table). The shipped ONS measures are scored in code
+    (kith/reports/scoring.py) and have none."""
+
+    instrument = models.OneToOneField(
+        Instrument, on_delete=models.CASCADE, related_name="scoring"
+    )
+    item_min = models.SmallIntegerField(_("lowest score of an item"))
+    item_max = models.SmallIntegerField(_("highest score of an item"))
+    min_answered = models.PositiveSmallIntegerField(
+        _("fewest items answered to give a score"),
+        help_text=_(
+            "With fewer answered, the survey has no score. Below all the "
+            "items, the total is the mean of the answered items times the "
+            "number of items, rounded half up."
+        ),
+    )
+    conversion = models.TextField(
+        _("conversion table"),
+        blank=True,
+        help_text=_(
+            "Optional. One line for each possible total: the total, an equals "
+            "sign and the score it converts to, like 7 = 7.00."
+        ),
+    )
+    higher_is_better = models.BooleanField(_("a higher score is better"), default=True)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "instrument scoring"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item_min__lt=models.F("item_max")),
+                name="scoring_item_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_answered__gte=1), name="scoring_min_answered_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scoring of {self.instrument}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.instrument_id and self.instrument.shipped:
+            errors["instrument"] = str(
+                _("The ONS measures are scored by Kith; they need no rule.")
+            )
+        if (
+            self.item_min is not None
+            and self.item_max is not None
+            and self.item_min >= self.item_max
+        ):
+            errors["item_max"] = str(
+                _("The highest score of an item must be more than the lowest.")
+            )
+        items = list(self.instrument.items.all()) if self.instrument_id else []
+        if (
+            self.min_answered is not None
+            and items
+            and not (1 <= self.min_answered <= len(items))
+        ):
+            errors["min_answered"] = str(
+                _("Enter a number from 1 to %(n)s, the number of its items.")
+                % {"n": len(items)}
+            )
+        if not errors and self.item_min is not None and self.item_max is not None:
+            for item in items:
+                outside = [
+                    s for s in item.scores() if not self.item_min <= s <= self.item_max
+                ]
+                if outside:
+                    errors["item_max"] = str(
+                        _(
+                            "The item %(key)s has answers scored %(scores)s, "
+                            "outside the range."
+                        )
+                        % {"key": item.key, "scores": outside}
+                    )
+                    break
+            if "item_max" not in errors and items:
+                try:
+                    self.rule(len(items))
+                except ValueError as error:
+                    errors["conversion"] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+    def rule(self, items: int) -> scoring.ScoringRule:
+        """The pure rule for ``items`` items. Raises ValueError for a
+        conversion table that does not parse or cover every total."""
+        return scoring.ScoringRule(
+            items=items,
+            item_min=self.item_min,
+            item_max=self.item_max,
+            min_answered=self.min_answered,
+            conversion=scoring.parse_conversion(
+                self.conversion, low=items * self.item_min, high=items * self.item_max
+            ),
+        )
+
+
+class VisitMonth(models.Model):
+    """Last night's count of one locality's visits in one settled month, by
+    the member's ward, kind of help and status: the reports read these
+    instead of a million visits (ADR 0044). Made afresh each night by
+    ``visit_months_refresh``; a month not yet settled, or outside the run's
+    months, is counted from the visits themselves. Not personal: counts."""
+
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    # Ids, not keys: a summary, rebuilt whole, need not hold rows apart.
+    ward_id = models.PositiveIntegerField(null=True)
+    category_id = models.PositiveIntegerField(null=True)
+    status = models.CharField(max_length=10)
+    visits = models.PositiveIntegerField()
+    minutes = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["locality", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.visits} visits {self.status} in {self.month:%Y-%m}"
+
+
+class VisitMonthRun(models.Model):
+    """Which months a locality's ``VisitMonth`` rows cover, and when they
+    were counted."""
+
+    locality = models.OneToOneField(
+        Locality, on_delete=models.CASCADE, related_name="+"
+    )
+    first_month = models.DateField()
+    last_month = models.DateField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Visits of {self.first_month:%Y-%m} to {self.last_month:%Y-%m}"

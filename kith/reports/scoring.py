@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from statistics import fmean
 
 ONS4 = "ons4"
@@ -192,6 +193,21 @@ def mean_estimate(values: Sequence[float]) -> Estimate | None:
     return Estimate(mean, mean - half, mean + half, n)
 
 
+def mean_estimate_counted(counts: Mapping[int, int]) -> Estimate | None:
+    """``mean_estimate`` of values given as how many times each was seen
+    (scores take a handful of values, so a year of 100,000 answers is a
+    dozen sums); None for fewer than two values."""
+    n = sum(counts.values())
+    if n < 2:
+        return None
+    mean = math.fsum(value * times for value, times in counts.items()) / n
+    variance = math.fsum(
+        (value - mean) ** 2 * times for value, times in counts.items()
+    ) / (n - 1)
+    half = t95(n - 1) * math.sqrt(variance) / math.sqrt(n)
+    return Estimate(mean, mean - half, mean + half, n)
+
+
 def share_estimate(yes: int, n: int) -> Estimate | None:
     """The share ``yes / n`` with a Wilson score 95% interval (good for small
     samples and shares near 0 or 1); None when n is 0."""
@@ -248,3 +264,89 @@ def wave_now(started_on: date, today: date, *, first: int, every: int) -> int | 
     while wave_due_on(started_on, wave + 1, first=first, every=every) <= today:
         wave += 1
     return wave
+
+
+# --- licensed instruments -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    """An administrator's rule for a licensed instrument (the model
+    ``InstrumentScoring`` holds it): ``items`` items each scored
+    ``item_min`` to ``item_max``; a score needs ``min_answered`` of them;
+    ``conversion`` maps each possible total to the published score (empty:
+    the total is the score)."""
+
+    items: int
+    item_min: int
+    item_max: int
+    min_answered: int
+    conversion: Mapping[int, float]
+
+
+def parse_conversion(text: str, *, low: int, high: int) -> dict[int, float]:
+    """A conversion table typed one line a total, ``total = score``, blank
+    lines ignored. Empty text is no table. Raises ValueError, naming the
+    line, for a line that does not read, a total outside ``low`` to
+    ``high`` or given twice, or a table that misses a total in that range."""
+    table: dict[int, float] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        total, sep, score = line.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            key = int(total.strip())
+            value = float(score.strip())
+        except ValueError:
+            raise ValueError(
+                f"Line {number} should be a total, an equals sign and a score, "
+                f"like {low} = {low}.00."
+            ) from None
+        if not math.isfinite(value):
+            raise ValueError(f"Line {number}: the score must be a number.")
+        if not low <= key <= high:
+            raise ValueError(
+                f"Line {number}: a total is from {low} to {high}, not {key}."
+            )
+        if key in table:
+            raise ValueError(f"Line {number}: the total {key} is given twice.")
+        table[key] = value
+    missing = [key for key in range(low, high + 1) if key not in table]
+    if table and missing:
+        shown = ", ".join(str(m) for m in missing[:5])
+        raise ValueError(
+            f"The table needs a line for every total from {low} to {high}; "
+            f"missing: {shown}{'…' if len(missing) > 5 else ''}."
+        )
+    return table
+
+
+def licensed_score(rule: ScoringRule, values: Sequence[int | None]) -> float | None:
+    """One survey's score under ``rule``: ``values`` holds each of the
+    instrument's items' scores, None for an item not answered. Fewer than
+    ``rule.min_answered`` answered gives None; fewer than all is prorated
+    (the mean of those answered times the number of items, rounded half
+    up, as the common scoring instructions do), then converted. Raises
+    ValueError for more values than items or a score outside the range."""
+    if len(values) > rule.items:
+        raise ValueError(f"The instrument has {rule.items} items, not {len(values)}.")
+    answered = [v for v in values if v is not None]
+    for value in answered:
+        if isinstance(value, bool) or not rule.item_min <= value <= rule.item_max:
+            raise ValueError(
+                f"An item is scored {rule.item_min} to {rule.item_max}, not {value}."
+            )
+    if not answered or len(answered) < rule.min_answered:
+        return None
+    if len(answered) == rule.items:
+        total = sum(answered)
+    else:
+        # In exact fractions, so a half is always rounded up.
+        total = math.floor(
+            Fraction(sum(answered) * rule.items, len(answered)) + Fraction(1, 2)
+        )
+    if rule.conversion:
+        return float(rule.conversion[total])
+    return float(total)

@@ -1,5 +1,6 @@
-"""Reads of reports' personal data (members' surveys), scoped to the actor.
-The published figures are read in kith/reports/figures/."""
+"""Reads of reports' personal data (members' surveys) and of the council's
+values, scoped to the actor. The published figures are read in
+kith/reports/figures/."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from kith.accounts.permissions import Perm, has_perm, require_perm
+from kith.help.models import HelpCategory
 from kith.members.models import Membership
 from kith.places.models import Locality
 from kith.reports import services
-from kith.reports.models import Instrument, Survey
+from kith.reports.models import HelpValue, Instrument, ProxyValue, Survey
 
 
 def membership_for_survey(*, actor: Any, locality: Locality, pk: int) -> Membership:
@@ -102,3 +104,61 @@ def own_survey_due(
     if membership is None:
         return None
     return survey_due_now(membership=membership, today=today)
+
+
+# --- the council's values -----------------------------------------------------
+
+
+def proxy_values_for(*, actor: Any, locality: Locality) -> list[ProxyValue]:
+    """The locality's proxy values, in use first then retired, for those
+    who keep them (the reports permission; PermissionDenied otherwise)."""
+    require_perm(actor, Perm.REPORTS_VIEW, locality)
+    return sorted(
+        ProxyValue.objects.filter(locality=locality),
+        key=lambda p: (p.retired_at is not None, p.outcome.lower(), p.pk),
+    )
+
+
+def proxy_value_for(*, actor: Any, locality: Locality, pk: int) -> ProxyValue:
+    """One of the locality's proxy values. PermissionDenied without the
+    reports permission, Http404 for another locality's."""
+    require_perm(actor, Perm.REPORTS_VIEW, locality)
+    found = (
+        ProxyValue.objects.filter(locality=locality, pk=pk)
+        .select_related("locality")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def help_values_for(
+    *, actor: Any, locality: Locality
+) -> list[tuple[HelpCategory, HelpValue | None]]:
+    """Each kind of help the locality offers with its commercial price, if
+    set (two queries)."""
+    require_perm(actor, Perm.REPORTS_VIEW, locality)
+    prices = {v.category_id: v for v in HelpValue.objects.filter(locality=locality)}
+    return [
+        (category, prices.get(category.pk))
+        for category in HelpCategory.objects.filter(locality=locality).order_by(
+            "position", "name"
+        )
+    ]
+
+
+def help_category_for(
+    *, actor: Any, locality: Locality, pk: int
+) -> tuple[HelpCategory, HelpValue | None]:
+    """A kind of help of ``locality`` with its price. PermissionDenied
+    without the reports permission, Http404 for another locality's."""
+    require_perm(actor, Perm.REPORTS_VIEW, locality)
+    category = (
+        HelpCategory.objects.filter(locality=locality, pk=pk)
+        .select_related("locality")
+        .first()
+    )
+    if category is None:
+        raise Http404
+    return category, HelpValue.objects.filter(category=category).first()

@@ -329,3 +329,221 @@ def scrutiny_pdf(request: AuthenticatedRequest) -> HttpResponse:
     name = f"scrutiny-{scope.period.start:%Y-%m}-to-{scope.period.end:%Y-%m}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- the council's values ---------------------------------------------------------
+
+
+@login_required
+def values(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _locality(request)
+    proxies = selectors.proxy_values_for(actor=request.user, locality=locality)
+    return render(
+        request,
+        "reports/values.html",
+        {
+            "locality": locality,
+            "in_use": [p for p in proxies if p.retired_at is None],
+            "retired": [p for p in proxies if p.retired_at is not None],
+            "help_values": selectors.help_values_for(
+                actor=request.user, locality=locality
+            ),
+        },
+    )
+
+
+def _proxy_initial(proxy: Any) -> dict[str, Any]:
+    return {
+        "outcome": proxy.outcome,
+        "value_pence": f"{proxy.value_pence / 100:.2f}",
+        "source": proxy.source,
+        "year": proxy.year,
+        "licence": proxy.licence,
+        "deadweight_percent": proxy.deadweight_percent.normalize(),
+    }
+
+
+@login_required
+def proxy_add(request: AuthenticatedRequest) -> HttpResponse:
+    locality = _locality(request)
+    # Refused before the form is shown, not only when it is sent.
+    selectors.proxy_values_for(actor=request.user, locality=locality)
+    form = forms.ProxyValueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proxy = services.proxy_value_add(
+                actor=request.user,
+                locality=locality,
+                submission_key=form.cleaned_data["key"] or None,
+                **form.values(),
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request, _("The value for %(outcome)s is added.") % {"outcome": proxy}
+            )
+            return redirect("reports:values")
+    return render(request, "reports/proxy_form.html", {"form": form, "proxy": None})
+
+
+@login_required
+def proxy_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    proxy = selectors.proxy_value_for(
+        actor=request.user, locality=_locality(request), pk=pk
+    )
+    form = forms.ProxyValueForm(request.POST or None, initial=_proxy_initial(proxy))
+    if proxy.retired_at is None and request.method == "POST" and form.is_valid():
+        try:
+            services.proxy_value_change(
+                actor=request.user, proxy=proxy, **form.values()
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, _("The value is changed."))
+            return redirect("reports:values")
+    return render(request, "reports/proxy_form.html", {"form": form, "proxy": proxy})
+
+
+@login_required
+def proxy_retire(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    proxy = selectors.proxy_value_for(
+        actor=request.user, locality=_locality(request), pk=pk
+    )
+    retiring = proxy.retired_at is None
+    error = None
+    if request.method == "POST":
+        try:
+            services.proxy_value_retire(
+                actor=request.user, proxy=proxy, retire=retiring
+            )
+        except ApplicationError as problem:
+            error = problem.message
+        else:
+            messages.success(
+                request,
+                _("The value is retired: reports no longer show it.")
+                if retiring
+                else _("The value is in use again."),
+            )
+            return redirect("reports:values")
+    return render(
+        request,
+        "reports/proxy_retire.html",
+        {"proxy": proxy, "retiring": retiring, "error": error},
+    )
+
+
+@login_required
+def help_value(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    category, price = selectors.help_category_for(
+        actor=request.user, locality=_locality(request), pk=pk
+    )
+    initial = (
+        {"pence_per_hour": f"{price.pence_per_hour / 100:.2f}", "source": price.source}
+        if price
+        else {}
+    )
+    form = forms.HelpValueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.help_value_set(
+                actor=request.user,
+                category=category,
+                pence_per_hour=form.cleaned_data["pence_per_hour"],
+                source=form.cleaned_data["source"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request,
+                _("The price of %(kind)s is saved.") % {"kind": category.name},
+            )
+            return redirect("reports:values")
+    return render(
+        request,
+        "reports/help_value.html",
+        {"form": form, "category": category, "price": price},
+    )
+
+
+# --- several localities side by side ------------------------------------------------
+
+
+def _region_period(request: HttpRequest) -> tuple[figures.Period, list[str]]:
+    """The period the address asks for, as the dashboard reads it (wards
+    are each locality's own, so none is chosen here)."""
+    default = figures.last_twelve_months(timezone.localdate())
+    problems = []
+    for name, words in (("start", _("start")), ("end", _("end"))):
+        given = request.GET.get(name, "")
+        if given and date_param({name: f"{given.strip()}-01"}, name) is None:
+            problems.append(
+                _("Enter the %(which)s month as a year and month, like 2026-04.")
+                % {"which": words}
+            )
+    try:
+        period = figures.period_of(
+            month_param(request.GET, "start", default.start),
+            month_param(request.GET, "end", default.end),
+        )
+    except ValueError as error:
+        problems.append(str(error))
+        period = default
+    return period, problems
+
+
+def _region_cell(value: float | None, unit: str) -> str:
+    if unit == "change":
+        return _(presentation.HIDDEN) if value is None else f"{value:+.2f}"
+    return presentation.shown(value, unit)
+
+
+@login_required
+def region(request: AuthenticatedRequest) -> HttpResponse:
+    period, problems = _region_period(request)
+    found = figures.region_for(
+        actor=request.user, locality=_locality(request), period=period
+    )
+    return render(
+        request,
+        "reports/region.html",
+        {
+            "region": found,
+            "period": period,
+            "hidden": presentation.HIDDEN,
+            "problems": problems,
+            "query": urlencode(
+                [("start", f"{period.start:%Y-%m}"), ("end", f"{period.end:%Y-%m}")]
+            ),
+            "rows": [
+                (title, [_region_cell(v, unit) for v, unit in cells])
+                for title, cells in found.table()
+            ],
+        },
+    )
+
+
+@login_required
+def region_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
+    period, _problems = _region_period(request)
+    found = figures.region_for(
+        actor=request.user, locality=_locality(request), period=period
+    )
+    rows: list[list[Any]] = [
+        [_("Figure"), *[column.locality.name for column in found.columns]]
+    ]
+    for title, cells in found.table():
+        rows.append(
+            [
+                title,
+                *[
+                    presentation.HIDDEN if value is None else value
+                    for value, _unit in cells
+                ],
+            ]
+        )
+    name = f"localities-{period.start:%Y-%m}-to-{period.end:%Y-%m}.csv"
+    return csv_response(rows, filename=name)

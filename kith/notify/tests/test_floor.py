@@ -100,7 +100,8 @@ def test_every_part_registers_its_jobs_from_its_own_jobs_module():
         "kith.projects.services.nominations.nomination_reminders_queue"
     )
     assert by_name["retention"].path == "kith.privacy.jobs.retention"
-    assert len(schedule.JOBS) == 22
+    assert by_name["visit_months"].path == "kith.reports.jobs.visit_months"
+    assert len(schedule.JOBS) == 23
 
 
 def test_a_job_name_is_registered_once(monkeypatch):

@@ -33,6 +33,11 @@ from kith.reports.figures.outcomes import (  # noqa: F401
     outcomes,
     social_value,
 )
+from kith.reports.figures.region import (  # noqa: F401
+    Region,
+    localities_reported,
+    region_for,
+)
 from kith.reports.figures.tables import (  # noqa: F401
     AGE_BANDS,
     DONE,

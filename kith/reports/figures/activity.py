@@ -44,7 +44,7 @@ from kith.reports.figures.tables import (
     kind_month_table,
     ward_month_table,
 )
-from kith.reports.models import Survey
+from kith.reports.models import Survey, VisitMonth, VisitMonthRun
 from kith.reports.suppression import suppress
 from kith.social.models import Introduction, SignUp
 
@@ -143,21 +143,53 @@ class VisitFigures:
 
 
 def visit_figures(scope: Scope, visits: QuerySet[Visit]) -> VisitFigures:
+    """Visits by ward, kind of help, status and month. Settled months come
+    from last night's summary (``VisitMonth``, ADR 0044), a few hundred
+    rows; the others (the last weeks, or months older than the summary)
+    from ``visits`` in one query."""
     period = scope.period
+    run = VisitMonthRun.objects.filter(locality=scope.locality).first()
+    summarised = [
+        month
+        for month in period.months
+        if run is not None and run.first_month <= month <= run.last_month
+    ]
+    rows: dict[tuple[Any, Any, str, date], tuple[int, int]] = {}
+    if summarised:
+        summary = VisitMonth.objects.filter(
+            locality=scope.locality, month__in=summarised
+        )
+        if not scope.all_wards:
+            summary = summary.filter(ward_id__in=scope.ward_ids)
+        for ward, category, status, month, n, minutes in summary.values_list(
+            "ward_id", "category_id", "status", "month", "visits", "minutes"
+        ):
+            key = (ward or NO_WARD, category, status, month)
+            held = rows.get(key, (0, 0))
+            rows[key] = (held[0] + n, held[1] + minutes)
+    live = [month for month in period.months if month not in summarised]
+    if not live:
+        return VisitFigures(rows)
     bounds = _month_bounds(period, timed=True)
+    index = {month: i for i, month in enumerate(period.months)}
     columns: dict[str, Any] = {}
-    for i in range(len(period.months)):
+    for month in live:
+        i = index[month]
         within = Q(starts_at__gte=bounds[i], starts_at__lt=bounds[i + 1])
         columns[f"c{i}"] = Count("pk", filter=within)
         columns[f"s{i}"] = Sum("minutes", filter=within, default=0)
     grouped = (
-        visits.values("request__membership__ward_id", "request__category_id", "status")
+        visits.filter(
+            starts_at__gte=bounds[index[live[0]]],
+            starts_at__lt=bounds[index[live[-1]] + 1],
+        )
+        .values("request__membership__ward_id", "request__category_id", "status")
         .annotate(**columns)
         .order_by()
     )
-    rows: dict[tuple[Any, Any, str, date], tuple[int, int]] = {}
     for row in grouped:
-        for i, month in enumerate(period.months):
+        for month in live:
+            i = index[month]
             if row[f"c{i}"]:
                 key = (
                     row["request__membership__ward_id"] or NO_WARD,

@@ -25,7 +25,15 @@ from kith.reports.figures.tables import (
     Scope,
     Table,
 )
-from kith.reports.models import HelpValue, ProxyValue, Survey, SurveySettings
+from kith.reports.models import (
+    Answer,
+    HelpValue,
+    InstrumentItem,
+    InstrumentScoring,
+    ProxyValue,
+    Survey,
+    SurveySettings,
+)
 from kith.reports.suppression import THRESHOLD, suppress
 
 
@@ -89,19 +97,23 @@ def outcomes(scope: Scope) -> Outcomes:
     )
     if not scope.all_wards:
         surveys = surveys.filter(membership__ward_id__in=scope.ward_ids)
-    fields = ["membership_id", "wave", "answered_on", *scoring.ONS4_ITEMS,
-              "lonely_direct", "ucla_total"]  # fmt: skip
-    baseline: dict[int, dict[str, Any]] = {}
-    latest: dict[int, dict[str, Any]] = {}
+    scores = [*scoring.ONS4_ITEMS, "lonely_direct", "ucla_total"]
+    # Tuples, not dicts: a year of a large locality is 100,000 rows.
+    at = {name: i for i, name in enumerate(scores, start=2)}
+    baseline: dict[int, tuple[Any, ...]] = {}
+    latest: dict[int, tuple[Any, ...]] = {}
+    # Two queries, each a range of the covering index "survey_outcomes"
+    # (one "wave 0 or in the period" would read every survey by its row).
+    for row in surveys.filter(wave=0).values_list("membership_id", "wave", *scores):
+        baseline[row[0]] = row
     for row in surveys.filter(
-        Q(wave=0) | Q(answered_on__gte=period.start, answered_on__lte=period.last_day)
-    ).values(*fields):
-        if row["wave"] == 0:
-            baseline[row["membership_id"]] = row
-        elif period.start <= row["answered_on"] <= period.last_day:
-            held = latest.get(row["membership_id"])
-            if held is None or held["wave"] < row["wave"]:
-                latest[row["membership_id"]] = row
+        wave__gt=0, answered_on__gte=period.start, answered_on__lte=period.last_day
+    ).values_list("membership_id", "wave", *scores):
+        if row[0] not in baseline:
+            continue
+        held = latest.get(row[0])
+        if held is None or held[1] < row[1]:
+            latest[row[0]] = row
     pairs = [(baseline[m], latest[m]) for m in latest if m in baseline]
     in_period = Survey.objects.filter(
         locality=scope.locality,
@@ -121,24 +133,33 @@ def outcomes(scope: Scope) -> Outcomes:
     declined = _hide(status_counts.get(Survey.Status.DECLINED, 0))
     measures = []
     for key in [*scoring.ONS4_ITEMS, "ucla_total"]:
-        both = [
-            (b[key], f[key])
-            for b, f in pairs
-            if b[key] is not None and f[key] is not None
-        ]
-        n = len(both)
+        i = at[key]
+        # How many people had each (baseline, follow-up) pair of scores: at
+        # most 121 pairs, from which every figure below is exact.
+        both = Counter(
+            (b[i], f[i]) for b, f in pairs if b[i] is not None and f[i] is not None
+        )
+        n = sum(both.values())
         change = MeasureChange(key, str(MEASURE_TITLES[key]), n, None, None, None)
         if n >= THRESHOLD:
-            change.baseline = scoring.mean_estimate([float(b) for b, _f in both])
-            change.follow_up = scoring.mean_estimate([float(f) for _b, f in both])
-            change.change = scoring.mean_estimate([float(f - b) for b, f in both])
+            at_baseline: Counter[int] = Counter()
+            at_follow_up: Counter[int] = Counter()
+            moved: Counter[int] = Counter()
+            for (b, f), times in both.items():
+                at_baseline[b] += times
+                at_follow_up[f] += times
+                moved[f - b] += times
+            change.baseline = scoring.mean_estimate_counted(at_baseline)
+            change.follow_up = scoring.mean_estimate_counted(at_follow_up)
+            change.change = scoring.mean_estimate_counted(moved)
             if key in scoring.BANDS:
-                change.bands = _bands(key, both)
+                change.bands = _bands(key, at_baseline, at_follow_up)
         measures.append(change)
+    measures += licensed_changes(scope)
     lonely = [
-        (b["lonely_direct"], f["lonely_direct"])
+        (b[at["lonely_direct"]], f[at["lonely_direct"]])
         for b, f in pairs
-        if b["lonely_direct"] is not None and f["lonely_direct"] is not None
+        if b[at["lonely_direct"]] is not None and f[at["lonely_direct"]] is not None
     ]
     before = after = None
     if len(lonely) >= THRESHOLD:
@@ -162,19 +183,144 @@ def outcomes(scope: Scope) -> Outcomes:
     )
 
 
+def _licensed_scores(
+    scope: Scope, rules: list[InstrumentScoring]
+) -> dict[tuple[str, int], list[tuple[int, Any, float]]]:
+    """Each answered survey's score on each licensed instrument with a
+    rule, by (instrument code, membership): (wave, answered on, score).
+    Read from the answers (the rule may be set after they were given);
+    only the baselines and the surveys answered in the period, so one
+    query of those surveys' answers to licensed items."""
+    period = scope.period
+    rule_of = {rule.instrument_id: rule for rule in rules}
+    code_of = {rule.instrument_id: rule.instrument.code for rule in rules}
+    items: dict[int, list[int]] = {}
+    for item_id, instrument_id in (
+        InstrumentItem.objects.filter(instrument_id__in=list(rule_of))
+        .order_by("instrument_id", "position", "pk")
+        .values_list("pk", "instrument_id")
+    ):
+        items.setdefault(instrument_id, []).append(item_id)
+    instrument_of_item = {i: inst for inst, ids in items.items() for i in ids}
+    answers = Answer.objects.filter(
+        item_id__in=list(instrument_of_item),
+        survey__locality=scope.locality,
+        survey__status=Survey.Status.ANSWERED,
+    ).filter(
+        Q(survey__wave=0)
+        | Q(
+            survey__answered_on__gte=period.start,
+            survey__answered_on__lte=period.last_day,
+        )
+    )
+    if not scope.all_wards:
+        answers = answers.filter(survey__membership__ward_id__in=scope.ward_ids)
+    given: dict[tuple[int, int], dict[int, int]] = {}
+    about: dict[int, tuple[int, int, Any]] = {}
+    for survey_id, membership_id, wave, day, item_id, value in answers.values_list(
+        "survey_id",
+        "survey__membership_id",
+        "survey__wave",
+        "survey__answered_on",
+        "item_id",
+        "value",
+    ):
+        instrument_id = instrument_of_item[item_id]
+        given.setdefault((survey_id, instrument_id), {})[item_id] = value
+        about[survey_id] = (membership_id, wave, day)
+    pure: dict[int, scoring.ScoringRule] = {}
+    for instrument_id, ids in items.items():
+        try:
+            pure[instrument_id] = rule_of[instrument_id].rule(len(ids))
+        except ValueError:
+            # Items added since the table was entered: not scored, not guessed.
+            continue
+    found: dict[tuple[str, int], list[tuple[int, Any, float]]] = {}
+    for (survey_id, instrument_id), values in given.items():
+        if instrument_id not in pure:
+            continue
+        ids = items[instrument_id]
+        try:
+            score = scoring.licensed_score(
+                pure[instrument_id], [values.get(i) for i in ids]
+            )
+        except ValueError:
+            # An answer outside a range narrowed since: the survey is left
+            # unscored, not guessed.
+            score = None
+        if score is None:
+            continue
+        membership_id, wave, day = about[survey_id]
+        found.setdefault((code_of[instrument_id], membership_id), []).append(
+            (wave, day, score)
+        )
+    return found
+
+
+def licensed_changes(scope: Scope) -> list[MeasureChange]:
+    """The change in each licensed instrument that has a scoring rule, for
+    members with a baseline score and a follow-up score answered in the
+    period (their latest), as the ONS measures: means with 95% intervals
+    and the number of people, withheld below five. Versions of one
+    instrument (one code) are compared with each other, each scored by its
+    own rule."""
+    rules = list(
+        InstrumentScoring.objects.filter(instrument__shipped=False)
+        .select_related("instrument")
+        .order_by("instrument__code", "instrument__version")
+    )
+    if not rules:
+        return []
+    period = scope.period
+    titles: dict[str, str] = {}
+    for rule in rules:  # the newest version's title and direction
+        better = (
+            _("higher is better") if rule.higher_is_better else _("lower is better")
+        )
+        titles[rule.instrument.code] = _("%(title)s (licensed; %(better)s)") % {
+            "title": rule.instrument.title,
+            "better": better,
+        }
+    pairs: dict[str, list[tuple[float, float]]] = {code: [] for code in titles}
+    for (code, _membership), scored in _licensed_scores(scope, rules).items():
+        baseline = [score for wave, _day, score in scored if wave == 0]
+        follow_ups = [
+            (wave, score)
+            for wave, day, score in scored
+            if wave > 0 and period.start <= day <= period.last_day
+        ]
+        if baseline and follow_ups:
+            pairs[code].append((baseline[0], max(follow_ups)[1]))
+    changes = []
+    for code, title in titles.items():
+        both = pairs[code]
+        change = MeasureChange(f"licensed_{code}", title, len(both), None, None, None)
+        if len(both) >= THRESHOLD:
+            change.baseline = scoring.mean_estimate([b for b, _f in both])
+            change.follow_up = scoring.mean_estimate([f for _b, f in both])
+            change.change = scoring.mean_estimate([f - b for b, f in both])
+        changes.append(change)
+    return changes
+
+
 def _publishable(yes: int, n: int) -> bool:
     return (yes == 0 or yes >= THRESHOLD) and (n - yes == 0 or n - yes >= THRESHOLD)
 
 
 def _bands(
-    key: str, both: list[tuple[int, int]]
+    key: str, before_counts: Counter[int], after_counts: Counter[int]
 ) -> list[tuple[str, float | None, float | None]]:
-    """Each band's count at baseline and at follow-up. The bands of one
-    time add up to n, which is published, so a hidden band needs a second
-    hidden band beside it: the rule's column totals do that."""
+    """Each band's count at baseline and at follow-up (from how many had
+    each score). The bands of one time add up to n, which is published, so
+    a hidden band needs a second hidden band beside it: the rule's column
+    totals do that."""
     names = scoring.BANDS[key]
-    counted_before = Counter(scoring.wellbeing_band(key, b) for b, _f in both)
-    counted_after = Counter(scoring.wellbeing_band(key, f) for _b, f in both)
+    counted_before: Counter[str] = Counter()
+    counted_after: Counter[str] = Counter()
+    for score, times in before_counts.items():
+        counted_before[scoring.wellbeing_band(key, score)] += times
+    for score, times in after_counts.items():
+        counted_after[scoring.wellbeing_band(key, score)] += times
     before = [counted_before[name] for name in names]
     after = [counted_after[name] for name in names]
     table = suppress(
@@ -250,5 +396,7 @@ def social_value(
         pounds_high=high,
         by_help=by_help,
         help_total=total if sum(counts.values()) >= THRESHOLD else None,
-        proxies=list(ProxyValue.objects.filter(locality=scope.locality)),
+        proxies=list(
+            ProxyValue.objects.filter(locality=scope.locality, retired_at__isnull=True)
+        ),
     )

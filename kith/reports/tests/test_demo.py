@@ -9,7 +9,7 @@ from kith.notify.models import Call
 from kith.places.models import Locality
 from kith.reports import demo as reports_demo
 from kith.reports import figures
-from kith.reports.models import HelpValue, Survey
+from kith.reports.models import HelpValue, ProxyValue, Survey
 from kith.site.demo import demo_load
 
 
@@ -22,6 +22,10 @@ def test_the_demo_shows_a_year_of_figures_with_outcomes(db):
     assert Survey.objects.filter(status="declined").exists()
     assert Survey.objects.filter(how="online").exists()
     assert HelpValue.objects.filter(locality=locality).exists()
+    # One proxy value in use and one retired, both labelled as made up.
+    proxies = ProxyValue.objects.filter(locality=locality)
+    assert [p.retired_at is None for p in proxies.order_by("outcome")] == [True, False]
+    assert all("(demo)" in p.outcome for p in proxies)
     # Surveys due are on the coordinators' call list.
     assert Call.objects.filter(reason=Call.Reason.SURVEY_DUE, done=False).exists()
     scope = figures.scope_for(

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kith.reports import scoring
@@ -131,3 +131,19 @@ def test_no_share_of_nobody():
     assert scoring.share_estimate(0, 0) is None
     with pytest.raises(ValueError, match="between"):
         scoring.share_estimate(3, 2)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(-10, 10), min_size=0, max_size=60))
+def test_a_mean_from_counts_is_the_mean_of_the_values(values):
+    from collections import Counter
+
+    direct = scoring.mean_estimate([float(v) for v in values])
+    counted = scoring.mean_estimate_counted(Counter(values))
+    if direct is None:
+        assert counted is None
+    else:
+        assert counted.n == direct.n
+        for a, b in [(counted.value, direct.value), (counted.low, direct.low),
+                     (counted.high, direct.high)]:  # fmt: skip
+            assert a == pytest.approx(b, abs=1e-9)
